@@ -1,0 +1,47 @@
+import type { Dialect } from '../engines/dialect.js'
+import { INTERVAL_END, INTERVAL_START } from '../engines/dialect.js'
+import { param, refNode, SqlFragment } from '../sql/fragment.js'
+import type { ActionContext } from './context.js'
+import { RUN_PARAM_NAMES } from './context.js'
+
+export interface ContextProbe {
+  readonly context: ActionContext
+  /** Names passed to ref(), in call order. */
+  readonly refs: string[]
+  /** Whether the query read ctx.isIncremental (then both forms are rendered). */
+  readsIsIncremental: boolean
+}
+
+/** The ctx handed to query functions at compile time; refs render later, per dialect. */
+export function createContext(options: { dialect: Dialect; vars: Readonly<Record<string, string | number | boolean>>; isIncremental: boolean }): ContextProbe {
+  const refs: string[] = []
+  const probe: ContextProbe = {
+    refs,
+    readsIsIncremental: false,
+    context: undefined as unknown as ActionContext,
+  }
+  const context: ActionContext = {
+    ref(name: string) {
+      refs.push(name)
+      return refNode(name)
+    },
+    self: () => new SqlFragment([{ kind: 'self' }]),
+    interval: { start: param(INTERVAL_START, 'DATE'), end: param(INTERVAL_END, 'DATE') },
+    get isIncremental() {
+      probe.readsIsIncremental = true
+      return options.isIncremental
+    },
+    run: {
+      id: param(RUN_PARAM_NAMES.id, 'STRING'),
+      buildCommitSha: param(RUN_PARAM_NAMES.buildCommitSha, 'STRING'),
+      deploymentRevision: param(RUN_PARAM_NAMES.deploymentRevision, 'STRING'),
+      mode: param(RUN_PARAM_NAMES.mode, 'STRING'),
+      startedAt: param(RUN_PARAM_NAMES.startedAt, 'TIMESTAMP'),
+    },
+    vars: Object.freeze({ ...options.vars }),
+    fn: options.dialect.fn,
+    engine: options.dialect.engine,
+  }
+  ;(probe as { context: ActionContext }).context = context
+  return probe
+}

@@ -1,0 +1,80 @@
+import { readdir } from 'node:fs/promises'
+import { join, relative, sep } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type { CompileIssue } from '../core/errors.js'
+import { isDefinition } from './definitions.js'
+import type { ActionDefinition, InvalidAction, ProjectDefinition } from './definitions.js'
+
+export const CONTENT_FOLDERS = ['definitions', 'assertions'] as const
+const MODULE_FILE = /\.(ts|js|mts|mjs)$/
+const SKIPPED_FILE = /(\.d\.ts|\.test\.ts)$|^_/
+
+export interface LoadedDefinition {
+  readonly definition: ActionDefinition | InvalidAction
+  /** Path relative to the project root, with forward slashes. */
+  readonly file: string
+  readonly exportName: string
+}
+
+export interface LoadedProject {
+  readonly root: string
+  readonly definitions: readonly LoadedDefinition[]
+  readonly project: ProjectDefinition | undefined
+  readonly issues: readonly CompileIssue[]
+}
+
+async function listModules(dir: string): Promise<string[]> {
+  let entries
+  try {
+    entries = await readdir(dir, { withFileTypes: true })
+  } catch {
+    return []
+  }
+  const files: string[] = []
+  for (const entry of entries.sort((a, b) => a.name.localeCompare(b.name))) {
+    const path = join(dir, entry.name)
+    if (entry.isDirectory()) files.push(...(await listModules(path)))
+    else if (MODULE_FILE.test(entry.name) && !SKIPPED_FILE.test(entry.name)) files.push(path)
+  }
+  return files
+}
+
+function relativeFile(root: string, path: string): string {
+  return relative(root, path).split(sep).join('/')
+}
+
+/** Import every module under definitions/ and assertions/ and collect the definitions they export. */
+export async function loadProject(root: string): Promise<LoadedProject> {
+  const issues: CompileIssue[] = []
+  const definitions: LoadedDefinition[] = []
+  for (const folder of CONTENT_FOLDERS) {
+    for (const path of await listModules(join(root, folder))) {
+      const file = relativeFile(root, path)
+      let exports: Record<string, unknown>
+      try {
+        exports = (await import(pathToFileURL(path).href)) as Record<string, unknown>
+      } catch (error) {
+        issues.push({ code: 'module-load-failed', file, message: `cannot load module: ${(error as Error).message}` })
+        continue
+      }
+      for (const [exportName, value] of Object.entries(exports).sort(([a], [b]) => a.localeCompare(b))) {
+        for (const item of Array.isArray(value) ? value : [value]) {
+          if (isDefinition(item) && item.kind !== 'project') definitions.push({ definition: item, file, exportName })
+        }
+      }
+    }
+  }
+  return { root, definitions, project: await loadProjectSettings(root, issues), issues }
+}
+
+async function loadProjectSettings(root: string, issues: CompileIssue[]): Promise<ProjectDefinition | undefined> {
+  const [path] = (await listModules(join(root, 'includes'))).filter((p) => /[/\\]project\.(ts|js)$/.test(p))
+  if (!path) return undefined
+  try {
+    const exports = (await import(pathToFileURL(path).href)) as Record<string, unknown>
+    return Object.values(exports).find((v): v is ProjectDefinition => isDefinition(v) && v.kind === 'project')
+  } catch (error) {
+    issues.push({ code: 'project-invalid', file: relativeFile(root, path), message: (error as Error).message })
+    return undefined
+  }
+}

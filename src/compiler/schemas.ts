@@ -1,0 +1,110 @@
+import { z } from 'zod'
+import { isIsoDate } from '../core/dates.js'
+import { inlineAssertionsSchema } from '../assertions/inline.js'
+import type { OperationFn, QueryFn } from './context.js'
+
+export const snakeName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'use snake_case: a lower-case letter, then letters, digits or _')
+const columnName = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'use a snake_case column name')
+const isoDate = z.string().refine(isIsoDate, 'use a date as YYYY-MM-DD')
+const queryFn = z.custom<QueryFn>((v) => typeof v === 'function', 'must be a function (ctx) => sql`...`')
+const operationFn = z.custom<OperationFn>((v) => typeof v === 'function', 'must be a function (ctx) => sql`...` or an array of them')
+
+export const columnSpecSchema = z.strictObject({
+  name: columnName,
+  type: z.string().min(1),
+  nullable: z.boolean().optional(),
+  description: z.string().optional(),
+})
+
+const common = {
+  name: snakeName,
+  dataset: snakeName.optional(),
+  description: z.string().optional(),
+  tags: z.array(z.string().min(1)).default([]),
+  /** Extra dependencies besides the refs found in SQL. */
+  dependencies: z.array(snakeName).default([]),
+  disabled: z.boolean().default(false),
+}
+
+const layout = {
+  partitionBy: columnName.optional(),
+  clusterBy: z.array(columnName).max(4).optional(),
+}
+
+/** Tracking columns the engine fills from the run: column name → run value. */
+export const trackingSchema = z.record(columnName, z.enum(['runId', 'buildCommitSha', 'deploymentRevision', 'mode', 'startedAt']))
+
+export const writeSchema = z.discriminatedUnion('strategy', [
+  z.strictObject({ strategy: z.literal('replace_interval') }),
+  z.strictObject({ strategy: z.literal('merge'), uniqueKey: z.array(columnName).nonempty() }),
+  z.strictObject({ strategy: z.literal('append') }),
+])
+
+export const intervalSchema = z.strictObject({
+  /** Date column the action is incremental on. */
+  column: columnName,
+  /** First date the action covers. */
+  start: isoDate,
+  /** Days per batch (one statement set per batch). Default 31. */
+  batchDays: z.number().int().positive().max(3660).default(31),
+  /** Upstream actions whose data bounds the last date to build; default: every upstream with an interval. */
+  until: z.array(snakeName).optional(),
+})
+
+export const declarationSchema = z.strictObject({
+  ...common,
+  dataset: snakeName,
+  /** Date column that says which dates the source holds (bounds downstream intervals). */
+  interval: z.strictObject({ column: columnName }).optional(),
+  columns: z.array(columnSpecSchema).optional(),
+})
+
+export const tableSchema = z.strictObject({
+  ...common,
+  ...layout,
+  query: queryFn,
+  columns: z.array(columnSpecSchema).optional(),
+  assertions: inlineAssertionsSchema.optional(),
+})
+
+export const viewSchema = z.strictObject({ ...common, query: queryFn, columns: z.array(columnSpecSchema).optional() })
+
+export const incrementalSchema = z.strictObject({
+  ...common,
+  ...layout,
+  interval: intervalSchema,
+  write: writeSchema,
+  query: queryFn,
+  columns: z.array(columnSpecSchema).optional(),
+  tracking: trackingSchema.default({}),
+  /** Refuse --full-refresh: the table holds history that cannot be rebuilt. */
+  protected: z.boolean().default(false),
+  assertions: inlineAssertionsSchema.optional(),
+})
+
+export const assertionSchema = z.strictObject({
+  ...common,
+  severity: z.enum(['error', 'warn']).default('error'),
+  query: queryFn,
+  /** Column of the query's output naming the partition of each offending row. */
+  partitionColumn: columnName.optional(),
+  /** Action whose dependents are blocked when this fails; default: the last ref. */
+  guards: snakeName.optional(),
+})
+
+export const operationSchema = z.strictObject({
+  ...common,
+  queries: operationFn,
+  /** The operation creates a table named after it that others may ref. */
+  hasOutput: z.boolean().default(false),
+})
+
+export const projectSchema = z.strictObject({
+  defaultDataset: snakeName.default('analytics'),
+  stateDataset: snakeName.default('pipeline_state'),
+  vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
+  /** Actions run at once. Default 4. */
+  concurrency: z.number().int().positive().max(64).default(4),
+  /** Module (relative to the project root) exporting `seed(connection, options)` for `pipeline seed`. */
+  seedModule: z.string().optional(),
+})

@@ -1,0 +1,51 @@
+import type { Dialect, EngineId, Target } from './dialect.js'
+
+export type ParamValue = string | number | boolean | null
+
+export interface StatementOptions {
+  /** Named parameters; only those the statement uses are bound. */
+  readonly params?: Readonly<Record<string, ParamValue>>
+  /** Short description for logs and BigQuery job labels. */
+  readonly label?: string
+}
+
+export interface Statement extends StatementOptions {
+  readonly sql: string
+}
+
+/** A column as the warehouse reports it, type in BigQuery spelling. */
+export interface LiveColumn {
+  readonly name: string
+  readonly type: string
+  readonly nullable: boolean
+}
+
+export type Row = Record<string, unknown>
+
+/** Execution and introspection for one engine; SQL text comes from the dialect. */
+export interface Adapter {
+  readonly engine: EngineId
+  readonly dialect: Dialect
+  /** Run a statement; returns the number of rows changed when the engine reports it. */
+  execute(sql: string, options?: StatementOptions): Promise<{ rowsChanged: number }>
+  /** Run a query and return plain rows: numbers, strings ('YYYY-MM-DD' dates, ISO timestamps), booleans, null, arrays, objects. */
+  query<T extends Row = Row>(sql: string, options?: StatementOptions): Promise<T[]>
+  /** Run statements atomically: all commit or none do (a script on engines without transactional DDL). */
+  transaction(statements: readonly Statement[]): Promise<void>
+  tableExists(target: Target): Promise<boolean>
+  /** Columns of a table or view, or null when it does not exist. */
+  describeTable(target: Target): Promise<LiveColumn[] | null>
+  /** Output columns of a SELECT without running it. */
+  describeQuery(sql: string, options?: StatementOptions): Promise<LiveColumn[]>
+  close(): Promise<void>
+}
+
+/** Parameter names a statement uses, for `$name` (DuckDB) and `@name` (BigQuery) styles. */
+export function usedParams(sql: string, params: Readonly<Record<string, ParamValue>> | undefined, prefix: '$' | '@'): Record<string, ParamValue> {
+  const used: Record<string, ParamValue> = {}
+  if (!params) return used
+  for (const [name, value] of Object.entries(params)) {
+    if (new RegExp(`\\${prefix}${name}\\b`).test(sql)) used[name] = value
+  }
+  return used
+}

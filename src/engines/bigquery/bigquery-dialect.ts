@@ -1,0 +1,97 @@
+import { formatBigQueryType, parseColumnType } from '../column-types.js'
+import type { ColumnSpec, Dialect, SqlFunctions, TableOptions, Target } from '../dialect.js'
+import { INTERVAL_END, INTERVAL_START } from '../dialect.js'
+import { columnDefinitions, columnList, formatNumber, mergeStatement } from '../shared-dialect.js'
+import { raw, sql } from '../../sql/fragment.js'
+import type { ParamType, SqlScalar } from '../../sql/fragment.js'
+
+function quote(name: string): string {
+  if (name.includes('`')) throw new Error(`identifier "${name}" contains a backtick`)
+  return `\`${name}\``
+}
+
+function columnType(type: string): string {
+  return formatBigQueryType(parseColumnType(type))
+}
+
+function literal(value: SqlScalar): string {
+  if (value === null) return 'NULL'
+  if (typeof value === 'boolean') return value ? 'TRUE' : 'FALSE'
+  if (typeof value === 'number') return formatNumber(value)
+  if (typeof value === 'bigint') return value.toString()
+  return `'${value.replaceAll('\\', '\\\\').replaceAll("'", "\\'").replaceAll('\n', '\\n')}'`
+}
+
+const fn: SqlFunctions = {
+  safeDivide: (a, b) => sql`SAFE_DIVIDE(${a}, ${b})`,
+  countIf: (c) => sql`COUNTIF(${c})`,
+  dateAddDays: (d, n) => sql`DATE_ADD(${d}, INTERVAL ${typeof n === 'number' ? raw(String(n)) : n} DAY)`,
+  dateDiffDays: (end, start) => sql`DATE_DIFF(${end}, ${start}, DAY)`,
+  jsonObject: (entries) => sql`JSON_OBJECT(${entries.map(([k, v]) => sql`${k}, ${v}`)})`,
+  jsonValue: (json, path) => sql`JSON_VALUE(${json}, ${path})`,
+  arrayAt: (a, i) => sql`${a}[SAFE_OFFSET(${typeof i === 'number' ? raw(String(i)) : i})]`,
+  splitPart: (v, sep, i) => sql`SPLIT(${v}, ${sep})[SAFE_OFFSET(${raw(String(i - 1))})]`,
+  safeCast: (v, t) => sql`SAFE_CAST(${v} AS ${raw(columnType(t))})`,
+  parseJson: (v) => sql`SAFE.PARSE_JSON(${v})`,
+  cast: (v, t) => sql`CAST(${v} AS ${raw(columnType(t))})`,
+  clamp: (x, lo, hi) => sql`CASE WHEN ${x} IS NULL THEN NULL ELSE LEAST(GREATEST(${x}, ${raw(formatNumber(lo))}), ${raw(formatNumber(hi))}) END`,
+  currentTimestamp: () => raw('CURRENT_TIMESTAMP()'),
+  sha256Hex: (v) => sql`TO_HEX(SHA256(${v}))`,
+  generateUuid: () => raw('GENERATE_UUID()'),
+  stddevSamp: (x) => sql`STDDEV_SAMP(${x})`,
+  arrayAgg: (x, orderBy) => orderBy ? sql`ARRAY_AGG(${x} IGNORE NULLS ORDER BY ${orderBy})` : sql`ARRAY_AGG(${x} IGNORE NULLS)`,
+  dateToString: (d) => sql`FORMAT_DATE('%Y-%m-%d', ${d})`,
+  percentile: (x, p) => sql`APPROX_QUANTILES(${x}, 100)[OFFSET(${raw(String(Math.round(p * 100)))})]`,
+}
+
+export interface BigQueryDialectOptions {
+  /** Project that qualifies every table name; omitted, names are dataset.table. */
+  readonly project?: string
+}
+
+/** BigQuery: partitioned and clustered tables, scripts for transactions, bytes-billed dry runs. */
+export function createBigQueryDialect(options: BigQueryDialectOptions = {}): Dialect {
+  const formatTarget = (t: Target) => quote(options.project ? `${options.project}.${t.dataset}.${t.name}` : `${t.dataset}.${t.name}`)
+  const layout = (o?: TableOptions): string => {
+    const parts: string[] = []
+    if (o?.partitionBy) parts.push(`PARTITION BY ${quote(o.partitionBy)}`)
+    if (o?.clusterBy?.length) parts.push(`CLUSTER BY ${columnList(o.clusterBy, quote)}`)
+    if (o?.partitionBy && o.requirePartitionFilter) parts.push('OPTIONS (require_partition_filter = TRUE)')
+    return parts.length ? `\n${parts.join('\n')}` : ''
+  }
+  return Object.freeze({
+    engine: 'bigquery',
+    capabilities: { supportsTransactionalDdl: false, supportsDryRunCost: true },
+    fn,
+    quoteIdentifier: quote,
+    formatTarget,
+    literal,
+    param: (name: string, _type: ParamType) => `@${name}`,
+    columnType,
+    createSchema: (dataset: string) => `CREATE SCHEMA IF NOT EXISTS ${quote(options.project ? `${options.project}.${dataset}` : dataset)}`,
+    createTable: (target: Target, columns: readonly ColumnSpec[], o?: TableOptions) =>
+      `CREATE TABLE IF NOT EXISTS ${formatTarget(target)} (\n${columnDefinitions(columns, quote, columnType)}\n)${layout(o)}`,
+    createTableAs: (target: Target, select: string, o?: TableOptions) => `CREATE TABLE ${formatTarget(target)}${layout(o)}\nAS\n${select}`,
+    createOrReplaceTableAs: (target: Target, select: string, o?: TableOptions) =>
+      `CREATE OR REPLACE TABLE ${formatTarget(target)}${layout(o)}\nAS\n${select}`,
+    createOrReplaceView: (target: Target, select: string) => `CREATE OR REPLACE VIEW ${formatTarget(target)} AS\n${select}`,
+    dropTable: (target: Target) => `DROP TABLE IF EXISTS ${formatTarget(target)}`,
+    dropView: (target: Target) => `DROP VIEW IF EXISTS ${formatTarget(target)}`,
+    renameTable: (from: Target, toName: string) => `ALTER TABLE ${formatTarget(from)} RENAME TO ${quote(toName)}`,
+    insertSelect: (target: Target, columns: readonly string[], select: string) => {
+      const list = columnList(columns, quote)
+      return `INSERT INTO ${formatTarget(target)} (${list})\nSELECT ${list} FROM (\n${select}\n) AS q`
+    },
+    deleteInterval: (target: Target, column: string) =>
+      `DELETE FROM ${formatTarget(target)}\nWHERE ${quote(column)} >= @${INTERVAL_START} AND ${quote(column)} < @${INTERVAL_END}`,
+    merge: (target: Target, source: Target, uniqueKey: readonly string[], columns: readonly string[]) =>
+      mergeStatement({ target: formatTarget(target), source: formatTarget(source), uniqueKey, columns, quote }),
+    addColumn: (target: Target, column: ColumnSpec) =>
+      `ALTER TABLE ${formatTarget(target)} ADD COLUMN IF NOT EXISTS ${quote(column.name)} ${columnType(column.type)}`,
+    // A BigQuery transaction is a multi-statement script sent as one job.
+    transaction: (statements: readonly string[]) => [`BEGIN TRANSACTION;\n${statements.map((s) => `${s};`).join('\n')}\nCOMMIT TRANSACTION;`],
+    limit: (select: string, n: number) => `SELECT * FROM (\n${select}\n) AS limited LIMIT ${Math.trunc(n)}`,
+  })
+}
+
+export const bigQueryDialect: Dialect = createBigQueryDialect()

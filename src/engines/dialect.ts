@@ -1,0 +1,110 @@
+import type { ParamType, SqlFragment, SqlScalar } from '../sql/fragment.js'
+
+export type EngineId = 'duckdb' | 'bigquery'
+export const ENGINE_IDS: readonly EngineId[] = ['duckdb', 'bigquery']
+
+/** A table or view: a dataset (a DuckDB schema, a BigQuery dataset) and a name. */
+export interface Target {
+  readonly dataset: string
+  readonly name: string
+}
+
+/** One column of a contract. `type` uses BigQuery spelling (STRING, INT64, NUMERIC(5,1), ARRAY<STRING>). */
+export interface ColumnSpec {
+  readonly name: string
+  readonly type: string
+  /** Default true. A NOT NULL column must be filled by every writer. */
+  readonly nullable?: boolean
+  readonly description?: string
+}
+
+/** Physical layout; BigQuery uses all of it, DuckDB ignores what it has no notion of. */
+export interface TableOptions {
+  readonly partitionBy?: string
+  readonly clusterBy?: readonly string[]
+  readonly requirePartitionFilter?: boolean
+}
+
+/** What an engine can do, so callers branch on capabilities, never on engine names. */
+export interface DialectCapabilities {
+  /** DDL and DML commit or roll back together inside one transaction. */
+  readonly supportsTransactionalDdl: boolean
+  /** Scans are billed by bytes, so dry runs report a cost. */
+  readonly supportsDryRunCost: boolean
+}
+
+/** SQL helpers for the functions that differ between engines; arguments and results are fragments. */
+export interface SqlFunctions {
+  /** a / b, NULL when b is 0 or NULL. */
+  safeDivide(a: SqlFragment, b: SqlFragment): SqlFragment
+  /** Number of rows where the condition holds (0 when none). */
+  countIf(condition: SqlFragment): SqlFragment
+  /** date + days (days may be negative). */
+  dateAddDays(date: SqlFragment, days: SqlFragment | number): SqlFragment
+  /** Whole days from `start` to `end`. */
+  dateDiffDays(end: SqlFragment, start: SqlFragment): SqlFragment
+  /** A JSON object from key → expression pairs, keys in the given order. */
+  jsonObject(entries: readonly (readonly [string, SqlFragment])[]): SqlFragment
+  /** Scalar value at a JSON path such as '$.final_score', as a string. */
+  jsonValue(json: SqlFragment, path: string): SqlFragment
+  /** Zero-based element of an array, NULL when out of range. */
+  arrayAt(array: SqlFragment, zeroBasedIndex: SqlFragment | number): SqlFragment
+  /** One-based part of a string split by a separator. */
+  splitPart(value: SqlFragment, separator: string, oneBasedIndex: number): SqlFragment
+  /** Cast that yields NULL instead of failing. */
+  safeCast(value: SqlFragment, bigQueryType: string): SqlFragment
+  /** A JSON value from a JSON string (NULL stays NULL). */
+  parseJson(value: SqlFragment): SqlFragment
+  /** Cast to a type written in BigQuery spelling. */
+  cast(value: SqlFragment, bigQueryType: string): SqlFragment
+  /** NULL-propagating clamp of x into [lo, hi] (DuckDB's greatest/least skip NULLs, BigQuery's do not). */
+  clamp(x: SqlFragment, lo: number, hi: number): SqlFragment
+  /** Current UTC timestamp. */
+  currentTimestamp(): SqlFragment
+  /** sha256 of a string as lower-case hex. */
+  sha256Hex(value: SqlFragment): SqlFragment
+  /** A random UUID string (non-deterministic). */
+  generateUuid(): SqlFragment
+  /** Sample standard deviation. */
+  stddevSamp(x: SqlFragment): SqlFragment
+  /** Array aggregate, ordered, keeping NULL-free input. */
+  arrayAgg(x: SqlFragment, orderBy?: SqlFragment): SqlFragment
+  /** Format a DATE as 'YYYY-MM-DD'. */
+  dateToString(date: SqlFragment): SqlFragment
+  /** Approximate-free percentile of a numeric column, 0 ≤ p ≤ 1. */
+  percentile(x: SqlFragment, p: number): SqlFragment
+}
+
+/** SQL text for one engine: no I/O, no state. */
+export interface Dialect {
+  readonly engine: EngineId
+  readonly capabilities: DialectCapabilities
+  readonly fn: SqlFunctions
+  quoteIdentifier(name: string): string
+  formatTarget(target: Target): string
+  literal(value: SqlScalar): string
+  param(name: string, type: ParamType): string
+  /** Map a BigQuery-spelled type to this engine's spelling. */
+  columnType(bigQueryType: string): string
+  createSchema(dataset: string): string
+  createTable(target: Target, columns: readonly ColumnSpec[], options?: TableOptions): string
+  createTableAs(target: Target, select: string, options?: TableOptions): string
+  createOrReplaceTableAs(target: Target, select: string, options?: TableOptions): string
+  createOrReplaceView(target: Target, select: string): string
+  dropTable(target: Target): string
+  dropView(target: Target): string
+  renameTable(from: Target, toName: string): string
+  insertSelect(target: Target, columns: readonly string[], select: string): string
+  /** Delete the rows of `column` in [@interval_start, @interval_end). */
+  deleteInterval(target: Target, column: string): string
+  /** Upsert `source` into `target` on `uniqueKey`, updating and inserting `columns`. */
+  merge(target: Target, source: Target, uniqueKey: readonly string[], columns: readonly string[]): string
+  addColumn(target: Target, column: ColumnSpec): string
+  /** A transaction as the engine runs it: one string per statement. */
+  transaction(statements: readonly string[]): string[]
+  /** The select wrapped so it returns at most n rows. */
+  limit(select: string, n: number): string
+}
+
+export const INTERVAL_START = 'interval_start'
+export const INTERVAL_END = 'interval_end'

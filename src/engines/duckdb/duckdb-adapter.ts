@@ -1,0 +1,151 @@
+import { mkdirSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { DuckDBInstance } from '@duckdb/node-api'
+import type { DuckDBConnection, DuckDBResultReader } from '@duckdb/node-api'
+import { AdapterError } from '../../core/errors.js'
+import { usedParams } from '../adapter.js'
+import type { Adapter, LiveColumn, Row, Statement, StatementOptions } from '../adapter.js'
+import type { Target } from '../dialect.js'
+import { duckDbDialect } from './duckdb-dialect.js'
+import { duckDbTypeToBigQuery } from './duckdb-types.js'
+
+export interface DuckDbAdapterOptions {
+  /** Database file, or ':memory:'. */
+  readonly path: string
+  /** Most connections open at once (concurrent statements). Default 8. */
+  readonly maxConnections?: number
+}
+
+/** DuckDB through @duckdb/node-api: datasets are schemas; every timestamp is UTC. */
+export class DuckDbAdapter implements Adapter {
+  readonly engine = 'duckdb' as const
+  readonly dialect = duckDbDialect
+  readonly #instance: DuckDBInstance
+  readonly #idle: DuckDBConnection[] = []
+  readonly #all: DuckDBConnection[] = []
+
+  private constructor(instance: DuckDBInstance) {
+    this.#instance = instance
+  }
+
+  static async open(options: DuckDbAdapterOptions): Promise<DuckDbAdapter> {
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true })
+    try {
+      const instance = await DuckDBInstance.create(options.path)
+      return new DuckDbAdapter(instance)
+    } catch (error) {
+      throw new AdapterError('duckdb', `open ${options.path}`, error)
+    }
+  }
+
+  async #acquire(): Promise<DuckDBConnection> {
+    const connection = this.#idle.pop() ?? (await this.#instance.connect())
+    if (!this.#all.includes(connection)) this.#all.push(connection)
+    return connection
+  }
+
+  async #with<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    const connection = await this.#acquire()
+    try {
+      return await work(connection)
+    } finally {
+      this.#idle.push(connection)
+    }
+  }
+
+  async #run(connection: DuckDBConnection, sql: string, options?: StatementOptions): Promise<DuckDBResultReader> {
+    try {
+      const params = usedParams(sql, options?.params, '$')
+      return Object.keys(params).length
+        ? await connection.runAndReadAll(sql, params as Record<string, string | number | boolean | null>)
+        : await connection.runAndReadAll(sql)
+    } catch (error) {
+      throw new AdapterError('duckdb', sql, error)
+    }
+  }
+
+  execute(sql: string, options?: StatementOptions): Promise<{ rowsChanged: number }> {
+    return this.#with(async (c) => ({ rowsChanged: (await this.#run(c, sql, options)).rowsChanged }))
+  }
+
+  query<T extends Row = Row>(sql: string, options?: StatementOptions): Promise<T[]> {
+    return this.#with(async (c) => readRows(await this.#run(c, sql, options)) as T[])
+  }
+
+  transaction(statements: readonly Statement[]): Promise<void> {
+    return this.#with(async (c) => {
+      await this.#run(c, 'BEGIN TRANSACTION')
+      try {
+        for (const statement of statements) await this.#run(c, statement.sql, statement)
+        await this.#run(c, 'COMMIT')
+      } catch (error) {
+        await c.run('ROLLBACK').catch(() => undefined)
+        throw error
+      }
+    })
+  }
+
+  async tableExists(target: Target): Promise<boolean> {
+    return (await this.describeTable(target)) !== null
+  }
+
+  async describeTable(target: Target): Promise<LiveColumn[] | null> {
+    const rows = await this.query<{ column_name: string; data_type: string; is_nullable: string }>(
+      `SELECT column_name, data_type, is_nullable FROM information_schema.columns
+       WHERE table_schema = $schema AND table_name = $table ORDER BY ordinal_position`,
+      { params: { schema: target.dataset, table: target.name } },
+    )
+    if (rows.length === 0) return null
+    return rows.map((r) => ({ name: r.column_name, type: duckDbTypeToBigQuery(r.data_type), nullable: r.is_nullable === 'YES' }))
+  }
+
+  describeQuery(sql: string): Promise<LiveColumn[]> {
+    return this.#with(async (c) => {
+      try {
+        const prepared = await c.prepare(sql)
+        return Array.from({ length: prepared.columnCount }, (_, i) => ({
+          name: prepared.columnName(i),
+          type: duckDbTypeToBigQuery(prepared.columnType(i).toString()),
+          nullable: true,
+        }))
+      } catch (error) {
+        throw new AdapterError('duckdb', sql, error)
+      }
+    })
+  }
+
+  /** The raw connection, for scripts that generate data with DuckDB-only SQL (seed). */
+  withConnection<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    return this.#with(work)
+  }
+
+  async close(): Promise<void> {
+    for (const connection of this.#all) connection.closeSync()
+    this.#all.length = 0
+    this.#idle.length = 0
+    this.#instance.closeSync()
+  }
+}
+
+function readRows(reader: DuckDBResultReader): Row[] {
+  const types = reader.columnTypes().map((t) => t.toString())
+  const names = reader.columnNames()
+  return reader.getRowsJS().map((values) => {
+    const row: Row = {}
+    names.forEach((name, i) => {
+      row[name] = normalize(values[i], types[i] ?? '')
+    })
+    return row
+  })
+}
+
+function normalize(value: unknown, type: string): unknown {
+  if (value === null || value === undefined) return null
+  if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString()
+  if (value instanceof Date) return type === 'DATE' ? value.toISOString().slice(0, 10) : value.toISOString()
+  if (Array.isArray(value)) return value.map((v) => normalize(v, type.endsWith('[]') ? type.slice(0, -2) : ''))
+  if (typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value as Record<string, unknown>).map(([k, v]) => [k, normalize(v, '')]))
+  }
+  return value
+}

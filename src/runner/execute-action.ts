@@ -1,0 +1,237 @@
+import { createHash } from 'node:crypto'
+import type { DateInterval } from '../core/dates.js'
+import { PipelineError } from '../core/errors.js'
+import type { CompiledAction, CompiledGraph } from '../compiler/compiled.js'
+import { RUN_PARAM_NAMES } from '../compiler/context.js'
+import type { IncrementalAction, TableAction } from '../compiler/definitions.js'
+import { checkPartitionColumn } from '../compiler/compile.js'
+import type { Adapter, ParamValue, Statement } from '../engines/adapter.js'
+import type { Target } from '../engines/dialect.js'
+import { INTERVAL_END, INTERVAL_START } from '../engines/dialect.js'
+import type { StateStore } from '../state/state-store.js'
+import { compareColumns } from './contract.js'
+import { blockingFailures, evaluateChecks } from './evaluate-checks.js'
+import type { IntervalPlan } from './plan.js'
+import type { CheckResult, RunEvent } from './result.js'
+import type { RunInfo } from './run-info.js'
+
+export interface ExecutionEnv {
+  readonly adapter: Adapter
+  readonly state: StateStore
+  readonly graph: CompiledGraph
+  readonly run: RunInfo
+  readonly plans: ReadonlyMap<string, IntervalPlan>
+  readonly fullRefresh: boolean
+  readonly skipAssertions: boolean
+  readonly onEvent: (event: RunEvent) => void
+}
+
+export interface ActionOutcome {
+  rowsWritten: number | null
+  intervals: DateInterval[]
+  checks: CheckResult[]
+  sqlHash: string | null
+  error?: PipelineError
+}
+
+export class ActionFailedError extends PipelineError {}
+
+export function runParams(run: RunInfo): Record<string, ParamValue> {
+  return {
+    [RUN_PARAM_NAMES.id]: run.id, [RUN_PARAM_NAMES.buildCommitSha]: run.buildCommitSha, [RUN_PARAM_NAMES.deploymentRevision]: run.deploymentRevision,
+    [RUN_PARAM_NAMES.mode]: run.mode, [RUN_PARAM_NAMES.startedAt]: run.startedAt,
+  }
+}
+
+export function hashSql(text: string | undefined): string | null {
+  return text === undefined ? null : createHash('sha256').update(text).digest('hex').slice(0, 16)
+}
+
+/** Build one action with the strategy of its kind. Engine errors become the outcome's error. */
+export async function executeAction(action: CompiledAction, env: ExecutionEnv): Promise<ActionOutcome> {
+  const outcome: ActionOutcome = { rowsWritten: null, intervals: [], checks: [], sqlHash: hashSql(action.sql.query ?? action.sql.statements?.join(';\n')) }
+  try {
+    switch (action.kind) {
+      case 'declaration': await checkDeclaration(action, env); break
+      case 'view': await env.adapter.execute(env.adapter.dialect.createOrReplaceView(action.target as Target, action.sql.query as string), { params: runParams(env.run) }); break
+      case 'operation': for (const statement of action.sql.statements ?? []) await env.adapter.execute(statement, { params: runParams(env.run), label: action.name }); break
+      case 'table': await buildTable(action, env, outcome); break
+      case 'incremental': await buildIncremental(action, env, outcome); break
+      case 'assertion': await runStandaloneAssertion(action, env, outcome); break
+    }
+  } catch (error) {
+    outcome.error = error instanceof PipelineError ? error : new PipelineError('action-failed', (error as Error).message, { cause: error })
+  }
+  return outcome
+}
+
+async function checkDeclaration(action: CompiledAction, env: ExecutionEnv): Promise<void> {
+  const target = action.target as Target
+  const columns = await env.adapter.describeTable(target)
+  if (!columns) {
+    throw new ActionFailedError('source-missing', `Source "${target.dataset}.${target.name}" (${action.file}) does not exist; load it, or run "pipeline seed" for the sample warehouse`)
+  }
+  const definition = action.definition
+  if (definition.kind === 'declaration' && definition.columns) {
+    const missing = definition.columns.filter((c) => !columns.some((l) => l.name === c.name))
+    if (missing.length) throw new ActionFailedError('source-columns-missing', `Source "${target.dataset}.${target.name}" lacks column(s) ${missing.map((c) => `"${c.name}"`).join(', ')}`)
+  }
+}
+
+function stagingTarget(target: Target): Target {
+  return { dataset: target.dataset, name: `${target.name}__staging` }
+}
+
+async function audit(action: CompiledAction, env: ExecutionEnv, relation: Target, params: Record<string, ParamValue>): Promise<CheckResult[]> {
+  if (env.skipAssertions || action.checks.length === 0) return []
+  const partitionColumn = checkPartitionColumn(action.definition)
+  const byName = new Map(env.graph.actions.map((a) => [a.name, a]))
+  return evaluateChecks(action.checks.map((c) => ({ name: c.name, action: action.name, definition: c.definition })), {
+    adapter: env.adapter, relation: env.adapter.dialect.formatTarget(relation), partitionColumn, params,
+    resolveRelation: (name) => {
+      const target = byName.get(name)?.target
+      return target ? env.adapter.dialect.formatTarget(target) : env.adapter.dialect.quoteIdentifier(name)
+    },
+  })
+}
+
+function failIfBlocked(action: CompiledAction, checks: readonly CheckResult[], where: string): void {
+  const failures = blockingFailures(checks)
+  if (failures.length) {
+    const first = failures.slice(0, 3).map((f) => f.message).join('; ')
+    throw new ActionFailedError('assertion-failed', `${failures.length} error-severity check(s) failed on ${where}; nothing was published: ${first}`)
+  }
+}
+
+async function buildTable(action: CompiledAction, env: ExecutionEnv, outcome: ActionOutcome): Promise<void> {
+  const { adapter } = env
+  const { dialect } = adapter
+  const target = action.target as Target
+  const definition = action.definition as TableAction
+  const staging = stagingTarget(target)
+  const params = runParams(env.run)
+  await adapter.execute(dialect.createSchema(target.dataset))
+  await adapter.execute(dialect.createOrReplaceTableAs(staging, action.sql.query as string, definition), { params, label: action.name })
+  await checkContract(action, env, staging)
+  outcome.checks.push(...(await audit(action, env, staging, params)))
+  failIfBlocked(action, outcome.checks, 'the rebuilt table')
+  outcome.rowsWritten = await countRows(adapter, staging)
+  if (dialect.capabilities.supportsTransactionalDdl) {
+    await adapter.transaction([{ sql: dialect.dropTable(target) }, { sql: dialect.renameTable(staging, target.name) }])
+  } else {
+    await adapter.execute(dialect.createOrReplaceTableAs(target, `SELECT * FROM ${dialect.formatTarget(staging)}`, definition))
+    await adapter.execute(dialect.dropTable(staging))
+  }
+}
+
+async function countRows(adapter: Adapter, target: Target): Promise<number> {
+  const [row] = await adapter.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${adapter.dialect.formatTarget(target)}`)
+  return Number(row?.n ?? 0)
+}
+
+async function checkContract(action: CompiledAction, env: ExecutionEnv, staged: Target): Promise<void> {
+  const definition = action.definition
+  if ((definition.kind !== 'table' && definition.kind !== 'incremental') || !definition.columns) return
+  const live = (await env.adapter.describeTable(staged)) ?? []
+  const problems = compareColumns(live, definition.columns)
+  const required = definition.columns.filter((c) => c.nullable === false && live.some((l) => l.name === c.name))
+  if (required.length) {
+    const q = env.adapter.dialect.quoteIdentifier
+    const counts = required.map((c) => `COUNT(CASE WHEN ${q(c.name)} IS NULL THEN 1 END) AS ${q(c.name)}`).join(', ')
+    const [row] = await env.adapter.query(`SELECT ${counts} FROM ${env.adapter.dialect.formatTarget(staged)}`)
+    for (const c of required) if (Number(row?.[c.name] ?? 0) > 0) problems.push(`NOT NULL column "${c.name}" has ${row?.[c.name]} NULL value(s): no writer fills it`)
+  }
+  if (problems.length) {
+    throw new ActionFailedError('contract-mismatch', `Action "${action.name}" (${action.file}): output does not match its columns contract: ${problems.join('; ')}; fix the query or the contract (and add a migration for a persistent table)`)
+  }
+}
+
+function selectWithTracking(action: CompiledAction, env: ExecutionEnv, query: string): string {
+  const definition = action.definition as IncrementalAction
+  const { dialect } = env.adapter
+  const entries = Object.entries(definition.tracking)
+  if (entries.length === 0) return query
+  const types = { runId: 'STRING', buildCommitSha: 'STRING', deploymentRevision: 'STRING', mode: 'STRING', startedAt: 'TIMESTAMP' } as const
+  const names = { runId: RUN_PARAM_NAMES.id, buildCommitSha: RUN_PARAM_NAMES.buildCommitSha, deploymentRevision: RUN_PARAM_NAMES.deploymentRevision, mode: RUN_PARAM_NAMES.mode, startedAt: RUN_PARAM_NAMES.startedAt } as const
+  const extra = entries.map(([column, source]) => `${dialect.param(names[source], types[source])} AS ${dialect.quoteIdentifier(column)}`)
+  return `SELECT q.*, ${extra.join(', ')}\nFROM (\n${query}\n) AS q`
+}
+
+async function buildIncremental(action: CompiledAction, env: ExecutionEnv, outcome: ActionOutcome): Promise<void> {
+  const { adapter, state } = env
+  const { dialect } = adapter
+  const definition = action.definition as IncrementalAction
+  const target = action.target as Target
+  const plan = env.plans.get(action.name)
+  if (!plan) return
+  await adapter.execute(dialect.createSchema(target.dataset))
+  if (env.fullRefresh) await adapter.transaction([{ sql: dialect.dropTable(target) }, state.clearIntervalsStatement(action.name)])
+  let exists = await adapter.tableExists(target)
+  if (!exists && definition.columns) {
+    await adapter.execute(dialect.createTable(target, definition.columns, { partitionBy: definition.partitionBy ?? definition.interval.column, ...(definition.clusterBy ? { clusterBy: definition.clusterBy } : {}) }))
+    exists = true
+  }
+  const query = exists || !action.sql.fullQuery ? action.sql.query as string : action.sql.fullQuery
+  const staging = stagingTarget(target)
+  let batchIndex = 0
+  for (const batch of plan.batches) {
+    const params = { ...runParams(env.run), [INTERVAL_START]: batch.start, [INTERVAL_END]: batch.end }
+    await adapter.execute(dialect.createOrReplaceTableAs(staging, selectWithTracking(action, env, query)), { params, label: action.name })
+    if (batchIndex === 0) await checkContract(action, env, staging)
+    await checkRowsInInterval(action, env, staging, definition.interval.column, params)
+    const checks = await audit(action, env, staging, params)
+    outcome.checks.push(...checks)
+    failIfBlocked(action, checks, `${batch.start}..${batch.end} (exclusive)`)
+    if (!exists) {
+      await adapter.execute(dialect.createTableAs(target, dialect.limit(`SELECT * FROM ${dialect.formatTarget(staging)}`, 0), { partitionBy: definition.partitionBy ?? definition.interval.column, ...(definition.clusterBy ? { clusterBy: definition.clusterBy } : {}) }))
+      exists = true
+    }
+    const rows = await countRows(adapter, staging)
+    const columns = definition.columns?.map((c) => c.name) ?? ((await adapter.describeTable(staging)) ?? []).map((c) => c.name)
+    await adapter.transaction([...writeStatements(action, env, staging, columns, params), state.intervalStatement(action.name, batch, { runId: env.run.id, buildCommitSha: env.run.buildCommitSha, mode: env.run.mode }, rows)])
+    outcome.rowsWritten = (outcome.rowsWritten ?? 0) + rows
+    outcome.intervals.push(batch)
+    batchIndex++
+    env.onEvent({ type: 'batch', name: action.name, interval: batch, done: batchIndex, total: plan.batches.length, rows })
+  }
+  if (plan.batches.length) await adapter.execute(dialect.dropTable(staging))
+}
+
+async function checkRowsInInterval(action: CompiledAction, env: ExecutionEnv, staging: Target, column: string, params: Record<string, ParamValue>): Promise<void> {
+  const { dialect } = env.adapter
+  const c = dialect.quoteIdentifier(column)
+  const [row] = await env.adapter.query<{ n: number }>(
+    `SELECT COUNT(*) AS n FROM ${dialect.formatTarget(staging)} WHERE ${c} IS NULL OR ${c} < ${dialect.param(INTERVAL_START, 'DATE')} OR ${c} >= ${dialect.param(INTERVAL_END, 'DATE')}`,
+    { params },
+  )
+  if (Number(row?.n ?? 0) > 0) {
+    throw new ActionFailedError('rows-outside-interval', `Action "${action.name}" (${action.file}): ${row?.n} row(s) have "${column}" outside [${params[INTERVAL_START]}, ${params[INTERVAL_END]}); filter the query on ctx.interval.start/end`)
+  }
+}
+
+function writeStatements(action: CompiledAction, env: ExecutionEnv, staging: Target, columns: readonly string[], params: Record<string, ParamValue>): Statement[] {
+  const { dialect } = env.adapter
+  const definition = action.definition as IncrementalAction
+  const target = action.target as Target
+  switch (definition.write.strategy) {
+    case 'replace_interval':
+      return [{ sql: dialect.deleteInterval(target, definition.interval.column), params }, { sql: insertAll(env, target, staging, columns), params }]
+    case 'append':
+      return [{ sql: insertAll(env, target, staging, columns), params }]
+    case 'merge':
+      return [{ sql: dialect.merge(target, staging, definition.write.uniqueKey, columns), params }]
+  }
+}
+
+function insertAll(env: ExecutionEnv, target: Target, staging: Target, columns: readonly string[]): string {
+  const { dialect } = env.adapter
+  return dialect.insertSelect(target, columns, `SELECT * FROM ${dialect.formatTarget(staging)}`)
+}
+
+async function runStandaloneAssertion(action: CompiledAction, env: ExecutionEnv, outcome: ActionOutcome): Promise<void> {
+  if (env.skipAssertions) return
+  outcome.checks.push(...(await evaluateChecks(action.checks.map((c) => ({ name: c.name, action: action.guards ?? action.name, definition: c.definition })), {
+    adapter: env.adapter, relation: '(none)', partitionColumn: null, resolveRelation: (n) => n, params: runParams(env.run),
+  })))
+  failIfBlocked(action, outcome.checks, 'its query')
+}

@@ -1,0 +1,56 @@
+import type { DateInterval } from '../core/dates.js'
+import type { Severity } from '../assertions/types.js'
+
+export type ActionStatus = 'succeeded' | 'failed' | 'skipped'
+
+/** The outcome of one check on one partition. */
+export interface CheckResult {
+  readonly assertion: string
+  readonly action: string
+  readonly builtin: string
+  readonly severity: Severity
+  readonly partition: string | null
+  readonly observed: number | null
+  readonly threshold: string
+  readonly rowCount: number
+  readonly passed: boolean
+  readonly skipped: boolean
+  /** e.g. 'ml_feature_store_v2.usage_spike_score_zero_share failed on 2026-01-09: 1.00 of 412 rows are 0 (max 0.50)'. */
+  readonly message: string
+  readonly sample: readonly Record<string, unknown>[]
+}
+
+export interface ActionResult {
+  readonly name: string
+  readonly kind: string
+  readonly status: ActionStatus
+  readonly durationMs: number
+  readonly rowsWritten: number | null
+  /** Date intervals processed (incremental actions). */
+  readonly intervals: readonly DateInterval[]
+  readonly error?: { readonly code: string; readonly message: string }
+  /** The upstream action whose failure skipped this one. */
+  readonly skippedBecause?: string
+  readonly checks: readonly CheckResult[]
+  readonly sqlHash: string | null
+}
+
+export interface RunResult {
+  readonly ok: boolean
+  readonly runId: string
+  readonly buildCommitSha: string
+  readonly deploymentRevision: string
+  readonly mode: string
+  readonly startedAt: string
+  readonly finishedAt: string
+  readonly skipAssertions: boolean
+  readonly dryRun: boolean
+  readonly actions: readonly ActionResult[]
+}
+
+/** Progress events for live and CI output. */
+export type RunEvent =
+  | { readonly type: 'plan'; readonly actions: readonly { name: string; kind: string; intervals: readonly DateInterval[] }[] }
+  | { readonly type: 'action-start'; readonly name: string }
+  | { readonly type: 'batch'; readonly name: string; readonly interval: DateInterval; readonly done: number; readonly total: number; readonly rows: number }
+  | { readonly type: 'action-end'; readonly result: ActionResult }
