@@ -1,0 +1,70 @@
+import { join, resolve } from 'node:path'
+import { z } from 'zod'
+import { ConfigError } from '../core/errors.js'
+import { isIsoDate } from '../core/dates.js'
+import type { CompiledGraph } from '../compiler/compiled.js'
+import type { Adapter } from '../engines/adapter.js'
+import type { EngineId } from '../engines/dialect.js'
+
+/** Where output goes: stdout for results (JSON with --json), stderr for logs and progress. */
+export interface CliIo {
+  stdout(text: string): void
+  stderr(text: string): void
+  /** True when stderr is an interactive terminal (live progress view). */
+  readonly isTty: boolean
+}
+
+/** Options every command accepts, resolved from flags and environment. */
+export interface GlobalOptions {
+  readonly engine: EngineId
+  /** DuckDB file, or ':memory:'. */
+  readonly warehouse: string
+  readonly json: boolean
+  /** Project root (definitions/, includes/, assertions/, migrations/). */
+  readonly root: string
+}
+
+/** What commands receive; everything with side effects is injected so commands are testable. */
+export interface CliContext {
+  readonly io: CliIo
+  readonly env: NodeJS.ProcessEnv
+  readonly cwd: string
+  now(): Date
+  /** Open the engine adapter for these options (DuckDB file or BigQuery client). */
+  openAdapter(options: GlobalOptions): Promise<Adapter>
+  /** Load and compile the project for the options' engine. */
+  compile(options: GlobalOptions): Promise<CompiledGraph>
+}
+
+const engineSchema = z.enum(['duckdb', 'bigquery'])
+
+/** Resolve global flags (already parsed by commander) with environment fallbacks. */
+export function resolveGlobals(flags: { engine?: string; warehouse?: string; json?: boolean; project?: string }, context: CliContext): GlobalOptions {
+  const engine = engineSchema.safeParse(flags.engine ?? context.env.PIPELINE_ENGINE ?? 'duckdb')
+  if (!engine.success) throw new ConfigError(`--engine "${flags.engine ?? context.env.PIPELINE_ENGINE}" is not an engine; use duckdb or bigquery`)
+  const root = resolve(context.cwd, flags.project ?? context.env.PIPELINE_PROJECT ?? '.')
+  const warehouse = flags.warehouse ?? context.env.PIPELINE_WAREHOUSE ?? join(root, '.pipeline', 'warehouse.duckdb')
+  return { engine: engine.data, warehouse: warehouse === ':memory:' ? warehouse : resolve(context.cwd, warehouse), json: flags.json ?? false, root }
+}
+
+/** A --from/--to date, validated before it reaches any SQL (as a parameter). */
+export function parseDateFlag(flag: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined
+  if (!isIsoDate(value)) throw new ConfigError(`${flag} "${value}" is not a date; use YYYY-MM-DD, e.g. ${flag} 2026-01-09`)
+  return value
+}
+
+export function parseDateRange(from: string | undefined, to: string | undefined): { from?: string; to?: string } {
+  const range = { from: parseDateFlag('--from', from), to: parseDateFlag('--to', to) }
+  if (range.from && range.to && range.from > range.to) {
+    throw new ConfigError(`--from ${range.from} is after --to ${range.to}; swap them (both dates are inclusive)`)
+  }
+  return { ...(range.from ? { from: range.from } : {}), ...(range.to ? { to: range.to } : {}) }
+}
+
+export function splitList(value: string | undefined): string[] {
+  return value ? value.split(',').map((s) => s.trim()).filter(Boolean) : []
+}
+
+/** Exit codes of DESIGN.md §8. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const

@@ -1,0 +1,70 @@
+import { Command } from 'commander'
+import { join } from 'node:path'
+import { runPipeline } from '../../runner/run.js'
+import { createRunInfo } from '../../runner/run-info.js'
+import type { CliContext } from '../cli-context.js'
+import { EXIT, parseDateRange, splitList } from '../cli-context.js'
+import { handle, printJson } from '../command-kit.js'
+import type { ExitHolder } from '../command-kit.js'
+import { createProgress } from '../progress.js'
+import { printRunSummary } from '../run-summary.js'
+
+export interface RunFlags {
+  actions?: string
+  tags?: string
+  includeDeps?: boolean
+  includeDependents?: boolean
+  from?: string
+  to?: string
+  fullRefresh?: boolean
+  restate?: boolean
+  dryRun?: boolean
+  skipAssertions?: boolean
+  concurrency?: string
+}
+
+export function addSelectionOptions(command: Command): Command {
+  return command
+    .option('--actions <names>', 'comma-separated action names or globs (e.g. "ml_*")')
+    .option('--tags <tags>', 'comma-separated tags')
+    .option('--include-deps', 'also run what the selection depends on')
+    .option('--include-dependents', 'also run what depends on the selection')
+    .option('--from <date>', 'first date to build (YYYY-MM-DD, inclusive)')
+    .option('--to <date>', 'last date to build (YYYY-MM-DD, inclusive)')
+}
+
+export function selectionFrom(flags: RunFlags) {
+  return {
+    actions: splitList(flags.actions), tags: splitList(flags.tags),
+    includeDeps: flags.includeDeps ?? false, includeDependents: flags.includeDependents ?? false,
+  }
+}
+
+export function runCommand(context: CliContext, exit: ExitHolder): Command {
+  const command = addSelectionOptions(new Command('run').description('build what is selected (default: everything, missing intervals only)'))
+    .option('--full-refresh', 'rebuild incremental tables from scratch (refused for protected actions)')
+    .option('--restate', 'rebuild the --from/--to range even where it is recorded as done')
+    .option('--dry-run', 'print the plan without writing')
+    .option('--skip-assertions', 'emergency only: do not evaluate assertions (recorded in the run)')
+    .option('--concurrency <n>', 'actions built at once')
+  return command.action(handle<RunFlags>(command, context, exit, async (flags, globals) => {
+    const range = parseDateRange(flags.from, flags.to)
+    const graph = await context.compile(globals)
+    const adapter = await context.openAdapter(globals)
+    try {
+      const progress = createProgress(context.io)
+      const result = await runPipeline({
+        graph, adapter, run: createRunInfo({ root: globals.root, env: context.env, now: context.now() }), selection: selectionFrom(flags), ...range,
+        fullRefresh: flags.fullRefresh ?? false, restate: flags.restate ?? false, dryRun: flags.dryRun ?? false,
+        skipAssertions: flags.skipAssertions ?? false, ...(flags.concurrency ? { concurrency: Number(flags.concurrency) } : {}),
+        runsDir: join(globals.root, '.pipeline', 'runs'), onEvent: progress.onEvent,
+      })
+      progress.done()
+      if (globals.json) printJson(context, result)
+      else printRunSummary(context.io, result)
+      return result.ok ? EXIT.ok : EXIT.failed
+    } finally {
+      await adapter.close()
+    }
+  }))
+}

@@ -1,0 +1,26 @@
+import { ConfigError } from '../core/errors.js'
+import type { Adapter } from './adapter.js'
+import type { Dialect, EngineId } from './dialect.js'
+
+export interface EngineOptions {
+  readonly engine: EngineId
+  readonly warehouse: string
+  /** Only the dialect is needed (compile): no client, no connection. */
+  readonly offline?: boolean
+}
+
+/** Dialect, plus an adapter unless offline. Vendor clients are imported lazily, only when used. */
+export async function createEngine(options: EngineOptions, env: NodeJS.ProcessEnv): Promise<{ dialect: Dialect; adapter: Adapter }> {
+  if (options.engine === 'duckdb') {
+    const { duckDbDialect } = await import('./duckdb/duckdb-dialect.js')
+    if (options.offline) return { dialect: duckDbDialect, adapter: undefined as unknown as Adapter }
+    const { DuckDbAdapter } = await import('./duckdb/duckdb-adapter.js')
+    return { dialect: duckDbDialect, adapter: await DuckDbAdapter.open({ path: options.warehouse }) }
+  }
+  const { createBigQueryDialect } = await import('./bigquery/bigquery-dialect.js')
+  const project = env.PIPELINE_BQ_PROJECT
+  const dialect = createBigQueryDialect(project ? { project } : {})
+  if (options.offline) return { dialect, adapter: undefined as unknown as Adapter }
+  if (!project) throw new ConfigError('--engine bigquery needs PIPELINE_BQ_PROJECT (and optionally PIPELINE_BQ_LOCATION); credentials come from Application Default Credentials')
+  throw new ConfigError('the BigQuery adapter is not available in this build yet; use --engine duckdb, or "compile --engine bigquery" / "migrate plan --engine bigquery" to render BigQuery SQL')
+}
