@@ -11,7 +11,7 @@ export interface SummaryParts {
   readonly where?: string
 }
 
-/** One row per partition: partition, observed, row_count, passed, skipped. */
+/** One row per partition: partition_value, observed, row_count, passed, skipped. */
 export function partitionSummary(ctx: CheckContext, parts: SummaryParts): string {
   const { dialect } = ctx
   const q = dialect.quoteIdentifier
@@ -20,11 +20,11 @@ export function partitionSummary(ctx: CheckContext, parts: SummaryParts): string
   const where = parts.where ? `\n  WHERE ${parts.where}` : ''
   const groupBy = ctx.partitionColumn ? '\n  GROUP BY 1' : ''
   return [
-    'SELECT partition, observed, row_count,',
+    'SELECT partition_value, observed, row_count,',
     `  row_count < ${minRows} OR (${parts.passed('observed')}) AS passed,`,
     `  row_count < ${minRows} AS skipped`,
     'FROM (',
-    `  SELECT ${partitionExpr} AS partition, CAST(${parts.observed} AS ${dialect.columnType('FLOAT64')}) AS observed, COUNT(*) AS row_count`,
+    `  SELECT ${partitionExpr} AS partition_value, CAST(${parts.observed} AS ${dialect.columnType('FLOAT64')}) AS observed, COUNT(*) AS row_count`,
     `  FROM ${ctx.relation}${where}${groupBy}`,
     ') AS summary',
   ].join('\n')

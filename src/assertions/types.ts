@@ -15,7 +15,7 @@ export interface CheckContext {
 
 /**
  * The SQL of one check. `summarySql` returns one row per evaluated partition with the columns
- * partition (VARCHAR, NULL for whole-relation checks), observed (DOUBLE), row_count (BIGINT),
+ * partition_value (STRING, NULL for whole-relation checks), observed (DOUBLE), row_count (BIGINT),
  * passed (BOOLEAN) and skipped (BOOLEAN: too few rows to judge).
  */
 export interface CheckQuery {

@@ -14,7 +14,7 @@ export function queryCheck(options: { name: string; sql: string; severity: Sever
       const groupBy = options.partitionColumn ? '\nGROUP BY 1' : ''
       return {
         summarySql: [
-          `SELECT ${partition} AS partition, CAST(COUNT(*) AS ${ctx.dialect.columnType('FLOAT64')}) AS observed, COUNT(*) AS row_count,`,
+          `SELECT ${partition} AS partition_value, CAST(COUNT(*) AS ${ctx.dialect.columnType('FLOAT64')}) AS observed, COUNT(*) AS row_count,`,
           '  FALSE AS passed, FALSE AS skipped',
           `FROM (\n${options.sql}\n) AS offending${groupBy}`,
         ].join('\n'),

@@ -69,8 +69,8 @@ function namesOf(model: CatBoostModel, explicit: readonly string[] | undefined):
 }
 
 function sumTrees(trees: readonly CompiledTree[], values: ArrayLike<FeatureValue>): number {
-  let sum = 0
-  for (const tree of trees) {
+  const leafValues = new Float64Array(trees.length)
+  trees.forEach((tree, t) => {
     let leaf = 0
     for (let depth = 0; depth < tree.slots.length; depth++) {
       const value = values[tree.slots[depth]!]
@@ -80,9 +80,24 @@ function sumTrees(trees: readonly CompiledTree[], values: ArrayLike<FeatureValue
       // The first split of a tree is the low bit of the leaf index (apply_catboost_model.py).
       leaf |= bit << depth
     }
-    sum += tree.leaves[leaf]!
-  }
-  return sum
+    leafValues[t] = tree.leaves[leaf]!
+  })
+  return pairwiseSum(leafValues, 0, leafValues.length)
+}
+
+/**
+ * Sum of `values[from..to)` as a balanced tree: (first half) + (second half), the first half
+ * holding floor(n / 2) values. The SQL rendering adds trees in exactly this shape (a long
+ * left-deep `a + b + c ...` chain makes DuckDB's planner quadratic and nests too deep for
+ * BigQuery), so both give identical float64 results. It differs from CatBoost's sequential sum
+ * only by rounding (about 1e-15 relative).
+ */
+export function pairwiseSum(values: ArrayLike<number>, from: number, to: number): number {
+  const count = to - from
+  if (count <= 0) return 0
+  if (count === 1) return values[from]!
+  const middle = from + (count >> 1)
+  return pairwiseSum(values, from, middle) + pairwiseSum(values, middle, to)
 }
 
 /**

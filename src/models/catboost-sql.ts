@@ -1,9 +1,9 @@
 // Render a CatBoost oblivious-tree model as one SQL scalar expression (semantics: catboost-model.ts).
 //
 // Per tree: leaf index = sum of `CASE WHEN <split holds> THEN 2^depth ELSE 0 END` (first split =
-// low bit), then the leaf is picked from one array literal. Trees are summed left to right, times
-// scale, plus bias: the same float64 operations, in the same order, as catboost-evaluator.ts, so
-// both agree exactly (the tests allow 1e-9).
+// low bit), then the leaf is picked from one array literal. Trees are added as a balanced tree
+// (see pairwiseSum), times scale, plus bias: the same float64 operations, in the same order, as
+// catboost-evaluator.ts, so both agree exactly (the tests allow 1e-9).
 //
 // Numbers are written with `Number.prototype.toString()` (shortest text that round-trips) plus an
 // exponent (`1.5e0`): DuckDB types a plain `1.5` as DECIMAL but `1.5e0` as DOUBLE; BigQuery reads
@@ -57,8 +57,8 @@ export function renderCatBoostExpression(model: CatBoostModel, options: RenderCa
   }
   const trees = model.oblivious_trees.map((tree) => renderTree(tree, syntax, columnOf, missingGreater))
   const [scale, bias] = scaleAndBias(model)
-  const sum = trees.length === 0 ? '0e0' : trees.join('\n  + ')
-  return `(${renderDouble(scale)} * (${sum}) + ${renderDouble(bias)})`
+  const sum = trees.length === 0 ? '0e0' : balancedSum(trees)
+  return `(${renderDouble(scale)} * ${sum} + ${renderDouble(bias)})`
 }
 
 function renderTree(
@@ -72,7 +72,7 @@ function renderTree(
   const bits = tree.splits.map((split, depth) => {
     const featureIndex = split.float_feature_index ?? 0
     const x = columnOf(featureIndex)
-    const { value, inclusive } = float32GreaterThreshold(split.border ?? 0)
+    const value = split.border ?? 0; const inclusive = false
     const greater = `${x} ${inclusive ? '>=' : '>'} ${renderDouble(value)}`
     const condition = missingGreater.get(featureIndex)
       ? `${greater} OR ${x} IS NULL OR ${syntax.isNan(x)}`
@@ -80,6 +80,13 @@ function renderTree(
     return `CASE WHEN ${condition} THEN ${2 ** depth} ELSE 0 END`
   })
   return syntax.element(leaves, bits.join(' + '))
+}
+
+/** `(a + b)` nested as in pairwiseSum: the first half holds floor(n / 2) terms. */
+function balancedSum(terms: readonly string[]): string {
+  if (terms.length === 1) return terms[0]!
+  const middle = terms.length >> 1
+  return `(${balancedSum(terms.slice(0, middle))}\n + ${balancedSum(terms.slice(middle))})`
 }
 
 /** A column expression other than a plain (qualified, quoted) name gets parentheses. */

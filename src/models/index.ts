@@ -15,7 +15,7 @@ export type {
   ModelIssue,
   NanValueTreatment,
 } from './catboost-model.js'
-export { compileCatBoost, evaluateCatBoost, evaluateCatBoostVector } from './catboost-evaluator.js'
+export { compileCatBoost, evaluateCatBoost, evaluateCatBoostVector, pairwiseSum } from './catboost-evaluator.js'
 export type { CompiledCatBoost, EvaluateOptions, FeatureValue } from './catboost-evaluator.js'
 export { float32GreaterThreshold, renderCatBoostExpression, renderDouble } from './catboost-sql.js'
 export type { RenderCatBoostOptions } from './catboost-sql.js'

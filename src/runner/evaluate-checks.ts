@@ -35,11 +35,11 @@ async function evaluateOne(check: CheckTarget, options: EvaluateOptions): Promis
   const rendered = check.definition.render({
     dialect: adapter.dialect, relation: options.relation, partitionColumn: options.partitionColumn, resolveRelation: options.resolveRelation,
   })
-  const rows = await adapter.query<{ partition: string | null; observed: number | null; row_count: number; passed: boolean; skipped: boolean }>(
+  const rows = await adapter.query<{ partition_value: string | null; observed: number | null; row_count: number; passed: boolean; skipped: boolean }>(
     rendered.summarySql, { params: options.params, label: `assert ${check.name}` },
   )
   const judged = rows
-    .map((r) => ({ partition: r.partition, observed: r.observed === null ? null : Number(r.observed), rowCount: Number(r.row_count), passed: Boolean(r.passed), skipped: Boolean(r.skipped) }))
+    .map((r) => ({ partition: r.partition_value, observed: r.observed === null ? null : Number(r.observed), rowCount: Number(r.row_count), passed: Boolean(r.passed), skipped: Boolean(r.skipped) }))
     .filter((r) => !options.partitions || options.partitions(r.partition))
     .sort((a, b) => String(a.partition).localeCompare(String(b.partition)))
   const anyFailed = judged.some((r) => !r.passed)

@@ -14,6 +14,7 @@ import { blockingFailures, evaluateChecks } from './evaluate-checks.js'
 import type { IntervalPlan } from './plan.js'
 import type { CheckResult, RunEvent } from './result.js'
 import type { RunInfo } from './run-info.js'
+import { publishTableStatements, stageStatement, stagingTarget, tableLayout, writeIntervalStatements } from './statements.js'
 
 export interface ExecutionEnv {
   readonly adapter: Adapter
@@ -78,10 +79,6 @@ async function checkDeclaration(action: CompiledAction, env: ExecutionEnv): Prom
   }
 }
 
-function stagingTarget(target: Target): Target {
-  return { dataset: target.dataset, name: `${target.name}__staging` }
-}
-
 async function audit(action: CompiledAction, env: ExecutionEnv, relation: Target, params: Record<string, ParamValue>): Promise<CheckResult[]> {
   if (env.skipAssertions || action.checks.length === 0) return []
   const partitionColumn = checkPartitionColumn(action.definition)
@@ -111,17 +108,14 @@ async function buildTable(action: CompiledAction, env: ExecutionEnv, outcome: Ac
   const staging = stagingTarget(target)
   const params = runParams(env.run)
   await adapter.execute(dialect.createSchema(target.dataset))
-  await adapter.execute(dialect.createOrReplaceTableAs(staging, action.sql.query as string, definition), { params, label: action.name })
+  await adapter.execute(stageStatement(action, dialect, action.sql.query as string), { params, label: action.name })
   await checkContract(action, env, staging)
   outcome.checks.push(...(await audit(action, env, staging, params)))
   failIfBlocked(action, outcome.checks, 'the rebuilt table')
   outcome.rowsWritten = await countRows(adapter, staging)
-  if (dialect.capabilities.supportsTransactionalDdl) {
-    await adapter.transaction([{ sql: dialect.dropTable(target) }, { sql: dialect.renameTable(staging, target.name) }])
-  } else {
-    await adapter.execute(dialect.createOrReplaceTableAs(target, `SELECT * FROM ${dialect.formatTarget(staging)}`, definition))
-    await adapter.execute(dialect.dropTable(staging))
-  }
+  const publish = publishTableStatements(action, dialect)
+  await adapter.transaction(publish.transactional.map((sql) => ({ sql })))
+  for (const sql of publish.after) await adapter.execute(sql)
 }
 
 async function countRows(adapter: Adapter, target: Target): Promise<number> {
@@ -146,17 +140,6 @@ async function checkContract(action: CompiledAction, env: ExecutionEnv, staged: 
   }
 }
 
-function selectWithTracking(action: CompiledAction, env: ExecutionEnv, query: string): string {
-  const definition = action.definition as IncrementalAction
-  const { dialect } = env.adapter
-  const entries = Object.entries(definition.tracking)
-  if (entries.length === 0) return query
-  const types = { runId: 'STRING', buildCommitSha: 'STRING', deploymentRevision: 'STRING', mode: 'STRING', startedAt: 'TIMESTAMP' } as const
-  const names = { runId: RUN_PARAM_NAMES.id, buildCommitSha: RUN_PARAM_NAMES.buildCommitSha, deploymentRevision: RUN_PARAM_NAMES.deploymentRevision, mode: RUN_PARAM_NAMES.mode, startedAt: RUN_PARAM_NAMES.startedAt } as const
-  const extra = entries.map(([column, source]) => `${dialect.param(names[source], types[source])} AS ${dialect.quoteIdentifier(column)}`)
-  return `SELECT q.*, ${extra.join(', ')}\nFROM (\n${query}\n) AS q`
-}
-
 async function buildIncremental(action: CompiledAction, env: ExecutionEnv, outcome: ActionOutcome): Promise<void> {
   const { adapter, state } = env
   const { dialect } = adapter
@@ -168,7 +151,7 @@ async function buildIncremental(action: CompiledAction, env: ExecutionEnv, outco
   if (env.fullRefresh) await adapter.transaction([{ sql: dialect.dropTable(target) }, state.clearIntervalsStatement(action.name)])
   let exists = await adapter.tableExists(target)
   if (!exists && definition.columns) {
-    await adapter.execute(dialect.createTable(target, definition.columns, { partitionBy: definition.partitionBy ?? definition.interval.column, ...(definition.clusterBy ? { clusterBy: definition.clusterBy } : {}) }))
+    await adapter.execute(dialect.createTable(target, definition.columns, tableLayout(definition)))
     exists = true
   }
   const query = exists || !action.sql.fullQuery ? action.sql.query as string : action.sql.fullQuery
@@ -176,19 +159,19 @@ async function buildIncremental(action: CompiledAction, env: ExecutionEnv, outco
   let batchIndex = 0
   for (const batch of plan.batches) {
     const params = { ...runParams(env.run), [INTERVAL_START]: batch.start, [INTERVAL_END]: batch.end }
-    await adapter.execute(dialect.createOrReplaceTableAs(staging, selectWithTracking(action, env, query)), { params, label: action.name })
+    await adapter.execute(stageStatement(action, dialect, query), { params, label: action.name })
     if (batchIndex === 0) await checkContract(action, env, staging)
     await checkRowsInInterval(action, env, staging, definition.interval.column, params)
     const checks = await audit(action, env, staging, params)
     outcome.checks.push(...checks)
     failIfBlocked(action, checks, `${batch.start}..${batch.end} (exclusive)`)
     if (!exists) {
-      await adapter.execute(dialect.createTableAs(target, dialect.limit(`SELECT * FROM ${dialect.formatTarget(staging)}`, 0), { partitionBy: definition.partitionBy ?? definition.interval.column, ...(definition.clusterBy ? { clusterBy: definition.clusterBy } : {}) }))
+      await adapter.execute(dialect.createTableAs(target, dialect.limit(`SELECT * FROM ${dialect.formatTarget(staging)}`, 0), tableLayout(definition)))
       exists = true
     }
     const rows = await countRows(adapter, staging)
     const columns = definition.columns?.map((c) => c.name) ?? ((await adapter.describeTable(staging)) ?? []).map((c) => c.name)
-    await adapter.transaction([...writeStatements(action, env, staging, columns, params), state.intervalStatement(action.name, batch, { runId: env.run.id, buildCommitSha: env.run.buildCommitSha, mode: env.run.mode }, rows)])
+    await adapter.transaction([...writeIntervalStatements(action, dialect, columns).map((sql) => ({ sql, params })), state.intervalStatement(action.name, batch, { runId: env.run.id, buildCommitSha: env.run.buildCommitSha, mode: env.run.mode }, rows)])
     outcome.rowsWritten = (outcome.rowsWritten ?? 0) + rows
     outcome.intervals.push(batch)
     batchIndex++
@@ -207,25 +190,6 @@ async function checkRowsInInterval(action: CompiledAction, env: ExecutionEnv, st
   if (Number(row?.n ?? 0) > 0) {
     throw new ActionFailedError('rows-outside-interval', `Action "${action.name}" (${action.file}): ${row?.n} row(s) have "${column}" outside [${params[INTERVAL_START]}, ${params[INTERVAL_END]}); filter the query on ctx.interval.start/end`)
   }
-}
-
-function writeStatements(action: CompiledAction, env: ExecutionEnv, staging: Target, columns: readonly string[], params: Record<string, ParamValue>): Statement[] {
-  const { dialect } = env.adapter
-  const definition = action.definition as IncrementalAction
-  const target = action.target as Target
-  switch (definition.write.strategy) {
-    case 'replace_interval':
-      return [{ sql: dialect.deleteInterval(target, definition.interval.column), params }, { sql: insertAll(env, target, staging, columns), params }]
-    case 'append':
-      return [{ sql: insertAll(env, target, staging, columns), params }]
-    case 'merge':
-      return [{ sql: dialect.merge(target, staging, definition.write.uniqueKey, columns), params }]
-  }
-}
-
-function insertAll(env: ExecutionEnv, target: Target, staging: Target, columns: readonly string[]): string {
-  const { dialect } = env.adapter
-  return dialect.insertSelect(target, columns, `SELECT * FROM ${dialect.formatTarget(staging)}`)
 }
 
 async function runStandaloneAssertion(action: CompiledAction, env: ExecutionEnv, outcome: ActionOutcome): Promise<void> {

@@ -150,7 +150,7 @@ VALUES (${this.#p('i_action')}, ${this.#p('i_start', 'DATE')}, ${this.#p('i_end'
 
   async recordAssertionResults(results: readonly AssertionResultRecord[]): Promise<void> {
     if (results.length === 0) return
-    const columns = ['run_id', 'assertion', 'action', 'builtin', 'partition', 'observed', 'threshold', 'row_count', 'severity', 'passed', 'skipped', 'message', 'sample', 'build_commit_sha', 'evaluated_at']
+    const columns = ['run_id', 'assertion', 'action', 'builtin', 'partition_value', 'observed', 'threshold', 'row_count', 'severity', 'passed', 'skipped', 'message', 'sample', 'build_commit_sha', 'evaluated_at']
     const types: Record<string, Parameters<Adapter['dialect']['param']>[1]> = { observed: 'FLOAT64', row_count: 'INT64', passed: 'BOOL', skipped: 'BOOL', evaluated_at: 'TIMESTAMP' }
     // Batched multi-row insert with one parameter set per row keeps every value out of the SQL text.
     for (let offset = 0; offset < results.length; offset += 200) {
@@ -158,7 +158,7 @@ VALUES (${this.#p('i_action')}, ${this.#p('i_start', 'DATE')}, ${this.#p('i_end'
       const params: Record<string, ParamValue> = {}
       const rows = chunk.map((r, i) => {
         const values: Record<string, ParamValue> = {
-          run_id: r.runId, assertion: r.assertion, action: r.action, builtin: r.builtin, partition: r.partition, observed: r.observed,
+          run_id: r.runId, assertion: r.assertion, action: r.action, builtin: r.builtin, partition_value: r.partition, observed: r.observed,
           threshold: r.threshold, row_count: r.rowCount, severity: r.severity, passed: r.passed, skipped: r.skipped, message: r.message,
           sample: r.sample, build_commit_sha: r.buildCommitSha, evaluated_at: r.evaluatedAt,
         }

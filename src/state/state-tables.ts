@@ -63,7 +63,7 @@ export const STATE_TABLES: Readonly<Record<string, { columns: readonly ColumnSpe
       { name: 'assertion', type: 'STRING', nullable: false },
       { name: 'action', type: 'STRING' },
       { name: 'builtin', type: 'STRING' },
-      { name: 'partition', type: 'STRING' },
+      { name: 'partition_value', type: 'STRING' },
       { name: 'observed', type: 'FLOAT64' },
       { name: 'threshold', type: 'STRING' },
       { name: 'row_count', type: 'INT64' },

@@ -1,6 +1,7 @@
 import { Command } from 'commander'
-import { writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { dirname, join, relative, sep } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { formatIssue } from '../../core/errors.js'
 import { graphToJson } from '../../compiler/graph-json.js'
 import { actionNamesModule } from '../../compiler/action-names.js'
@@ -17,7 +18,10 @@ export function compileCommand(context: CliContext, exit: ExitHolder): Command {
     const graph = await context.compile(globals)
     if (options.writeTypes) {
       const path = join(globals.root, 'includes', 'action-names.generated.ts')
-      await writeFile(path, actionNamesModule(graph))
+      const registry = fileURLToPath(new URL('../../core/registry.js', import.meta.url))
+      const specifier = relative(dirname(path), registry).split(sep).join('/')
+      await mkdir(dirname(path), { recursive: true })
+      await writeFile(path, actionNamesModule(graph, specifier.startsWith('.') ? specifier : `./${specifier}`))
       context.io.stderr(`wrote ${path}\n`)
     }
     if (globals.json) printJson(context, graphToJson(graph))

@@ -23,6 +23,9 @@ export class DuckDbAdapter implements Adapter {
   readonly #instance: DuckDBInstance
   readonly #idle: DuckDBConnection[] = []
   readonly #all: DuckDBConnection[] = []
+  // DuckDB fails concurrent transactions that touch the same catalog ("write-write conflict"), and parallelises
+  // each statement across cores anyway, so writes are serialised here while reads stay concurrent.
+  #writeQueue: Promise<unknown> = Promise.resolve()
 
   private constructor(instance: DuckDBInstance) {
     this.#instance = instance
@@ -64,8 +67,14 @@ export class DuckDbAdapter implements Adapter {
     }
   }
 
+  #serialized<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.#writeQueue.then(work, work)
+    this.#writeQueue = next.catch(() => undefined)
+    return next
+  }
+
   execute(sql: string, options?: StatementOptions): Promise<{ rowsChanged: number }> {
-    return this.#with(async (c) => ({ rowsChanged: (await this.#run(c, sql, options)).rowsChanged }))
+    return this.#serialized(() => this.#with(async (c) => ({ rowsChanged: (await this.#run(c, sql, options)).rowsChanged })))
   }
 
   query<T extends Row = Row>(sql: string, options?: StatementOptions): Promise<T[]> {
@@ -73,7 +82,7 @@ export class DuckDbAdapter implements Adapter {
   }
 
   transaction(statements: readonly Statement[]): Promise<void> {
-    return this.#with(async (c) => {
+    return this.#serialized(() => this.#with(async (c) => {
       await this.#run(c, 'BEGIN TRANSACTION')
       try {
         for (const statement of statements) await this.#run(c, statement.sql, statement)
@@ -82,7 +91,7 @@ export class DuckDbAdapter implements Adapter {
         await c.run('ROLLBACK').catch(() => undefined)
         throw error
       }
-    })
+    }))
   }
 
   async tableExists(target: Target): Promise<boolean> {

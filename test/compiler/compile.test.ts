@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest'
+import { graphToJson } from '../../src/compiler/graph-json.js'
+import { compileFixture } from '../support/fixtures.js'
+
+describe('compileProject', () => {
+  it('compiles the shop fixture with no issues and resolves refs into dependencies', async () => {
+    const graph = await compileFixture('shop')
+    expect(graph.issues).toEqual([])
+    const orders = graph.actions.find((a) => a.name === 'orders_daily')
+    expect(orders?.dependencies).toEqual(['customers', 'raw_orders'])
+    expect(orders?.file).toBe('definitions/orders.ts')
+    expect(orders?.sql.query).toContain('"raw"."raw_orders"')
+    expect(orders?.sql.query).toContain('CAST($interval_start AS DATE)')
+  })
+
+  it('makes dependents of an asserted action wait for its standalone assertions', async () => {
+    const graph = await compileFixture('shop')
+    const totals = graph.actions.find((a) => a.name === 'customer_totals')
+    expect(totals?.dependencies).toContain('orders_have_positive_amounts')
+    expect(graph.actions.find((a) => a.name === 'orders_have_positive_amounts')?.guards).toBe('orders_daily')
+  })
+
+  it('is deterministic: two compiles give byte-identical JSON', async () => {
+    const first = JSON.stringify(graphToJson(await compileFixture('shop')))
+    const second = JSON.stringify(graphToJson(await compileFixture('shop')))
+    expect(second).toBe(first)
+  })
+
+  it('renders BigQuery SQL with backticks and @params', async () => {
+    const graph = await compileFixture('shop', 'bigquery')
+    const sql = graph.actions.find((a) => a.name === 'orders_daily')?.sql.query ?? ''
+    expect(sql).toContain('`raw.raw_orders`')
+    expect(sql).toContain('@interval_start')
+  })
+
+  it('collects every problem with file, action and a fix, not only the first', async () => {
+    const graph = await compileFixture('broken-project')
+    const messages = graph.issues.map((i) => `${i.code} ${i.file} ${i.action ?? ''}: ${i.message}`)
+    expect(messages).toEqual(expect.arrayContaining([
+      expect.stringMatching(/^unknown-ref definitions\/refs\.ts orders_summary: unknown dependency "order_itemz"; did you mean "order_items"\?/),
+      expect.stringMatching(/^graph-cycle definitions\/cycle\.ts cycle_a: dependency cycle: cycle_a → cycle_b → cycle_c → cycle_a/),
+      expect.stringMatching(/^duplicate-name definitions\/refs\.ts order_items: duplicate action name, also defined in definitions\/dupes\.ts/),
+      expect.stringMatching(/^invalid-config definitions\/bad-config\.ts bad_key: unknown table config key "uniqueKeys"/),
+      expect.stringMatching(/^invalid-config definitions\/bad-config\.ts BadName: invalid table config at "name": use snake_case/),
+    ]))
+    expect(graph.issues.length).toBe(5)
+  })
+})

@@ -1,0 +1,13 @@
+CREATE OR REPLACE TABLE `shop.customer_totals__staging`
+AS
+
+    select order_date, customer_id, amount from `shop.orders_daily`
+    where order_date >= @interval_start and order_date < @interval_end;
+
+BEGIN TRANSACTION;
+MERGE INTO `shop.customer_totals` AS t
+USING `shop.customer_totals__staging` AS s
+ON t.`order_date` = s.`order_date` AND t.`customer_id` = s.`customer_id`
+WHEN MATCHED THEN UPDATE SET `amount` = s.`amount`
+WHEN NOT MATCHED THEN INSERT (`order_date`, `customer_id`, `amount`) VALUES (s.`order_date`, s.`customer_id`, s.`amount`);
+COMMIT TRANSACTION;;

@@ -1,0 +1,32 @@
+import { fileURLToPath } from 'node:url'
+import { loadProject } from '../../src/compiler/load.js'
+import { compileProject } from '../../src/compiler/compile.js'
+import type { CompiledGraph } from '../../src/compiler/compiled.js'
+import { duckDbDialect } from '../../src/engines/duckdb/duckdb-dialect.js'
+import { bigQueryDialect } from '../../src/engines/bigquery/bigquery-dialect.js'
+import type { EngineId } from '../../src/engines/dialect.js'
+import { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
+import { createRunInfo } from '../../src/runner/run-info.js'
+import type { RunInfo } from '../../src/runner/run-info.js'
+
+export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url))
+
+export function fixturePath(name: string): string {
+  return fileURLToPath(new URL(`../fixtures/${name}`, import.meta.url))
+}
+
+/** Compile a fixture project under test/fixtures/<name> for an engine. */
+export async function compileFixture(name: string, engine: EngineId = 'duckdb'): Promise<CompiledGraph> {
+  return compileProject(await loadProject(fixturePath(name)), engine === 'duckdb' ? duckDbDialect : bigQueryDialect)
+}
+
+export function memoryAdapter(): Promise<DuckDbAdapter> {
+  return DuckDbAdapter.open({ path: ':memory:' })
+}
+
+let counter = 0
+/** A run with fixed, injected identity so results are predictable. */
+export function testRun(overrides: Partial<RunInfo> = {}): RunInfo {
+  counter++
+  return { ...createRunInfo({ root: REPO_ROOT, env: { BUILD_COMMIT_SHA: 'a'.repeat(40) }, id: `run-${counter}` }), ...overrides }
+}
