@@ -1,0 +1,8 @@
+/** Every benchmark, one after the other: npm run bench */
+import { spawnSync } from 'node:child_process'
+
+for (const script of ['scripts/bench/compile.ts']) {
+  console.log(`\n# ${script}`)
+  const result = spawnSync('npx', ['tsx', '--expose-gc', script], { stdio: 'inherit' })
+  if (result.status !== 0) process.exit(result.status ?? 1)
+}

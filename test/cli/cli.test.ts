@@ -1,0 +1,102 @@
+import { mkdtempSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
+import { runCli } from '../support/cli.js'
+import { fixturePath } from '../support/fixtures.js'
+
+const shop = fixturePath('shop')
+const broken = fixturePath('broken-project')
+
+async function shopWarehouse(): Promise<string> {
+  const path = join(mkdtempSync(join(tmpdir(), 'pipeline-cli-')), 'warehouse.duckdb')
+  const adapter = await DuckDbAdapter.open({ path })
+  await adapter.execute(`CREATE SCHEMA raw;
+    CREATE TABLE raw.raw_customers AS SELECT * FROM (VALUES (1, 'fr'), (2, 'us')) t(customer_id, country);
+    CREATE TABLE raw.raw_orders AS SELECT * FROM (VALUES (DATE '2026-01-01', 1, 10.0), (DATE '2026-01-02', 2, 5.0)) t(order_date, customer_id, amount)`)
+  await adapter.close()
+  return path
+}
+
+describe('pipeline CLI', () => {
+  it('prints help for every command with exit 0', async () => {
+    for (const argv of [['--help'], ['run', '--help'], ['compile', '--help'], ['lineage', '--help']]) {
+      const result = await runCli(argv)
+      expect(result.code, argv.join(' ')).toBe(0)
+      expect(result.stdout).toMatch(/Usage: pipeline/)
+    }
+  })
+
+  it('exits 2 naming file, action and a fix for every compile problem', async () => {
+    const result = await runCli(['--project', broken, 'compile'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('Action "orders_summary" (definitions/refs.ts): unknown dependency "order_itemz"; did you mean "order_items"?')
+    expect(result.stderr).toContain('dependency cycle: cycle_a → cycle_b → cycle_c → cycle_a')
+    expect(result.stderr).toContain('Action "order_items" (definitions/refs.ts): duplicate action name, also defined in definitions/dupes.ts')
+    expect(result.stderr).toContain('Action "bad_key" (definitions/bad-config.ts): unknown table config key "uniqueKeys"; remove it or check its spelling')
+  })
+
+  it('refuses to run a project that does not compile, with exit 2', async () => {
+    const result = await runCli(['--project', broken, '--warehouse', ':memory:', 'run'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toMatch(/compile found 5 problem\(s\)/)
+  })
+
+  it('exits 2 for an unknown action, with a did-you-mean', async () => {
+    const result = await runCli(['--project', shop, '--warehouse', ':memory:', 'run', '--actions', 'orders_dayly'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('--actions "orders_dayly" matches no action; did you mean "orders_daily"?')
+  })
+
+  it('exits 2 for a reversed or malformed date range before touching the warehouse', async () => {
+    const reversed = await runCli(['--project', shop, '--warehouse', ':memory:', 'run', '--from', '2026-01-28', '--to', '2026-01-09'])
+    expect(reversed.code).toBe(2)
+    expect(reversed.stderr).toContain('--from 2026-01-28 is after --to 2026-01-09')
+    const malformed = await runCli(['--project', shop, '--warehouse', ':memory:', 'run', '--from', "2026-01-01'; drop table x; --"])
+    expect(malformed.code).toBe(2)
+    expect(malformed.stderr).toMatch(/--from .* is not a date; use YYYY-MM-DD/)
+  })
+
+  it('exits 2 for an unknown engine or flag', async () => {
+    expect((await runCli(['--engine', 'postgres', 'compile', '--project', shop])).code).toBe(2)
+    expect((await runCli(['run', '--no-such-flag'])).code).toBe(2)
+  })
+
+  it('prints byte-identical compile --json output for the same tree', async () => {
+    const first = await runCli(['--project', shop, '--json', 'compile'])
+    const second = await runCli(['--project', shop, '--json', 'compile'])
+    expect(first.code).toBe(0)
+    expect(second.stdout).toBe(first.stdout)
+    const parsed = JSON.parse(first.stdout) as { actions: { name: string; sql: { query?: string } }[] }
+    expect(parsed.actions.find((a) => a.name === 'orders_daily')?.sql.query).toContain('select o.order_date')
+  })
+
+  it('prints lineage as mermaid and dot', async () => {
+    const mermaid = await runCli(['--project', shop, 'lineage'])
+    expect(mermaid.stdout).toContain('flowchart LR')
+    expect(mermaid.stdout).toContain('raw_orders --> orders_daily')
+    const dot = await runCli(['--project', shop, 'lineage', '--format', 'dot'])
+    expect(dot.stdout).toContain('"raw_orders" -> "orders_daily";')
+    expect((await runCli(['--project', shop, 'lineage', '--format', 'svg'])).code).toBe(2)
+  })
+
+  it('runs a file warehouse, writes the run file, and a second run builds no interval', async () => {
+    const warehouse = await shopWarehouse()
+    const first = await runCli(['--project', shop, '--warehouse', warehouse, '--json', 'run'])
+    expect(first.code).toBe(0)
+    const result = JSON.parse(first.stdout) as { runId: string; buildCommitSha: string; actions: { name: string; intervals: unknown[] }[] }
+    expect(result.buildCommitSha).toBe('b'.repeat(40))
+    expect(readdirSync(join(shop, '.pipeline', 'runs'))).toContain(`${result.runId}.json`)
+    expect(first.stderr).toMatch(/ok {3}orders_daily \[incremental\]/)
+    const second = await runCli(['--project', shop, '--warehouse', warehouse, '--json', 'run'])
+    const again = JSON.parse(second.stdout) as { actions: { name: string; intervals: unknown[] }[] }
+    expect(again.actions.find((a) => a.name === 'orders_daily')?.intervals).toEqual([])
+  })
+
+  it('refuses --full-refresh of a protected action with exit 2', async () => {
+    const result = await runCli(['--project', fixturePath('protected'), '--warehouse', ':memory:', 'run', '--full-refresh'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('--full-refresh refused for protected action(s) "history" (definitions/history.ts)')
+  })
+})
