@@ -1,0 +1,10 @@
+import { defineProject } from '../src/index.js'
+
+/** Project settings for the NBA props pipeline. */
+export const project = defineProject({
+  defaultDataset: 'nba_predictions',
+  stateDataset: 'pipeline_state',
+  // Two cores here; DuckDB parallelises each statement itself.
+  concurrency: 2,
+  seedModule: 'scripts/seed/index.ts',
+})
