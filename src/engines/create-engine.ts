@@ -7,6 +7,10 @@ export interface EngineOptions {
   readonly warehouse: string
   /** Only the dialect is needed (compile): no client, no connection. */
   readonly offline?: boolean
+  /** Labels for every BigQuery job (run id, build sha). */
+  readonly labels?: Readonly<Record<string, string>>
+  /** BigQuery: send dry-run jobs and add up bytes. */
+  readonly dryRun?: boolean
 }
 
 /** Dialect, plus an adapter unless offline. Vendor clients are imported lazily, only when used. */
@@ -22,5 +26,9 @@ export async function createEngine(options: EngineOptions, env: NodeJS.ProcessEn
   const dialect = createBigQueryDialect(project ? { project } : {})
   if (options.offline) return { dialect, adapter: undefined as unknown as Adapter }
   if (!project) throw new ConfigError('--engine bigquery needs PIPELINE_BQ_PROJECT (and optionally PIPELINE_BQ_LOCATION); credentials come from Application Default Credentials')
-  throw new ConfigError('the BigQuery adapter is not available in this build yet; use --engine duckdb, or "compile --engine bigquery" / "migrate plan --engine bigquery" to render BigQuery SQL')
+  const { loadBigQueryClient } = await import('./bigquery/bigquery-client.js')
+  const { BigQueryAdapter } = await import('./bigquery/bigquery-adapter.js')
+  const location = env.PIPELINE_BQ_LOCATION
+  const client = await loadBigQueryClient({ projectId: project, ...(location ? { location } : {}) })
+  return { dialect, adapter: new BigQueryAdapter(client, { project, ...(location ? { location } : {}), ...(options.labels ? { labels: options.labels } : {}), ...(options.dryRun ? { dryRun: true } : {}) }) }
 }

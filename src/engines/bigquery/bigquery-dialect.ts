@@ -66,7 +66,8 @@ export function createBigQueryDialect(options: BigQueryDialectOptions = {}): Dia
     quoteIdentifier: quote,
     formatTarget,
     literal,
-    param: (name: string, _type: ParamType) => `@${name}`,
+    // Typed by a CAST so a NULL value (sent as STRING) still lands in a DATE or TIMESTAMP column.
+    param: (name: string, type: ParamType) => (type === 'STRING' ? `@${name}` : `CAST(@${name} AS ${type})`),
     columnType,
     createSchema: (dataset: string) => `CREATE SCHEMA IF NOT EXISTS ${quote(options.project ? `${options.project}.${dataset}` : dataset)}`,
     createTable: (target: Target, columns: readonly ColumnSpec[], o?: TableOptions) =>
@@ -83,7 +84,7 @@ export function createBigQueryDialect(options: BigQueryDialectOptions = {}): Dia
       return `INSERT INTO ${formatTarget(target)} (${list})\nSELECT ${list} FROM (\n${select}\n) AS q`
     },
     deleteInterval: (target: Target, column: string) =>
-      `DELETE FROM ${formatTarget(target)}\nWHERE ${quote(column)} >= @${INTERVAL_START} AND ${quote(column)} < @${INTERVAL_END}`,
+      `DELETE FROM ${formatTarget(target)}\nWHERE ${quote(column)} >= CAST(@${INTERVAL_START} AS DATE) AND ${quote(column)} < CAST(@${INTERVAL_END} AS DATE)`,
     merge: (target: Target, source: Target, uniqueKey: readonly string[], columns: readonly string[]) =>
       mergeStatement({ target: formatTarget(target), source: formatTarget(source), uniqueKey, columns, quote }),
     addColumn: (target: Target, column: ColumnSpec) =>

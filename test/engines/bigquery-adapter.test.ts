@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest'
+import { BigQueryAdapter, sanitizeLabel } from '../../src/engines/bigquery/bigquery-adapter.js'
+import { runPipeline } from '../../src/runner/run.js'
+import { parseBigQuery } from '../support/bigquery-parse.js'
+import { compileFixture, testRun } from '../support/fixtures.js'
+import { RecordingBigQueryClient } from '../support/recording-bigquery.js'
+
+describe('BigQueryAdapter over a recording client', () => {
+  it('sends standard SQL with only the parameters the statement uses, typed, with location and labels', async () => {
+    const client = new RecordingBigQueryClient(() => [{ n: { value: '5' }, d: { value: '2026-01-09' } }])
+    const adapter = new BigQueryAdapter(client, { project: 'proj', location: 'EU', labels: { run_id: 'Run/ABC', build_commit_sha: 'a'.repeat(50) } })
+    const rows = await adapter.query('SELECT COUNT(*) AS n FROM t WHERE d >= CAST(@interval_start AS DATE)', {
+      params: { interval_start: '2026-01-09', unused: 'x', n: null }, label: 'ml_feature_store_v2',
+    })
+    expect(rows).toEqual([{ n: 5, d: '2026-01-09' }])
+    expect(client.requests).toEqual([expect.objectContaining({
+      query: 'SELECT COUNT(*) AS n FROM t WHERE d >= CAST(@interval_start AS DATE)',
+      useLegacySql: false, location: 'EU', params: { interval_start: '2026-01-09' }, types: { interval_start: 'STRING' },
+      labels: { app: 'nba-props-pipeline', run_id: 'run_abc', build_commit_sha: 'a'.repeat(50), action: 'ml_feature_store_v2' },
+    })])
+    expect(client.requests[0]?.dryRun).toBeUndefined()
+  })
+
+  it('sends a transaction as one script and dry runs add up bytes without reading results', async () => {
+    const client = new RecordingBigQueryClient()
+    const adapter = new BigQueryAdapter(client, { project: 'proj', dryRun: true })
+    await adapter.transaction([{ sql: 'DELETE FROM `proj.d.t` WHERE x = @a', params: { a: 1 } }, { sql: 'INSERT INTO `proj.d.t` (x) VALUES (@b)', params: { b: 2.5 } }])
+    await adapter.execute('SELECT 1')
+    expect(client.requests[0]?.query).toBe('BEGIN TRANSACTION;\nDELETE FROM `proj.d.t` WHERE x = @a;\nINSERT INTO `proj.d.t` (x) VALUES (@b);\nCOMMIT TRANSACTION;')
+    expect(client.requests[0]?.types).toEqual({ a: 'INT64', b: 'FLOAT64' })
+    expect(client.requests.every((r) => r.dryRun === true)).toBe(true)
+    expect(adapter.dryRunBytes).toBe(2 * 1048576)
+    parseBigQuery(client.requests[0]?.query as string)
+  })
+
+  it('maps INFORMATION_SCHEMA and dry-run schemas to columns in BigQuery spelling', async () => {
+    const client = new RecordingBigQueryClient((r) => (r.query.includes('INFORMATION_SCHEMA')
+      ? [{ column_name: 'game_date', data_type: 'DATE', is_nullable: 'NO' }] : []))
+    const adapter = new BigQueryAdapter(client, { project: 'proj' })
+    expect(await adapter.describeTable({ dataset: 'nba', name: 'fs' })).toEqual([{ name: 'game_date', type: 'DATE', nullable: false }])
+    expect(client.requests[0]?.query).toContain('`proj.nba`.INFORMATION_SCHEMA.COLUMNS')
+    expect(client.requests[0]?.params).toEqual({ table: 'fs' })
+    expect(await adapter.describeQuery('SELECT 1')).toEqual([{ name: 'x', type: 'INT64', nullable: true }, { name: 'tags', type: 'ARRAY<STRING>', nullable: true }])
+  })
+
+  it('wraps engine errors with the statement and job', async () => {
+    const adapter = new BigQueryAdapter(new RecordingBigQueryClient(() => new Error('Access Denied')), { project: 'p' })
+    await expect(adapter.execute('SELECT 1')).rejects.toThrow(/bigquery: Access Denied\n {2}in statement: SELECT 1/)
+  })
+
+  it('sanitises label values', () => {
+    expect(sanitizeLabel('Build SHA: 1a2B-dirty')).toBe('build_sha__1a2b-dirty')
+  })
+
+  it('runs the shop fixture against the fake and every statement it sends parses as BigQuery SQL', async () => {
+    const client = new RecordingBigQueryClient((r) => {
+      if (r.query.includes('INFORMATION_SCHEMA')) return [{ column_name: 'x', data_type: 'INT64', is_nullable: 'YES' }]
+      if (/MAX\(/.test(r.query)) return [{ latest: '2026-01-03' }]
+      return []
+    })
+    const adapter = new BigQueryAdapter(client, { project: 'proj' })
+    const graph = await compileFixture('shop', 'bigquery')
+    const result = await runPipeline({ graph, adapter, run: testRun(), today: '2026-02-01' })
+    expect(result.actions.find((a) => a.name === 'customers')?.status).toBe('succeeded')
+    expect(client.requests.length).toBeGreaterThan(20)
+    for (const request of client.requests) parseBigQuery(request.query)
+    expect(client.requests.some((r) => r.query.startsWith('BEGIN TRANSACTION;'))).toBe(false) // table publish is one CREATE OR REPLACE on BigQuery
+    expect(client.requests.some((r) => r.query.startsWith('CREATE OR REPLACE TABLE `proj.shop.customers`'))).toBe(true)
+  })
+})
