@@ -40,6 +40,7 @@ export interface ModelIssue {
   readonly message: string
 }
 
+// z.number() rejects NaN and ±Infinity.
 const finiteNumber = z.number()
 const index = z.number().int().nonnegative()
 
@@ -113,7 +114,23 @@ function unsupportedParts(raw: Record<string, unknown>, model: CatBoostModel): M
   if ((model.features_info.ctrs ?? []).length > 0 || 'ctr_data' in raw) {
     issues.push({ path: 'features_info.ctrs', message: 'CTR features are not supported; export a model trained on float features only' })
   }
+  const loss = lossType(model)
+  if (loss !== undefined && !RAW_VALUE_LOSSES.has(loss)) {
+    issues.push({ path: 'model_info.params.loss_function.type', message: `"${loss}" is not supported: its raw formula value is not the prediction; only regression losses whose raw value is (${[...RAW_VALUE_LOSSES].join(', ')}) are` })
+  }
   return issues
+}
+
+/** Regression losses whose raw formula value (scale * sum + bias) is the prediction itself. */
+const RAW_VALUE_LOSSES: ReadonlySet<string> = new Set(['RMSE', 'MAE', 'Quantile', 'MAPE', 'Huber', 'Expectile', 'Lq', 'LogCosh'])
+
+function lossType(model: CatBoostModel): string | undefined {
+  const params = model.model_info?.params
+  if (typeof params !== 'object' || params === null) return undefined
+  const loss = (params as { loss_function?: unknown }).loss_function
+  if (typeof loss !== 'object' || loss === null) return undefined
+  const type = (loss as { type?: unknown }).type
+  return typeof type === 'string' ? type : undefined
 }
 
 function checkModel(model: CatBoostModel): ModelIssue[] {
@@ -124,7 +141,7 @@ function checkModel(model: CatBoostModel): ModelIssue[] {
     const path = `features_info.float_features[${i}]`
     if (seen.has(f.feature_index)) issues.push({ path: `${path}.feature_index`, message: `duplicate feature_index ${f.feature_index}` })
     seen.add(f.feature_index)
-    ;(f.borders ?? []).forEach((b, j) => checkBorder(b, `${path}.borders[${j}]`, issues))
+    for (const [j, border] of (f.borders ?? []).entries()) checkBorder(border, `${path}.borders[${j}]`, issues)
     if (f.nan_value_treatment === 'AsTrue' && f.has_nans === undefined) {
       issues.push({ path: `${path}.has_nans`, message: 'missing while nan_value_treatment is "AsTrue"; CatBoost reads a missing has_nans as false and then ignores AsTrue, so state it explicitly' })
     }

@@ -58,7 +58,8 @@ export function renderCatBoostExpression(model: CatBoostModel, options: RenderCa
   const trees = model.oblivious_trees.map((tree) => renderTree(tree, syntax, columnOf, missingGreater))
   const [scale, bias] = scaleAndBias(model)
   const sum = trees.length === 0 ? '0e0' : balancedSum(trees)
-  return `(${renderDouble(scale)} * ${sum} + ${renderDouble(bias)})`
+  const note = `/* catboost: ${trees.length} trees; x > t tests float32(x) > border */`
+  return `(${note} ${renderDouble(scale)} * ${sum} + ${renderDouble(bias)})`
 }
 
 function renderTree(
@@ -72,7 +73,7 @@ function renderTree(
   const bits = tree.splits.map((split, depth) => {
     const featureIndex = split.float_feature_index ?? 0
     const x = columnOf(featureIndex)
-    const value = split.border ?? 0; const inclusive = false
+    const { value, inclusive } = float32GreaterThreshold(split.border ?? 0)
     const greater = `${x} ${inclusive ? '>=' : '>'} ${renderDouble(value)}`
     const condition = missingGreater.get(featureIndex)
       ? `${greater} OR ${x} IS NULL OR ${syntax.isNan(x)}`

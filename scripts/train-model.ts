@@ -1,0 +1,213 @@
+// Train the bundled catboost_v8-shaped model from the DuckDB warehouse and write its JSON.
+//
+//   npx tsx scripts/train-model.ts [--warehouse .pipeline/warehouse.duckdb] [--out includes/models/catboost_v8.json]
+//
+// Rows: nba_predictions.ml_feature_store_v2 joined to nba_analytics.player_game_summary on
+// (player_lookup, game_date) for the actual points; DNP rows (points IS NULL) skipped; season
+// 2024-25 (game_date 2024-10-01 .. 2025-06-30); early_season_flag not true. NULL features are
+// missing (NaN), never 0.0. The last 20% of game dates are held out for the validation MAE; the
+// model written is the one trained on the first 80%.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { dirname, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+
+import { DuckDBInstance } from '@duckdb/node-api'
+import { z } from 'zod'
+
+import { ConfigError, PipelineError } from '../src/core/errors.js'
+import { evaluateCatBoostVector } from '../src/models/catboost-evaluator.js'
+import { serializeCatBoostModel } from '../src/models/catboost-model.js'
+import type { CatBoostModel } from '../src/models/catboost-model.js'
+import { trainObliviousBoosting } from '../src/models/oblivious-boosting.js'
+import type { ObliviousBoostingParams } from '../src/models/oblivious-boosting.js'
+
+/** catboost_v8 inputs; model index = position. Later imported from includes/ instead. */
+export const V8_MODEL_FEATURES = [
+  'points_avg_last_5', 'points_avg_last_10', 'points_avg_season', 'points_std_last_10',
+  'games_in_last_7_days', 'fatigue_score', 'shot_zone_mismatch_score', 'pace_score',
+  'usage_spike_score', 'rest_advantage', 'injury_risk', 'recent_trend', 'minutes_change',
+  'opponent_def_rating', 'opponent_pace', 'home_away', 'back_to_back', 'playoff_game',
+  'pct_paint', 'pct_mid_range', 'pct_three', 'pct_free_throw', 'team_pace', 'team_off_rating',
+  'team_win_pct', 'vegas_points_line', 'vegas_opening_line', 'vegas_line_move', 'has_vegas_line',
+  'avg_points_vs_opponent', 'games_vs_opponent', 'minutes_avg_last_10', 'ppm_avg_last_10',
+  'has_shot_zone_data',
+] as const
+
+export const DEFAULT_TRAINING_PARAMS: ObliviousBoostingParams = {
+  iterations: 300, depth: 6, learningRate: 0.08, borderCount: 254, l2LeafReg: 3, seed: 0,
+}
+
+/** The warehouse lacks the tables, columns or rows training needs. */
+export class TrainingDataError extends PipelineError {
+  constructor(message: string) {
+    super('training-data-missing', message)
+  }
+}
+
+/** Share of the latest game dates held out for the validation MAE. */
+const VALIDATION_SHARE = 0.2
+
+/**
+ * Model inputs the store may not hold as a column, and how to derive them (DOMAIN 3.1 #33:
+ * 1.0 when pct_paint, pct_mid_range and pct_three are all present).
+ */
+const DERIVED_FEATURES: Readonly<Record<string, string>> = {
+  has_shot_zone_data: 'CASE WHEN f.pct_paint IS NOT NULL AND f.pct_mid_range IS NOT NULL AND f.pct_three IS NOT NULL THEN 1.0 ELSE 0.0 END',
+}
+
+/** One training row: the date, the actual points and each feature (NULL = missing). */
+export interface TrainingRow {
+  readonly game_date: string
+  readonly player_lookup?: string
+  readonly points: number
+  readonly [feature: string]: unknown
+}
+
+export interface TrainFromRowsOptions {
+  readonly features?: readonly string[]
+  readonly params?: Partial<ObliviousBoostingParams>
+}
+
+export interface TrainResult {
+  readonly model: CatBoostModel
+  readonly trainRows: number
+  readonly validationRows: number
+  readonly trainMae: number
+  /** NaN when every row falls on one date (nothing to hold out). */
+  readonly validationMae: number
+  readonly trainMs: number
+}
+
+/** Split by date, train on the earlier rows, report MAE on both parts. */
+export function trainFromRows(rows: readonly TrainingRow[], options: TrainFromRowsOptions = {}): TrainResult {
+  const features = options.features ?? V8_MODEL_FEATURES
+  const sorted = [...rows].sort((a, b) => compareRows(a, b))
+  const dates = [...new Set(sorted.map((r) => r.game_date))]
+  const firstValidationDate = dates[Math.min(dates.length - 1, Math.floor(dates.length * (1 - VALIDATION_SHARE)))]
+  const validation = dates.length > 1 ? sorted.filter((r) => r.game_date >= firstValidationDate!) : []
+  const train = dates.length > 1 ? sorted.filter((r) => r.game_date < firstValidationDate!) : sorted
+  const started = performance.now()
+  const model = trainObliviousBoosting({
+    ...DEFAULT_TRAINING_PARAMS,
+    ...options.params,
+    features: train.map((r) => toVector(r, features)),
+    target: train.map((r) => r.points),
+    featureNames: features,
+  })
+  const trainMs = performance.now() - started
+  return {
+    model,
+    trainRows: train.length,
+    validationRows: validation.length,
+    trainMae: meanAbsoluteError(model, train, features),
+    validationMae: meanAbsoluteError(model, validation, features),
+    trainMs,
+  }
+}
+
+function compareRows(a: TrainingRow, b: TrainingRow): number {
+  if (a.game_date !== b.game_date) return a.game_date < b.game_date ? -1 : 1
+  const pa = a.player_lookup ?? ''
+  const pb = b.player_lookup ?? ''
+  return pa < pb ? -1 : pa > pb ? 1 : 0
+}
+
+function toVector(row: TrainingRow, features: readonly string[]): number[] {
+  return features.map((name) => {
+    const value = row[name]
+    return typeof value === 'number' ? value : NaN // NULL (or absent) = missing
+  })
+}
+
+function meanAbsoluteError(model: CatBoostModel, rows: readonly TrainingRow[], features: readonly string[]): number {
+  if (rows.length === 0) return NaN
+  let total = 0
+  for (const row of rows) total += Math.abs(evaluateCatBoostVector(model, toVector(row, features)) - row.points)
+  return total / rows.length
+}
+
+/** The training query for the columns the store has; a missing input without a derivation throws. */
+export function buildTrainingQuery(storeColumns: ReadonlySet<string>, features: readonly string[] = V8_MODEL_FEATURES): string {
+  const missing = features.filter((f) => !storeColumns.has(f) && DERIVED_FEATURES[f] === undefined)
+  if (missing.length > 0) {
+    throw new TrainingDataError(`nba_predictions.ml_feature_store_v2 lacks model input column(s) ${missing.map((m) => `"${m}"`).join(', ')}; rebuild the feature store or change V8_MODEL_FEATURES`)
+  }
+  const select = features.map((f) => storeColumns.has(f)
+    ? `CAST(f."${f}" AS DOUBLE) AS "${f}"`
+    : `CAST(${DERIVED_FEATURES[f]} AS DOUBLE) AS "${f}"`)
+  return `SELECT CAST(f.game_date AS VARCHAR) AS game_date, f.player_lookup, CAST(s.points AS DOUBLE) AS points,
+  ${select.join(',\n  ')}
+FROM nba_predictions.ml_feature_store_v2 AS f
+JOIN nba_analytics.player_game_summary AS s
+  ON s.player_lookup = f.player_lookup AND s.game_date = f.game_date
+WHERE s.points IS NOT NULL
+  AND f.game_date BETWEEN DATE '2024-10-01' AND DATE '2025-06-30'
+  AND f.early_season_flag IS NOT TRUE
+ORDER BY f.game_date, f.player_lookup`
+}
+
+/** Read the training rows from a DuckDB warehouse file, opened read-only. */
+export async function readTrainingRows(warehouse: string): Promise<TrainingRow[]> {
+  const instance = await DuckDBInstance.create(warehouse, { access_mode: 'READ_ONLY' })
+  const connection = await instance.connect()
+  try {
+    const columns = await connection.runAndReadAll(`SELECT column_name FROM information_schema.columns
+      WHERE table_schema = 'nba_predictions' AND table_name = 'ml_feature_store_v2'`)
+    const names = new Set(columns.getRowObjectsJS().map((r) => String(r.column_name)))
+    if (names.size === 0) {
+      throw new TrainingDataError(`Table nba_predictions.ml_feature_store_v2 not found in "${warehouse}"; build the feature store first`)
+    }
+    const result = await connection.runAndReadAll(buildTrainingQuery(names))
+    return result.getRowObjectsJS() as unknown as TrainingRow[]
+  } finally {
+    connection.closeSync()
+    instance.closeSync()
+  }
+}
+
+const argsSchema = z.strictObject({
+  warehouse: z.string().min(1).default('.pipeline/warehouse.duckdb'),
+  out: z.string().min(1).default('includes/models/catboost_v8.json'),
+})
+
+function parseArgs(argv: readonly string[]): z.input<typeof argsSchema> {
+  const args: Record<string, string> = {}
+  for (let i = 0; i < argv.length; i++) {
+    const match = /^--(warehouse|out)(?:=(.*))?$/.exec(argv[i]!)
+    if (!match) throw new ConfigError(`Unknown argument "${argv[i]}"; use --warehouse <file> and --out <file>`)
+    const value = match[2] ?? argv[++i]
+    if (value === undefined) throw new ConfigError(`Missing value for --${match[1]}`)
+    args[match[1]!] = value
+  }
+  return args
+}
+
+/** CLI entry: returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  let args: z.output<typeof argsSchema>
+  try {
+    args = argsSchema.parse(parseArgs(argv))
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error))
+    return 2
+  }
+  try {
+    const rows = await readTrainingRows(resolve(args.warehouse))
+    if (rows.length === 0) throw new TrainingDataError(`No training rows in "${args.warehouse}" for season 2024-25`)
+    const result = trainFromRows(rows)
+    mkdirSync(dirname(resolve(args.out)), { recursive: true })
+    writeFileSync(resolve(args.out), serializeCatBoostModel(result.model))
+    console.log(`rows: ${result.trainRows} train, ${result.validationRows} validation`)
+    console.log(`trained ${result.model.oblivious_trees.length} trees in ${(result.trainMs / 1000).toFixed(1)} s`)
+    console.log(`MAE train ${result.trainMae.toFixed(3)}, validation ${Number.isNaN(result.validationMae) ? 'n/a' : result.validationMae.toFixed(3)}`)
+    console.log(`wrote ${args.out}`)
+    return 0
+  } catch (error) {
+    console.error(error instanceof Error ? error.message : String(error))
+    return 1
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  process.exitCode = await main(process.argv.slice(2))
+}
