@@ -15,7 +15,11 @@ export interface CompiledCheck {
   readonly threshold: string
 }
 
+export type HookName = 'beforeBatch' | 'afterBatch' | 'onFailure'
+
 export interface CompiledSql {
+  /** Statements the engine runs around each batch of an incremental action. */
+  readonly hooks?: Readonly<Partial<Record<HookName, readonly string[]>>>
   /** SELECT producing the action's rows (tables, views, incrementals, assertions). */
   readonly query?: string
   /** The first-build form when the query reads ctx.isIncremental. */

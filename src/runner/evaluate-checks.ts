@@ -1,5 +1,8 @@
-import type { CheckDefinition } from '../assertions/types.js'
+import type { CheckDefinition, CheckSummaryRow } from '../assertions/types.js'
+import { REFERENCE_DATE_PARAM } from '../assertions/types.js'
+import { addDays } from '../core/dates.js'
 import type { Adapter, ParamValue } from '../engines/adapter.js'
+import { INTERVAL_END, INTERVAL_START } from '../engines/dialect.js'
 import type { CheckResult } from './result.js'
 
 export interface CheckTarget {
@@ -19,6 +22,28 @@ export interface EvaluateOptions {
   readonly params: Readonly<Record<string, ParamValue>>
   /** Only these partitions are judged (an audit of an interval); omitted, all are. */
   readonly partitions?: (partition: string | null) => boolean
+  /** Restrict checked relations to [@interval_start, @interval_end); default: when both params are bound. */
+  readonly restrictToInterval?: boolean
+}
+
+const SUMMARY_COLUMNS = new Set(['partition_value', 'observed', 'row_count', 'passed', 'skipped'])
+
+/** The date freshness is judged against: the interval's last day, else the run's date, else today. */
+function withReferenceDate(params: Readonly<Record<string, ParamValue>>): Readonly<Record<string, ParamValue>> {
+  if (params[REFERENCE_DATE_PARAM] !== undefined) return params
+  const end = params[INTERVAL_END]
+  const startedAt = params.run_started_at
+  const reference = typeof end === 'string' ? addDays(end, -1) : typeof startedAt === 'string' ? startedAt.slice(0, 10) : new Date().toISOString().slice(0, 10)
+  return { ...params, [REFERENCE_DATE_PARAM]: reference }
+}
+
+function toSummaryRow(r: Record<string, unknown>): CheckSummaryRow {
+  const extra: Record<string, number | null> = {}
+  for (const [key, value] of Object.entries(r)) if (!SUMMARY_COLUMNS.has(key)) extra[key] = value === null ? null : Number(value)
+  return {
+    partition: r.partition_value === null ? null : String(r.partition_value), observed: r.observed === null ? null : Number(r.observed),
+    rowCount: Number(r.row_count), passed: Boolean(r.passed), skipped: Boolean(r.skipped), extra,
+  }
 }
 
 const SAMPLE_ROWS = 20
@@ -32,29 +57,33 @@ export async function evaluateChecks(checks: readonly CheckTarget[], options: Ev
 
 async function evaluateOne(check: CheckTarget, options: EvaluateOptions): Promise<CheckResult[]> {
   const { adapter } = options
+  const params = withReferenceDate(options.params)
+  const restrictToInterval = options.restrictToInterval ?? (params[INTERVAL_START] !== undefined && params[INTERVAL_END] !== undefined)
   const rendered = check.definition.render({
-    dialect: adapter.dialect, relation: options.relation, partitionColumn: options.partitionColumn, resolveRelation: options.resolveRelation,
+    dialect: adapter.dialect, relation: options.relation, partitionColumn: options.partitionColumn, resolveRelation: options.resolveRelation, restrictToInterval,
   })
-  const rows = await adapter.query<{ partition_value: string | null; observed: number | null; row_count: number; passed: boolean; skipped: boolean }>(
-    rendered.summarySql, { params: options.params, label: `assert ${check.name}` },
-  )
+  const rows = await adapter.query(rendered.summarySql, { params, label: `assert ${check.name}` })
   const judged = rows
-    .map((r) => ({ partition: r.partition_value, observed: r.observed === null ? null : Number(r.observed), rowCount: Number(r.row_count), passed: Boolean(r.passed), skipped: Boolean(r.skipped) }))
+    .map(toSummaryRow)
     .filter((r) => !options.partitions || options.partitions(r.partition))
     .sort((a, b) => String(a.partition).localeCompare(String(b.partition)))
   const anyFailed = judged.some((r) => !r.passed)
   const sample = anyFailed && rendered.offendingSql
-    ? await adapter.query(adapter.dialect.limit(rendered.offendingSql, SAMPLE_ROWS), { params: options.params })
+    ? await adapter.query(adapter.dialect.limit(rendered.offendingSql, SAMPLE_ROWS), { params })
     : []
   const base = { assertion: check.name, action: check.action, builtin: check.definition.builtin, severity: check.definition.severity, threshold: rendered.threshold }
   if (judged.length === 0) {
-    return [{ ...base, partition: null, observed: 0, rowCount: 0, passed: true, skipped: false, message: `${check.name} passed: no offending rows`, sample: [] }]
+    const detail = check.definition.builtin === 'query' ? 'no offending rows' : 'no rows to judge'
+    return [{ ...base, partition: null, observed: 0, rowCount: 0, passed: true, skipped: false, message: `${check.name} passed: ${detail}`, sample: [] }]
   }
-  return judged.map((row) => {
+  return judged.map((summary) => {
+    const { extra: _extra, ...row } = summary
     const verdict = row.skipped ? 'skipped' : row.passed ? 'passed' : 'failed'
     const where = row.partition === null ? '' : ` on ${row.partition}`
-    const detail = row.skipped ? `only ${row.rowCount} rows, too few to judge` : `${rendered.describe(row)} (${rendered.threshold})`
-    return { ...base, ...row, message: `${check.name} ${verdict}${where}: ${detail}`, sample: row.passed ? [] : sample }
+    const skipped = rendered.describeSkipped?.(summary) ?? `only ${row.rowCount} rows, fewer than ${rendered.minRows ?? 'the minimum'}; not judged`
+    const detail = row.skipped ? skipped : `${rendered.describe(summary)} (${rendered.threshold})`
+    const severity = row.passed ? base.severity : rendered.severityOf?.(summary) ?? base.severity
+    return { ...base, ...row, severity, message: `${check.name} ${verdict}${where}: ${detail}`, sample: row.passed ? [] : sample }
   })
 }
 

@@ -14,7 +14,8 @@ import { blockingFailures, evaluateChecks } from './evaluate-checks.js'
 import type { IntervalPlan } from './plan.js'
 import type { CheckResult, RunEvent } from './result.js'
 import type { RunInfo } from './run-info.js'
-import { publishTableStatements, stageStatement, stagingTarget, tableLayout, writeIntervalStatements } from './statements.js'
+import { SUPERSEDE_REASON_PARAM, dropUnchangedStatement, publishTableStatements, stageStatement, stagingTarget, tableLayout, writeIntervalStatements } from './statements.js'
+import type { HookName } from '../compiler/compiled.js'
 
 export interface ExecutionEnv {
   readonly adapter: Adapter
@@ -25,6 +26,8 @@ export interface ExecutionEnv {
   readonly fullRefresh: boolean
   readonly skipAssertions: boolean
   readonly onEvent: (event: RunEvent) => void
+  /** Why rows are superseded in this run (e.g. a backfill's --reason); default '<mode>:<build sha>'. */
+  readonly reason?: string
 }
 
 export interface ActionOutcome {
@@ -149,35 +152,87 @@ async function buildIncremental(action: CompiledAction, env: ExecutionEnv, outco
   if (!plan) return
   await adapter.execute(dialect.createSchema(target.dataset))
   if (env.fullRefresh) await adapter.transaction([{ sql: dialect.dropTable(target) }, state.clearIntervalsStatement(action.name)])
-  let exists = await adapter.tableExists(target)
-  if (!exists && definition.columns) {
+  const batch: BatchState = { exists: await adapter.tableExists(target), index: 0 }
+  if (!batch.exists && definition.columns) {
     await adapter.execute(dialect.createTable(target, definition.columns, tableLayout(definition)))
-    exists = true
+    batch.exists = true
   }
-  const query = exists || !action.sql.fullQuery ? action.sql.query as string : action.sql.fullQuery
-  const staging = stagingTarget(target)
-  let batchIndex = 0
-  for (const batch of plan.batches) {
-    const params = { ...runParams(env.run), [INTERVAL_START]: batch.start, [INTERVAL_END]: batch.end }
-    await adapter.execute(stageStatement(action, dialect, query), { params, label: action.name })
-    if (batchIndex === 0) await checkContract(action, env, staging)
-    await checkRowsInInterval(action, env, staging, definition.interval.column, params)
-    const checks = await audit(action, env, staging, params)
-    outcome.checks.push(...checks)
-    failIfBlocked(action, checks, `${batch.start}..${batch.end} (exclusive)`)
-    if (!exists) {
-      await adapter.execute(dialect.createTableAs(target, dialect.limit(`SELECT * FROM ${dialect.formatTarget(staging)}`, 0), tableLayout(definition)))
-      exists = true
+  const query = batch.exists || !action.sql.fullQuery ? action.sql.query as string : action.sql.fullQuery
+  for (const interval of plan.batches) {
+    const params = { ...runParams(env.run), [INTERVAL_START]: interval.start, [INTERVAL_END]: interval.end, [SUPERSEDE_REASON_PARAM]: env.reason ?? `${env.run.mode}:${env.run.buildCommitSha}` }
+    let rows = 0
+    try {
+      await runHooks(action, env, 'beforeBatch', params)
+      rows = await buildBatch(action, env, { query, interval, params, batch, outcome })
+      outcome.rowsWritten = (outcome.rowsWritten ?? 0) + rows
+      outcome.intervals.push(interval)
+    } catch (error) {
+      await runHooks(action, env, 'onFailure', { ...params, error_message: (error as Error).message.slice(0, 1000) }).catch(() => undefined)
+      throw error
     }
-    const rows = await countRows(adapter, staging)
-    const columns = definition.columns?.map((c) => c.name) ?? ((await adapter.describeTable(staging)) ?? []).map((c) => c.name)
-    await adapter.transaction([...writeIntervalStatements(action, dialect, columns).map((sql) => ({ sql, params })), state.intervalStatement(action.name, batch, { runId: env.run.id, buildCommitSha: env.run.buildCommitSha, mode: env.run.mode }, rows)])
-    outcome.rowsWritten = (outcome.rowsWritten ?? 0) + rows
-    outcome.intervals.push(batch)
-    batchIndex++
-    env.onEvent({ type: 'batch', name: action.name, interval: batch, done: batchIndex, total: plan.batches.length, rows })
+    batch.index++
+    env.onEvent({ type: 'batch', name: action.name, interval, done: batch.index, total: plan.batches.length, rows })
   }
-  if (plan.batches.length) await adapter.execute(dialect.dropTable(staging))
+  if (plan.batches.length) await adapter.execute(dialect.dropTable(stagingTarget(target)))
+}
+
+interface BatchState {
+  exists: boolean
+  index: number
+}
+
+async function runHooks(action: CompiledAction, env: ExecutionEnv, hook: HookName, params: Record<string, ParamValue>): Promise<void> {
+  for (const sql of action.sql.hooks?.[hook] ?? []) await env.adapter.execute(sql, { params, label: `${action.name} ${hook}` })
+}
+
+/** Stage, check, audit and publish one interval; returns the rows written. */
+async function buildBatch(action: CompiledAction, env: ExecutionEnv, parts: {
+  query: string; interval: DateInterval; params: Record<string, ParamValue>; batch: BatchState; outcome: ActionOutcome
+}): Promise<number> {
+  const { adapter, state } = env
+  const { dialect } = adapter
+  const definition = action.definition as IncrementalAction
+  const target = action.target as Target
+  const staging = stagingTarget(target)
+  const { params, interval } = parts
+  await adapter.execute(stageStatement(action, dialect, parts.query), { params, label: action.name })
+  if (parts.batch.index === 0) await checkContract(action, env, staging)
+  await checkRowsInInterval(action, env, staging, definition.interval.column, params)
+  const checks = await audit(action, env, staging, params)
+  parts.outcome.checks.push(...checks)
+  failIfBlocked(action, checks, `${interval.start}..${interval.end} (exclusive)`)
+  if (!parts.batch.exists) {
+    await adapter.execute(dialect.createTableAs(target, dialect.limit(`SELECT * FROM ${dialect.formatTarget(staging)}`, 0), tableLayout(definition)))
+    parts.batch.exists = true
+  }
+  const dropUnchanged = dropUnchangedStatement(action, dialect)
+  if (dropUnchanged) await adapter.execute(dropUnchanged, { params })
+  const rows = await countRows(adapter, staging)
+  const columns = definition.columns?.map((c) => c.name) ?? ((await adapter.describeTable(staging)) ?? []).map((c) => c.name)
+  const run = { runId: env.run.id, buildCommitSha: env.run.buildCommitSha, mode: env.run.mode }
+  await adapter.transaction([
+    ...writeIntervalStatements(action, dialect, columns).map((sql) => ({ sql, params })),
+    ...(action.sql.hooks?.afterBatch ?? []).map((sql) => ({ sql, params })),
+    state.intervalStatement(action.name, interval, run, rows),
+  ])
+  if (definition.write.strategy === 'supersede') await checkOneActivePerKey(action, env, params)
+  return rows
+}
+
+/** After a supersede: exactly one active row per key in the interval, or the run says so. */
+async function checkOneActivePerKey(action: CompiledAction, env: ExecutionEnv, params: Record<string, ParamValue>): Promise<void> {
+  const definition = action.definition as IncrementalAction
+  if (definition.write.strategy !== 'supersede') return
+  const { dialect } = env.adapter
+  const q = dialect.quoteIdentifier
+  const key = definition.write.key.map(q).join(', ')
+  const c = q(definition.interval.column)
+  const [row] = await env.adapter.query<{ n: number }>(
+    `SELECT COUNT(*) AS n FROM (SELECT ${key} FROM ${dialect.formatTarget(action.target as Target)}
+WHERE ${c} >= ${dialect.param(INTERVAL_START, 'DATE')} AND ${c} < ${dialect.param(INTERVAL_END, 'DATE')}
+GROUP BY ${key} HAVING COUNT(CASE WHEN ${q('is_active')} THEN 1 END) <> 1) AS bad`, { params },
+  )
+  if (Number(row?.n ?? 0) > 0) throw new ActionFailedError('supersede-invariant', `Action "${action.name}": ${row?.n} key(s) do not have exactly one active row after the supersede`)
 }
 
 async function checkRowsInInterval(action: CompiledAction, env: ExecutionEnv, staging: Target, column: string, params: Record<string, ParamValue>): Promise<void> {

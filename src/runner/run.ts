@@ -64,7 +64,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       fromDate: options.from ?? null, toDate: options.to ?? null, skipAssertions, reason: options.reason ?? null,
     })
   }
-  const env: ExecutionEnv = { adapter, state, graph, run, plans, fullRefresh: options.fullRefresh ?? false, skipAssertions, onEvent }
+  const env: ExecutionEnv = { adapter, state, graph, run, plans, fullRefresh: options.fullRefresh ?? false, skipAssertions, onEvent, ...(options.reason ? { reason: options.reason } : {}) }
   const results = options.dryRun
     ? actions.map((a) => dryRunResult(a, plans.get(a.name)?.batches ?? []))
     : await schedule(actions, env, options.concurrency ?? graph.project.concurrency)
