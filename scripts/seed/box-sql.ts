@@ -1,0 +1,151 @@
+/** Box scores: minutes, points (the hidden model), shot zones, usage; then PGS and team-game summaries. */
+
+/**
+ * Raw minutes = role × back-to-back × schedule load × playoff rotation × lognormal noise, then scaled so a
+ * team's played minutes sum to 240: absent teammates' minutes flow to the players who play. A soft cap
+ * above 38 minutes keeps heavy-injury nights realistic (team totals may then fall a little short of 240).
+ */
+export function minutesSql(): string {
+  return `CREATE OR REPLACE TEMP TABLE w_minutes AS
+    WITH raw AS (
+      SELECT g.pid, g.game_id, g.team,
+        exact(p.base_minutes
+          * CASE WHEN t.days_rest = 1 THEN (CASE WHEN p.slot <= 4 THEN 0.93 WHEN p.slot <= 8 THEN 1.0 ELSE 1.15 END) ELSE 1.0 END
+          * CASE WHEN t.games_in_7 >= 4 AND p.slot <= 4 THEN 0.96 ELSE 1.0 END
+          * CASE WHEN t.season_phase = 'playoffs' THEN (CASE WHEN p.slot <= 4 THEN 1.1 WHEN p.slot <= 8 THEN 0.95 ELSE 0.75 END) ELSE 1.0 END
+          * exp(CASE WHEN p.slot <= 8 THEN 0.10 ELSE 0.65 END * seed_n(g.pid, g.game_date, 'minutes'))) AS raw_minutes
+      FROM w_pg g JOIN w_players p ON p.pid = g.pid JOIN w_tg t ON t.game_id = g.game_id AND t.team = g.team
+      WHERE NOT g.is_dnp AND t.game_status = 'Final'
+    ),
+    scaled AS (SELECT pid, game_id, (raw_minutes * 240 / sum(raw_minutes) OVER (PARTITION BY game_id, team))::DOUBLE AS minutes FROM raw)
+    SELECT pid, game_id, CASE WHEN minutes > 38 THEN least(46.0, 38 + 0.4 * (minutes - 38)) ELSE minutes END AS minutes
+    FROM scaled`
+}
+
+/**
+ * Expected points μ = minutes × scoring rate (season drift, in-season trend) × usage (stars out, depth)
+ * × opponent defense × pace × home court. Points ~ Gamma(shape μ/1.9, scale 1.9) via Wilson-Hilferty.
+ */
+export function expectedPointsSql(): string {
+  return `CREATE OR REPLACE TEMP TABLE w_expected AS
+    SELECT g.pid, g.game_id, g.team, g.game_date, m.minutes, p.slot,
+      1.0 + 0.10 * least(g.stars_out, 2) + 0.025 * least(g.rotation_out, 4) AS usage_mult,
+      greatest(0.05, m.minutes * p.base_rate
+        * exp(0.05 * seed_n(g.pid, g.season_year, 'drift'))
+        * (1.0 + 0.16 * seed_n(g.pid, g.season_year, 'trend') * (t.team_game_no / 82.0 - 0.5))
+        * (1.0 + 0.10 * least(g.stars_out, 2) + 0.025 * least(g.rotation_out, 4))
+        * t.opponent_defense
+        * ((t.team_pace + t.opponent_pace) / 2.0 / 99.0)
+        * CASE WHEN t.is_home THEN 1.02 ELSE 0.98 END) AS mu
+    FROM w_pg g JOIN w_minutes m ON m.pid = g.pid AND m.game_id = g.game_id
+    JOIN w_players p ON p.pid = g.pid JOIN w_tg t ON t.game_id = g.game_id AND t.team = g.team`
+}
+
+/**
+ * Teammates share shots: 40% of a team's total deviation from its expected total is taken back from its
+ * players in proportion to their expected points (team points sd ≈ 13 instead of ≈ 17 for independent draws).
+ */
+export function pointsSql(): string {
+  return `CREATE OR REPLACE TEMP TABLE w_points AS
+    WITH drawn AS (
+      SELECT *, mu / 1.8 AS shape, seed_n(pid, game_date, 'points') AS z,
+        seed_u(pid, game_date, 'zero_minutes') < CASE WHEN slot >= 9 THEN 0.015 ELSE 0 END AS zero_minutes
+      FROM w_expected
+    ),
+    raw AS (
+      SELECT *, exact(mu) AS mu_exact,
+        CASE WHEN zero_minutes THEN 0 ELSE exact(mu * pow(greatest(0.0, 1.0 - 1.0 / (9.0 * shape) + z / (3.0 * sqrt(shape))), 3)) END AS draw
+      FROM drawn
+    ),
+    team AS (
+      SELECT *, sum(draw) OVER team_game AS draw_sum, sum(mu_exact) OVER team_game AS mu_sum
+      FROM raw WINDOW team_game AS (PARTITION BY game_id, team)
+    )
+    SELECT pid, game_id, team, game_date, usage_mult, mu, CASE WHEN zero_minutes THEN 0.0 ELSE minutes END AS minutes,
+      round(greatest(0.0, draw::DOUBLE - 0.4 * (draw_sum - mu_sum)::DOUBLE * mu_exact::DOUBLE / mu_sum::DOUBLE))::BIGINT AS points
+    FROM team`
+}
+
+/** Ties go to overtime: a few extra points for each side's heaviest-minute player, home and away different. */
+export function overtimeSql(): string {
+  return `CREATE OR REPLACE TEMP TABLE w_box AS
+    WITH totals AS (SELECT game_id, team, sum(points) AS team_points FROM w_points GROUP BY ALL),
+    ties AS (
+      SELECT a.game_id, a.team, 4 + floor(seed_u(a.game_id, a.team, 'overtime') * 7)::BIGINT AS extra
+      FROM totals a JOIN totals b ON a.game_id = b.game_id AND a.team <> b.team
+      WHERE a.team_points = b.team_points
+    ),
+    fixed AS (
+      SELECT game_id, team, CASE WHEN team = min(team) OVER (PARTITION BY game_id) AND extra = max(extra) OVER (PARTITION BY game_id)
+        AND extra = min(extra) OVER (PARTITION BY game_id) THEN extra + 2 ELSE extra END AS extra
+      FROM ties
+    ),
+    ranked AS (
+      SELECT *, row_number() OVER (PARTITION BY game_id, team ORDER BY minutes DESC, pid) AS minutes_rank FROM w_points
+    )
+    SELECT r.pid, r.game_id, r.team, r.usage_mult, r.mu, r.minutes,
+      r.points + CASE WHEN r.minutes_rank = 1 THEN coalesce(f.extra, 0) ELSE 0 END AS points
+    FROM ranked r LEFT JOIN fixed f ON f.game_id = r.game_id AND f.team = r.team`
+}
+
+function shotColumnsSql(): string {
+  return `least(b.points, round(b.points * p.ft_share * exp(0.35 * seed_n(b.pid, g.game_date, 'ft'))))::BIGINT AS ft_makes,
+      seed_u(b.game_id, 0, 'play_by_play') < 0.015 AS pbp_missing,
+      CASE WHEN b.minutes = 0 THEN 0
+        ELSE greatest(0, round(b.points * 0.78 + 1.2 * seed_n(b.pid, g.game_date, 'fga') + 0.03 * b.minutes)) END::BIGINT AS fga_raw,
+      exp(0.25 * seed_n(b.pid, g.game_date, 'paint')) * p.paint_share AS paint_share,
+      exp(0.25 * seed_n(b.pid, g.game_date, 'three')) * p.three_share AS three_share`
+}
+
+export function boxStatsSql(): string {
+  return `CREATE OR REPLACE TEMP TABLE w_stats AS
+    WITH base AS (
+      SELECT b.pid, b.game_id, b.points, b.minutes, ${shotColumnsSql()},
+        round(p.usage_base * b.usage_mult * exp(0.1 * seed_n(b.pid, g.game_date, 'usage')), 1) AS usage_rate
+      FROM w_box b JOIN w_players p ON p.pid = b.pid JOIN w_pg g ON g.pid = b.pid AND g.game_id = b.game_id
+    ),
+    attempts AS (
+      SELECT *, greatest(fga_raw, ceil((points - ft_makes) / 3.0)::BIGINT) AS fga FROM base
+    ),
+    zones AS (
+      SELECT *, least(fga, round(fga * paint_share))::BIGINT AS paint FROM attempts
+    )
+    SELECT pid, game_id, points, minutes, ft_makes, usage_rate, pbp_missing, fga,
+      paint, least(fga - paint, round(fga * three_share))::BIGINT AS three
+    FROM zones`
+}
+
+export function playerGameSummaryInsertSql(): string {
+  return `INSERT INTO nba_analytics.player_game_summary BY NAME
+    SELECT p.player_lookup, p.player_lookup || '_' || p.debut_year AS universal_player_id, g.game_id, g.game_date,
+      g.team AS team_abbr, t.opponent AS opponent_team_abbr, g.season_year, s.points, s.minutes AS minutes_played,
+      s.ft_makes, CASE WHEN NOT s.pbp_missing THEN s.fga END AS fg_attempts,
+      CASE WHEN NOT s.pbp_missing THEN s.paint END AS paint_attempts,
+      CASE WHEN NOT s.pbp_missing THEN s.fga - s.paint - s.three END AS mid_range_attempts,
+      CASE WHEN NOT s.pbp_missing THEN s.three END AS three_pt_attempts,
+      s.usage_rate, g.is_dnp,
+      CASE g.dnp_kind WHEN 'injury' THEN 'Injury/Illness - ' || g.ailment WHEN 'late_scratch' THEN 'Injury/Illness - ' || g.ailment
+        WHEN 'rest' THEN 'Rest' WHEN 'personal' THEN 'Personal Reasons' WHEN 'g_league' THEN 'G League - Two-Way'
+        WHEN 'coach_decision' THEN 'DNP - Coach''s Decision' END AS dnp_reason,
+      CASE WHEN g.dnp_kind = 'late_scratch' THEN 'injury' ELSE g.dnp_kind END AS dnp_reason_category,
+      g.game_date + INTERVAL 34 HOUR + to_seconds(floor(seed_u(g.game_id, 0, 'pgs_created') * 3600)::BIGINT) AS created_at
+    FROM w_pg g JOIN w_players p ON p.pid = g.pid JOIN w_tg t ON t.game_id = g.game_id AND t.team = g.team
+    LEFT JOIN w_stats s ON s.pid = g.pid AND s.game_id = g.game_id
+    WHERE t.game_status = 'Final'
+    ORDER BY g.game_date, g.game_id, g.team, p.slot`
+}
+
+export function teamOffenseInsertSql(): string {
+  return `INSERT INTO nba_analytics.team_offense_game_summary BY NAME
+    WITH totals AS (SELECT game_id, team, sum(points)::BIGINT AS points FROM w_box GROUP BY ALL),
+    games AS (
+      SELECT t.*, round((t.team_pace + t.opponent_pace) / 2.0 + 2.0 * seed_n(t.game_id, 0, 'pace'), 1) AS game_pace
+      FROM w_tg t WHERE t.game_status = 'Final'
+    )
+    SELECT g.team AS team_abbr, g.game_date, g.game_id, g.opponent AS opponent_team_abbr, a.points > b.points AS win_flag,
+      a.points, g.game_pace AS pace, round(a.points * 100.0 / g.game_pace, 1) AS offensive_rating,
+      g.game_date + INTERVAL 34 HOUR + to_seconds(floor(seed_u(g.game_id, 0, 'pgs_created') * 3600)::BIGINT) AS created_at
+    FROM games g JOIN totals a ON a.game_id = g.game_id AND a.team = g.team
+    JOIN totals b ON b.game_id = g.game_id AND b.team = g.opponent
+    ORDER BY g.game_date, g.game_id, g.team`
+}

@@ -1,0 +1,88 @@
+/** Teams, players (latent traits) and the player registry. */
+import { FIRST_NAMES, LAST_NAMES, NAME_SUFFIXES, TEAMS, sqlList } from './names.js'
+
+const TEAM_VALUES = TEAMS.map((team, index) => `('${team.tricode}', '${team.conference}', ${index})`).join(', ')
+
+/** Per team: offense multiplier on player scoring rates, defense factor on opponents' points, pace. */
+export function teamsSql(): string {
+  return `CREATE OR REPLACE TEMP TABLE w_teams AS
+    SELECT tricode AS team, conference, team_index,
+      13 + floor(seed_u(tricode, 0, 'roster') * 3)::BIGINT AS roster_size,
+      exp(0.05 * seed_n(tricode, 0, 'offense')) AS offense_mult,
+      exp(0.06 * seed_n(tricode, 0, 'defense')) AS defense_factor,
+      99.0 + 2.2 * seed_n(tricode, 0, 'pace') AS pace_base
+    FROM (VALUES ${TEAM_VALUES}) AS t(tricode, conference, team_index)`
+}
+
+// Slot = depth-chart position: 0 the franchise star, 1-4 starters, 5-8 rotation, 9+ bench.
+const SLOT_MINUTES = '[34.5, 32.5, 30.5, 29.0, 27.5, 23.0, 21.0, 19.0, 16.5, 9.0, 8.0, 7.0, 6.0, 5.0, 4.5]'
+const SLOT_RATE = '[0.75, 0.59, 0.47, 0.43, 0.41, 0.40, 0.38, 0.36, 0.33, 0.14, 0.13, 0.13, 0.13, 0.13, 0.13]'
+const SLOT_COACH_DNP = '[0.002, 0.002, 0.003, 0.003, 0.004, 0.02, 0.03, 0.05, 0.10, 0.34, 0.48, 0.58, 0.68, 0.75, 0.80]'
+
+function playerTraitsSql(): string {
+  return `SELECT t.team, s.slot, t.team_index * 15 + s.slot AS pid,
+      seed_pick(${sqlList(FIRST_NAMES)}, t.team, s.slot, 'first') AS first_name,
+      seed_pick(${sqlList(LAST_NAMES)}, t.team, s.slot, 'last') AS last_name,
+      seed_pick(['G', 'G', 'G-F', 'F', 'F', 'F-C', 'C'], t.team, s.slot, 'position') AS position,
+      greatest(3.0, ${SLOT_MINUTES}[s.slot + 1] + 1.5 * seed_n(t.team, s.slot, 'minutes')) AS base_minutes,
+      ${SLOT_RATE}[s.slot + 1] * exp(0.12 * seed_n(t.team, s.slot, 'rate')) * t.offense_mult AS base_rate,
+      ${SLOT_COACH_DNP}[s.slot + 1] AS coach_dnp_prob,
+      20 + floor(seed_u(t.team, s.slot, 'age') * 16)::BIGINT AS age_2024,
+      seed_u(t.team, s.slot, 'birthday') AS birthday_u,
+      0.11 + 0.08 * seed_u(t.team, s.slot, 'ft') AS ft_share,
+      seed_n(t.team, s.slot, 'usage') AS usage_z,
+      exp(0.15 * seed_n(t.team, s.slot, 'reb')) AS reb_z,
+      exp(0.15 * seed_n(t.team, s.slot, 'ast')) AS ast_z,
+      seed_u(t.team, s.slot, 'injury') AS injury_u
+    FROM w_teams t CROSS JOIN range(15) AS s(slot)
+    WHERE s.slot < t.roster_size`
+}
+
+function shotProfileSql(): string {
+  return `CASE position WHEN 'C' THEN 0.60 WHEN 'F-C' THEN 0.48 WHEN 'F' THEN 0.37 WHEN 'G-F' THEN 0.30 ELSE 0.26 END AS paint_share,
+      CASE position WHEN 'C' THEN 0.12 WHEN 'F-C' THEN 0.26 WHEN 'F' THEN 0.37 WHEN 'G-F' THEN 0.42 ELSE 0.44 END AS three_share,
+      CASE position WHEN 'C' THEN 0.33 WHEN 'F-C' THEN 0.27 WHEN 'F' THEN 0.21 WHEN 'G-F' THEN 0.16 ELSE 0.12 END * reb_z AS reb_rate,
+      CASE position WHEN 'C' THEN 0.06 WHEN 'F-C' THEN 0.07 WHEN 'F' THEN 0.09 WHEN 'G-F' THEN 0.12 ELSE 0.19 END * ast_z AS ast_rate`
+}
+
+/** Players with latent traits; names made unique with Jr./II/III suffixes when two draws collide. */
+export function playersSql(): string {
+  return `CREATE OR REPLACE TEMP TABLE w_players AS
+    WITH traits AS (${playerTraitsSql()}),
+    named AS (
+      SELECT *, row_number() OVER (PARTITION BY lower(first_name || last_name) ORDER BY pid) AS name_rank
+      FROM traits
+    ),
+    finished AS (
+      SELECT *, first_name || ' ' || last_name || ${sqlList(NAME_SUFFIXES)}[least(name_rank, ${NAME_SUFFIXES.length})] AS player_name,
+        base_minutes * base_rate AS expected_points,
+        DATE '2024-10-01' - CAST(round(age_2024 * 365.25 + birthday_u * 365) AS INTEGER) AS birth_date,
+        ${shotProfileSql()}
+      FROM named
+    )
+    SELECT *, regexp_replace(lower(player_name), '[^a-z]', '', 'g') AS player_lookup,
+      slot = 0 OR expected_points >= 19.0 AS is_star,
+      least(2024, year(birth_date) + 19 + floor(birthday_u * 3)::BIGINT) AS debut_year,
+      0.019 + 0.010 * (age_2024 >= 31)::INTEGER + 0.008 * injury_u AS injury_rate,
+      10.0 + 27.0 * base_rate + 1.5 * usage_z AS usage_base
+    FROM finished`
+}
+
+export function registryInsertSql(): string {
+  return `INSERT INTO nba_reference.player_registry BY NAME
+    SELECT player_lookup, player_lookup || '_' || debut_year AS universal_player_id, player_name,
+      team AS team_abbr, position, birth_date, is_star,
+      make_timestamp(debut_year, 9, 30, 12, 0, 0) AS created_at
+    FROM w_players ORDER BY team, slot`
+}
+
+/** Strength used only for playoff seeding: roster scoring (top 9) against defensive quality, z-scored. */
+export function teamStrengthSql(): string {
+  return `WITH scoring AS (
+      SELECT t.team, sum(p.expected_points) FILTER (WHERE p.slot <= 8) AS points, any_value(t.defense_factor) AS defense
+      FROM w_teams t JOIN w_players p USING (team) GROUP BY t.team
+    )
+    SELECT team, round(((points - avg(points) OVER ()) / stddev_pop(points) OVER ())
+      - ((defense - avg(defense) OVER ()) / stddev_pop(defense) OVER ()), 4)::DOUBLE AS strength
+    FROM scoring ORDER BY team`
+}
