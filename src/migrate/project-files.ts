@@ -1,0 +1,62 @@
+import { access } from 'node:fs/promises'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { ConfigError } from '../core/errors.js'
+import { isDefinition } from '../compiler/definitions.js'
+import { DEFAULT_STATE_DATASET } from './migrator.js'
+import type { TableContract } from './verify.js'
+
+/** Module under the project root whose `PERSISTENT_TABLES` export lists the contracts `migrate verify` checks. */
+export const CONTRACTS_MODULE = 'includes/contracts.ts'
+export const CONTRACTS_EXPORT = 'PERSISTENT_TABLES'
+
+async function firstExisting(root: string, candidates: readonly string[]): Promise<string | null> {
+  for (const candidate of candidates) {
+    const path = join(root, candidate)
+    try {
+      await access(path)
+      return path
+    } catch {
+      // try the next one
+    }
+  }
+  return null
+}
+
+/** The project's state dataset from includes/project.ts (defineProject), without compiling definitions. */
+export async function resolveStateDataset(root: string): Promise<string> {
+  const path = await firstExisting(root, ['includes/project.ts', 'includes/project.js'])
+  if (!path) return DEFAULT_STATE_DATASET
+  let exports: Record<string, unknown>
+  try {
+    exports = (await import(pathToFileURL(path).href)) as Record<string, unknown>
+  } catch (error) {
+    throw new ConfigError(`includes/project.ts cannot be loaded: ${(error as Error).message}`, { cause: error })
+  }
+  for (const value of Object.values(exports)) {
+    if (isDefinition(value) && value.kind === 'project') return value.stateDataset
+  }
+  return DEFAULT_STATE_DATASET
+}
+
+/** The persistent tables' contracts, or null when the project has no includes/contracts.ts. */
+export async function loadContracts(root: string): Promise<readonly TableContract[] | null> {
+  const path = await firstExisting(root, [CONTRACTS_MODULE, CONTRACTS_MODULE.replace(/\.ts$/, '.js')])
+  if (!path) return null
+  let exports: Record<string, unknown>
+  try {
+    exports = (await import(pathToFileURL(path).href)) as Record<string, unknown>
+  } catch (error) {
+    throw new ConfigError(`${CONTRACTS_MODULE} cannot be loaded: ${(error as Error).message}`, { cause: error })
+  }
+  const contracts = exports[CONTRACTS_EXPORT]
+  if (!Array.isArray(contracts) || !contracts.every(isContract)) {
+    throw new ConfigError(`${CONTRACTS_MODULE} must export ${CONTRACTS_EXPORT}: an array of { target: { dataset, name }, columns: ColumnSpec[] }`)
+  }
+  return contracts
+}
+
+function isContract(value: unknown): value is TableContract {
+  const v = value as Partial<TableContract> | null
+  return typeof v === 'object' && v !== null && typeof v.target?.dataset === 'string' && typeof v.target.name === 'string' && Array.isArray(v.columns)
+}
