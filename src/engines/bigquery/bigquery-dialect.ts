@@ -52,9 +52,11 @@ export interface BigQueryDialectOptions {
 /** BigQuery: partitioned and clustered tables, scripts for transactions, bytes-billed dry runs. */
 export function createBigQueryDialect(options: BigQueryDialectOptions = {}): Dialect {
   const formatTarget = (t: Target) => quote(options.project ? `${options.project}.${t.dataset}.${t.name}` : `${t.dataset}.${t.name}`)
-  const layout = (o?: TableOptions): string => {
+  const layout = (o?: TableOptions, columns?: readonly ColumnSpec[]): string => {
     const parts: string[] = []
-    if (o?.partitionBy) parts.push(`PARTITION BY ${quote(o.partitionBy)}`)
+    // A TIMESTAMP column partitions by its date; a DATE column by itself.
+    const partitionType = columns?.find((c) => c.name === o?.partitionBy)?.type.toUpperCase()
+    if (o?.partitionBy) parts.push(`PARTITION BY ${partitionType === 'TIMESTAMP' ? `DATE(${quote(o.partitionBy)})` : quote(o.partitionBy)}`)
     if (o?.clusterBy?.length) parts.push(`CLUSTER BY ${columnList(o.clusterBy, quote)}`)
     if (o?.partitionBy && o.requirePartitionFilter) parts.push('OPTIONS (require_partition_filter = TRUE)')
     return parts.length ? `\n${parts.join('\n')}` : ''
@@ -71,7 +73,7 @@ export function createBigQueryDialect(options: BigQueryDialectOptions = {}): Dia
     columnType,
     createSchema: (dataset: string) => `CREATE SCHEMA IF NOT EXISTS ${quote(options.project ? `${options.project}.${dataset}` : dataset)}`,
     createTable: (target: Target, columns: readonly ColumnSpec[], o?: TableOptions) =>
-      `CREATE TABLE IF NOT EXISTS ${formatTarget(target)} (\n${columnDefinitions(columns, quote, columnType)}\n)${layout(o)}`,
+      `CREATE TABLE IF NOT EXISTS ${formatTarget(target)} (\n${columnDefinitions(columns, quote, columnType)}\n)${layout(o, columns)}`,
     createTableAs: (target: Target, select: string, o?: TableOptions) => `CREATE TABLE ${formatTarget(target)}${layout(o)}\nAS\n${select}`,
     createOrReplaceTableAs: (target: Target, select: string, o?: TableOptions) =>
       `CREATE OR REPLACE TABLE ${formatTarget(target)}${layout(o)}\nAS\n${select}`,
