@@ -7,8 +7,10 @@ import type { SqlFragment } from '../sql/fragment.js'
 import { renderSql } from '../sql/render.js'
 import { expandInlineAssertions } from '../assertions/inline.js'
 import type { CheckDefinition } from '../assertions/types.js'
-import { queryCheck } from './checks.js'
-import type { CompiledAction, CompiledCheck, CompiledGraph, CompiledSql } from './compiled.js'
+import { bindCheck } from '../assertions/bind.js'
+import { queryCheck } from '../assertions/query-check.js'
+import type { CompiledAction, CompiledCheck, CompiledGraph, CompiledSql, HookName } from './compiled.js'
+import type { ActionContext, OperationFn } from './context.js'
 import { createContext } from './context-factory.js'
 import { defineProject } from './definitions.js'
 import type { ActionDefinition, ProjectDefinition } from './definitions.js'
@@ -21,6 +23,7 @@ interface Draft {
   refs: string[]
   sql: CompiledSql
   fragments: SqlFragment[]
+  hooks: Partial<Record<HookName, SqlFragment[]>>
   checks: CheckDefinition[]
   guards?: string
 }
@@ -68,18 +71,19 @@ function targetOf(definition: ActionDefinition, project: ProjectDefinition): Tar
 }
 
 function renderDraft(definition: ActionDefinition, file: string, project: ProjectDefinition, dialect: Dialect, issues: CompileIssue[]): Draft {
-  const draft: Draft = { definition, file, target: targetOf(definition, project), refs: [...definition.dependencies], sql: {}, fragments: [], checks: [] }
+  const draft: Draft = { definition, file, target: targetOf(definition, project), refs: [...definition.dependencies], sql: {}, fragments: [], hooks: {}, checks: [] }
   if (definition.kind === 'declaration') return draft
   try {
     const probe = createContext({ dialect, vars: project.vars, isIncremental: true })
     if (definition.kind === 'operation') {
       const out = definition.queries(probe.context)
       draft.fragments = Array.isArray(out) ? [...(out as SqlFragment[])] : [out as SqlFragment]
-    } else {
+    } else if (definition.query) {
       draft.fragments = [definition.query(probe.context)]
       if (probe.readsIsIncremental) draft.fragments.push(definition.query(createContext({ dialect, vars: project.vars, isIncremental: false }).context))
     }
-    for (const fragment of draft.fragments) draft.refs.push(...collectRefs(fragment))
+    if (definition.kind === 'incremental' && definition.hooks) draft.hooks = renderHooks(definition.hooks, probe.context)
+    for (const fragment of [...draft.fragments, ...Object.values(draft.hooks).flat()]) draft.refs.push(...collectRefs(fragment))
   } catch (error) {
     issues.push({ code: 'query-failed', file, action: definition.name, message: `query function threw: ${(error as Error).message}` })
   }
@@ -87,7 +91,11 @@ function renderDraft(definition: ActionDefinition, file: string, project: Projec
   if ((definition.kind === 'table' || definition.kind === 'incremental') && definition.assertions) {
     draft.checks = expandInlineAssertions(definition.assertions)
   }
-  if (definition.kind === 'assertion') draft.guards = definition.guards ?? draft.refs.at(-1)
+  if (definition.kind === 'assertion' && definition.target) {
+    draft.refs.push(definition.target)
+    draft.checks = definition.checks?.flat() ?? []
+  }
+  if (definition.kind === 'assertion') draft.guards = definition.guards ?? definition.target ?? draft.refs.at(-1)
   return draft
 }
 
@@ -98,7 +106,8 @@ function resolveDependencies(draft: Draft, index: ReadonlyMap<string, Draft>, is
       issues.push({ code: 'unknown-ref', file: draft.file, action: draft.definition.name, message: `unknown dependency "${name}"${didYouMean(name, index.keys())}` })
     }
   }
-  draft.refs = draft.refs.filter((r) => index.has(r))
+  // Upstreams a check reads (rowCount relative to an action) are dependencies too.
+  draft.refs = [...new Set(known)].filter((r) => index.has(r) && r !== draft.definition.name)
 }
 
 /** Each dependent of a guarded action also waits for the assertions guarding it. */
@@ -126,6 +135,8 @@ function finish(draft: Draft, index: ReadonlyMap<string, Draft>, gates: Map<stri
   let sql: CompiledSql = {}
   if (definition.kind === 'operation') sql = { statements: draft.fragments.map(render) }
   else if (draft.fragments[0]) sql = { query: render(draft.fragments[0]), ...(draft.fragments[1] ? { fullQuery: render(draft.fragments[1]) } : {}) }
+  const hookEntries = Object.entries(draft.hooks).map(([name, fragments]) => [name, fragments.map(render)] as const)
+  if (hookEntries.length) sql = { ...sql, hooks: Object.fromEntries(hookEntries) }
   const checks = draft.checks.map((check) => compileCheck(`${definition.name}.${check.name}`, check, draft, index, dialect))
   if (definition.kind === 'assertion' && sql.query !== undefined) {
     const check = queryCheck({ name: definition.name, sql: sql.query, severity: definition.severity, partitionColumn: definition.partitionColumn })
@@ -139,14 +150,19 @@ function finish(draft: Draft, index: ReadonlyMap<string, Draft>, gates: Map<stri
 }
 
 function compileCheck(name: string, check: CheckDefinition, draft: Draft, index: ReadonlyMap<string, Draft>, dialect: Dialect): CompiledCheck {
-  const partitionColumn = checkPartitionColumn(draft.definition)
-  const relation = draft.target ? dialect.formatTarget(draft.target) : '(no relation)'
+  // A standalone assertion with a target checks the target's table, per the target's partition column.
+  const { definition } = draft
+  const subject = definition.kind === 'assertion' && definition.target ? index.get(definition.target) : undefined
+  const partitionColumn = subject ? (definition.kind === 'assertion' && definition.partitionColumn) || checkPartitionColumn(subject.definition) : checkPartitionColumn(definition)
+  const target = subject ? subject.target : draft.target
+  const relation = target ? dialect.formatTarget(target) : '(no relation)'
   const resolveRelation = (actionName: string) => {
     const target = index.get(actionName)?.target
     return target ? dialect.formatTarget(target) : dialect.quoteIdentifier(`unresolved_${actionName}`)
   }
-  const rendered = check.render({ dialect, relation, partitionColumn, resolveRelation })
-  return { name, severity: check.severity, builtin: check.builtin, definition: check, summarySql: rendered.summarySql, offendingSql: rendered.offendingSql, threshold: rendered.threshold }
+  const bound = subject ? bindCheck(check, { relation, partitionColumn, resolveRelation }) : check
+  const rendered = bound.render({ dialect, relation, partitionColumn, resolveRelation })
+  return { name, severity: check.severity, builtin: check.builtin, definition: bound, summarySql: rendered.summarySql, offendingSql: rendered.offendingSql, threshold: rendered.threshold }
 }
 
 /** Inline checks run per the interval column unless the action's assertions say otherwise. */
@@ -159,4 +175,15 @@ export function checkPartitionColumn(definition: ActionDefinition): string | nul
 function sortIssues(issues: readonly CompileIssue[]): CompileIssue[] {
   const key = (i: CompileIssue) => `${i.file ?? ''}\u0000${i.action ?? ''}\u0000${i.code}\u0000${i.message}`
   return [...issues].sort((a, b) => key(a).localeCompare(key(b)))
+}
+
+function renderHooks(hooks: Partial<Record<HookName, OperationFn>>, context: ActionContext): Partial<Record<HookName, SqlFragment[]>> {
+  const out: Partial<Record<HookName, SqlFragment[]>> = {}
+  for (const name of ['beforeBatch', 'afterBatch', 'onFailure'] as const) {
+    const hook = hooks[name]
+    if (!hook) continue
+    const rendered = hook(context)
+    out[name] = Array.isArray(rendered) ? [...(rendered as SqlFragment[])] : [rendered as SqlFragment]
+  }
+  return out
 }

@@ -1,6 +1,8 @@
 import { z } from 'zod'
 import { isIsoDate } from '../core/dates.js'
-import { inlineAssertionsSchema } from '../assertions/inline.js'
+import { duplicateCheckNames, inlineAssertionsSchema } from '../assertions/inline.js'
+import { isCheckDefinition } from '../assertions/types.js'
+import type { CheckDefinition } from '../assertions/types.js'
 import type { OperationFn, QueryFn } from './context.js'
 
 export const snakeName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'use snake_case: a lower-case letter, then letters, digits or _')
@@ -8,6 +10,14 @@ const columnName = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'use a snake_case colu
 const isoDate = z.string().refine(isIsoDate, 'use a date as YYYY-MM-DD')
 const queryFn = z.custom<QueryFn>((v) => typeof v === 'function', 'must be a function (ctx) => sql`...`')
 const operationFn = z.custom<OperationFn>((v) => typeof v === 'function', 'must be a function (ctx) => sql`...` or an array of them')
+const checkDefinition = z.custom<CheckDefinition>(isCheckDefinition, 'must be a check from checks.* (e.g. checks.zeroShare({ ... }))')
+
+/** An assertion is either a query, or a target with built-in checks. */
+function checkAssertionForm(config: { query?: unknown; target?: string | undefined; checks?: readonly (CheckDefinition | readonly CheckDefinition[])[] | undefined }, ctx: z.RefinementCtx): void {
+  if ((config.query === undefined) === (config.target === undefined)) ctx.addIssue({ code: 'custom', message: 'give either query, or target with checks' })
+  if ((config.target === undefined) !== (config.checks === undefined)) ctx.addIssue({ code: 'custom', message: 'target and checks go together' })
+  for (const name of duplicateCheckNames(config.checks?.flat() ?? [])) ctx.addIssue({ code: 'custom', path: ['checks'], message: `two checks are named "${name}"; give one of them a different name` })
+}
 
 export const columnSpecSchema = z.strictObject({
   name: columnName,
@@ -38,7 +48,29 @@ export const writeSchema = z.discriminatedUnion('strategy', [
   z.strictObject({ strategy: z.literal('replace_interval') }),
   z.strictObject({ strategy: z.literal('merge'), uniqueKey: z.array(columnName).nonempty() }),
   z.strictObject({ strategy: z.literal('append') }),
+  /**
+   * Insert new rows with an engine-generated id and retire the active row of the same key
+   * (is_active = false, superseded = true, superseded_at, superseded_reason, superseded_by) in one
+   * transaction; nothing is deleted. A staged row equal to the active row on `compareColumns` is dropped,
+   * so re-running unchanged code on unchanged inputs changes nothing.
+   */
+  z.strictObject({
+    strategy: z.literal('supersede'),
+    key: z.array(columnName).nonempty(),
+    idColumn: columnName,
+    compareColumns: z.array(columnName).nonempty(),
+  }),
 ])
+
+/** SQL run by the engine around each batch of an incremental action (e.g. an execution log). */
+export const hooksSchema = z.strictObject({
+  /** Before the batch is staged. */
+  beforeBatch: operationFn.optional(),
+  /** Inside the publish transaction, after the rows are written. */
+  afterBatch: operationFn.optional(),
+  /** When the batch fails (query error or failed audit); @error_message holds the reason. */
+  onFailure: operationFn.optional(),
+})
 
 export const intervalSchema = z.strictObject({
   /** Date column the action is incremental on. */
@@ -77,6 +109,7 @@ export const incrementalSchema = z.strictObject({
   query: queryFn,
   columns: z.array(columnSpecSchema).optional(),
   tracking: trackingSchema.default({}),
+  hooks: hooksSchema.optional(),
   /** Refuse --full-refresh: the table holds history that cannot be rebuilt. */
   protected: z.boolean().default(false),
   assertions: inlineAssertionsSchema.optional(),
@@ -85,12 +118,16 @@ export const incrementalSchema = z.strictObject({
 export const assertionSchema = z.strictObject({
   ...common,
   severity: z.enum(['error', 'warn']).default('error'),
-  query: queryFn,
-  /** Column of the query's output naming the partition of each offending row. */
+  /** A query selecting offending rows; or give `target` and `checks` instead. */
+  query: queryFn.optional(),
+  /** Column of the query's output naming the partition of each offending row; with `target`, the column checks run per. */
   partitionColumn: columnName.optional(),
-  /** Action whose dependents are blocked when this fails; default: the last ref. */
+  /** Action whose dependents are blocked when this fails; default: `target`, else the last ref. */
   guards: snakeName.optional(),
-})
+  /** Action whose table `checks` read (built-in checks from `checks.*`). */
+  target: snakeName.optional(),
+  checks: z.array(z.union([checkDefinition, z.array(checkDefinition)], { error: 'must be a check from checks.* (e.g. checks.zeroShare({ ... })) or a list of them' })).nonempty().optional(),
+}).superRefine(checkAssertionForm)
 
 export const operationSchema = z.strictObject({
   ...common,

@@ -1,5 +1,6 @@
 import { Command } from 'commander'
 import { join } from 'node:path'
+import { ensureMigrationsCurrent } from '../../migrate/index.js'
 import { runPipeline } from '../../runner/run.js'
 import { createRunInfo } from '../../runner/run-info.js'
 import type { CliContext } from '../cli-context.js'
@@ -52,6 +53,7 @@ export function runCommand(context: CliContext, exit: ExitHolder): Command {
     const graph = await context.compile(globals)
     const adapter = await context.openAdapter(globals)
     try {
+      if (!flags.dryRun) await ensureMigrationsCurrent(adapter, { root: globals.root, stateDataset: graph.project.stateDataset })
       const progress = createProgress(context.io)
       const result = await runPipeline({
         graph, adapter, run: createRunInfo({ root: globals.root, env: context.env, now: context.now() }), selection: selectionFrom(flags), ...range,

@@ -76,6 +76,12 @@ export class BigQueryAdapter implements Adapter {
 
   /** One multi-statement script: BigQuery commits all of it or none. */
   async transaction(statements: readonly Statement[]): Promise<void> {
+    // One statement is atomic on its own (and DDL may not run inside a BigQuery transaction).
+    if (statements.length === 1) {
+      const [only] = statements as [Statement]
+      await this.execute(only.sql, only)
+      return
+    }
     const params: Record<string, ParamValue> = {}
     for (const s of statements) Object.assign(params, s.params ?? {})
     const [script] = this.dialect.transaction(statements.map((s) => s.sql))

@@ -2,7 +2,7 @@ CREATE OR REPLACE TABLE `shop.customer_totals__staging`
 AS
 
     select order_date, customer_id, amount from `shop.orders_daily`
-    where order_date >= @interval_start and order_date < @interval_end;
+    where order_date >= CAST(@interval_start AS DATE) and order_date < CAST(@interval_end AS DATE);
 
 BEGIN TRANSACTION;
 MERGE INTO `shop.customer_totals` AS t

@@ -6,14 +6,14 @@ FROM (
     select o.order_date, o.customer_id, count(*) as orders, sum(o.amount) as amount
     from `raw.raw_orders` o
     join `shop.customers` c on c.customer_id = o.customer_id
-    where o.order_date >= @interval_start and o.order_date < @interval_end
+    where o.order_date >= CAST(@interval_start AS DATE) and o.order_date < CAST(@interval_end AS DATE)
       and o.amount >= 0
     group by o.order_date, o.customer_id
 ) AS q;
 
 BEGIN TRANSACTION;
 DELETE FROM `shop.orders_daily`
-WHERE `order_date` >= @interval_start AND `order_date` < @interval_end;
+WHERE `order_date` >= CAST(@interval_start AS DATE) AND `order_date` < CAST(@interval_end AS DATE);
 INSERT INTO `shop.orders_daily` (`order_date`, `customer_id`, `orders`, `amount`, `build_commit_sha`, `run_id`)
 SELECT `order_date`, `customer_id`, `orders`, `amount`, `build_commit_sha`, `run_id` FROM (
 SELECT * FROM `shop.orders_daily__staging`

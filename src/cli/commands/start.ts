@@ -1,0 +1,92 @@
+import { Command } from 'commander'
+import { join } from 'node:path'
+import { applyMigrations } from '../../migrate/index.js'
+import type { CompiledGraph } from '../../compiler/compiled.js'
+import type { Adapter } from '../../engines/adapter.js'
+import { runPipeline } from '../../runner/run.js'
+import type { RunResult } from '../../runner/result.js'
+import { createRunInfo } from '../../runner/run-info.js'
+import type { CliContext } from '../cli-context.js'
+import { EXIT } from '../cli-context.js'
+import { handle, printJson } from '../command-kit.js'
+import type { ExitHolder } from '../command-kit.js'
+import { createProgress } from '../progress.js'
+import { printRunSummary } from '../run-summary.js'
+import { seedSources } from './seed.js'
+
+/** Declarations whose tables are missing: on a fresh warehouse, the sample must be generated. */
+async function missingSources(graph: CompiledGraph, adapter: Adapter): Promise<string[]> {
+  const missing: string[] = []
+  for (const action of graph.actions) {
+    if (action.kind === 'declaration' && action.target && !(await adapter.tableExists(action.target))) missing.push(action.name)
+  }
+  return missing
+}
+
+/** Rows in every table the run built, for the summary. */
+async function tableRows(graph: CompiledGraph, adapter: Adapter): Promise<{ table: string; rows: number }[]> {
+  const out: { table: string; rows: number }[] = []
+  for (const action of graph.actions) {
+    if ((action.kind !== 'table' && action.kind !== 'incremental') || !action.target) continue
+    if (!(await adapter.tableExists(action.target))) continue
+    const [row] = await adapter.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${adapter.dialect.formatTarget(action.target)}`)
+    out.push({ table: `${action.target.dataset}.${action.target.name}`, rows: Number(row?.n ?? 0) })
+  }
+  return out
+}
+
+function printChecks(context: CliContext, result: RunResult): void {
+  const byAssertion = new Map<string, { severity: string; passed: number; failed: number; skipped: number }>()
+  for (const check of result.actions.flatMap((a) => a.checks)) {
+    const entry = byAssertion.get(check.assertion) ?? { severity: check.severity, passed: 0, failed: 0, skipped: 0 }
+    if (check.skipped) entry.skipped++
+    else if (check.passed) entry.passed++
+    else entry.failed++
+    byAssertion.set(check.assertion, entry)
+  }
+  context.io.stdout('\nassertions (partitions passed / failed / skipped):\n')
+  for (const [name, e] of [...byAssertion].sort(([a], [b]) => a.localeCompare(b))) {
+    const verdict = e.failed === 0 ? 'pass' : e.severity === 'error' ? 'FAIL' : 'warn'
+    context.io.stdout(`  ${verdict.padEnd(4)} ${name.padEnd(70)} ${e.passed} / ${e.failed} / ${e.skipped}\n`)
+  }
+}
+
+export function startCommand(context: CliContext, exit: ExitHolder): Command {
+  const command = new Command('start').description('the whole job on the local warehouse: migrate, seed the sample if sources are missing, run the DAG, summarise')
+  return command.action(handle<Record<string, never>>(command, context, exit, async (_flags, globals) => {
+    const log = (m: string) => context.io.stderr(`${m}\n`)
+    const graph = await context.compile(globals)
+    const adapter = await context.openAdapter(globals)
+    try {
+      log(`warehouse: ${globals.warehouse} (${globals.engine})`)
+      const migrated = await applyMigrations(adapter, { root: globals.root, stateDataset: graph.project.stateDataset, onEvent: (e) => e.type === 'applied' && log(`migration ${e.version} ${e.name} applied (${e.durationMs} ms)`) })
+      log(migrated.applied.length ? `applied ${migrated.applied.length} migration(s)` : `schema up to date (${migrated.alreadyApplied} migrations applied earlier)`)
+      const missing = await missingSources(graph, adapter)
+      if (missing.length) {
+        log(`sources missing (${missing.join(', ')}): generating the sample warehouse`)
+        const started = performance.now()
+        await seedSources(graph, adapter, {}, (m) => log(`seed: ${m}`))
+        log(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+      }
+      const progress = createProgress(context.io)
+      const result = await runPipeline({
+        graph, adapter, run: createRunInfo({ root: globals.root, env: context.env, now: context.now() }),
+        runsDir: join(globals.root, '.pipeline', 'runs'), onEvent: progress.onEvent,
+      })
+      progress.done()
+      const rows = await tableRows(graph, adapter)
+      if (globals.json) {
+        printJson(context, { run: result, tables: rows })
+      } else {
+        context.io.stdout('\ntables:\n')
+        for (const t of rows) context.io.stdout(`  ${t.table.padEnd(55)} ${String(t.rows).padStart(9)} rows\n`)
+        printChecks(context, result)
+        context.io.stdout('\n')
+        printRunSummary(context.io, result)
+      }
+      return result.ok ? EXIT.ok : EXIT.failed
+    } finally {
+      await adapter.close()
+    }
+  }))
+}
