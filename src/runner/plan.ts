@@ -12,6 +12,8 @@ export interface IntervalOptions {
   readonly fullRefresh?: boolean
   /** Rebuild the range even where intervals are recorded as done. */
   readonly restate?: boolean
+  /** With restate: intervals these runs already completed are not rebuilt (a resumed backfill). */
+  readonly resumeRunIds?: readonly string[]
   /** Today's date, the bound for actions with no upstream data bound. */
   readonly today: IsoDate
 }
@@ -37,7 +39,9 @@ export async function planIntervals(
     const toEnd = options.to ? addDays(options.to, 1) : bound
     const end = toEnd < bound ? toEnd : bound
     const range = { start, end: end > start ? end : start }
-    const done = options.fullRefresh || options.restate ? [] : await state.completedIntervals(action.name)
+    const done = options.fullRefresh ? []
+      : options.restate ? (options.resumeRunIds?.length ? await state.completedIntervals(action.name, options.resumeRunIds) : [])
+      : await state.completedIntervals(action.name)
     plans.set(action.name, { range, batches: batchIntervals(subtractIntervals(range, done), definition.interval.batchDays) })
   }
   return plans

@@ -23,6 +23,8 @@ export interface RunOptions {
   readonly to?: IsoDate
   readonly fullRefresh?: boolean
   readonly restate?: boolean
+  /** With restate: skip intervals these runs completed (resuming a killed backfill). */
+  readonly resumeRunIds?: readonly string[]
   readonly dryRun?: boolean
   readonly skipAssertions?: boolean
   /** Actions built at once; default from the project (4). */
@@ -86,6 +88,7 @@ function pick(options: RunOptions) {
   return {
     ...(options.from ? { from: options.from } : {}), ...(options.to ? { to: options.to } : {}),
     fullRefresh: options.fullRefresh ?? false, restate: options.restate ?? false,
+    ...(options.resumeRunIds ? { resumeRunIds: options.resumeRunIds } : {}),
   }
 }
 

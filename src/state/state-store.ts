@@ -131,10 +131,14 @@ VALUES (${this.#p('i_action')}, ${this.#p('i_start', 'DATE')}, ${this.#p('i_end'
     }
   }
 
-  async completedIntervals(action: string): Promise<DateInterval[]> {
+  /** Completed intervals of an action; only those written by `runIds` when given. */
+  async completedIntervals(action: string, runIds?: readonly string[]): Promise<DateInterval[]> {
+    const params: Record<string, ParamValue> = { action }
+    runIds?.forEach((id, i) => { params[`run_${i}`] = id })
+    const byRun = runIds?.length ? ` AND run_id IN (${runIds.map((_, i) => this.#p(`run_${i}`)).join(', ')})` : ''
     const rows = await this.adapter.query<{ interval_start: string; interval_end: string }>(
-      `SELECT interval_start, interval_end FROM ${this.#t('intervals')} WHERE action = ${this.#p('action')} ORDER BY interval_start`,
-      { params: { action } },
+      `SELECT interval_start, interval_end FROM ${this.#t('intervals')} WHERE action = ${this.#p('action')}${byRun} ORDER BY interval_start`,
+      { params },
     )
     return rows.map((r) => ({ start: r.interval_start, end: r.interval_end }))
   }
@@ -170,6 +174,17 @@ VALUES (${this.#p('i_action')}, ${this.#p('i_start', 'DATE')}, ${this.#p('i_end'
       })
       await this.adapter.execute(`INSERT INTO ${this.#t('assertion_results')} (${columns.join(', ')}) VALUES\n${rows.join(',\n')}`, { params })
     }
+  }
+
+  /** Runs of a command that started but never finished with these settings (a killed backfill), oldest first. */
+  async unfinishedRuns(command: string, selection: string, fromDate: string, toDate: string): Promise<string[]> {
+    const rows = await this.adapter.query<{ run_id: string }>(
+      `SELECT run_id FROM ${this.#t('runs')} WHERE command = ${this.#p('command')} AND selection = ${this.#p('selection')}
+  AND from_date = ${this.#p('from_date', 'DATE')} AND to_date = ${this.#p('to_date', 'DATE')} AND (finished_at IS NULL OR status <> 'succeeded')
+ORDER BY started_at`,
+      { params: { command, selection, from_date: fromDate, to_date: toDate } },
+    )
+    return rows.map((r) => r.run_id)
   }
 
   /** The most recent run of a mode that finished, for deploy-before-backfill checks. */

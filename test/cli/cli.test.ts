@@ -99,4 +99,14 @@ describe('pipeline CLI', () => {
     expect(result.code).toBe(2)
     expect(result.stderr).toContain('--full-refresh refused for protected action(s) "history" (definitions/history.ts)')
   })
+
+  it('requires --reason, and --dry-run or --yes, before a backfill touches anything', async () => {
+    const base = ['--project', fixturePath('forecasts'), '--warehouse', ':memory:', 'backfill', '--from', '2026-01-01', '--to', '2026-01-02', '--actions', 'forecasts']
+    const noReason = await runCli(base)
+    expect(noReason.code).toBe(2)
+    expect(noReason.stderr).toContain("required option '--reason <text>' not specified")
+    const noYes = await runCli([...base, '--reason', 'fix'])
+    expect(noYes.code).toBe(2)
+    expect(noYes.stderr).toContain('run it with --dry-run first, then again with --yes')
+  })
 })

@@ -31,7 +31,10 @@ describe('the supersede write strategy', () => {
     const ids = await adapter.query<{ forecast_id: string }>('SELECT forecast_id FROM analytics.forecasts')
     expect(new Set(ids.map((r) => r.forecast_id)).size).toBe(3)
     expect(ids[0]?.forecast_id).toMatch(/^[0-9a-f-]{36}$/)
-    expect(await adapter.query('SELECT status, rows_after FROM raw.forecast_log')).toEqual([{ status: 'completed', rows_after: 3 }])
+    // one log row per batch (batchDays 1), completed inside each publish transaction
+    expect(await adapter.query('SELECT interval_start, status, rows_after FROM raw.forecast_log ORDER BY interval_start')).toEqual([
+      { interval_start: '2026-01-01', status: 'completed', rows_after: 2 }, { interval_start: '2026-01-02', status: 'completed', rows_after: 3 },
+    ])
   })
 
   it('changes nothing when the same code re-runs on the same inputs (idempotent)', async () => {
