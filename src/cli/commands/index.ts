@@ -2,6 +2,7 @@ import type { Command } from 'commander'
 import type { CliContext } from '../cli-context.js'
 import type { ExitHolder } from '../command-kit.js'
 import { assertCommand } from './assert.js'
+import { backfillCommand } from './backfill.js'
 import { compileCommand } from './compile.js'
 import { lineageCommand } from './lineage.js'
 import { migrateCommand } from './migrate.js'
@@ -16,6 +17,7 @@ export const COMMANDS: readonly ((context: CliContext, exit: ExitHolder) => Comm
   compileCommand,
   runCommand,
   assertCommand,
+  backfillCommand,
   lineageCommand,
   migrateCommand,
   seedCommand,
