@@ -1,0 +1,55 @@
+/**
+ * Reports of `pipeline report <name>` (the engine runs them; the basketball is here).
+ *
+ *   pipeline report hit-rate [--from D] [--to D] [--system ID] [--by day|build|run] [--json]
+ */
+import { defineReport, sql } from '../src/index.js'
+import { hitRateMetrics } from './predictions/hit-rate-sql.js'
+import { SYSTEM_ID } from './predictions/rules.js'
+
+/**
+ * Hit rate (DOMAIN §5.4: PASS, NO_LINE, pushes and voids excluded), high-edge (|edge| ≥ 5) and
+ * premium (confidence ≥ 0.92, |edge| ≥ 3) hit rates, model MAE vs Vegas MAE, counts.
+ * Scope: one system; the total and --by day read current rows only (is_superseded_prediction =
+ * FALSE); --by build and --by run also read the graded rows of superseded predictions, so a
+ * regeneration's before and after sit side by side.
+ */
+export const hitRateReport = defineReport({
+  name: 'hit-rate',
+  description: 'hit rate, high-edge and premium hit rate, MAE vs Vegas MAE (graded predictions)',
+  defaultSystem: SYSTEM_ID,
+  groupings: {
+    day: { key: () => sql`a.game_date`, description: 'one row per game date (current predictions)' },
+    build: { key: () => sql`a.build_commit_sha`, description: 'per build of the predicting code, superseded predictions included' },
+    run: { key: () => sql`p.run_id`, description: 'per prediction run, superseded predictions included' },
+  },
+  columns: [
+    { name: 'picks', format: 'integer', description: 'graded OVER/UNDER with an outcome (no push, no void)' },
+    { name: 'hit_rate', label: 'hit rate', format: 'ratio' },
+    { name: 'high_edge_picks', label: 'high-edge', format: 'integer' },
+    { name: 'high_edge_hit_rate', label: 'high-edge hit', format: 'ratio' },
+    { name: 'premium_picks', label: 'premium', format: 'integer' },
+    { name: 'premium_hit_rate', label: 'premium hit', format: 'ratio' },
+    { name: 'mae', label: 'MAE', format: 'number' },
+    { name: 'vegas_mae', label: 'Vegas MAE', format: 'number' },
+    { name: 'share_beats_vegas', label: 'beats Vegas', format: 'ratio' },
+    { name: 'graded', format: 'integer' },
+    { name: 'voids', format: 'integer' },
+    { name: 'pushes', format: 'integer' },
+  ],
+  query: (ctx) => {
+    const history = ctx.by === 'build' || ctx.by === 'run'
+    const predictions = ctx.by === 'run'
+      ? sql`JOIN ${ctx.ref('player_prop_predictions')} AS p ON p.prediction_id = a.prediction_id AND p.game_date = a.game_date
+        AND p.game_date BETWEEN ${ctx.params.from} AND ${ctx.params.to}`
+      : sql``
+    return sql`SELECT ${ctx.group} AS group_key, ${hitRateMetrics(ctx, 'a')}
+FROM ${ctx.ref('prediction_accuracy')} AS a
+${predictions}
+WHERE a.game_date BETWEEN ${ctx.params.from} AND ${ctx.params.to}
+  AND a.system_id = ${ctx.params.system}
+  ${history ? sql`` : sql`AND a.is_superseded_prediction = FALSE`}
+GROUP BY 1
+ORDER BY 1`
+  },
+})

@@ -1,0 +1,81 @@
+/**
+ * Small SQL builders shared by the precompute layer and the feature store. Everything here is
+ * written once for both engines: portable SQL, `ctx.fn` for what differs, and (marked ENGINE GAP)
+ * the two constructs `ctx.fn` does not offer yet.
+ */
+import { raw, sql } from '../src/index.js'
+import type { ActionContext, SqlFragment } from '../src/index.js'
+
+/** First date any incremental of this project covers (the sample starts with the 2024-25 season). */
+export const HISTORY_START = '2024-10-01'
+
+/** DOMAIN §1.1: the first 14 days of a season, from its first game date, are bootstrap days. */
+export const BOOTSTRAP_DAYS = 14
+
+/** Precompute and feature batches: one month of dates per statement set. */
+export const BATCH_DAYS = 31
+
+/** `column` inside the interval being built: start ≤ column < end. */
+export function inInterval(ctx: ActionContext, column: string): SqlFragment {
+  return sql`${raw(column)} >= ${ctx.interval.start} AND ${raw(column)} < ${ctx.interval.end}`
+}
+
+/** `column` before the end of the interval (history a batch may read). */
+export function beforeIntervalEnd(ctx: ActionContext, column: string): SqlFragment {
+  return sql`${raw(column)} < ${ctx.interval.end}`
+}
+
+/** season_year of a date: its year from October on, else the year before (DOMAIN §1.1). */
+export function seasonYearOf(date: SqlFragment): SqlFragment {
+  return sql`(CASE WHEN EXTRACT(MONTH FROM ${date}) >= 10 THEN EXTRACT(YEAR FROM ${date}) ELSE EXTRACT(YEAR FROM ${date}) - 1 END)`
+}
+
+/** Whole years from `birth` to `date` (age on that date). */
+export function ageInYears(birth: SqlFragment, date: SqlFragment): SqlFragment {
+  return sql`(EXTRACT(YEAR FROM ${date}) - EXTRACT(YEAR FROM ${birth})
+    - CASE WHEN EXTRACT(MONTH FROM ${date}) * 100 + EXTRACT(DAY FROM ${date}) < EXTRACT(MONTH FROM ${birth}) * 100 + EXTRACT(DAY FROM ${birth}) THEN 1 ELSE 0 END)`
+}
+
+/**
+ * `date` minus whole calendar years (Feb 29 → Feb 28 on both engines).
+ * ENGINE GAP: ctx.fn has dateAddDays only; a `dateAddMonths` helper would remove this branch.
+ */
+export function yearsBefore(ctx: ActionContext, date: SqlFragment, years: number): SqlFragment {
+  const n = raw(String(Math.trunc(years)))
+  return ctx.engine === 'bigquery' ? sql`DATE_SUB(${date}, INTERVAL ${n} YEAR)` : sql`CAST(${date} - INTERVAL ${n} YEAR AS DATE)`
+}
+
+/**
+ * A STRUCT value with named fields, in order.
+ * ENGINE GAP: ctx.fn has jsonObject but no struct constructor; DuckDB spells it struct_pack.
+ */
+export function structOf(ctx: ActionContext, fields: readonly (readonly [string, SqlFragment])[]): SqlFragment {
+  const parts = fields.map(([name, value]) => (ctx.engine === 'bigquery' ? sql`${value} AS ${raw(name)}` : sql`${raw(name)} := ${value}`))
+  return ctx.engine === 'bigquery' ? sql`STRUCT(${parts})` : sql`struct_pack(${parts})`
+}
+
+/** Round to `digits` decimals and cast to NUMERIC(p,s) (the precompute score columns). */
+export function asNumeric(ctx: ActionContext, value: SqlFragment, precision: number, scale: number): SqlFragment {
+  return ctx.fn.cast(sql`ROUND(${value}, ${raw(String(scale))})`, `NUMERIC(${precision},${scale})`)
+}
+
+/** A string form of a value for hashing; NULL becomes the text 'null'. */
+export function hashText(ctx: ActionContext, values: readonly SqlFragment[]): SqlFragment {
+  const parts = values.map((v) => sql`COALESCE(${ctx.fn.cast(v, 'STRING')}, 'null')`)
+  return ctx.fn.sha256Hex(sql`(${joinWith(parts, " || '|' || ")})`)
+}
+
+/** Join fragments with an SQL separator. */
+export function joinWith(fragments: readonly SqlFragment[], separator: string): SqlFragment {
+  return fragments.reduce<SqlFragment | null>((acc, f) => (acc === null ? f : sql`${acc}${raw(separator)}${f}`), null) ?? sql`NULL`
+}
+
+/**
+ * TRUE when some element of an array satisfies `predicate` (given the element as SQL).
+ * ENGINE GAP: a table alias over UNNEST is a STRUCT in DuckDB, the element in BigQuery; DuckDB
+ * needs a column alias list, which BigQuery rejects. An `fn.unnest(array, alias)` would remove this.
+ */
+export function anyElement(ctx: ActionContext, array: SqlFragment, predicate: (element: SqlFragment) => SqlFragment): SqlFragment {
+  const from = ctx.engine === 'bigquery' ? sql`UNNEST(${array}) AS element` : sql`UNNEST(${array}) AS elements(element)`
+  return sql`EXISTS (SELECT 1 FROM ${from} WHERE ${predicate(sql`element`)})`
+}

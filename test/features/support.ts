@@ -1,0 +1,62 @@
+/** Shared helpers of the feature tests: the real project compiled once, the hand-made fixture run through it. */
+import { loadProject } from '../../src/compiler/load.js'
+import { compileProject } from '../../src/compiler/compile.js'
+import type { CompiledGraph } from '../../src/compiler/compiled.js'
+import { duckDbDialect } from '../../src/engines/duckdb/duckdb-dialect.js'
+import type { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
+import { runPipeline } from '../../src/runner/run.js'
+import type { RunResult } from '../../src/runner/result.js'
+import type { RunInfo } from '../../src/runner/run-info.js'
+import { buildFixture } from '../fixtures/features/hand-made.js'
+import type { FeatureFixture } from '../fixtures/features/hand-made.js'
+import { loadFixture } from '../fixtures/features/load.js'
+import { memoryAdapter, REPO_ROOT, testRun } from '../support/fixtures.js'
+
+let compiled: Promise<CompiledGraph> | undefined
+
+/** The project's own definitions/ and assertions/, compiled for DuckDB (once per test file). */
+export function projectGraph(): Promise<CompiledGraph> {
+  compiled ??= loadProject(REPO_ROOT).then((loaded) => compileProject(loaded, duckDbDialect))
+  return compiled
+}
+
+export interface FixtureRun {
+  readonly adapter: DuckDbAdapter
+  readonly fixture: FeatureFixture
+  readonly run: RunInfo
+  readonly result: RunResult
+}
+
+/** A :memory: warehouse holding the hand-made fixture, with the feature store and its upstreams built in `mode`. */
+export async function runFixture(options: { mode?: 'daily' | 'backfill'; skipAssertions?: boolean } = {}): Promise<FixtureRun> {
+  const adapter = await memoryAdapter()
+  const fixture = buildFixture()
+  await loadFixture(adapter, fixture)
+  const run = testRun({ mode: options.mode ?? 'daily' })
+  const result = await runPipeline({
+    graph: await projectGraph(), adapter, run, today: '2024-12-31', runsDir: null,
+    selection: { actions: ['ml_feature_store_v2'], includeDeps: true }, skipAssertions: options.skipAssertions ?? true,
+  })
+  return { adapter, fixture, run, result }
+}
+
+export type Row = Record<string, unknown>
+
+/** Rows keyed by `player|date`. */
+export async function rowsByKey(adapter: DuckDbAdapter, sql: string): Promise<Map<string, Row>> {
+  const rows = await adapter.query<Row>(sql)
+  return new Map(rows.map((r) => [`${String(r.player_lookup)}|${String(r.game_date)}`, r]))
+}
+
+/** A SQL value as a number (DECIMAL and BIGINT arrive as strings or bigints), NULL as null. */
+export function num(value: unknown): number | null {
+  if (value === null || value === undefined) return null
+  return Number(value)
+}
+
+/** Equal as features: both NULL, or within 1e-9. Returns a message for the first difference, else null. */
+export function differs(actual: unknown, expected: number | null, tolerance = 1e-9): string | null {
+  const a = num(actual)
+  if (a === null || expected === null) return a === expected ? null : `got ${a}, expected ${expected}`
+  return Math.abs(a - expected) <= tolerance ? null : `got ${a}, expected ${expected}`
+}
