@@ -68,13 +68,17 @@ export const oddsApiPropsPresent = assertion({
   query: (ctx) => sql`SELECT game_date, scheduled_games, odds_api_players FROM (${oddsPerSlateSql(ctx)}) AS slates WHERE odds_api_players = 0`,
 })
 
-/** A-13b warn (§6 rebuild: thresholds scale with the slate): fewer than 30 Odds API players per scheduled game. */
+/**
+ * A-13b warn (§6 rebuild: thresholds scale with the slate). DOMAIN §6 says 30 players per scheduled game, more than
+ * dress for a game (about 27, of whom 16-20 rotation players get a points prop); the per-game floor is the project
+ * variable `minPropPlayersPerGame` (includes/project.ts), 10 by default.
+ */
 export const oddsApiPropsThin = assertion({
   name: 'odds_api_props_thin',
-  description: 'A-13b / §6: fewer than 30 Odds API players per scheduled game',
+  description: 'A-13b / §6: fewer Odds API players per scheduled game than minPropPlayersPerGame',
   severity: 'warn',
   partitionColumn: 'game_date',
   guards: 'odds_api_player_points_props',
   query: (ctx) => sql`SELECT game_date, scheduled_games, odds_api_players FROM (${oddsPerSlateSql(ctx)}) AS slates
-WHERE odds_api_players > 0 AND odds_api_players < 30 * scheduled_games`,
+WHERE odds_api_players > 0 AND odds_api_players < ${Number(ctx.vars.minPropPlayersPerGame ?? 10)} * scheduled_games`,
 })

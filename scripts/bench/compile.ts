@@ -7,6 +7,7 @@ import { compileProject } from '../../src/compiler/compile.js'
 import type { LoadedProject } from '../../src/compiler/load.js'
 import { declaration, incremental, sql, table } from '../../src/index.js'
 import type { ActionDefinition, InvalidAction } from '../../src/compiler/definitions.js'
+import type { ActionName } from '../../src/index.js'
 import { duckDbDialect } from '../../src/engines/duckdb/duckdb-dialect.js'
 import { bigQueryDialect } from '../../src/engines/bigquery/bigquery-dialect.js'
 
@@ -26,7 +27,7 @@ function syntheticProject(size: number): LoadedProject {
     const upstream = [name(layer - 1, i), name(layer - 1, (i + 7) % LAYER_WIDTH)] as const
     const query = (ctx: Parameters<Parameters<typeof table>[0]['query']>[0]) => sql`
       select a.day, a.key, a.value + coalesce(b.value, 0) as value
-      from ${ctx.ref(upstream[0])} a left join ${ctx.ref(upstream[1])} b on a.key = b.key and a.day = b.day
+      from ${ctx.ref(upstream[0] as ActionName)} a left join ${ctx.ref(upstream[1] as ActionName)} b on a.key = b.key and a.day = b.day
       where a.day >= ${ctx.interval.start} and a.day < ${ctx.interval.end}`
     const definition = i % 2 === 0
       ? incremental({ name: name(layer, i), interval: { column: 'day', start: '2024-01-01' }, write: { strategy: 'replace_interval' }, assertions: { uniqueKey: ['day', 'key'], nonNull: ['value'] }, query })
