@@ -18,6 +18,8 @@ export const hitRateReport = defineReport({
   name: 'hit-rate',
   description: 'hit rate, high-edge and premium hit rate, MAE vs Vegas MAE (graded predictions)',
   defaultSystem: SYSTEM_ID,
+  // The total is always over current predictions, also under --by build|run (which add superseded ones).
+  totalLabel: 'current',
   groupings: {
     day: { key: () => sql`a.game_date`, description: 'one row per game date (current predictions)' },
     build: { key: () => sql`a.build_commit_sha`, description: 'per build of the predicting code, superseded predictions included' },

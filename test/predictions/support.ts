@@ -1,0 +1,79 @@
+import { loadProject } from '../../src/compiler/load.js'
+import type { LoadedProject } from '../../src/compiler/load.js'
+import { compileProject } from '../../src/compiler/compile.js'
+import type { CompiledGraph } from '../../src/compiler/compiled.js'
+import type { ActionDefinition, InvalidAction } from '../../src/compiler/definitions.js'
+import { bigQueryDialect } from '../../src/engines/bigquery/bigquery-dialect.js'
+import { duckDbDialect } from '../../src/engines/duckdb/duckdb-dialect.js'
+import type { EngineId } from '../../src/engines/dialect.js'
+import type { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
+import { applyMigrations } from '../../src/migrate/index.js'
+import { runPipeline } from '../../src/runner/run.js'
+import type { RunOptions } from '../../src/runner/run.js'
+import type { RunResult } from '../../src/runner/result.js'
+import { seedWarehouse } from '../../scripts/seed/index.js'
+import type { SeedOptions } from '../../scripts/seed/index.js'
+import { REPO_ROOT, testRun } from '../support/fixtures.js'
+
+export const SHA_A = 'a'.repeat(40)
+export const SHA_B = 'b'.repeat(40)
+export const SHA_C = 'c'.repeat(40)
+
+let loaded: Promise<LoadedProject> | undefined
+/** The real project (definitions/, assertions/, includes/), loaded once per test file. */
+export function loadRealProject(): Promise<LoadedProject> {
+  loaded ??= loadProject(REPO_ROOT)
+  return loaded
+}
+
+/** Compile the real project, optionally replacing definitions by name (incident replays). */
+export async function compileReal(engine: EngineId = 'duckdb', replace: readonly (ActionDefinition | InvalidAction)[] = []): Promise<CompiledGraph> {
+  const project = await loadRealProject()
+  const byName = new Map(replace.map((d) => [d.name, d]))
+  const definitions = project.definitions.map((d) => {
+    const replacement = d.definition.kind === 'invalid' ? undefined : byName.get(d.definition.name)
+    return replacement ? { ...d, definition: replacement } : d
+  })
+  return compileProject({ ...project, definitions }, engine === 'duckdb' ? duckDbDialect : bigQueryDialect)
+}
+
+export async function migrate(adapter: DuckDbAdapter): Promise<void> {
+  await applyMigrations(adapter, { root: REPO_ROOT, stateDataset: 'pipeline_state', buildCommitSha: 'test-sha' })
+}
+
+export async function seed(adapter: DuckDbAdapter, options: Partial<SeedOptions>): Promise<void> {
+  await adapter.withConnection((connection) => seedWarehouse(connection, options))
+}
+
+/** Upstream of the predictions (sources, precompute, feature store). */
+export const UPSTREAM = ['ml_feature_store_v2']
+export const OURS = ['player_prop_predictions', 'prediction_accuracy']
+
+type RunArgs = Omit<RunOptions, 'graph' | 'adapter' | 'run'> & { sha?: string }
+
+export function run(graph: CompiledGraph, adapter: DuckDbAdapter, args: RunArgs = {}): Promise<RunResult> {
+  const { sha, ...rest } = args
+  return runPipeline({ graph, adapter, run: testRun({ buildCommitSha: sha ?? SHA_A }), runsDir: null, ...rest })
+}
+
+/**
+ * The sample up to the feature store, assertions skipped there (the feature store's own checks are
+ * another suite's subject), then predictions and grading with every assertion.
+ */
+export async function buildSample(graph: CompiledGraph, adapter: DuckDbAdapter, args: RunArgs = {}): Promise<RunResult> {
+  const upstream = await run(graph, adapter, { ...args, selection: { actions: UPSTREAM, includeDeps: true }, skipAssertions: true })
+  if (!upstream.ok) throw new Error(`upstream build failed: ${JSON.stringify(upstream.actions.filter((a) => a.status === 'failed'))}`)
+  return run(graph, adapter, { ...args, selection: { actions: OURS } })
+}
+
+export function action(result: RunResult, name: string) {
+  const found = result.actions.find((a) => a.name === name)
+  if (!found) throw new Error(`no action ${name} in the run`)
+  return found
+}
+
+/** Rows with BIGINT/DECIMAL as numbers. */
+export async function rows<T = Record<string, unknown>>(adapter: DuckDbAdapter, sql: string): Promise<T[]> {
+  const result = await adapter.query(sql)
+  return result.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]))) as T[]
+}
