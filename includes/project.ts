@@ -7,6 +7,8 @@ export const project = defineProject({
   // Two cores here; DuckDB parallelises each statement itself.
   concurrency: 2,
   seedModule: 'scripts/seed/index.ts',
+  // `npm start` ends with the catboost_v8 hit rate per season.
+  summaryReport: { name: 'hit-rate', by: 'season' },
   vars: {
     // A-13b warn floor: Odds API players with a points prop per scheduled game (see assertions/sources.ts).
     minPropPlayersPerGame: 10,

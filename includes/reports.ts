@@ -22,6 +22,10 @@ export const hitRateReport = defineReport({
   totalLabel: 'current',
   groupings: {
     day: { key: () => sql`a.game_date`, description: 'one row per game date (current predictions)' },
+    season: {
+      key: () => sql`CAST(EXTRACT(YEAR FROM a.game_date) - CASE WHEN EXTRACT(MONTH FROM a.game_date) < 10 THEN 1 ELSE 0 END AS STRING)`,
+      description: 'one row per season (season_year: 2025 = 2025-26), current predictions',
+    },
     build: { key: () => sql`a.build_commit_sha`, description: 'per build of the predicting code, superseded predictions included' },
     run: { key: () => sql`p.run_id`, description: 'per prediction run, superseded predictions included' },
   },

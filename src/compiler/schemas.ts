@@ -142,6 +142,8 @@ export const projectSchema = z.strictObject({
   vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
   /** Actions run at once. Default 4. */
   concurrency: z.number().int().positive().max(64).default(4),
+  /** A report (includes/reports.ts) `pipeline start` prints after the run, with an optional grouping. */
+  summaryReport: z.strictObject({ name: z.string().min(1), by: z.string().optional() }).optional(),
   /** Module (relative to the project root) exporting `seed(connection, options)` for `pipeline seed`. */
   seedModule: z.string().optional(),
 })

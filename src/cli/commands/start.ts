@@ -13,6 +13,7 @@ import type { ExitHolder } from '../command-kit.js'
 import { createProgress } from '../progress.js'
 import { printRunSummary } from '../run-summary.js'
 import { seedSources } from './seed.js'
+import { formatReport, loadReports, runReport } from '../../reports/run-report.js'
 
 /** Declarations whose tables are missing: on a fresh warehouse, the sample must be generated. */
 async function missingSources(graph: CompiledGraph, adapter: Adapter): Promise<string[]> {
@@ -51,6 +52,19 @@ function printChecks(context: CliContext, result: RunResult): void {
   }
 }
 
+/** The project's summary report (e.g. the hit rate), when it defines one and its tables exist. */
+async function printSummaryReport(context: CliContext, graph: CompiledGraph, adapter: Adapter): Promise<void> {
+  const summary = graph.project.summaryReport
+  if (!summary) return
+  try {
+    const reports = await loadReports(graph.root)
+    const result = await runReport({ graph, adapter, reports, request: { name: summary.name, ...(summary.by ? { by: summary.by } : {}) } })
+    context.io.stdout(`\n${summary.name}${summary.by ? ` by ${summary.by}` : ''}:\n${formatReport(result)}`)
+  } catch (error) {
+    context.io.stdout(`\n${summary.name}: not available (${(error as Error).message.split('\n')[0]})\n`)
+  }
+}
+
 export function startCommand(context: CliContext, exit: ExitHolder): Command {
   const command = new Command('start').description('the whole job on the local warehouse: migrate, seed the sample if sources are missing, run the DAG, summarise')
   return command.action(handle<Record<string, never>>(command, context, exit, async (_flags, globals) => {
@@ -81,6 +95,7 @@ export function startCommand(context: CliContext, exit: ExitHolder): Command {
         context.io.stdout('\ntables:\n')
         for (const t of rows) context.io.stdout(`  ${t.table.padEnd(55)} ${String(t.rows).padStart(9)} rows\n`)
         printChecks(context, result)
+        await printSummaryReport(context, graph, adapter)
         context.io.stdout('\n')
         printRunSummary(context.io, result)
       }
