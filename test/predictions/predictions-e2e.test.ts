@@ -170,6 +170,6 @@ describe('pipeline report hit-rate', () => {
     expect(parsed.total.hit_rate).toBeGreaterThan(0.55)
     const bad = await runCli(['--warehouse', path, '--project', REPO_ROOT, 'report', 'hit-rate', '--by', 'week'])
     expect(bad.code).toBe(2)
-    expect(bad.stderr).toMatch(/no grouping "week"; use --by day\|build\|run/)
+    expect(bad.stderr).toMatch(/no grouping "week"; use --by day\|season\|build\|run/)
   })
 })
