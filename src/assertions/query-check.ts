@@ -21,7 +21,7 @@ export function queryCheck(options: { name: string; sql: string; severity: Sever
           `FROM (\n${options.sql}\n) AS offending${groupBy}`,
         ].join('\n'),
         offendingSql: options.sql,
-        threshold: '0 offending rows',
+        threshold: 'expected none',
         describe: (row) => `${row.rowCount} offending row(s)`,
       }
     },
