@@ -24,26 +24,29 @@ export function minutesSql(): string {
 
 /**
  * Expected points μ = minutes × scoring rate (season drift, in-season trend) × usage (stars out, depth)
- * × opponent defense × pace × home court. Points ~ Gamma(shape μ/1.9, scale 1.9) via Wilson-Hilferty.
+ * × opponent defense × the team's possessions / 99 × home court (±1.5%) × playoff defense (0.95, which offsets
+ * the tighter playoff rotation). Points ~ Gamma(shape μ/1.8, scale 1.8) via Wilson-Hilferty (pointsSql).
  */
 export function expectedPointsSql(): string {
   return `CREATE OR REPLACE TEMP TABLE w_expected AS
     SELECT g.pid, g.game_id, g.team, g.game_date, m.minutes, p.slot,
       1.0 + 0.10 * least(g.stars_out, 2) + 0.025 * least(g.rotation_out, 4) AS usage_mult,
       greatest(0.05, m.minutes * p.base_rate
-        * exp(0.05 * seed_n(g.pid, g.season_year, 'drift'))
-        * (1.0 + 0.16 * seed_n(g.pid, g.season_year, 'trend') * (t.team_game_no / 82.0 - 0.5))
+        * ps.drift * (1.0 + 0.16 * ps.trend_z * (t.team_game_no / 82.0 - 0.5))
         * (1.0 + 0.10 * least(g.stars_out, 2) + 0.025 * least(g.rotation_out, 4))
         * t.opponent_defense
-        * ((t.team_pace + t.opponent_pace) / 2.0 / 99.0)
-        * CASE WHEN t.is_home THEN 1.02 ELSE 0.98 END) AS mu
+        * (t.game_pace / 99.0)
+        * CASE WHEN t.is_home THEN 1.015 ELSE 0.985 END
+        * CASE WHEN t.season_phase = 'playoffs' THEN 0.95 ELSE 1.0 END) AS mu
     FROM w_pg g JOIN w_minutes m ON m.pid = g.pid AND m.game_id = g.game_id
-    JOIN w_players p ON p.pid = g.pid JOIN w_tg t ON t.game_id = g.game_id AND t.team = g.team`
+    JOIN w_players p ON p.pid = g.pid JOIN w_tg t ON t.game_id = g.game_id AND t.team = g.team
+    JOIN w_player_seasons ps ON ps.pid = g.pid AND ps.season_year = g.season_year`
 }
 
 /**
- * Teammates share shots: 40% of a team's total deviation from its expected total is taken back from its
- * players in proportion to their expected points (team points sd ≈ 13 instead of ≈ 17 for independent draws).
+ * Teammates share shots: half of a team's total deviation from its expected total is taken back from its
+ * players in proportion to their expected points (a 12-point scorer keeps sd ≈ 5, team points sd ≈ 11 instead of
+ * ≈ 14 for independent draws). No one scores more than 1.45 points a minute (short garbage-time stints).
  */
 export function pointsSql(): string {
   return `CREATE OR REPLACE TEMP TABLE w_points AS
@@ -53,7 +56,7 @@ export function pointsSql(): string {
       FROM w_expected
     ),
     raw AS (
-      SELECT *, exact(mu) AS mu_exact,
+      SELECT *, exact(mu) AS mu_exact, CASE WHEN zero_minutes THEN 0.0 ELSE minutes END AS played_minutes,
         CASE WHEN zero_minutes THEN 0 ELSE exact(mu * pow(greatest(0.0, 1.0 - 1.0 / (9.0 * shape) + z / (3.0 * sqrt(shape))), 3)) END AS draw
       FROM drawn
     ),
@@ -61,8 +64,9 @@ export function pointsSql(): string {
       SELECT *, sum(draw) OVER team_game AS draw_sum, sum(mu_exact) OVER team_game AS mu_sum
       FROM raw WINDOW team_game AS (PARTITION BY game_id, team)
     )
-    SELECT pid, game_id, team, game_date, usage_mult, mu, CASE WHEN zero_minutes THEN 0.0 ELSE minutes END AS minutes,
-      round(greatest(0.0, draw::DOUBLE - 0.4 * (draw_sum - mu_sum)::DOUBLE * mu_exact::DOUBLE / mu_sum::DOUBLE))::BIGINT AS points
+    SELECT pid, game_id, team, game_date, usage_mult, mu, played_minutes AS minutes,
+      least(floor(1.45 * round(played_minutes, 1)),
+        round(greatest(0.0, draw::DOUBLE - 0.5 * (draw_sum - mu_sum)::DOUBLE * mu_exact::DOUBLE / mu_sum::DOUBLE)))::BIGINT AS points
     FROM team`
 }
 
@@ -138,10 +142,7 @@ export function playerGameSummaryInsertSql(): string {
 export function teamOffenseInsertSql(): string {
   return `INSERT INTO nba_analytics.team_offense_game_summary BY NAME
     WITH totals AS (SELECT game_id, team, sum(points)::BIGINT AS points FROM w_box GROUP BY ALL),
-    games AS (
-      SELECT t.*, round((t.team_pace + t.opponent_pace) / 2.0 + 2.0 * seed_n(t.game_id, 0, 'pace'), 1) AS game_pace
-      FROM w_tg t WHERE t.game_status = 'Final'
-    )
+    games AS (SELECT * FROM w_tg WHERE game_status = 'Final')
     SELECT g.team AS team_abbr, g.game_date, g.game_id, g.opponent AS opponent_team_abbr, a.points > b.points AS win_flag,
       a.points, g.game_pace AS pace, round(a.points * 100.0 / g.game_pace, 1) AS offensive_rating,
       g.game_date + INTERVAL 34 HOUR + to_seconds(floor(seed_u(g.game_id, 0, 'pgs_created') * 3600)::BIGINT) AS created_at

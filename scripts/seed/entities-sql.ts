@@ -3,14 +3,23 @@ import { FIRST_NAMES, LAST_NAMES, NAME_SUFFIXES, TEAMS, sqlList } from './names.
 
 const TEAM_VALUES = TEAMS.map((team, index) => `('${team.tricode}', '${team.conference}', ${index})`).join(', ')
 
-/** Per team: offense multiplier on player scoring rates, defense factor on opponents' points, pace. */
+/** A team's place in the league on one trait: evenly spaced in [-1, 1] by a seeded shuffle (no outliers). */
+function leagueSpreadSql(salt: string): string {
+  return `(2.0 * (row_number() OVER (ORDER BY seed_u(tricode, 0, '${salt}'), tricode) - 0.5) / ${TEAMS.length} - 1.0)`
+}
+
+/**
+ * Per team: offense multiplier on player scoring rates (±3.5%), defense factor on opponents' points (about ±6%,
+ * better for better offenses, as good teams tend to be good at both ends) and pace (99 ± 3.5), spread evenly over
+ * the league rather than drawn, so no outlier team: offensive ratings ≈ 104-118, win pct sd ≈ 0.17 as in the NBA.
+ */
 export function teamsSql(): string {
   return `CREATE OR REPLACE TEMP TABLE w_teams AS
     SELECT tricode AS team, conference, team_index,
       13 + floor(seed_u(tricode, 0, 'roster') * 3)::BIGINT AS roster_size,
-      exp(0.05 * seed_n(tricode, 0, 'offense')) AS offense_mult,
-      exp(0.06 * seed_n(tricode, 0, 'defense')) AS defense_factor,
-      99.0 + 2.2 * seed_n(tricode, 0, 'pace') AS pace_base
+      exp(0.035 * ${leagueSpreadSql('offense')}) AS offense_mult,
+      exp(0.055 * (0.85 * ${leagueSpreadSql('defense')} - 0.7 * ${leagueSpreadSql('offense')})) AS defense_factor,
+      99.0 + 3.5 * ${leagueSpreadSql('pace')} AS pace_base
     FROM (VALUES ${TEAM_VALUES}) AS t(tricode, conference, team_index)`
 }
 
@@ -25,7 +34,7 @@ function playerTraitsSql(): string {
       seed_pick(${sqlList(LAST_NAMES)}, t.team, s.slot, 'last') AS last_name,
       seed_pick(['G', 'G', 'G-F', 'F', 'F', 'F-C', 'C'], t.team, s.slot, 'position') AS position,
       greatest(3.0, ${SLOT_MINUTES}[s.slot + 1] + 1.5 * seed_n(t.team, s.slot, 'minutes')) AS base_minutes,
-      ${SLOT_RATE}[s.slot + 1] * exp(0.12 * seed_n(t.team, s.slot, 'rate')) * t.offense_mult AS base_rate,
+      ${SLOT_RATE}[s.slot + 1] * exp(0.12 * seed_n(t.team, s.slot, 'rate')) AS drawn_rate, t.offense_mult,
       ${SLOT_COACH_DNP}[s.slot + 1] AS coach_dnp_prob,
       20 + floor(seed_u(t.team, s.slot, 'age') * 16)::BIGINT AS age_2024,
       seed_u(t.team, s.slot, 'birthday') AS birthday_u,
@@ -45,13 +54,25 @@ function shotProfileSql(): string {
       CASE position WHEN 'C' THEN 0.06 WHEN 'F-C' THEN 0.07 WHEN 'F' THEN 0.09 WHEN 'G-F' THEN 0.12 ELSE 0.19 END * ast_z AS ast_rate`
 }
 
-/** Players with latent traits; names made unique with Jr./II/III suffixes when two draws collide. */
+/**
+ * Players with latent traits; names made unique with Jr./II/III suffixes when two draws collide. Scoring rates are
+ * drawn per slot, then balanced per roster: the minutes- and availability-weighted rate of every roster is
+ * 0.46 points a minute before the team's offense factor, so team scoring differs by the factor, not by the draws.
+ */
 export function playersSql(): string {
   return `CREATE OR REPLACE TEMP TABLE w_players AS
     WITH traits AS (${playerTraitsSql()}),
+    rostered AS (
+      SELECT *, sum(drawn_rate * base_minutes * (1 - coach_dnp_prob)) OVER roster
+        / sum(base_minutes * (1 - coach_dnp_prob)) OVER roster AS roster_rate
+      FROM traits WINDOW roster AS (PARTITION BY team)
+    ),
+    balanced AS (
+      SELECT *, drawn_rate * 0.46 / roster_rate * offense_mult AS base_rate FROM rostered
+    ),
     named AS (
       SELECT *, row_number() OVER (PARTITION BY lower(first_name || last_name) ORDER BY pid) AS name_rank
-      FROM traits
+      FROM balanced
     ),
     finished AS (
       SELECT *, first_name || ' ' || last_name || ${sqlList(NAME_SUFFIXES)}[least(name_rank, ${NAME_SUFFIXES.length})] AS player_name,
@@ -66,6 +87,24 @@ export function playersSql(): string {
       0.019 + 0.010 * (age_2024 >= 31)::INTEGER + 0.008 * injury_u AS injury_rate,
       10.0 + 27.0 * base_rate + 1.5 * usage_z AS usage_base
     FROM finished`
+}
+
+/**
+ * Per player and season: the scoring-rate drift (lognormal sd 0.05) and the in-season trend slope (z), both
+ * centred on the team (weighted by expected points), so they move players against their teammates without
+ * moving the team's total: a team's offense changes only through its roster, injuries and offense factor.
+ */
+export function playerSeasonsSql(): string {
+  return `CREATE OR REPLACE TEMP TABLE w_player_seasons AS
+    WITH drawn AS (
+      SELECT p.pid, p.team, s.season_year, p.expected_points * (1 - p.coach_dnp_prob) AS weight,
+        seed_n(p.pid, s.season_year, 'drift') AS drift_z, seed_n(p.pid, s.season_year, 'trend') AS trend_z
+      FROM w_players p, (SELECT DISTINCT season_year FROM w_schedule) s
+    )
+    SELECT pid, season_year,
+      exp(0.05 * (drift_z - sum(weight * drift_z) OVER team_season / sum(weight) OVER team_season)) AS drift,
+      trend_z - sum(weight * trend_z) OVER team_season / sum(weight) OVER team_season AS trend_z
+    FROM drawn WINDOW team_season AS (PARTITION BY team, season_year)`
 }
 
 export function registryInsertSql(): string {

@@ -39,7 +39,11 @@ export function scheduleInsertSql(): string {
     FROM w_schedule ORDER BY game_date, game_id`
 }
 
-/** One row per team per game, with rest days, schedule load and both teams' season-level pace and defense. */
+/**
+ * One row per team per game, with rest days, schedule load, both teams' season-level pace and defense, and the
+ * team's possessions per 48 minutes in this game (`game_pace`): the game's tempo (both teams' paces, sd 2) plus
+ * the team's own share (sd 1.5: offensive rebounds and turnovers), so its points scale with its possessions.
+ */
 export function teamGamesSql(): string {
   return `CREATE OR REPLACE TEMP TABLE w_tg AS
     WITH sides AS (
@@ -61,7 +65,8 @@ export function teamGamesSql(): string {
         defense_factor * exp(0.015 * seed_n(team, season_year, 'defense')) AS defense
       FROM w_teams, (SELECT DISTINCT season_year FROM w_schedule)
     )
-    SELECT r.*, o.days_rest AS opponent_days_rest, ts.pace AS team_pace, os.pace AS opponent_pace, os.defense AS opponent_defense
+    SELECT r.*, o.days_rest AS opponent_days_rest, ts.pace AS team_pace, os.pace AS opponent_pace, os.defense AS opponent_defense,
+      round((ts.pace + os.pace) / 2.0 + 2.0 * seed_n(r.game_id, 0, 'pace') + 1.5 * seed_n(r.game_id, r.team, 'possessions'), 1) AS game_pace
     FROM rest r
     JOIN rest o ON o.game_id = r.game_id AND o.team = r.opponent
     JOIN seasonal ts ON ts.team = r.team AND ts.season_year = r.season_year

@@ -3,12 +3,16 @@
  *
  * Generative model. Every draw is a uniform from hash(hash(seed, entity, date, purpose)) (random-sql.ts),
  * so the content depends only on the seed and the options, never on row order or threads.
- * - Teams: offense multiplier on their players' scoring rates (lognormal sd 0.05), defensive factor on
- *   opponents' points (sd 0.06, +-1.5% per season), pace 99 +- 2.2 (+-0.8 per season).
+ * - Teams: offense multiplier on their players' scoring rates (+-3.5%), defensive factor on opponents'
+ *   points (about +-6%, better for better offenses; +-1.5% per season), pace 99 +- 3.5 (+-0.8 per season),
+ *   each spread evenly over the league (no outlier team). Single-game offensive rating ≈ 112 +- 10.5, team
+ *   means ≈ 104-118, 10-game means ≈ 95-128; win pct sd ≈ 0.17.
  * - Players: 13-15 per team in depth-chart slots (0 franchise star, 1-4 starters, 5-8 rotation, 9+ bench).
  *   Latent role = base minutes by slot (+-1.5); latent scoring rate = points per minute by slot (lognormal
- *   sd 0.12); stars = slot 0 or expected points >= 19. Roles persist across seasons; the rate drifts
- *   +-5% per season and +-8% linearly within a season (recent form is a little more informative).
+ *   sd 0.12), balanced so every roster's minutes-weighted rate is the same before the team's offense
+ *   factor; stars = slot 0 or expected points >= 19. Roles persist across seasons; the rate drifts +-5%
+ *   per season and +-8% linearly within a season (recent form is a little more informative), both centred
+ *   on the team so they move players against their teammates, not the team's total.
  * - Availability per player-game: injury spells (start prob 1.9-3.7% per game, more for players over 30;
  *   geometric length, mean ~3 games, 12% long 8-25 games), late scratches (1.2%), rest for stars and
  *   veterans on the 2nd night of a back-to-back (14%), personal (0.3%), G League (young deep bench), then
@@ -19,25 +23,28 @@
  *   × playoff rotation × lognormal noise (sd 0.10 rotation, 0.65 bench), scaled so the players who play
  *   share 240 minutes (absent stars' minutes flow to teammates), soft-capped above 38.
  * - Points: μ = minutes × rate × usage (1 + 10% per star teammate out, max 2, + 2.5% per other rotation
- *   player out, max 4) × opponent defense × game pace / 99 × home (1.02 / 0.98). Points ~ Gamma(shape
- *   μ/1.8, scale 1.8) (Wilson-Hilferty), then 40% of each team's total deviation is taken back from its
- *   players pro rata (teammates share shots): a 12-point scorer has per-game sd ~5, team points sd ~14.
+ *   player out, max 4) × opponent defense × the team's possessions / 99 (game tempo sd 2 + own share sd 1.5)
+ *   × home (1.015 / 0.985) × playoff defense (0.95). Points ~ Gamma(shape μ/1.8, scale 1.8) (Wilson-Hilferty),
+ *   then half of each team's total deviation is taken back from its players pro rata (teammates share
+ *   shots), capped at 1.45 points a minute: a 12-point scorer has per-game sd ~5, team points sd ~11.
  *   Tied games get overtime points for each side's heaviest-minute player. FT makes, shot zones (no
  *   play-by-play for 1.5% of games → NULL) and usage follow from points and the player's profile.
  * - Bookmaker: estimate = shrink(n) × (0.45 × last-10 avg + 0.55 × season avg shrunk to career) +
  *   (1 - shrink) × preseason projection (true level +-12%), from strictly earlier games; line = estimate
  *   × (1 + 3% per listed star out, about a third of the true effect) × (1 + 35% of the opponent effect)
  *   × small rest effect + 0.2 + noise (sd 1.0 + 0.14 × estimate), on half points. Opening lines ignore the
- *   injury news and carry extra noise. Props go to rotation players (estimate >= 7) not listed OUT or
- *   DOUBTFUL; the Odds API misses 5% of them (BettingPros has them). A feature model can add the rest of
- *   the star-out, opponent, rest and pace effects and skip the book noise: MAE ≈ 4.4 vs Vegas ≈ 5.0.
- * Team points are sums of player points (wins follow from them). The schedule (82 games per team,
- * back-to-backs ≈ 17%, a 16-team playoff) is built in JS (schedule.ts, playoffs.ts) from the same seed.
+ *   injury news and carry extra noise. Props go to starters and rotation players (estimate >= 6) not listed
+ *   OUT or DOUBTFUL (all starters, 95% of the rotation; ≈ 14 a game); the Odds API misses 5% of them
+ *   (BettingPros has them). A feature model can add the rest of the star-out, opponent, rest and pace
+ *   effects and skip the book noise: MAE ≈ 4.3 vs Vegas ≈ 4.9.
+ * Team points are sums of player points (wins follow from them). The schedule (82 games per team, at most 4
+ * in any 7 days and 2 in 3, back-to-backs ≈ 17% spread evenly over the season, a 16-team playoff with a game
+ * every other day per series) is built in JS (schedule.ts, playoffs.ts) from the same seed.
  */
 import type { DuckDBConnection } from '@duckdb/node-api'
 import { boxStatsSql, expectedPointsSql, minutesSql, overtimeSql, playerGameSummaryInsertSql, pointsSql, teamOffenseInsertSql } from './box-sql.js'
 import { contextLinesSql, injuryReportInsertSql, upcomingContextInsertSql } from './context-sql.js'
-import { playersSql, registryInsertSql, teamStrengthSql, teamsSql } from './entities-sql.js'
+import { playerSeasonsSql, playersSql, registryInsertSql, teamStrengthSql, teamsSql } from './entities-sql.js'
 import { playerGamesSql, scheduleInsertSql, scheduleSql, scheduleStagingSql, teamGamesSql } from './games-sql.js'
 import { applyIncidents } from './incidents.js'
 import type { IncidentSummary } from './incidents.js'
@@ -87,7 +94,7 @@ export interface SeedSummary {
 }
 
 const WORK_TABLES = [
-  'w_teams', 'w_players', 'w_schedule_all', 'w_schedule', 'w_tg', 'w_pg', 'w_minutes', 'w_expected', 'w_points',
+  'w_teams', 'w_players', 'w_player_seasons', 'w_schedule_all', 'w_schedule', 'w_tg', 'w_pg', 'w_minutes', 'w_expected', 'w_points',
   'w_box', 'w_stats', 'w_hist', 'w_lines', 'w_odds', 'w_bp', 'w_context_lines',
 ]
 const MACROS = ['seed_u', 'seed_n', 'seed_pick', 'half_line', 'exact']
@@ -141,7 +148,7 @@ async function generate(run: SeedRun): Promise<void> {
   await fill(run, PLAYER_REGISTRY_TABLE, [teamsSql(), playersSql(), registryInsertSql()])
   await fill(run, SCHEDULE_TABLE, [...(await buildSchedule(run)), scheduleInsertSql()])
   await fill(run, PLAYER_GAME_SUMMARY_TABLE, [
-    teamGamesSql(), playerGamesSql(), minutesSql(), expectedPointsSql(), pointsSql(), overtimeSql(), boxStatsSql(),
+    teamGamesSql(), playerSeasonsSql(), playerGamesSql(), minutesSql(), expectedPointsSql(), pointsSql(), overtimeSql(), boxStatsSql(),
     playerGameSummaryInsertSql(),
   ])
   await fill(run, TEAM_OFFENSE_TABLE, [teamOffenseInsertSql()])

@@ -88,6 +88,27 @@ describe('schedule', () => {
     expect(openers).toEqual([{ d: '10-22' }, { d: '10-21' }])
   })
 
+  it('keeps every team to 4 games in 7 days and back-to-backs at 8-30% of every 14 game days (A-16, A-05a)', async () => {
+    const load = await q(`WITH sides AS (SELECT home_team_tricode AS team, game_date FROM ${SCHEDULE}
+        UNION ALL SELECT away_team_tricode, game_date FROM ${SCHEDULE})
+      SELECT max(n) AS most FROM (SELECT count(*) OVER (PARTITION BY team ORDER BY game_date
+        RANGE BETWEEN INTERVAL 6 DAYS PRECEDING AND CURRENT ROW) AS n FROM sides)`)
+    expect(load.most).toBe(4)
+    // A-05a's windows over the context rows: regular season, after each season's first 14 days.
+    const shares = await q(`WITH openers AS (SELECT season_year, min(game_date) AS opener FROM ${SCHEDULE} GROUP BY ALL),
+      daily AS (
+        SELECT c.game_date, count(*) AS n, count(*) FILTER (WHERE c.back_to_back) AS b
+        FROM (SELECT DISTINCT player_lookup, game_id, game_date, back_to_back FROM ${UPGC}) c
+        JOIN ${SCHEDULE} s USING (game_id) JOIN openers o USING (season_year)
+        WHERE s.season_phase = 'regular_season' AND c.game_date >= o.opener + 14 GROUP BY ALL
+      ),
+      windows AS (SELECT count(*) OVER w AS days, sum(b) OVER w / sum(n) OVER w AS share FROM daily
+        WINDOW w AS (ORDER BY game_date ROWS BETWEEN 13 PRECEDING AND CURRENT ROW))
+      SELECT min(share) AS low, max(share) AS high FROM windows WHERE days = 14`)
+    expectBetween(shares.low!, 0.08, 0.3, 'lowest back-to-back share over 14 game days')
+    expectBetween(shares.high!, 0.08, 0.3, 'highest back-to-back share over 14 game days')
+  })
+
   it('keeps games Final through `through` and schedules the next slate without box scores', async () => {
     const status = await q(`SELECT max(game_date) FILTER (WHERE game_status = 'Final') - DATE '2026-01-31' AS last_final,
         count(*) FILTER (WHERE game_status = 'Scheduled') AS scheduled,
@@ -199,13 +220,45 @@ describe('team_offense_game_summary', () => {
   })
 })
 
+describe('team offense', () => {
+  /** `fn(column)` over a team's last `games` games; `alias` qualifies the team and date columns. */
+  const rolling = (fn: string, games: number, alias = '') => `${fn} OVER (PARTITION BY ${alias}team_abbr ORDER BY ${alias}game_date
+    ROWS BETWEEN ${games - 1} PRECEDING AND CURRENT ROW)`
+
+  it('rates single games 112 +- 9.5-12 and teams 100-120, with 10-game means inside the A-16 range', async () => {
+    const games = await q(`SELECT avg(offensive_rating) AS mean, stddev_samp(offensive_rating) AS sd FROM ${TEAM}`)
+    expectBetween(games.mean!, 108, 116, 'mean single-game offensive rating')
+    expectBetween(games.sd!, 9.5, 12, 'std of single-game offensive rating (NBA ≈ 11-12)')
+    const teams = await q(`SELECT min(rating) AS low, max(rating) AS high FROM (SELECT avg(offensive_rating) AS rating FROM ${TEAM}
+      GROUP BY team_abbr, year(game_date - INTERVAL 9 MONTH))`)
+    expectBetween(teams.low!, 100, 112, 'lowest team-season offensive rating')
+    expectBetween(teams.high!, 112, 120, 'highest team-season offensive rating')
+    const windows = await q(`SELECT min(off_10) AS off_low, max(off_10) AS off_high, min(pace_10) AS pace_low, max(pace_10) AS pace_high
+      FROM (SELECT ${rolling('avg(offensive_rating)', 10)} AS off_10, ${rolling('avg(pace)', 10)} AS pace_10,
+        ${rolling('count(*)', 10)} AS n FROM ${TEAM})
+      WHERE n = 10`)
+    expectBetween(windows.off_low!, 92, 112, 'lowest 10-game offensive rating (team_off_rating, A-16 90-130)')
+    expectBetween(windows.off_high!, 112, 128, 'highest 10-game offensive rating (team_off_rating, A-16 90-130)')
+    expectBetween(windows.pace_low!, 93, 99, 'lowest 10-game pace (team_pace)')
+    expectBetween(windows.pace_high!, 99, 106, 'highest 10-game pace (team_pace)')
+  })
+
+  it('keeps 15-game ratings allowed inside the A-16 range of opponent_def_rating', async () => {
+    const allowed = await q(`SELECT min(def_15) AS low, max(def_15) AS high FROM (
+      SELECT ${rolling('avg(b.offensive_rating)', 15, 'a.')} AS def_15, ${rolling('count(*)', 15, 'a.')} AS n
+      FROM ${TEAM} a JOIN ${TEAM} b ON b.game_id = a.game_id AND b.team_abbr = a.opponent_team_abbr) WHERE n = 15`)
+    expectBetween(allowed.low!, 92, 112, 'lowest 15-game rating allowed (opponent_def_rating, A-16 90-130)')
+    expectBetween(allowed.high!, 112, 128, 'highest 15-game rating allowed (opponent_def_rating, A-16 90-130)')
+  })
+})
+
 describe('props and lines', () => {
-  it('offers points props to 11-16 players per game, DraftKings for >= 90% of them, 2-3 snapshots per book', async () => {
+  it('offers points props to 13-16 players per game, DraftKings for >= 90% of them, 2-3 snapshots per book', async () => {
     const props = await q(`SELECT avg(players) AS per_game, avg(dk) AS dk_share, avg(snapshots) AS snapshots FROM (
       SELECT game_id, count(DISTINCT player_lookup) AS players,
         count(DISTINCT player_lookup) FILTER (WHERE bookmaker = 'DRAFTKINGS') / count(DISTINCT player_lookup) AS dk,
         count(*) / count(DISTINCT player_lookup || bookmaker) AS snapshots FROM ${ODDS} GROUP BY game_id)`)
-    expectBetween(props.per_game!, 11, 16, 'prop players per game (DOMAIN says 40-50: impossible with 25-30 rostered)')
+    expectBetween(props.per_game!, 13, 16, 'prop players per game: starters and rotation (DOMAIN\'s 40-50 cannot be players: 25-30 rostered)')
     expectBetween(props.dk_share!, 0.9, 1, 'share of prop players with a DraftKings line')
     expectBetween(props.snapshots!, 2, 3, 'snapshots per player, game and book')
     const moves = await q(`SELECT avg((earliest >= 540 AND latest <= 90)::INTEGER) AS opening_and_current, avg((opening <> current)::INTEGER) AS moved
