@@ -65,7 +65,7 @@ WHERE f.${ALL_DATES} AND NOT f.early_season_flag AND f.back_to_back IS DISTINCT 
  */
 export const featureStoreTeamWinPctNotDefault = assertion({
   name: 'feature_store_team_win_pct_not_default',
-  description: 'A-06b: at most 20% of rows of teams with 10+ games sit at exactly 0.5',
+  description: 'A-06b: at most 20% of rows of teams with 10+ games sit at exactly 0.5 (over 7 game dates)',
   severity: 'error',
   partitionColumn: 'game_date',
   guards: FS,
@@ -82,13 +82,22 @@ export const featureStoreTeamWinPctNotDefault = assertion({
     GROUP BY k.game_date, k.team_abbr
   ),
   daily AS (
-    SELECT r.game_date, COUNT(*) AS rows_checked, AVG(CASE WHEN r.team_win_pct = 0.5 THEN 1.0 ELSE 0.0 END) AS share_at_half
+    SELECT r.game_date, COUNT(*) AS rows_checked, SUM(CASE WHEN r.team_win_pct = 0.5 THEN 1 ELSE 0 END) AS rows_at_half
     FROM fs_rows r
     JOIN team_games g ON g.game_date = r.game_date AND g.team_abbr = r.team_abbr
     WHERE g.season_games > 10
     GROUP BY r.game_date
+  ),
+  -- Judged over the date and the 6 game dates before it: on a 4-game slate two honest 6-6 teams are
+  -- already 25% of the rows, while the legacy bug (I-6) put 99.8% of rows at 0.5 on every date.
+  trailing AS (
+    SELECT game_date, rows_checked,
+      SUM(rows_checked) OVER (ORDER BY game_date ROWS BETWEEN 6 PRECEDING AND CURRENT ROW) AS window_rows,
+      SUM(rows_at_half) OVER (ORDER BY game_date ROWS BETWEEN 6 PRECEDING AND CURRENT ROW) AS window_at_half
+    FROM daily
   )
-SELECT game_date, rows_checked, share_at_half FROM daily WHERE share_at_half > 0.20`,
+SELECT game_date, rows_checked, window_rows, window_at_half * 1.0 / window_rows AS share_at_half
+FROM trailing WHERE window_at_half * 1.0 / window_rows > 0.20`,
 })
 
 /** A-07a (mean, I-7: zeroed fatigue): AVG(fatigue_score) ≥ 50 per date. */
