@@ -90,14 +90,14 @@ export const featureStoreTeamWinPctNotDefault = assertion({
   ),
   -- Judged over the date and the 6 game dates before it: on a 4-game slate two honest 6-6 teams are
   -- already 25% of the rows, while the legacy bug (I-6) put 99.8% of rows at 0.5 on every date.
-  trailing AS (
+  recent_dates AS (
     SELECT game_date, rows_checked,
       SUM(rows_checked) OVER (ORDER BY game_date ROWS BETWEEN 6 PRECEDING AND CURRENT ROW) AS window_rows,
       SUM(rows_at_half) OVER (ORDER BY game_date ROWS BETWEEN 6 PRECEDING AND CURRENT ROW) AS window_at_half
     FROM daily
   )
 SELECT game_date, rows_checked, window_rows, window_at_half * 1.0 / window_rows AS share_at_half
-FROM trailing WHERE window_at_half * 1.0 / window_rows > 0.20`,
+FROM recent_dates WHERE window_at_half * 1.0 / window_rows > 0.20`,
 })
 
 /** A-07a (mean, I-7: zeroed fatigue): AVG(fatigue_score) ≥ 50 per date. */
