@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CliContext } from '../../src/cli/cli-context.js'
@@ -9,6 +7,7 @@ import type { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
 import type { AssertResult } from '../../src/runner/assert.js'
 import { compileFixture, memoryAdapter } from '../support/fixtures.js'
 import { seedStores } from './support.js'
+import { scratchDir } from '../support/scratch.js'
 
 let adapter: DuckDbAdapter
 let now: Date
@@ -27,7 +26,7 @@ function fakeContext(): CliContext & { out: () => string; err: () => string } {
   return {
     io: { stdout: (t) => { stdout += t }, stderr: (t) => { stderr += t }, isTty: false },
     env: { BUILD_COMMIT_SHA: 'c'.repeat(40) },
-    cwd: mkdtempSync(join(tmpdir(), 'pipeline-assert-')), // --project is this scratch folder: run files land there
+    cwd: scratchDir('pipeline-assert-'), // --project is this scratch folder: run files land there
     now: () => now,
     openAdapter: async () => shared,
     compile: () => compileFixture('checks'),

@@ -1,6 +1,6 @@
-import { mkdtempSync, readdirSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
+import { scratchDir } from '../support/scratch.js'
 import { describe, expect, it } from 'vitest'
 import { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
 import { runCli } from '../support/cli.js'
@@ -10,7 +10,7 @@ const shop = fixturePath('shop')
 const broken = fixturePath('broken-project')
 
 async function shopWarehouse(): Promise<string> {
-  const path = join(mkdtempSync(join(tmpdir(), 'pipeline-cli-')), 'warehouse.duckdb')
+  const path = join(scratchDir('pipeline-cli-'), 'warehouse.duckdb')
   const adapter = await DuckDbAdapter.open({ path })
   await adapter.execute(`CREATE SCHEMA raw;
     CREATE TABLE raw.raw_customers AS SELECT * FROM (VALUES (1, 'fr'), (2, 'us')) t(customer_id, country);

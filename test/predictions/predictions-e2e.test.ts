@@ -1,5 +1,3 @@
-import { mkdtempSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CompiledGraph } from '../../src/compiler/compiled.js'
@@ -11,6 +9,7 @@ import { CATBOOST_V8 } from '../../includes/predictions/model.js'
 import { runCli } from '../support/cli.js'
 import { REPO_ROOT } from '../support/fixtures.js'
 import { SHA_A, SHA_B, action, buildSample, compileReal, migrate, rows, run, seed } from './support.js'
+import { scratchDir } from '../support/scratch.js'
 
 /**
  * The predictions, the execution log, supersede and grading on a short sample: the 2025-26
@@ -27,7 +26,7 @@ let adapter: DuckDbAdapter
 let graph: CompiledGraph
 
 beforeAll(async () => {
-  path = join(mkdtempSync(join(tmpdir(), 'predictions-e2e-')), 'warehouse.duckdb')
+  path = join(scratchDir('predictions-e2e-'), 'warehouse.duckdb')
   adapter = await DuckDbAdapter.open({ path })
   graph = await compileReal()
   await migrate(adapter)
