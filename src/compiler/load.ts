@@ -68,13 +68,18 @@ export async function loadProject(root: string): Promise<LoadedProject> {
 }
 
 async function loadProjectSettings(root: string, issues: CompileIssue[]): Promise<ProjectDefinition | undefined> {
-  const [path] = (await listModules(join(root, 'includes'))).filter((p) => /[/\\]project\.(ts|js)$/.test(p))
-  if (!path) return undefined
   try {
-    const exports = (await import(pathToFileURL(path).href)) as Record<string, unknown>
-    return Object.values(exports).find((v): v is ProjectDefinition => isDefinition(v) && v.kind === 'project')
+    return await readProjectSettings(root)
   } catch (error) {
-    issues.push({ code: 'project-invalid', file: relativeFile(root, path), message: (error as Error).message })
+    issues.push({ code: 'project-invalid', file: 'includes/project.ts', message: (error as Error).message })
     return undefined
   }
+}
+
+/** The `defineProject` value exported by includes/project.ts, without loading definitions; undefined when absent. */
+export async function readProjectSettings(root: string): Promise<ProjectDefinition | undefined> {
+  const [path] = (await listModules(join(root, 'includes'))).filter((p) => /[/\\]project\.(ts|js)$/.test(p))
+  if (!path) return undefined
+  const exports = (await import(pathToFileURL(path).href)) as Record<string, unknown>
+  return Object.values(exports).find((v): v is ProjectDefinition => isDefinition(v) && v.kind === 'project')
 }

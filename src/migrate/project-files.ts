@@ -2,7 +2,7 @@ import { access } from 'node:fs/promises'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { ConfigError } from '../core/errors.js'
-import { isDefinition } from '../compiler/definitions.js'
+import { readProjectSettings } from '../compiler/load.js'
 import { DEFAULT_STATE_DATASET } from './migrator.js'
 import type { TableContract } from './verify.js'
 
@@ -25,18 +25,11 @@ async function firstExisting(root: string, candidates: readonly string[]): Promi
 
 /** The project's state dataset from includes/project.ts (defineProject), without compiling definitions. */
 export async function resolveStateDataset(root: string): Promise<string> {
-  const path = await firstExisting(root, ['includes/project.ts', 'includes/project.js'])
-  if (!path) return DEFAULT_STATE_DATASET
-  let exports: Record<string, unknown>
   try {
-    exports = (await import(pathToFileURL(path).href)) as Record<string, unknown>
+    return (await readProjectSettings(root))?.stateDataset ?? DEFAULT_STATE_DATASET
   } catch (error) {
     throw new ConfigError(`includes/project.ts cannot be loaded: ${(error as Error).message}`, { cause: error })
   }
-  for (const value of Object.values(exports)) {
-    if (isDefinition(value) && value.kind === 'project') return value.stateDataset
-  }
-  return DEFAULT_STATE_DATASET
 }
 
 /** The persistent tables' contracts, or null when the project has no includes/contracts.ts. */
