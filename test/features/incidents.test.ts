@@ -115,3 +115,63 @@ describe('I-13: no Vegas lines for a date', () => {
     expect(store).toMatchObject({ status: 'skipped', skippedBecause: 'odds_api_props_present' })
   })
 })
+
+describe('I-6: team_win_pct written as the 0.5 default (A-06b)', () => {
+  const CHECK = 'feature_store_team_win_pct_not_default'
+  const FS = 'nba_predictions.ml_feature_store_v2'
+  let adapter: DuckDbAdapter
+  let clean: RunResult
+  /** Store dates (not early season) with the number of teams playing, in order. */
+  let slates: { d: string; teams: number }[]
+  beforeAll(async () => {
+    adapter = await seeded()
+    const built = await run(adapter, ['ml_feature_store_v2'], true)
+    expect(built.ok).toBe(true)
+    clean = await run(adapter, [CHECK], false)
+    slates = (await adapter.query<{ d: string; teams: number }>(`SELECT CAST(game_date AS VARCHAR) AS d, COUNT(DISTINCT team_abbr) AS teams
+      FROM nba_analytics.team_offense_game_summary WHERE game_date IN (SELECT game_date FROM ${FS} WHERE NOT early_season_flag)
+      GROUP BY game_date ORDER BY game_date`)).map((r) => ({ d: r.d, teams: Number(r.teams) }))
+  }, 180_000)
+  afterAll(async () => {
+    await adapter.close()
+  })
+
+  /** The store as the legacy bug wrote it from `from` to `to`: every row's team_win_pct at the default. */
+  async function writeDefault(from: string, to: string): Promise<RunResult> {
+    await adapter.execute(`UPDATE ${FS} SET team_win_pct = 0.5 WHERE game_date BETWEEN DATE '${from}' AND DATE '${to}'`)
+    return run(adapter, [CHECK], false)
+  }
+
+  it('passes on every date of the undamaged store, 4-game slates included', () => {
+    expect(clean.ok).toBe(true)
+    expect(Math.min(...slates.map((s) => s.teams))).toBeLessThanOrEqual(8)
+    expect(failedPartitions(clean, CHECK)).toEqual([])
+  })
+
+  it('fails a single damaged date of 6+ teams on that day, and no date before it', async () => {
+    const day = slates.find((s) => s.d >= '2024-12-05' && s.teams >= 6)
+    expect(day).toBeDefined()
+    const damaged = await writeDefault(day!.d, day!.d)
+    const failed = failedPartitions(damaged, CHECK)
+    expect(failed).toContain(day!.d)
+    expect(failed.filter((d) => d < day!.d)).toEqual([])
+    // the repair: the fixed code restates that date, and the check passes everywhere again
+    const restated = await runPipeline({ graph: await projectGraph(), adapter, run: testRun(), today: '2025-01-15', runsDir: null,
+      selection: { actions: ['ml_feature_store_v2'] }, from: day!.d, to: day!.d, restate: true })
+    expect(restated.ok).toBe(true)
+    expect(failedPartitions(await run(adapter, [CHECK], false), CHECK)).toEqual([])
+  })
+
+  it('fails from the first day of a lasting bug through the last, as the 7-date window fills', async () => {
+    const first = slates.find((s) => s.d >= '2024-12-15' && s.teams >= 6)!.d
+    const last = slates[slates.length - 1]!.d
+    const damaged = await writeDefault(first, last)
+    const failed = failedPartitions(damaged, CHECK)
+    expect(damaged.ok).toBe(false)
+    expect(failed[0]).toBe(first)
+    // every damaged date of 6+ teams on its own, and once the window is all damage, every date
+    const expected = slates.filter((s, index) => s.d >= first && (s.teams >= 6 || slates[index - 6]!.d >= first)).map((s) => s.d)
+    expect(failed).toEqual(expect.arrayContaining(expected))
+    expect(failed).toContain(last)
+  })
+})
