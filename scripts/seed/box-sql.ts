@@ -22,25 +22,43 @@ export function minutesSql(): string {
     FROM scaled`
 }
 
+/** Pre-game news (see expectedPointsSql): share of player-games it touches and its log-scale spread. */
+export const NEWS = { share: 0.55, logSd: 0.45 } as const
+
 /**
  * Expected points μ = minutes × scoring rate (season drift, in-season trend) × usage (stars out, depth)
  * × opponent defense × the team's possessions / 99 × home court (±1.5%) × playoff defense (0.95, which offsets
- * the tighter playoff rotation). Points ~ Gamma(shape μ/1.8, scale 1.8) via Wilson-Hilferty (pointsSql).
+ * the tighter playoff rotation) × pre-game news. Points ~ Gamma(shape μ/1.7, scale 1.7) via Wilson-Hilferty (pointsSql).
+ *
+ * News is what the box scores cannot know before tip-off and the sportsbook does: a role, matchup or minutes
+ * note for tonight only. On NEWS.share of player-games μ is multiplied by a lognormal factor (log-sd
+ * NEWS.logSd), then the team's μ is rescaled to its total before news (a bigger role for one player is
+ * taken from teammates). The ratio μ after / before news is `news`; the current line prices nearly all of it,
+ * the opening line a quarter (market-sql.ts). It is why a model fed no line loses to the line (incident I-1).
  */
 export function expectedPointsSql(): string {
   return `CREATE OR REPLACE TEMP TABLE w_expected AS
-    SELECT g.pid, g.game_id, g.team, g.game_date, m.minutes, p.slot,
-      1.0 + 0.10 * least(g.stars_out, 2) + 0.025 * least(g.rotation_out, 4) AS usage_mult,
-      greatest(0.05, m.minutes * p.base_rate
-        * ps.drift * (1.0 + 0.16 * ps.trend_z * (t.team_game_no / 82.0 - 0.5))
-        * (1.0 + 0.10 * least(g.stars_out, 2) + 0.025 * least(g.rotation_out, 4))
-        * t.opponent_defense
-        * (t.game_pace / 99.0)
-        * CASE WHEN t.is_home THEN 1.015 ELSE 0.985 END
-        * CASE WHEN t.season_phase = 'playoffs' THEN 0.95 ELSE 1.0 END) AS mu
-    FROM w_pg g JOIN w_minutes m ON m.pid = g.pid AND m.game_id = g.game_id
-    JOIN w_players p ON p.pid = g.pid JOIN w_tg t ON t.game_id = g.game_id AND t.team = g.team
-    JOIN w_player_seasons ps ON ps.pid = g.pid AND ps.season_year = g.season_year`
+    WITH base AS (
+      SELECT g.pid, g.game_id, g.team, g.game_date, m.minutes, p.slot,
+        1.0 + 0.10 * least(g.stars_out, 2) + 0.025 * least(g.rotation_out, 4) AS usage_mult,
+        exact(greatest(0.05, m.minutes * p.base_rate
+          * ps.drift * (1.0 + 0.16 * ps.trend_z * (t.team_game_no / 82.0 - 0.5))
+          * (1.0 + 0.10 * least(g.stars_out, 2) + 0.025 * least(g.rotation_out, 4))
+          * t.opponent_defense
+          * (t.game_pace / 99.0)
+          * CASE WHEN t.is_home THEN 1.015 ELSE 0.985 END
+          * CASE WHEN t.season_phase = 'playoffs' THEN 0.95 ELSE 1.0 END)) AS mu_base,
+        exact(CASE WHEN seed_u(g.pid, g.game_date, 'news') < ${NEWS.share}
+          THEN exp(${NEWS.logSd} * seed_n(g.pid, g.game_date, 'news_size')) ELSE 1.0 END) AS news_raw
+      FROM w_pg g JOIN w_minutes m ON m.pid = g.pid AND m.game_id = g.game_id
+      JOIN w_players p ON p.pid = g.pid JOIN w_tg t ON t.game_id = g.game_id AND t.team = g.team
+      JOIN w_player_seasons ps ON ps.pid = g.pid AND ps.season_year = g.season_year
+    ),
+    rescaled AS (
+      SELECT *, (news_raw * sum(mu_base) OVER team_game / sum(mu_base * news_raw) OVER team_game)::DOUBLE AS news
+      FROM base WINDOW team_game AS (PARTITION BY game_id, team)
+    )
+    SELECT pid, game_id, team, game_date, minutes, slot, usage_mult, news, mu_base::DOUBLE * news AS mu FROM rescaled`
 }
 
 /**
@@ -51,7 +69,7 @@ export function expectedPointsSql(): string {
 export function pointsSql(): string {
   return `CREATE OR REPLACE TEMP TABLE w_points AS
     WITH drawn AS (
-      SELECT *, mu / 1.8 AS shape, seed_n(pid, game_date, 'points') AS z,
+      SELECT *, mu / 1.7 AS shape, seed_n(pid, game_date, 'points') AS z,
         seed_u(pid, game_date, 'zero_minutes') < CASE WHEN slot >= 9 THEN 0.015 ELSE 0 END AS zero_minutes
       FROM w_expected
     ),

@@ -25,7 +25,7 @@ export function teamsSql(): string {
 
 // Slot = depth-chart position: 0 the franchise star, 1-4 starters, 5-8 rotation, 9+ bench.
 const SLOT_MINUTES = '[34.5, 32.5, 30.5, 29.0, 27.5, 23.0, 21.0, 19.0, 16.5, 9.0, 8.0, 7.0, 6.0, 5.0, 4.5]'
-const SLOT_RATE = '[0.75, 0.59, 0.47, 0.43, 0.41, 0.40, 0.38, 0.36, 0.33, 0.14, 0.13, 0.13, 0.13, 0.13, 0.13]'
+const SLOT_RATE = '[0.63, 0.55, 0.47, 0.43, 0.41, 0.40, 0.38, 0.36, 0.33, 0.14, 0.13, 0.13, 0.13, 0.13, 0.13]'
 const SLOT_COACH_DNP = '[0.002, 0.002, 0.003, 0.003, 0.004, 0.02, 0.03, 0.05, 0.10, 0.34, 0.48, 0.58, 0.68, 0.75, 0.80]'
 
 function playerTraitsSql(): string {
@@ -34,7 +34,7 @@ function playerTraitsSql(): string {
       seed_pick(${sqlList(LAST_NAMES)}, t.team, s.slot, 'last') AS last_name,
       seed_pick(['G', 'G', 'G-F', 'F', 'F', 'F-C', 'C'], t.team, s.slot, 'position') AS position,
       greatest(3.0, ${SLOT_MINUTES}[s.slot + 1] + 1.5 * seed_n(t.team, s.slot, 'minutes')) AS base_minutes,
-      ${SLOT_RATE}[s.slot + 1] * exp(0.12 * seed_n(t.team, s.slot, 'rate')) AS drawn_rate, t.offense_mult,
+      ${SLOT_RATE}[s.slot + 1] * exp(0.09 * seed_n(t.team, s.slot, 'rate')) AS drawn_rate, t.offense_mult,
       ${SLOT_COACH_DNP}[s.slot + 1] AS coach_dnp_prob,
       20 + floor(seed_u(t.team, s.slot, 'age') * 16)::BIGINT AS age_2024,
       seed_u(t.team, s.slot, 'birthday') AS birthday_u,

@@ -9,7 +9,7 @@
  *   means ≈ 104-118, 10-game means ≈ 95-128; win pct sd ≈ 0.17.
  * - Players: 13-15 per team in depth-chart slots (0 franchise star, 1-4 starters, 5-8 rotation, 9+ bench).
  *   Latent role = base minutes by slot (+-1.5); latent scoring rate = points per minute by slot (lognormal
- *   sd 0.12), balanced so every roster's minutes-weighted rate is the same before the team's offense
+ *   sd 0.09; stars 0.63, second options 0.55), balanced so every roster's minutes-weighted rate is the same before the team's offense
  *   factor; stars = slot 0 or expected points >= 19. Roles persist across seasons; the rate drifts +-5%
  *   per season and +-8% linearly within a season (recent form is a little more informative), both centred
  *   on the team so they move players against their teammates, not the team's total.
@@ -24,19 +24,23 @@
  *   share 240 minutes (absent stars' minutes flow to teammates), soft-capped above 38.
  * - Points: μ = minutes × rate × usage (1 + 10% per star teammate out, max 2, + 2.5% per other rotation
  *   player out, max 4) × opponent defense × the team's possessions / 99 (game tempo sd 2 + own share sd 1.5)
- *   × home (1.015 / 0.985) × playoff defense (0.95). Points ~ Gamma(shape μ/1.8, scale 1.8) (Wilson-Hilferty),
+ *   × home (1.015 / 0.985) × playoff defense (0.95) × pre-game news: on 55% of player-games a lognormal factor
+ *   (log-sd 0.45) that box scores cannot know before tip-off (tonight's role, matchup or minutes note), the
+ *   team's μ rescaled to its total before news. Points ~ Gamma(shape μ/1.7, scale 1.7) (Wilson-Hilferty),
  *   then half of each team's total deviation is taken back from its players pro rata (teammates share
- *   shots), capped at 1.45 points a minute: a 12-point scorer has per-game sd ~5, team points sd ~11.
+ *   shots), capped at 1.45 points a minute: a 12-point scorer has per-game sd ~6 (news included), team points sd ~11.
  *   Tied games get overtime points for each side's heaviest-minute player. FT makes, shot zones (no
  *   play-by-play for 1.5% of games → NULL) and usage follow from points and the player's profile.
  * - Bookmaker: estimate = shrink(n) × (0.45 × last-10 avg + 0.55 × season avg shrunk to career) +
  *   (1 - shrink) × preseason projection (true level +-12%), from strictly earlier games; line = estimate
- *   × (1 + 3% per listed star out, about a third of the true effect) × (1 + 35% of the opponent effect)
- *   × small rest effect + 0.2 + noise (sd 1.0 + 0.14 × estimate), on half points. Opening lines ignore the
- *   injury news and carry extra noise. Props go to starters and rotation players (estimate >= 6) not listed
- *   OUT or DOUBTFUL (all starters, 95% of the rotation; ≈ 14 a game); the Odds API misses 5% of them
- *   (BettingPros has them). A feature model can add the rest of the star-out, opponent, rest and pace
- *   effects and skip the book noise: MAE ≈ 4.3 vs Vegas ≈ 4.9.
+ *   × news^0.95 (the book hears the news) × (1 + 3% per listed star out, about a third of the true effect)
+ *   × (1 + 35% of the opponent effect) × small rest effect + 0.2 + noise (sd 1.4 + 0.09 × estimate), on half
+ *   points. Opening lines price a quarter of the news and none of the injury news, carry extra noise and stay
+ *   within 11.5 points of the current line. Props go to starters and rotation players whose line would be
+ *   6+ and who are not listed OUT or DOUBTFUL (all starters, 95% of the rotation; ≈ 14 a game); the Odds API
+ *   misses 5% of them (BettingPros has them). So the line carries information no box score has (the news),
+ *   and a feature model can still add the rest of the star-out, opponent, rest and pace effects: with the
+ *   line, MAE ≈ 4.4-4.6 against Vegas ≈ 4.9; without it (incident I-1), worse than Vegas.
  * Team points are sums of player points (wins follow from them). The schedule (82 games per team, at most 4
  * in any 7 days and 2 in 3, back-to-backs ≈ 17% spread evenly over the season, a 16-team playoff with a game
  * every other day per series) is built in JS (schedule.ts, playoffs.ts) from the same seed.

@@ -26,17 +26,23 @@ function priorSql(): string {
   return `SELECT g.pid, g.game_id, g.game_date, g.team, g.slot, g.listing, g.stars_listed_out, g.is_dnp,
       p.player_lookup, p.base_minutes, p.reb_rate, p.ast_rate, t.opponent_defense, t.days_rest, t.tip_utc,
       p.expected_points * ps.drift * exp(0.12 * seed_n(g.pid, g.season_year, 'projection')) AS projection,
-      h.l10, h.n_all, h.career_avg, h.minutes_l10, h.usage_l7,
+      h.l10, h.n_all, h.career_avg, h.minutes_l10, h.usage_l7, coalesce(e.news, 1.0) AS news,
       CASE WHEN h.season_year = g.season_year THEN h.season_avg END AS season_avg,
       CASE WHEN h.season_year = g.season_year THEN h.n_season ELSE 0 END AS n_season
     FROM w_pg g JOIN w_players p ON p.pid = g.pid JOIN w_tg t ON t.game_id = g.game_id AND t.team = g.team
     JOIN w_player_seasons ps ON ps.pid = g.pid AND ps.season_year = g.season_year
+    LEFT JOIN w_expected e ON e.pid = g.pid AND e.game_id = g.game_id
     ASOF LEFT JOIN w_hist h ON h.pid = g.pid AND g.game_date > h.game_date`
 }
 
+/** How much of tonight's news (box-sql.ts NEWS) the current and the opening line price, as powers of `news`. */
+export const NEWS_PRICED = { current: 0.95, opening: 0.25 } as const
+
 /**
  * estimate = shrink(n) × (0.45 × last-10 avg + 0.55 × season avg shrunk to career) + (1 - shrink) × projection.
- * Line = estimate × (30% of the star-out effect) × (35% of the opponent effect) × small rest effect + noise.
+ * Line = estimate × news^0.95 × (30% of the star-out effect) × (35% of the opponent effect) × small rest effect
+ * + noise (sd 1.4 + 0.09 × estimate). The opening line prices a quarter of the news (log scale), none of the
+ * star-out effect, carries extra noise and stays within 11.5 points of the current line.
  * Props go to starters and rotation players (slots 0-8) expected to score 6+ (a 5.5 line, DOMAIN's p5) who are
  * not listed OUT/DOUBTFUL: every such starter, 95% of the rotation; ≈ 14 players a game.
  */
@@ -49,16 +55,21 @@ export function linesSql(): string {
             + (3.0 / (n_all + 3.0)) * projection END AS estimate,
         seed_n(pid, game_date, 'book') AS book_z
       FROM prior
+    ),
+    priced AS (
+      SELECT *,
+        estimate * pow(news, ${NEWS_PRICED.current}) * (1.0 + 0.03 * least(stars_listed_out, 2)) * (1.0 + 0.35 * (opponent_defense - 1.0))
+          * CASE WHEN days_rest = 1 AND slot <= 4 THEN 0.985 ELSE 1.0 END + 0.2 + (1.4 + 0.09 * estimate) * book_z AS line_raw,
+        estimate * pow(news, ${NEWS_PRICED.opening}) * (1.0 + 0.35 * (opponent_defense - 1.0)) + 0.2 + (1.4 + 0.09 * estimate) * book_z
+          + 0.8 * seed_n(pid, game_date, 'opening') AS opening_unbounded
+      FROM estimated
     )
-    SELECT *,
-      estimate * (1.0 + 0.03 * least(stars_listed_out, 2)) * (1.0 + 0.35 * (opponent_defense - 1.0))
-        * CASE WHEN days_rest = 1 AND slot <= 4 THEN 0.985 ELSE 1.0 END + 0.2 + (1.0 + 0.14 * estimate) * book_z AS line_raw,
-      estimate * (1.0 + 0.35 * (opponent_defense - 1.0)) + 0.2 + (1.0 + 0.14 * estimate) * book_z
-        + 0.8 * seed_n(pid, game_date, 'opening') AS opening_raw,
-      slot <= 8 AND estimate >= 6.0 AND coalesce(listing NOT IN ('OUT', 'DOUBTFUL'), TRUE)
+    SELECT * EXCLUDE (opening_unbounded),
+      least(line_raw + 11.5, greatest(line_raw - 11.5, opening_unbounded)) AS opening_raw,
+      slot <= 8 AND estimate * pow(news, ${NEWS_PRICED.current}) >= 6.0 AND coalesce(listing NOT IN ('OUT', 'DOUBTFUL'), TRUE)
         AND (slot <= 4 OR seed_u(pid, game_date, 'prop') < 0.95) AS has_prop,
       seed_u(pid, game_date, 'odds_api') >= 0.05 AS in_odds_api
-    FROM estimated`
+    FROM priced`
 }
 
 const ODDS_BOOKS = `(VALUES ('DRAFTKINGS', 1, 0.95), ('FANDUEL', 2, 0.80), ('BETMGM', 3, 0.60)) AS b(bookmaker, book_rank, coverage)`

@@ -368,21 +368,29 @@ describe('signal beyond the line', () => {
     expect(meanAbsoluteError(actual, adjusted)).toBeLessThan(lineMae - 0.02)
   })
 
-  it('lets a linear feature model trained on 2024-25 reach MAE 4.2-4.7 on 2025-26, >= 0.3 below Vegas', async () => {
+  it('prices pre-game news into the line: a feature model beats Vegas with the line (MAE 4.2-4.7) and loses without it', async () => {
     const games = (await rows(db.connection, PROP_GAMES_SQL)).filter((row) => row.def_rating !== null)
+    const value = (row: Record<string, unknown>, key: string) => Number(row[key])
     const features = (row: Record<string, unknown>) => {
-      const value = (key: string) => Number(row[key])
-      const level = (value('l10') + value('season_avg')) / 2
-      return [1, value('l10'), value('l5'), value('season_avg'), value('m10'), value('stars_out'), level * value('stars_out'),
-        level * (value('def_rating') - 112) / 10, level * value('b2b'), level * value('home'), value('b2b'), value('pace_diff')]
+      const level = (value(row, 'l10') + value(row, 'season_avg')) / 2
+      return [1, value(row, 'l10'), value(row, 'l5'), value(row, 'season_avg'), value(row, 'm10'), value(row, 'stars_out'),
+        level * value(row, 'stars_out'), level * (value(row, 'def_rating') - 112) / 10, level * value(row, 'b2b'),
+        level * value(row, 'home'), value(row, 'b2b'), value(row, 'pace_diff')]
     }
+    const withLine = (row: Record<string, unknown>) => [...features(row), value(row, 'line'), value(row, 'line') - value(row, 'opening'),
+      value(row, 'line') * value(row, 'stars_out'), value(row, 'line') * (value(row, 'def_rating') - 112) / 10]
     const train = games.filter((row) => row.season_year === 2024)
     const test = games.filter((row) => row.season_year === 2025)
-    const beta = leastSquares(train.map(features), train.map((row) => Number(row.points)))
-    const actual = test.map((row) => Number(row.points))
-    const modelMae = meanAbsoluteError(actual, test.map((row) => features(row).reduce((sum, x, index) => sum + x * beta[index]!, 0)))
-    const vegasMae = meanAbsoluteError(actual, test.map((row) => Number(row.line)))
-    expectBetween(modelMae, 4.2, 4.7, 'feature-model MAE on 2025-26')
-    expect(modelMae).toBeLessThan(vegasMae - 0.3)
+    const actual = test.map((row) => value(row, 'points'))
+    const testMae = (inputs: (row: Record<string, unknown>) => number[]) => {
+      const beta = leastSquares(train.map(inputs), train.map((row) => value(row, 'points')))
+      return meanAbsoluteError(actual, test.map((row) => inputs(row).reduce((sum, x, index) => sum + x * beta[index]!, 0)))
+    }
+    const vegasMae = meanAbsoluteError(actual, test.map((row) => value(row, 'line')))
+    const lineModelMae = testMae(withLine)
+    expectBetween(lineModelMae, 4.2, 4.7, 'feature-model MAE on 2025-26, line included')
+    expect(lineModelMae).toBeLessThan(vegasMae - 0.3)
+    // Fed no line (incident I-1) the same model cannot know tonight's news and falls behind the book.
+    expect(testMae(features)).toBeGreaterThan(vegasMae + 0.3)
   })
 })

@@ -81,7 +81,7 @@ export function expectBetween(value: number, low: number, high: number, what: st
   if (!(value >= low && value <= high)) throw new Error(`${what}: ${value} is outside [${low}, ${high}]`)
 }
 
-/** Prop players' played games with the context line and the inputs of a simple feature model. */
+/** Prop players' played games with the context lines (current, opening) and the inputs of a simple feature model. */
 export const PROP_GAMES_SQL = `
   WITH played AS (
     SELECT * FROM nba_analytics.player_game_summary WHERE NOT is_dnp AND minutes_played > 0
@@ -103,7 +103,7 @@ export const PROP_GAMES_SQL = `
     SELECT * FROM nba_analytics.upcoming_player_game_context
     QUALIFY row_number() OVER (PARTITION BY player_lookup, game_id ORDER BY created_at DESC) = 1
   )
-  SELECT p.season_year, p.points::DOUBLE AS points, c.current_points_line::DOUBLE AS line, h.l10, h.l5, h.m10,
+  SELECT p.season_year, p.points::DOUBLE AS points, c.current_points_line::DOUBLE AS line, c.opening_points_line::DOUBLE AS opening, h.l10, h.l5, h.m10,
     CASE WHEN h.season_year = p.season_year THEN h.season_avg ELSE h.l10 END AS season_avg,
     c.star_teammates_out::DOUBLE AS stars_out, c.back_to_back::INTEGER::DOUBLE AS b2b, c.home_game::INTEGER::DOUBLE AS home,
     a.def_rating, coalesce(c.pace_differential, 0) AS pace_diff
