@@ -23,12 +23,12 @@ export async function createEngine(options: EngineOptions, env: NodeJS.ProcessEn
   }
   const { createBigQueryDialect } = await import('./bigquery/bigquery-dialect.js')
   const project = env.PIPELINE_BQ_PROJECT
-  const dialect = createBigQueryDialect(project ? { project } : {})
+  const location = env.PIPELINE_BQ_LOCATION
+  const dialect = createBigQueryDialect({ ...(project ? { project } : {}), ...(location ? { location } : {}) })
   if (options.offline) return { dialect, adapter: undefined as unknown as Adapter }
   if (!project) throw new ConfigError('--engine bigquery needs PIPELINE_BQ_PROJECT (and optionally PIPELINE_BQ_LOCATION); credentials come from Application Default Credentials')
   const { loadBigQueryClient } = await import('./bigquery/bigquery-client.js')
   const { BigQueryAdapter } = await import('./bigquery/bigquery-adapter.js')
-  const location = env.PIPELINE_BQ_LOCATION
   const client = await loadBigQueryClient({ projectId: project, ...(location ? { location } : {}) })
   return { dialect, adapter: new BigQueryAdapter(client, { project, ...(location ? { location } : {}), ...(options.labels ? { labels: options.labels } : {}), ...(options.dryRun ? { dryRun: true } : {}) }) }
 }

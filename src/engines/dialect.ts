@@ -99,7 +99,12 @@ export interface Dialect {
   deleteInterval(target: Target, column: string): string
   /** Upsert `source` into `target` on `uniqueKey`, updating and inserting `columns`. */
   merge(target: Target, source: Target, uniqueKey: readonly string[], columns: readonly string[]): string
-  addColumn(target: Target, column: ColumnSpec): string
+  /**
+   * ALTER statements adding nullable columns: one per column where the engine adds one at a time
+   * (DuckDB), one for all where it takes several (BigQuery counts each ALTER against its limit of
+   * 5 table-metadata updates per table per 10 seconds).
+   */
+  addColumns(target: Target, columns: readonly ColumnSpec[]): string[]
   /** A transaction as the engine runs it: one string per statement. */
   transaction(statements: readonly string[]): string[]
   /** The select wrapped so it returns at most n rows. */

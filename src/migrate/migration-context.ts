@@ -13,17 +13,34 @@ export interface MigrationStatement {
 
 const NAME = /^[a-z_][a-z0-9_]*$/
 
-/** A context whose helpers only record SQL: `migrate plan` prints it, the migrator runs it. */
-export function createRecordingContext(dialect: Dialect): { context: MigrationContext; statements: MigrationStatement[] } {
+/**
+ * A context whose helpers only record SQL: `migrate plan` prints it, the migrator runs it.
+ * Consecutive addColumn calls on one table are recorded together, so an engine that adds several
+ * columns in one ALTER (BigQuery) updates the table's metadata once; `finish` returns them all.
+ */
+export function createRecordingContext(dialect: Dialect): { context: MigrationContext; finish: () => MigrationStatement[] } {
   const statements: MigrationStatement[] = []
   const datasets = new Set<string>()
+  let pendingAdds: { target: Target; columns: ColumnSpec[] } | null = null
+  const flushAdds = (): void => {
+    if (pendingAdds === null) return
+    const { target, columns } = pendingAdds
+    pendingAdds = null
+    const sqls = dialect.addColumns(target, columns)
+    sqls.forEach((sql, index) => {
+      const names = sqls.length === columns.length ? [columns[index]!.name] : columns.map((c) => c.name)
+      statements.push({ sql, label: `add column${names.length > 1 ? 's' : ''} ${describe(target)}.${names.length > 1 ? `{${names.join(', ')}}` : names[0]}` })
+    })
+  }
   const push = (sql: string, label: string): Promise<void> => {
+    flushAdds()
     statements.push({ sql, label })
     return Promise.resolve()
   }
   const ensureDataset = (dataset: string): void => {
     if (datasets.has(dataset)) return
     datasets.add(dataset)
+    flushAdds()
     statements.push({ sql: dialect.createSchema(dataset), label: `create dataset ${dataset}` })
   }
   const context: MigrationContext = Object.freeze({
@@ -40,7 +57,11 @@ export function createRecordingContext(dialect: Dialect): { context: MigrationCo
       if (column.nullable === false) {
         throw new TypeError(`addColumn ${describe(target)}.${column.name}: a NOT NULL column cannot be added to a table that may hold rows; add it nullable and let the writer enforce the contract`)
       }
-      return push(dialect.addColumn(target, column), `add column ${describe(target)}.${column.name}`)
+      if (pendingAdds !== null && describe(pendingAdds.target) !== describe(target)) flushAdds()
+      if (pendingAdds === null) pendingAdds = { target, columns: [] }
+      if (pendingAdds.columns.some((c) => c.name === column.name)) throw new TypeError(`addColumn ${describe(target)}.${column.name}: the column is added twice`)
+      pendingAdds.columns.push(column)
+      return Promise.resolve()
     },
     setDefault(target: Target, column: string, value: ColumnDefault): Promise<void> {
       checkTarget(target)
@@ -59,14 +80,18 @@ export function createRecordingContext(dialect: Dialect): { context: MigrationCo
       return text === null ? Promise.resolve() : push(text, 'statement')
     },
   })
-  return { context, statements }
+  const finish = (): MigrationStatement[] => {
+    flushAdds()
+    return statements
+  }
+  return { context, finish }
 }
 
 /** Run a migration's `up` against a recording context and return its statements. */
 export async function recordStatements(dialect: Dialect, up: (context: MigrationContext) => Promise<void> | void): Promise<MigrationStatement[]> {
-  const { context, statements } = createRecordingContext(dialect)
+  const { context, finish } = createRecordingContext(dialect)
   await up(context)
-  return statements
+  return finish()
 }
 
 /**

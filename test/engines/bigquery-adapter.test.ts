@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { BigQueryAdapter, sanitizeLabel } from '../../src/engines/bigquery/bigquery-adapter.js'
+import { createBigQueryDialect } from '../../src/engines/bigquery/bigquery-dialect.js'
 import { runPipeline } from '../../src/runner/run.js'
 import { parseBigQuery } from '../support/bigquery-parse.js'
 import { compileFixture, testRun } from '../support/fixtures.js'
@@ -19,6 +20,16 @@ describe('BigQueryAdapter over a recording client', () => {
       labels: { app: 'nba-props-pipeline', run_id: 'run_abc', build_commit_sha: 'a'.repeat(50), action: 'ml_feature_store_v2' },
     })])
     expect(client.requests[0]?.dryRun).toBeUndefined()
+  })
+
+  it('creates datasets in the configured location and refuses a location that is not a name', async () => {
+    const client = new RecordingBigQueryClient(() => [])
+    const adapter = new BigQueryAdapter(client, { project: 'proj', location: 'europe-west2' })
+    const statement = adapter.dialect.createSchema('nba_predictions')
+    expect(statement).toBe("CREATE SCHEMA IF NOT EXISTS `proj.nba_predictions` OPTIONS (location = 'europe-west2')")
+    expect(() => parseBigQuery(statement)).not.toThrow()
+    expect(createBigQueryDialect({ project: 'proj' }).createSchema('nba_predictions')).toBe('CREATE SCHEMA IF NOT EXISTS `proj.nba_predictions`')
+    expect(() => createBigQueryDialect({ location: "US') --" })).toThrow(/BigQuery location "US'\) --" is not a location name; set PIPELINE_BQ_LOCATION/)
   })
 
   it('sends a transaction as one script and dry runs add up bytes without reading results', async () => {

@@ -150,6 +150,30 @@ describe('the migration context', () => {
     })).rejects.toThrow(/NOT NULL column cannot be added/)
   })
 
+  it('merges only consecutive column additions to one table, and refuses a column added twice', async () => {
+    const other = { dataset: 'raw', name: 'customers' }
+    const up = async ({ addColumn, execute }: Parameters<Parameters<typeof recordStatements>[1]>[0]) => {
+      await addColumn(target, { name: 'currency', type: 'STRING' })
+      await addColumn(target, { name: 'amount', type: 'FLOAT64' })
+      await addColumn(other, { name: 'tier', type: 'STRING' })
+      await execute('SELECT 1')
+      await addColumn(target, { name: 'note', type: 'STRING' })
+    }
+    expect((await recordStatements(createBigQueryDialect(), up)).map((s) => s.sql)).toEqual([
+      'ALTER TABLE `raw.orders`\n  ADD COLUMN IF NOT EXISTS `currency` STRING,\n  ADD COLUMN IF NOT EXISTS `amount` FLOAT64',
+      'ALTER TABLE `raw.customers`\n  ADD COLUMN IF NOT EXISTS `tier` STRING',
+      'SELECT 1',
+      'ALTER TABLE `raw.orders`\n  ADD COLUMN IF NOT EXISTS `note` STRING',
+    ])
+    expect((await recordStatements(duckDbDialect, up)).map((s) => s.label)).toEqual([
+      'add column raw.orders.currency', 'add column raw.orders.amount', 'add column raw.customers.tier', 'statement', 'add column raw.orders.note',
+    ])
+    await expect(recordStatements(createBigQueryDialect(), async ({ addColumn }) => {
+      await addColumn(target, { name: 'currency', type: 'STRING' })
+      await addColumn(target, { name: 'currency', type: 'STRING' })
+    })).rejects.toThrow(/raw\.orders\.currency: the column is added twice/)
+  })
+
   it('runs per-engine SQL only on its engine and refuses unknown engine keys', async () => {
     const up = async ({ execute }: Parameters<Parameters<typeof recordStatements>[1]>[0]) => {
       await execute({ bigquery: 'ALTER TABLE `raw.orders` SET OPTIONS (description = "x")' })

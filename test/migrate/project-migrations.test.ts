@@ -2,7 +2,10 @@ import { readFile } from 'node:fs/promises'
 import { parse } from 'sql-parser-cst'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createBigQueryDialect } from '../../src/engines/bigquery/bigquery-dialect.js'
+import type { Dialect } from '../../src/engines/dialect.js'
 import type { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
+import { duckDbDialect } from '../../src/engines/duckdb/duckdb-dialect.js'
+import type { MigrationStatement } from '../../src/migrate/migration-context.js'
 import { discoverMigrations } from '../../src/migrate/discover.js'
 import { MigrationsNotCurrentError } from '../../src/migrate/migration-errors.js'
 import { applyMigrations, ensureMigrationsCurrent, migrationStatus, planMigrations } from '../../src/migrate/migrator.js'
@@ -106,5 +109,24 @@ describe('the project migrations', () => {
     }
     expect(statements.join('\n')).toContain('PARTITION BY DATE(`execution_start_timestamp`)')
     expect(statements.join('\n')).toContain('CLUSTER BY `system_id`, `player_lookup`, `confidence_score`, `game_date`')
+  })
+
+  it('adds a table\'s columns in one ALTER on BigQuery (one metadata update, not 12) and one per column on DuckDB', async () => {
+    const tracking = async (dialect: Dialect) => (await planMigrations(dialect, options)).migrations.find((m) => m.version === 2)!.statements
+    const bigquery = await tracking(createBigQueryDialect({ project: 'my-proj' }))
+    const duckdb = await tracking(duckDbDialect)
+    const adds = (list: readonly MigrationStatement[]) => list.filter((s) => /ADD COLUMN/.test(s.sql))
+    const columnsAdded = (list: readonly MigrationStatement[]) => adds(list).reduce((n, s) => n + (s.sql.match(/ADD COLUMN/g) ?? []).length, 0)
+    expect(columnsAdded(duckdb)).toBe(24)
+    expect(columnsAdded(bigquery)).toBe(24)
+    expect(adds(duckdb)).toHaveLength(24)
+    const perTable = adds(bigquery).map((s) => /^ALTER TABLE `my-proj\.nba_predictions\.(\w+)`/.exec(s.sql)?.[1])
+    expect(perTable).toEqual(['ml_feature_store_v2', 'player_prop_predictions', 'prediction_accuracy'])
+    expect(adds(bigquery)[1]?.label).toMatch(/^add columns nba_predictions\.player_prop_predictions\.\{build_commit_sha, .*superseded_metadata\}$/)
+    // the order of operations is kept: a table's defaults follow its columns
+    expect(bigquery.map((s) => s.label.split(' ').slice(0, 2).join(' '))).toEqual([
+      'add columns', 'add columns', 'set default', 'set default', 'add columns', 'set default',
+    ])
+    for (const statement of bigquery) expect(() => parse(statement.sql, { dialect: 'bigquery' }), statement.sql).not.toThrow()
   })
 })

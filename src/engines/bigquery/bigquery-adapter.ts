@@ -31,7 +31,7 @@ export class BigQueryAdapter implements Adapter {
   constructor(client: BigQueryClient, options: BigQueryAdapterOptions) {
     this.#client = client
     this.#options = options
-    this.dialect = createBigQueryDialect({ project: options.project })
+    this.dialect = createBigQueryDialect({ project: options.project, ...(options.location ? { location: options.location } : {}) })
   }
 
   async #job(sql: string, options?: StatementOptions, dryRun = this.#options.dryRun ?? false): Promise<BigQueryJob> {

@@ -2,6 +2,7 @@ import { formatBigQueryType, parseColumnType } from '../column-types.js'
 import type { ColumnSpec, Dialect, SqlFunctions, TableOptions, Target } from '../dialect.js'
 import { INTERVAL_END, INTERVAL_START } from '../dialect.js'
 import { columnDefinitions, columnList, formatNumber, mergeStatement } from '../shared-dialect.js'
+import { ConfigError } from '../../core/errors.js'
 import { raw, sql } from '../../sql/fragment.js'
 import type { ParamType, SqlScalar } from '../../sql/fragment.js'
 
@@ -47,10 +48,18 @@ const fn: SqlFunctions = {
 export interface BigQueryDialectOptions {
   /** Project that qualifies every table name; omitted, names are dataset.table. */
   readonly project?: string
+  /** Location of the datasets `createSchema` creates (e.g. `US`, `EU`, `europe-west2`); omitted, the job's location. */
+  readonly location?: string
 }
+
+const LOCATION = /^[A-Za-z][A-Za-z0-9-]{1,40}$/
 
 /** BigQuery: partitioned and clustered tables, scripts for transactions, bytes-billed dry runs. */
 export function createBigQueryDialect(options: BigQueryDialectOptions = {}): Dialect {
+  if (options.location !== undefined && !LOCATION.test(options.location)) {
+    throw new ConfigError(`BigQuery location "${options.location}" is not a location name; set PIPELINE_BQ_LOCATION to one such as US, EU or europe-west2`)
+  }
+  const schemaOptions = options.location ? ` OPTIONS (location = ${literal(options.location)})` : ''
   const formatTarget = (t: Target) => quote(options.project ? `${options.project}.${t.dataset}.${t.name}` : `${t.dataset}.${t.name}`)
   const layout = (o?: TableOptions, columns?: readonly ColumnSpec[]): string => {
     const parts: string[] = []
@@ -71,7 +80,7 @@ export function createBigQueryDialect(options: BigQueryDialectOptions = {}): Dia
     // Typed by a CAST so a NULL value (sent as STRING) still lands in a DATE or TIMESTAMP column.
     param: (name: string, type: ParamType) => (type === 'STRING' ? `@${name}` : `CAST(@${name} AS ${type})`),
     columnType,
-    createSchema: (dataset: string) => `CREATE SCHEMA IF NOT EXISTS ${quote(options.project ? `${options.project}.${dataset}` : dataset)}`,
+    createSchema: (dataset: string) => `CREATE SCHEMA IF NOT EXISTS ${quote(options.project ? `${options.project}.${dataset}` : dataset)}${schemaOptions}`,
     createTable: (target: Target, columns: readonly ColumnSpec[], o?: TableOptions) =>
       `CREATE TABLE IF NOT EXISTS ${formatTarget(target)} (\n${columnDefinitions(columns, quote, columnType)}\n)${layout(o, columns)}`,
     createTableAs: (target: Target, select: string, o?: TableOptions) => `CREATE TABLE ${formatTarget(target)}${layout(o)}\nAS\n${select}`,
@@ -89,8 +98,9 @@ export function createBigQueryDialect(options: BigQueryDialectOptions = {}): Dia
       `DELETE FROM ${formatTarget(target)}\nWHERE ${quote(column)} >= CAST(@${INTERVAL_START} AS DATE) AND ${quote(column)} < CAST(@${INTERVAL_END} AS DATE)`,
     merge: (target: Target, source: Target, uniqueKey: readonly string[], columns: readonly string[]) =>
       mergeStatement({ target: formatTarget(target), source: formatTarget(source), uniqueKey, columns, quote }),
-    addColumn: (target: Target, column: ColumnSpec) =>
-      `ALTER TABLE ${formatTarget(target)} ADD COLUMN IF NOT EXISTS ${quote(column.name)} ${columnType(column.type)}`,
+    addColumns: (target: Target, columns: readonly ColumnSpec[]) => columns.length === 0 ? [] : [
+      `ALTER TABLE ${formatTarget(target)}\n${columns.map((column) => `  ADD COLUMN IF NOT EXISTS ${quote(column.name)} ${columnType(column.type)}`).join(',\n')}`,
+    ],
     // A BigQuery transaction is a multi-statement script sent as one job.
     transaction: (statements: readonly string[]) => [`BEGIN TRANSACTION;\n${statements.map((s) => `${s};`).join('\n')}\nCOMMIT TRANSACTION;`],
     limit: (select: string, n: number) => `SELECT * FROM (\n${select}\n) AS limited LIMIT ${Math.trunc(n)}`,

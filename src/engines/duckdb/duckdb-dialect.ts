@@ -92,8 +92,9 @@ export const duckDbDialect: Dialect = Object.freeze({
   merge(target: Target, source: Target, uniqueKey: readonly string[], columns: readonly string[]): string {
     return mergeStatement({ target: formatTarget(target), source: formatTarget(source), uniqueKey, columns, quote })
   },
-  addColumn(target: Target, column: ColumnSpec): string {
-    return `ALTER TABLE ${formatTarget(target)} ADD COLUMN IF NOT EXISTS ${quote(column.name)} ${columnType(column.type)}`
+  // DuckDB's ALTER TABLE takes one action per statement.
+  addColumns(target: Target, columns: readonly ColumnSpec[]): string[] {
+    return columns.map((column) => `ALTER TABLE ${formatTarget(target)} ADD COLUMN IF NOT EXISTS ${quote(column.name)} ${columnType(column.type)}`)
   },
   transaction: (statements: readonly string[]) => ['BEGIN TRANSACTION', ...statements, 'COMMIT'],
   limit: (select: string, n: number) => `SELECT * FROM (\n${select}\n) AS limited LIMIT ${Math.trunc(n)}`,
