@@ -12,6 +12,13 @@ import { FEATURE_VERSION } from './feature-quality.js'
 const NOT_EARLY = 'NOT early_season_flag'
 /** Distribution checks skip smaller dates; row-level checks (ranges, expressions) judge every row. */
 const MIN_SHARE_ROWS = 20
+/**
+ * pace_score is a difference between the two teams of a game, so a one- or two-game slate holds only
+ * 2-4 magnitudes of it, and two playoff opponents share most of their last 10 games: both round to
+ * 0.0 about once in eight conference-final dates, honestly. Its distribution is judged on slates of
+ * 3+ games (≈ 80+ rows); the legacy bug (I-4: zeros on 94-100% of rows) shows on every such date.
+ */
+const PACE_MIN_ROWS = 60
 
 const binary = FEATURE_CATALOG.filter((f) => f.isBinary)
 const ranged = FEATURE_CATALOG.filter((f) => !f.isBinary)
@@ -47,9 +54,9 @@ export const featureStoreAssertions: InlineAssertions = {
     // A-03a (I-3): warn
     { column: 'usage_spike_score', max: 0.5, includeNull: true, severity: 'warn', where: NOT_EARLY, minRows: MIN_SHARE_ROWS, name: 'usage_spike_score_zero_share' },
     // A-04a (I-4): share(pace_score NOT NULL and ≠ 0) ≥ 0.10
-    { column: 'pace_score', max: 0.9, includeNull: true, where: NOT_EARLY, minRows: MIN_SHARE_ROWS, name: 'pace_score_nonzero_share' },
+    { column: 'pace_score', max: 0.9, includeNull: true, where: NOT_EARLY, minRows: PACE_MIN_ROWS, name: 'pace_score_nonzero_share' },
     // A-04b: warn
-    { column: 'pace_score', max: 0.5, includeNull: true, severity: 'warn', where: NOT_EARLY, minRows: MIN_SHARE_ROWS, name: 'pace_score_zero_share' },
+    { column: 'pace_score', max: 0.5, includeNull: true, severity: 'warn', where: NOT_EARLY, minRows: PACE_MIN_ROWS, name: 'pace_score_zero_share' },
     // A-07a (I-7)
     { column: 'fatigue_score', max: 0.1, where: NOT_EARLY, minRows: MIN_SHARE_ROWS, name: 'fatigue_score_zero_share' },
     // A-17b (I-17): shot zones present for ≥ 80% of the rows; warn
@@ -59,7 +66,7 @@ export const featureStoreAssertions: InlineAssertions = {
     // A-03b: constant (or all NULL) is an error; tiny slates are not judged
     { column: 'usage_spike_score', where: NOT_EARLY, minRows: MIN_SHARE_ROWS, name: 'usage_spike_score_not_constant' },
     // A-04b: warn below a 0.5 spread
-    { column: 'pace_score', minStddev: 0.5, severity: 'warn', where: NOT_EARLY, minRows: MIN_SHARE_ROWS, name: 'pace_score_spread' },
+    { column: 'pace_score', minStddev: 0.5, severity: 'warn', where: NOT_EARLY, minRows: PACE_MIN_ROWS, name: 'pace_score_spread' },
     // A-06a (I-6): warn below stddev 0.05 / 5 distinct; all identical is always an error
     { column: 'team_win_pct', minStddev: 0.05, minDistinct: 5, severity: 'warn', where: NOT_EARLY, minRows: 50, name: 'team_win_pct_spread' },
   ],
