@@ -3,7 +3,7 @@
  * source, so a failure skips everything built from it (precompute, the feature store, predictions).
  * Shares are judged on dates with 50+ rows (about two games): smaller slates are noise.
  */
-import { assertion, checks, sql } from '../src/index.js'
+import { assertion, checks, raw, sql } from '../src/index.js'
 import type { ActionContext, SqlFragment } from '../src/index.js'
 import { allLatestContextSql, isBootstrapDaySql } from '../includes/assertion-sql.js'
 
@@ -19,6 +19,64 @@ export const playerGameSummaryHealth = assertion({
     checks.zeroShare({ column: 'minutes_played', includeNull: true, where: 'NOT is_dnp', max: 0.1, severity: 'warn', minRows: 50, name: 'played_minutes_missing_share_warn' }),
     checks.zeroShare({ column: 'minutes_played', includeNull: true, where: 'NOT is_dnp', max: 0.2, minRows: 50, name: 'played_minutes_missing_share' }),
   ],
+})
+
+/**
+ * A-10c (I-10): 20-200 DNP rows on every date of 3+ games (8-10 a game is normal). DNPs written as
+ * played zeros leave none; the zero-point share (A-10a) is the error, this count the warning.
+ */
+export const playerGameSummaryDnpCount = assertion({
+  name: 'player_game_summary_dnp_count',
+  description: 'A-10c: 20-200 DNP rows on every date of 3+ games',
+  severity: 'warn',
+  partitionColumn: 'game_date',
+  guards: 'player_game_summary',
+  query: (ctx) => sql`SELECT game_date, games, dnp_rows FROM (
+  SELECT game_date, COUNT(DISTINCT game_id) AS games, SUM(CASE WHEN is_dnp THEN 1 ELSE 0 END) AS dnp_rows
+  FROM ${ctx.ref('player_game_summary')}
+  WHERE game_date IS NOT NULL
+  GROUP BY game_date
+) AS daily
+WHERE games >= 3 AND (dnp_rows < 20 OR dnp_rows > 200)`,
+})
+
+/**
+ * Per date of 4+ games, the share of games whose box scores carry shot zones (play-by-play). A game
+ * without play-by-play now and then is normal; on a one-game date it would be a 0% day, so thinner
+ * slates are not judged.
+ */
+function shotZoneCoverageSql(ctx: ActionContext, below: number): SqlFragment {
+  return sql`SELECT game_date, games, coverage FROM (
+  SELECT game_date, COUNT(*) AS games, AVG(has_shot_zones) AS coverage
+  FROM (
+    SELECT game_date, game_id, MAX(CASE WHEN fg_attempts IS NOT NULL THEN 1.0 ELSE 0.0 END) AS has_shot_zones
+    FROM ${ctx.ref('player_game_summary')}
+    WHERE game_date IS NOT NULL AND NOT is_dnp
+    GROUP BY game_date, game_id
+  ) AS by_game
+  GROUP BY game_date
+) AS daily
+WHERE games >= 4 AND coverage < ${raw(String(below))}`
+}
+
+/** A-17a (I-17: play-by-play missing): shot-zone game coverage below 0.50 stops the readers of the shot-zone layer. */
+export const shotZoneCoverage = assertion({
+  name: 'shot_zone_game_coverage',
+  description: 'A-17a: at least 50% of the games of a 4+ game date have shot zones',
+  severity: 'error',
+  partitionColumn: 'game_date',
+  guards: 'player_shot_zone_analysis',
+  query: (ctx) => shotZoneCoverageSql(ctx, 0.5),
+})
+
+/** A-17a warn: coverage below 0.90. */
+export const shotZoneCoverageWarn = assertion({
+  name: 'shot_zone_game_coverage_warn',
+  description: 'A-17a: at least 90% of the games of a 4+ game date have shot zones',
+  severity: 'warn',
+  partitionColumn: 'game_date',
+  guards: 'player_shot_zone_analysis',
+  query: (ctx) => shotZoneCoverageSql(ctx, 0.9),
 })
 
 /**

@@ -40,6 +40,7 @@ declare module '../src/core/registry.js' {
     player_composite_factors: true
     player_daily_cache: true
     player_game_summary: true
+    player_game_summary_dnp_count: true
     player_game_summary_health: true
     player_prop_predictions: true
     player_registry: true
@@ -47,6 +48,8 @@ declare module '../src/core/registry.js' {
     prediction_accuracy: true
     prediction_execution_log: true
     predictions_build_commit_sha_present: true
+    shot_zone_game_coverage: true
+    shot_zone_game_coverage_warn: true
     team_defense_zone_analysis: true
     team_offense_game_summary: true
     upcoming_context_usage_baseline_loaded: true

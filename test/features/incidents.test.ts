@@ -1,7 +1,9 @@
 /**
- * Incident replays on the generated sample (scripts/seed): the legacy usage-rate bug (I-3) and
- * missing props (I-13) make their assertions fail for exactly the damaged dates and stop the
- * feature store and everything after it. One short season (through 2024-12-31) per scenario.
+ * Incident replays on the generated sample (scripts/seed): the legacy usage-rate bug (I-3), missing
+ * props (I-13), DNPs as zeros (I-10), missing minutes (A-10d) and missing play-by-play (I-17) make
+ * their assertions fail for exactly the damaged dates and stop what reads the damaged source; a
+ * BettingPros feed without points rows (I-9) never becomes a points line; team_win_pct at the 0.5
+ * default (I-6) fails A-06b. One short season (through 2024-12-31) per scenario.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { applyIncidents, seedWarehouse } from '../../scripts/seed/index.js'
@@ -174,4 +176,96 @@ describe('I-6: team_win_pct written as the 0.5 default (A-06b)', () => {
     expect(failed).toEqual(expect.arrayContaining(expected))
     expect(failed).toContain(last)
   })
+})
+
+describe('source incidents injected into the sample stop the layers that read them', () => {
+  const RANGE = { from: '2024-12-10', to: '2024-12-14' }
+
+  /** The checks alone on the undamaged sample, then the damage, then the feature store and its upstreams. */
+  async function damagedRun(incidents: SeedIncidents, checks: string[] = []): Promise<{ adapter: DuckDbAdapter; clean: RunResult | null; damaged: RunResult }> {
+    const adapter = await seeded()
+    const clean = checks.length > 0 ? await run(adapter, checks, false) : null
+    await damage(adapter, incidents)
+    const damaged = await run(adapter, ['ml_feature_store_v2'], true)
+    return { adapter, clean, damaged }
+  }
+  function warned(result: RunResult, check: string): string[] {
+    return result.actions.flatMap((a) => a.checks).filter((c) => c.assertion === check && !c.passed && c.severity === 'warn').map((c) => String(c.partition)).sort()
+  }
+  async function datesWith(adapter: DuckDbAdapter, minGames: number): Promise<string[]> {
+    const rows = await adapter.query<{ d: string }>(`SELECT CAST(game_date AS VARCHAR) AS d FROM nba_analytics.player_game_summary
+      WHERE game_date BETWEEN DATE '${RANGE.from}' AND DATE '${RANGE.to}' GROUP BY game_date HAVING COUNT(DISTINCT game_id) >= ${minGames} ORDER BY 1`)
+    return rows.map((r) => r.d)
+  }
+  function status(result: RunResult, name: string): string | undefined {
+    return result.actions.find((a) => a.name === name)?.status
+  }
+
+  it('I-10: DNPs written as played zeros fail A-10a (error) and A-10c (warn) on the damaged dates; nothing reads the box scores', async () => {
+    const { adapter, clean, damaged } = await damagedRun({ dnpAsZero: RANGE }, ['player_game_summary_health', 'player_game_summary_dnp_count'])
+    try {
+      expect(clean?.ok).toBe(true)
+      expect(failedPartitions(clean!, 'player_game_summary_health.points_zero_share')).toEqual([])
+      expect(warned(clean!, 'player_game_summary_dnp_count')).toEqual([])
+      const dates = await datesWith(adapter, 3)
+      expect(dates.length).toBeGreaterThan(2)
+      expect(failedPartitions(damaged, 'player_game_summary_health.points_zero_share')).toEqual(dates)
+      expect(warned(damaged, 'player_game_summary_dnp_count')).toEqual(dates)
+      for (const name of ['player_daily_cache', 'player_composite_factors', 'ml_feature_store_v2']) expect(status(damaged, name), name).toBe('skipped')
+    } finally {
+      await adapter.close()
+    }
+  }, 120_000)
+
+  it('A-10d: played rows without minutes fail on the damaged dates', async () => {
+    const { adapter, damaged } = await damagedRun({ noMinutes: RANGE })
+    try {
+      expect(failedPartitions(damaged, 'player_game_summary_health.played_minutes_missing_share')).toEqual(await datesWith(adapter, 2))
+      expect(status(damaged, 'ml_feature_store_v2')).toBe('skipped')
+    } finally {
+      await adapter.close()
+    }
+  }, 120_000)
+
+  it('I-17: play-by-play missing fails A-17a on the damaged dates of 4+ games and stops the readers of the shot-zone layer', async () => {
+    const { adapter, clean, damaged } = await damagedRun({ playByPlayMissing: RANGE }, ['shot_zone_game_coverage'])
+    try {
+      expect(failedPartitions(clean!, 'shot_zone_game_coverage')).toEqual([])
+      const dates = await datesWith(adapter, 4)
+      expect(dates.length).toBeGreaterThan(2)
+      expect(failedPartitions(damaged, 'shot_zone_game_coverage')).toEqual(dates)
+      expect(warned(damaged, 'shot_zone_game_coverage_warn')).toEqual(expect.arrayContaining(dates))
+      // the shot-zone layer is built (its zones NULL where the source has none); what reads it waits
+      expect(status(damaged, 'player_shot_zone_analysis')).toBe('succeeded')
+      expect(status(damaged, 'player_composite_factors')).toBe('skipped')
+      expect(status(damaged, 'ml_feature_store_v2')).toBe('skipped')
+      expect(status(damaged, 'player_daily_cache')).toBe('succeeded')
+    } finally {
+      await adapter.close()
+    }
+  }, 120_000)
+
+  it('I-9: BettingPros holding only rebounds and assists lines never feeds them as points lines', async () => {
+    const { adapter, damaged } = await damagedRun({ bettingprosOnlyOtherMarkets: RANGE })
+    try {
+      expect(damaged.ok).toBe(true)
+      const [lines] = await adapter.query<{ rows: number; from_bettingpros: number; with_line: number }>(`SELECT COUNT(*) AS rows,
+        COUNT(*) FILTER (WHERE vegas_line_source IN ('bettingpros', 'both')) AS from_bettingpros,
+        COUNT(*) FILTER (WHERE vegas_points_line IS NOT NULL) AS with_line
+        FROM nba_predictions.ml_feature_store_v2 WHERE game_date BETWEEN DATE '${RANGE.from}' AND DATE '${RANGE.to}'`)
+      expect(Number(lines?.rows)).toBeGreaterThan(300)
+      expect(Number(lines?.with_line)).toBeGreaterThan(0)
+      expect(Number(lines?.from_bettingpros)).toBe(0)
+      // the players only BettingPros had now have no line: NULL, not a rebounds or assists line
+      const [orphans] = await adapter.query<{ n: number; with_line: number }>(`SELECT COUNT(*) AS n, COUNT(f.vegas_points_line) AS with_line
+        FROM nba_predictions.ml_feature_store_v2 f
+        JOIN (SELECT DISTINCT game_date, player_lookup FROM nba_raw.bettingpros_player_points_props) b USING (game_date, player_lookup)
+        WHERE f.game_date BETWEEN DATE '${RANGE.from}' AND DATE '${RANGE.to}'
+          AND NOT EXISTS (SELECT 1 FROM nba_raw.odds_api_player_points_props o WHERE o.game_date = f.game_date AND o.player_lookup = f.player_lookup)`)
+      expect(Number(orphans?.n)).toBeGreaterThan(0)
+      expect(Number(orphans?.with_line)).toBe(0)
+    } finally {
+      await adapter.close()
+    }
+  }, 120_000)
 })
