@@ -63,7 +63,7 @@ export function expectedPointsSql(): string {
 
 /**
  * Teammates share shots: half of a team's total deviation from its expected total is taken back from its
- * players in proportion to their expected points (a 12-point scorer keeps sd ≈ 5, team points sd ≈ 11 instead of
+ * players in proportion to their expected points (a 12-point scorer keeps sd ≈ 6 with news, team points sd ≈ 11 instead of
  * ≈ 14 for independent draws). No one scores more than 1.45 points a minute (short garbage-time stints).
  */
 export function pointsSql(): string {

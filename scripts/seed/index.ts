@@ -8,9 +8,9 @@
  *   each spread evenly over the league (no outlier team). Single-game offensive rating ≈ 112 +- 10.5, team
  *   means ≈ 104-118, 10-game means ≈ 95-128; win pct sd ≈ 0.17.
  * - Players: 13-15 per team in depth-chart slots (0 franchise star, 1-4 starters, 5-8 rotation, 9+ bench).
- *   Latent role = base minutes by slot (+-1.5); latent scoring rate = points per minute by slot (lognormal
- *   sd 0.09; stars 0.63, second options 0.55), balanced so every roster's minutes-weighted rate is the same before the team's offense
- *   factor; stars = slot 0 or expected points >= 19. Roles persist across seasons; the rate drifts +-5%
+ *   Latent role = base minutes by slot (+-1.5); latent scoring rate = points per minute by slot (stars 0.63,
+ *   second options 0.55; lognormal sd 0.09), balanced so every roster's minutes-weighted rate is the same
+ *   before the team's offense factor; stars = slot 0 or expected points >= 19. Roles persist across seasons; the rate drifts +-5%
  *   per season and +-8% linearly within a season (recent form is a little more informative), both centred
  *   on the team so they move players against their teammates, not the team's total.
  * - Availability per player-game: injury spells (start prob 1.9-3.7% per game, more for players over 30;
@@ -28,7 +28,8 @@
  *   (log-sd 0.45) that box scores cannot know before tip-off (tonight's role, matchup or minutes note), the
  *   team's μ rescaled to its total before news. Points ~ Gamma(shape μ/1.7, scale 1.7) (Wilson-Hilferty),
  *   then half of each team's total deviation is taken back from its players pro rata (teammates share
- *   shots), capped at 1.45 points a minute: a 12-point scorer has per-game sd ~6 (news included), team points sd ~11.
+ *   shots), capped at 1.45 points a minute: a 12-point scorer has per-game sd ~6 (news included), team
+ *   points sd ~11.
  *   Tied games get overtime points for each side's heaviest-minute player. FT makes, shot zones (no
  *   play-by-play for 1.5% of games → NULL) and usage follow from points and the player's profile.
  * - Bookmaker: estimate = shrink(n) × (0.45 × last-10 avg + 0.55 × season avg shrunk to career) +
