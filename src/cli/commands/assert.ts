@@ -4,42 +4,29 @@ import type { AssertedAction, AssertResult } from '../../runner/assert.js'
 import { createRunInfo } from '../../runner/run-info.js'
 import type { CheckResult } from '../../runner/result.js'
 import type { CliContext, CliIo } from '../cli-context.js'
-import { EXIT, parseDateRange, splitList } from '../cli-context.js'
+import { EXIT, parseDateRange } from '../cli-context.js'
 import { handle, printJson } from '../command-kit.js'
 import type { ExitHolder } from '../command-kit.js'
-
-export interface AssertFlags {
-  actions?: string
-  tags?: string
-  includeDeps?: boolean
-  includeDependents?: boolean
-  from?: string
-  to?: string
-}
+import { addSelectionOptions, selectionFrom } from './run.js'
+import type { SelectionFlags } from './run.js'
 
 /** Failed partitions printed before the summary; the rest are in pipeline_state.assertion_results. */
 const MAX_PRINTED = 100
 
 export function assertCommand(context: CliContext, exit: ExitHolder): Command {
-  const command = new Command('assert')
-    .description('run assertions alone against the built tables, without building anything (exit 1 if an error-severity check fails)')
-    .option('--actions <names>', 'comma-separated action names or globs whose checks run (with the assertions guarding them)')
-    .option('--tags <tags>', 'comma-separated tags')
-    .option('--include-deps', 'also check what the selection depends on')
-    .option('--include-dependents', 'also check what depends on the selection')
-    .option('--from <date>', 'first date to check (YYYY-MM-DD, inclusive)')
-    .option('--to <date>', 'last date to check (YYYY-MM-DD, inclusive); freshness is judged as of this date')
-  return command.action(handle<AssertFlags>(command, context, exit, async (flags, globals) => {
+  const command = addSelectionOptions(new Command('assert')
+    .description('run assertions alone against the built tables, without building anything (exit 1 if an error-severity check fails)'), {
+    verb: 'check', dateVerb: 'check', actions: 'comma-separated action names or globs whose checks run (with the assertions guarding them)',
+    toNote: '; freshness is judged as of this date',
+  })
+  return command.action(handle<SelectionFlags>(command, context, exit, async (flags, globals) => {
     const range = parseDateRange(flags.from, flags.to)
     const graph = await context.compile(globals)
     const adapter = await context.openAdapter(globals)
     try {
       const result = await runAssertions({
         graph, adapter, run: createRunInfo({ root: globals.root, env: context.env, now: context.now() }), ...range,
-        selection: {
-          actions: splitList(flags.actions), tags: splitList(flags.tags),
-          includeDeps: flags.includeDeps ?? false, includeDependents: flags.includeDependents ?? false,
-        },
+        selection: selectionFrom(flags),
         onAction: globals.json ? undefined : (action) => context.io.stderr(`${formatAssertedAction(action)}\n`),
       })
       if (globals.json) printJson(context, result)

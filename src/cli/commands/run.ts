@@ -10,13 +10,17 @@ import type { ExitHolder } from '../command-kit.js'
 import { createProgress } from '../progress.js'
 import { printRunSummary } from '../run-summary.js'
 
-export interface RunFlags {
+/** The selection and date-range flags `run` and `assert` share. */
+export interface SelectionFlags {
   actions?: string
   tags?: string
   includeDeps?: boolean
   includeDependents?: boolean
   from?: string
   to?: string
+}
+
+export interface RunFlags extends SelectionFlags {
   fullRefresh?: boolean
   restate?: boolean
   dryRun?: boolean
@@ -24,17 +28,27 @@ export interface RunFlags {
   concurrency?: string
 }
 
-export function addSelectionOptions(command: Command): Command {
-  return command
-    .option('--actions <names>', 'comma-separated action names or globs (e.g. "ml_*")')
-    .option('--tags <tags>', 'comma-separated tags')
-    .option('--include-deps', 'also run what the selection depends on')
-    .option('--include-dependents', 'also run what depends on the selection')
-    .option('--from <date>', 'first date to build (YYYY-MM-DD, inclusive)')
-    .option('--to <date>', 'last date to build (YYYY-MM-DD, inclusive)')
+/** How a command's help words the shared flags: what it does to the selection and to the dates. */
+interface SelectionWording {
+  readonly verb: string
+  readonly dateVerb: string
+  readonly actions: string
+  readonly toNote?: string
 }
 
-export function selectionFrom(flags: RunFlags) {
+const RUN_WORDING: SelectionWording = { verb: 'run', dateVerb: 'build', actions: 'comma-separated action names or globs (e.g. "ml_*")' }
+
+export function addSelectionOptions(command: Command, wording: SelectionWording = RUN_WORDING): Command {
+  return command
+    .option('--actions <names>', wording.actions)
+    .option('--tags <tags>', 'comma-separated tags')
+    .option('--include-deps', `also ${wording.verb} what the selection depends on`)
+    .option('--include-dependents', `also ${wording.verb} what depends on the selection`)
+    .option('--from <date>', `first date to ${wording.dateVerb} (YYYY-MM-DD, inclusive)`)
+    .option('--to <date>', `last date to ${wording.dateVerb} (YYYY-MM-DD, inclusive)${wording.toNote ?? ''}`)
+}
+
+export function selectionFrom(flags: SelectionFlags) {
   return {
     actions: splitList(flags.actions), tags: splitList(flags.tags),
     includeDeps: flags.includeDeps ?? false, includeDependents: flags.includeDependents ?? false,
