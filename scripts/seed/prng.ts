@@ -11,9 +11,9 @@ function fnv1a(text: string): number {
   return hash
 }
 
-/** mulberry32 seeded from a string key, e.g. `${seed}:${season}:schedule`. */
-export function createRandom(key: string): Random {
-  let state = fnv1a(key)
+/** mulberry32: a small, fast, deterministic 32-bit generator of numbers in [0, 1). */
+export function mulberry32(seed: number): Random {
+  let state = seed >>> 0
   return () => {
     state = (state + 0x6d2b79f5) >>> 0
     let t = state
@@ -21,6 +21,11 @@ export function createRandom(key: string): Random {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296
   }
+}
+
+/** mulberry32 seeded from a string key, e.g. `${seed}:${season}:schedule`. */
+export function createRandom(key: string): Random {
+  return mulberry32(fnv1a(key))
 }
 
 export function shuffle<T>(items: readonly T[], random: Random): T[] {

@@ -17,6 +17,7 @@ import {
   trainObliviousBoosting,
 } from '../../src/models/index.js'
 import type { CatBoostModel, FeatureValue } from '../../src/models/index.js'
+import { mulberry32 as prng } from '../../scripts/seed/prng.js'
 
 const FIXTURES = new URL('../fixtures/models/', import.meta.url)
 
@@ -26,17 +27,6 @@ function readFixture(name: string): unknown {
 
 function handMade(): CatBoostModel {
   return parseCatBoostModel(readFixture('hand-made.json'), 'test/fixtures/models/hand-made.json')
-}
-
-/** mulberry32: small deterministic PRNG for test data. */
-function prng(seed: number): () => number {
-  let state = seed | 0
-  return () => {
-    state = (state + 0x6d2b79f5) | 0
-    let t = Math.imul(state ^ (state >>> 15), 1 | state)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
 }
 
 type Row = Record<string, FeatureValue>

@@ -11,17 +11,7 @@ import {
 import type { CatBoostModel, ObliviousBoostingParams } from '../../src/models/index.js'
 import { trainFromRows, V8_MODEL_FEATURES } from '../../scripts/train-model.js'
 import type { TrainingRow } from '../../scripts/train-model.js'
-
-/** mulberry32: small deterministic PRNG for test data. */
-function prng(seed: number): () => number {
-  let state = seed | 0
-  return () => {
-    state = (state + 0x6d2b79f5) | 0
-    let t = Math.imul(state ^ (state >>> 15), 1 | state)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
+import { mulberry32 as prng } from '../../scripts/seed/prng.js'
 
 const NAMES = ['level', 'flag', 'wave', 'sometimes_missing', 'noise']
 

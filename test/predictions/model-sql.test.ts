@@ -7,6 +7,7 @@ import type { CatBoostModel, FeatureValue } from '../../src/models/index.js'
 import { FEATURE_NAMES } from '../../includes/feature-catalog.js'
 import { CATBOOST_V8, MODEL_INPUTS, MODEL_VERSION, loadModel, modelExpression, vectorColumn } from '../../includes/predictions/model.js'
 import { memoryAdapter } from '../support/fixtures.js'
+import { mulberry32 as prng } from '../../scripts/seed/prng.js'
 
 /**
  * The model as the prediction query evaluates it (includes/predictions/model.ts: the bundled JSON
@@ -16,17 +17,6 @@ import { memoryAdapter } from '../support/fixtures.js'
 const HAND_MADE_PATH = new URL('../fixtures/predictions/hand-made-v8.json', import.meta.url)
 const handMade = loadModel(readFileSync(HAND_MADE_PATH, 'utf8'), 'test/fixtures/predictions/hand-made-v8.json').model
 const DUCKDB = { engine: 'duckdb' } as ActionContext
-
-/** mulberry32: deterministic fixture values. */
-function prng(seed: number): () => number {
-  let state = seed | 0
-  return () => {
-    state = (state + 0x6d2b79f5) | 0
-    let t = Math.imul(state ^ (state >>> 15), 1 | state)
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 type Row = Record<string, FeatureValue>
 
