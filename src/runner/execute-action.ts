@@ -3,9 +3,9 @@ import type { DateInterval } from '../core/dates.js'
 import { PipelineError } from '../core/errors.js'
 import type { CompiledAction, CompiledGraph } from '../compiler/compiled.js'
 import { RUN_PARAM_NAMES } from '../compiler/context.js'
-import type { IncrementalAction, TableAction } from '../compiler/definitions.js'
+import type { IncrementalAction } from '../compiler/definitions.js'
 import { checkPartitionColumn } from '../compiler/compile.js'
-import type { Adapter, ParamValue, Statement } from '../engines/adapter.js'
+import type { Adapter, ParamValue } from '../engines/adapter.js'
 import type { Target } from '../engines/dialect.js'
 import { INTERVAL_END, INTERVAL_START } from '../engines/dialect.js'
 import type { StateStore } from '../state/state-store.js'
@@ -107,7 +107,6 @@ async function buildTable(action: CompiledAction, env: ExecutionEnv, outcome: Ac
   const { adapter } = env
   const { dialect } = adapter
   const target = action.target as Target
-  const definition = action.definition as TableAction
   const staging = stagingTarget(target)
   const params = runParams(env.run)
   await adapter.execute(dialect.createSchema(target.dataset))
@@ -160,7 +159,7 @@ async function buildIncremental(action: CompiledAction, env: ExecutionEnv, outco
   const query = batch.exists || !action.sql.fullQuery ? action.sql.query as string : action.sql.fullQuery
   for (const interval of plan.batches) {
     const params = { ...runParams(env.run), [INTERVAL_START]: interval.start, [INTERVAL_END]: interval.end, [SUPERSEDE_REASON_PARAM]: env.reason ?? `${env.run.mode}:${env.run.buildCommitSha}` }
-    let rows = 0
+    let rows: number
     try {
       await runHooks(action, env, 'beforeBatch', params)
       rows = await buildBatch(action, env, { query, interval, params, batch, outcome })

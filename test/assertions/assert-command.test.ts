@@ -1,4 +1,3 @@
-import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { CliContext } from '../../src/cli/cli-context.js'
 import { main } from '../../src/cli/main.js'

@@ -186,7 +186,9 @@ describe('hand-made model', () => {
 })
 
 describe('model validation', () => {
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests damage arbitrary fields of the JSON
   function withChange(change: (model: any) => void): unknown {
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     const json = readFixture('hand-made.json') as any
     change(json)
     return json

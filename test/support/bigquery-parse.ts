@@ -5,6 +5,6 @@ export function parseBigQuery(text: string): void {
   try {
     parse(text, { dialect: 'bigquery', paramTypes: ['@name'] })
   } catch (error) {
-    throw new Error(`BigQuery parser rejected:\n${text}\n\n${(error as Error).message}`)
+    throw new Error(`BigQuery parser rejected:\n${text}\n\n${(error as Error).message}`, { cause: error })
   }
 }

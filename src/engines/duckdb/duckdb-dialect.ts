@@ -3,7 +3,7 @@ import type { ColumnSpec, Dialect, SqlFunctions, TableOptions, Target } from '..
 import { INTERVAL_END, INTERVAL_START } from '../dialect.js'
 import { columnDefinitions, columnList, formatNumber, mergeStatement } from '../shared-dialect.js'
 import { raw, sql } from '../../sql/fragment.js'
-import type { ParamType, SqlFragment, SqlScalar } from '../../sql/fragment.js'
+import type { ParamType, SqlScalar } from '../../sql/fragment.js'
 
 const DUCKDB_PARAM_TYPES: Record<ParamType, string> = {
   DATE: 'DATE', STRING: 'VARCHAR', TIMESTAMP: 'TIMESTAMP', INT64: 'BIGINT', FLOAT64: 'DOUBLE', BOOL: 'BOOLEAN',
