@@ -11,7 +11,9 @@ export const compositeFatigueMatchesContext = assertion({
   description: 'A-07b: fatigue_score equals fatigue_context_json.final_score',
   severity: 'error',
   partitionColumn: 'game_date',
-  query: (ctx) => sql`SELECT game_date, player_lookup, fatigue_score, ${ctx.fn.jsonValue(sql`fatigue_context_json`, '$.final_score')} AS context_final_score
+  query: (
+    ctx,
+  ) => sql`SELECT game_date, player_lookup, fatigue_score, ${ctx.fn.jsonValue(sql`fatigue_context_json`, '$.final_score')} AS context_final_score
 FROM ${ctx.ref('player_composite_factors')}
 WHERE fatigue_score IS DISTINCT FROM ${ctx.fn.safeCast(ctx.fn.jsonValue(sql`fatigue_context_json`, '$.final_score'), 'INT64')}`,
 })

@@ -67,7 +67,8 @@ WHERE f.${ALL_DATES} AND NOT f.early_season_flag AND f.back_to_back IS DISTINCT 
  */
 export const featureStoreTeamWinPctNotDefault = assertion({
   name: 'feature_store_team_win_pct_not_default',
-  description: 'A-06b: at most 20% of rows of teams with 10+ games sit at exactly 0.5 over 7 game dates (90% on one date of 6+ teams)',
+  description:
+    'A-06b: at most 20% of rows of teams with 10+ games sit at exactly 0.5 over 7 game dates (90% on one date of 6+ teams)',
   severity: 'error',
   partitionColumn: 'game_date',
   guards: FS,

@@ -26,7 +26,8 @@ export const dailyHitRateWarn = assertion({
   severity: 'warn',
   partitionColumn: 'game_date',
   guards: PA,
-  query: (ctx) => sql`SELECT * FROM (${dailyHitRate(ctx)}) AS d WHERE d.hit_rate < ${raw(String(HIT_RATE_MONITOR.warnBelow))}`,
+  query: (ctx) =>
+    sql`SELECT * FROM (${dailyHitRate(ctx)}) AS d WHERE d.hit_rate < ${raw(String(HIT_RATE_MONITOR.warnBelow))}`,
 })
 
 export const dailyHitRateFloor = assertion({
@@ -34,7 +35,8 @@ export const dailyHitRateFloor = assertion({
   description: `daily catboost_v8 hit rate below the ${HIT_RATE_MONITOR.errorBelow} floor (game days with >= ${HIT_RATE_MONITOR.minPicks} picks)`,
   partitionColumn: 'game_date',
   guards: PA,
-  query: (ctx) => sql`SELECT * FROM (${dailyHitRate(ctx)}) AS d WHERE d.hit_rate < ${raw(String(HIT_RATE_MONITOR.errorBelow))}`,
+  query: (ctx) =>
+    sql`SELECT * FROM (${dailyHitRate(ctx)}) AS d WHERE d.hit_rate < ${raw(String(HIT_RATE_MONITOR.errorBelow))}`,
 })
 
 /** The last day of each run of 3 consecutive judged game days below 0.55. */

@@ -53,7 +53,8 @@ export const a18OneCurrentRowPerLine = assertion({
  */
 export const gradingMirrorsSupersede = assertion({
   name: 'grading_mirrors_supersede',
-  description: 'prediction_accuracy.is_superseded_prediction equals player_prop_predictions.superseded (regrade after a regeneration)',
+  description:
+    'prediction_accuracy.is_superseded_prediction equals player_prop_predictions.superseded (regrade after a regeneration)',
   partitionColumn: 'game_date',
   guards: PA,
   query: (ctx) => sql`SELECT a.game_date, a.prediction_id, a.is_superseded_prediction, p.superseded

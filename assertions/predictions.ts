@@ -34,7 +34,10 @@ export const a01bPpmDefaults = assertion({
   guards: PPP,
   query: (ctx) => {
     const ppm = fed(ctx, 'p', 'ppm_avg_last_10')
-    const share = ctx.fn.safeDivide(ctx.fn.cast(ctx.fn.countIf(sql`${ppm} IS NULL OR ${ppm} = ${raw(String(A01.legacyPpmDefault))}`), 'FLOAT64'), ctx.fn.cast(sql`COUNT(*)`, 'FLOAT64'))
+    const share = ctx.fn.safeDivide(
+      ctx.fn.cast(ctx.fn.countIf(sql`${ppm} IS NULL OR ${ppm} = ${raw(String(A01.legacyPpmDefault))}`), 'FLOAT64'),
+      ctx.fn.cast(sql`COUNT(*)`, 'FLOAT64'),
+    )
     return sql`SELECT game_date, COUNT(*) AS rows_in_scope, ${share} AS default_ppm_share
       FROM (${withProp(ctx)}) AS p GROUP BY game_date HAVING ${share} > ${raw(String(A01.maxDefaultPpmShare))}`
   },
@@ -46,7 +49,9 @@ export const a01cMeanEdge = assertion({
   description: `A-01c: AVG(predicted_points - current_points_line) of catboost_v8 prop rows within +-2.0 (dates with >= ${A01.minRows} prop rows)`,
   partitionColumn: 'game_date',
   guards: PPP,
-  query: (ctx) => sql`SELECT game_date, COUNT(*) AS rows_in_scope, AVG(predicted_points - current_points_line) AS mean_edge
+  query: (
+    ctx,
+  ) => sql`SELECT game_date, COUNT(*) AS rows_in_scope, AVG(predicted_points - current_points_line) AS mean_edge
     FROM (${withProp(ctx)}) AS p GROUP BY game_date
     HAVING COUNT(*) >= ${raw(String(A01.minRows))} AND ABS(AVG(predicted_points - current_points_line)) > ${raw(A01.maxMeanEdge.toFixed(1))}`,
 })
@@ -54,7 +59,8 @@ export const a01cMeanEdge = assertion({
 /** A-01e: every critical feature recorded (= fed) equals the feature store's value (NULL = NULL, tol 1e-6). */
 export const a01eCriticalFeaturesMatchStore = assertion({
   name: 'a01e_critical_features_match_store',
-  description: 'A-01e: critical_features of active catboost_v8 rows equal the feature store row (NULL = NULL, tolerance 1e-6)',
+  description:
+    'A-01e: critical_features of active catboost_v8 rows equal the feature store row (NULL = NULL, tolerance 1e-6)',
   partitionColumn: 'game_date',
   guards: PPP,
   query: (ctx) => {
@@ -102,7 +108,9 @@ export const a12aOneActivePerKey = assertion({
   description: 'A-12a: exactly one is_active row per (game_id, player_lookup, system_id)',
   partitionColumn: 'game_date',
   guards: PPP,
-  query: (ctx) => sql`SELECT MIN(game_date) AS game_date, game_id, player_lookup, system_id, ${ctx.fn.countIf(sql`is_active`)} AS active_rows
+  query: (
+    ctx,
+  ) => sql`SELECT MIN(game_date) AS game_date, game_id, player_lookup, system_id, ${ctx.fn.countIf(sql`is_active`)} AS active_rows
     FROM ${ctx.ref(PPP)} WHERE game_date IS NOT NULL
     GROUP BY game_id, player_lookup, system_id HAVING ${ctx.fn.countIf(sql`is_active`)} <> 1`,
 })
@@ -140,7 +148,9 @@ export const a14cPredictionsMatchStore = assertion({
   description: 'A-14c: active catboost_v8 rows per date = feature-store rows; feature_version equal to the store row',
   partitionColumn: 'game_date',
   guards: PPP,
-  query: (ctx) => sql`SELECT f.game_date, f.player_lookup, f.feature_version AS store_version, p.feature_version AS predicted_version
+  query: (
+    ctx,
+  ) => sql`SELECT f.game_date, f.player_lookup, f.feature_version AS store_version, p.feature_version AS predicted_version
     FROM ${ctx.ref('ml_feature_store_v2')} AS f
     LEFT JOIN ${ctx.ref(PPP)} AS p ON p.player_lookup = f.player_lookup AND p.game_date = f.game_date AND p.game_date IS NOT NULL
       AND p.is_active AND p.system_id = ${SYSTEM_ID}

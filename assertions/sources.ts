@@ -15,9 +15,27 @@ export const playerGameSummaryHealth = assertion({
   partitionColumn: 'game_date',
   checks: [
     checks.zeroShare({ column: 'points', max: 0.15, minRows: 50, name: 'points_zero_share' }),
-    checks.expression({ name: 'dnp_has_no_points', condition: 'NOT is_dnp OR (points IS NULL AND (minutes_played IS NULL OR minutes_played = 0))' }),
-    checks.zeroShare({ column: 'minutes_played', includeNull: true, where: 'NOT is_dnp', max: 0.1, severity: 'warn', minRows: 50, name: 'played_minutes_missing_share_warn' }),
-    checks.zeroShare({ column: 'minutes_played', includeNull: true, where: 'NOT is_dnp', max: 0.2, minRows: 50, name: 'played_minutes_missing_share' }),
+    checks.expression({
+      name: 'dnp_has_no_points',
+      condition: 'NOT is_dnp OR (points IS NULL AND (minutes_played IS NULL OR minutes_played = 0))',
+    }),
+    checks.zeroShare({
+      column: 'minutes_played',
+      includeNull: true,
+      where: 'NOT is_dnp',
+      max: 0.1,
+      severity: 'warn',
+      minRows: 50,
+      name: 'played_minutes_missing_share_warn',
+    }),
+    checks.zeroShare({
+      column: 'minutes_played',
+      includeNull: true,
+      where: 'NOT is_dnp',
+      max: 0.2,
+      minRows: 50,
+      name: 'played_minutes_missing_share',
+    }),
   ],
 })
 
@@ -88,7 +106,7 @@ export const shotZoneCoverageWarn = assertion({
  */
 export const usageBaselineLoaded = assertion({
   name: 'upcoming_context_usage_baseline_loaded',
-  description: 'A-03c: at least 10% of the day\'s context rows have avg_usage_rate_last_7_games',
+  description: "A-03c: at least 10% of the day's context rows have avg_usage_rate_last_7_games",
   severity: 'error',
   partitionColumn: 'game_date',
   guards: 'player_composite_factors',
@@ -123,7 +141,8 @@ export const oddsApiPropsPresent = assertion({
   severity: 'error',
   partitionColumn: 'game_date',
   guards: 'odds_api_player_points_props',
-  query: (ctx) => sql`SELECT game_date, scheduled_games, odds_api_players FROM (${oddsPerSlateSql(ctx)}) AS slates WHERE odds_api_players = 0`,
+  query: (ctx) =>
+    sql`SELECT game_date, scheduled_games, odds_api_players FROM (${oddsPerSlateSql(ctx)}) AS slates WHERE odds_api_players = 0`,
 })
 
 /**

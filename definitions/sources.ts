@@ -7,10 +7,14 @@ import { declaration } from '../src/index.js'
 import type { ColumnSpec } from '../src/index.js'
 
 function columns(spec: string): ColumnSpec[] {
-  return spec.split(',').map((part) => part.trim()).filter(Boolean).map((part) => {
-    const [name, type] = part.split(/\s+/)
-    return { name: name as string, type: type as string }
-  })
+  return spec
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const [name, type] = part.split(/\s+/)
+      return { name: name as string, type: type as string }
+    })
 }
 
 export const nbaSchedule = declaration({
@@ -18,7 +22,9 @@ export const nbaSchedule = declaration({
   dataset: 'nba_reference',
   description: 'One row per game; game_status Final or Scheduled',
   interval: { column: 'game_date' },
-  columns: columns('game_id STRING, game_date DATE, home_team_tricode STRING, away_team_tricode STRING, game_status STRING, season_year INT64, season_phase STRING'),
+  columns: columns(
+    'game_id STRING, game_date DATE, home_team_tricode STRING, away_team_tricode STRING, game_status STRING, season_year INT64, season_phase STRING',
+  ),
 })
 
 export const playerRegistry = declaration({
@@ -31,7 +37,8 @@ export const playerRegistry = declaration({
 export const playerGameSummary = declaration({
   name: 'player_game_summary',
   dataset: 'nba_analytics',
-  description: 'Player x game box scores; DNP rows have NULL points and minutes; shot-zone attempts NULL without play-by-play',
+  description:
+    'Player x game box scores; DNP rows have NULL points and minutes; shot-zone attempts NULL without play-by-play',
   interval: { column: 'game_date' },
   columns: columns(`player_lookup STRING, universal_player_id STRING, game_id STRING, game_date DATE, team_abbr STRING,
     opponent_team_abbr STRING, season_year INT64, points INT64, minutes_played NUMERIC, ft_makes INT64, fg_attempts INT64,
@@ -43,7 +50,9 @@ export const teamOffenseGameSummary = declaration({
   dataset: 'nba_analytics',
   description: 'Team x game: win flag, pace, offensive rating',
   interval: { column: 'game_date' },
-  columns: columns('team_abbr STRING, game_date DATE, game_id STRING, opponent_team_abbr STRING, win_flag BOOL, pace FLOAT64, offensive_rating FLOAT64'),
+  columns: columns(
+    'team_abbr STRING, game_date DATE, game_id STRING, opponent_team_abbr STRING, win_flag BOOL, pace FLOAT64, offensive_rating FLOAT64',
+  ),
 })
 
 export const upcomingPlayerGameContext = declaration({
@@ -61,7 +70,9 @@ export const oddsApiPlayerPointsProps = declaration({
   dataset: 'nba_raw',
   description: 'Odds API points props: snapshot x game x bookmaker x player',
   interval: { column: 'game_date' },
-  columns: columns('game_id STRING, game_date DATE, player_lookup STRING, snapshot_timestamp TIMESTAMP, bookmaker STRING, points_line FLOAT64, minutes_before_tipoff INT64'),
+  columns: columns(
+    'game_id STRING, game_date DATE, player_lookup STRING, snapshot_timestamp TIMESTAMP, bookmaker STRING, points_line FLOAT64, minutes_before_tipoff INT64',
+  ),
 })
 
 export const bettingprosPlayerPointsProps = declaration({
@@ -69,7 +80,9 @@ export const bettingprosPlayerPointsProps = declaration({
   dataset: 'nba_raw',
   description: "BettingPros offers of several markets: every reader filters market_type = 'points' (includes/lines.ts)",
   interval: { column: 'game_date' },
-  columns: columns('game_date DATE, player_lookup STRING, market_type STRING, bookmaker STRING, bet_side STRING, points_line FLOAT64, opening_line FLOAT64, created_at TIMESTAMP'),
+  columns: columns(
+    'game_date DATE, player_lookup STRING, market_type STRING, bookmaker STRING, bet_side STRING, points_line FLOAT64, opening_line FLOAT64, created_at TIMESTAMP',
+  ),
 })
 
 export const nbacInjuryReport = declaration({
@@ -77,5 +90,7 @@ export const nbacInjuryReport = declaration({
   dataset: 'nba_raw',
   description: 'Injury report entries: player x report',
   interval: { column: 'game_date' },
-  columns: columns('player_lookup STRING, game_date DATE, report_timestamp TIMESTAMP, injury_status STRING, reason STRING'),
+  columns: columns(
+    'player_lookup STRING, game_date DATE, report_timestamp TIMESTAMP, injury_status STRING, reason STRING',
+  ),
 })

@@ -12,7 +12,8 @@ export const FATIGUE_ADJUSTMENTS = {
   load_adjustment: 'CASE WHEN games_last_7_days >= 4 THEN -10 ELSE 0 END',
   minutes_adjustment: 'CASE WHEN minutes_last_7_days > 240 THEN -10 ELSE 0 END',
   minutes_per_game_adjustment: 'CASE WHEN minutes_per_game_last_7_days > 35 THEN -8 ELSE 0 END',
-  back_to_back_adjustment: 'CASE WHEN back_to_backs_last_14_days >= 2 THEN -12 WHEN back_to_backs_last_14_days = 1 THEN -5 ELSE 0 END',
+  back_to_back_adjustment:
+    'CASE WHEN back_to_backs_last_14_days >= 2 THEN -12 WHEN back_to_backs_last_14_days = 1 THEN -5 ELSE 0 END',
   age_adjustment: 'CASE WHEN age >= 35 THEN -10 WHEN age >= 30 THEN -5 ELSE 0 END',
 } as const
 
@@ -22,7 +23,9 @@ export const FATIGUE_ADJUSTMENTS = {
  * back_to_backs_last_14_days and age (windows D−7..D−1 and D−14..D−1, as games_in_last_7_days).
  */
 export function fatigueScoreSql(ctx: ActionContext): SqlFragment {
-  const total = Object.values(FATIGUE_ADJUSTMENTS).map((a) => `(${a})`).join(' + ')
+  const total = Object.values(FATIGUE_ADJUSTMENTS)
+    .map((a) => `(${a})`)
+    .join(' + ')
   return ctx.fn.cast(ctx.fn.clamp(sql`100 + ${raw(total)}`, 0, 100), 'INT64')
 }
 
@@ -51,7 +54,10 @@ export function paceScoreSql(ctx: ActionContext, paceDifferential: SqlFragment):
  * boost 1.15 with one star teammate out, 1.30 with two or more, only when the difference is positive.
  * A NULL avg_last_7 baseline stays NULL (legacy: 25.0 → 0). NUMERIC(3,1).
  */
-export function usageSpikeScoreSql(ctx: ActionContext, inputs: { projected: SqlFragment; baseline: SqlFragment; starsOut: SqlFragment }): SqlFragment {
+export function usageSpikeScoreSql(
+  ctx: ActionContext,
+  inputs: { projected: SqlFragment; baseline: SqlFragment; starsOut: SqlFragment },
+): SqlFragment {
   const diff = sql`(0.3 * (COALESCE(${inputs.projected}, 25.0) - ${inputs.baseline}))`
   const boost = sql`(CASE WHEN ${diff} > 0 AND ${inputs.starsOut} >= 2 THEN 1.30 WHEN ${diff} > 0 AND ${inputs.starsOut} = 1 THEN 1.15 ELSE 1.0 END)`
   return asNumeric(ctx, ctx.fn.clamp(sql`${diff} * ${boost}`, -3, 3), 3, 1)
@@ -61,7 +67,10 @@ export function usageSpikeScoreSql(ctx: ActionContext, inputs: { projected: SqlF
  * shot_zone_mismatch_score (#6): x = (opponent zone defense − league average) in the player's primary
  * zone × min(zone_rate / 50, 1); × 1.2 if |x| > 5; clamp ±10. NULL when either side is missing. NUMERIC(4,1).
  */
-export function shotZoneMismatchSql(ctx: ActionContext, inputs: { vsLeague: SqlFragment; zoneRate: SqlFragment }): SqlFragment {
+export function shotZoneMismatchSql(
+  ctx: ActionContext,
+  inputs: { vsLeague: SqlFragment; zoneRate: SqlFragment },
+): SqlFragment {
   const x = sql`(${inputs.vsLeague} * (CASE WHEN ${inputs.zoneRate} / 50 < 1 THEN ${inputs.zoneRate} / 50 ELSE 1 END))`
   const boosted = sql`(CASE WHEN ABS(${x}) > 5 THEN ${x} * 1.2 ELSE ${x} END)`
   return asNumeric(ctx, ctx.fn.clamp(boosted, -10, 10), 4, 1)

@@ -21,12 +21,17 @@ export const EXECUTION_LOG_TARGET: Target = { dataset: PREDICTIONS_DATASET, name
 /** Not null: the writer refuses NULL (and the DDL too, for columns created with their table). */
 const NN = false
 const col = (name: string, type: string, nullable = true, description?: string): ColumnSpec => ({
-  name, type, ...(nullable ? {} : { nullable: false }), ...(description ? { description } : {}),
+  name,
+  type,
+  ...(nullable ? {} : { nullable: false }),
+  ...(description ? { description } : {}),
 })
 const cols = (type: string, names: readonly string[]): ColumnSpec[] => names.map((name) => col(name, type))
 
 /** One nullable FLOAT64 per V8 model input, in model order (0–32, then has_shot_zone_data). */
-export const FEATURE_COLUMNS: readonly ColumnSpec[] = FEATURE_CATALOG.map((f) => col(f.name, 'FLOAT64', true, `V8 #${f.index} ${f.family}: ${f.meaning}`))
+export const FEATURE_COLUMNS: readonly ColumnSpec[] = FEATURE_CATALOG.map((f) =>
+  col(f.name, 'FLOAT64', true, `V8 #${f.index} ${f.family}: ${f.meaning}`),
+)
 
 const LINEAGE_COLUMNS = ['daily_cache', 'composite', 'shot_zones', 'team_defense'].flatMap((source) => [
   col(`source_${source}_last_updated`, 'TIMESTAMP'),
@@ -64,7 +69,10 @@ export const FEATURE_STORE_COLUMNS: readonly ColumnSpec[] = [
   col('early_season_flag', 'BOOL'),
   col('insufficient_data_reason', 'STRING'),
   ...COMPLETENESS_COLUMNS,
-  col('historical_completeness', 'STRUCT<games_found INT64, games_expected INT64, is_complete BOOL, is_bootstrap BOOL, contributing_game_dates ARRAY<DATE>>'),
+  col(
+    'historical_completeness',
+    'STRUCT<games_found INT64, games_expected INT64, is_complete BOOL, is_bootstrap BOOL, contributing_game_dates ARRAY<DATE>>',
+  ),
   col('created_at', 'TIMESTAMP', NN),
   // 0002
   col('build_commit_sha', 'STRING', NN, 'git SHA (40 hex) of the writing code'),
@@ -214,8 +222,32 @@ export const EXECUTION_LOG_COLUMNS: readonly ColumnSpec[] = [
 
 /** Tables whose schema migrations own; `migrate verify` checks each against the warehouse. */
 export const PERSISTENT_TABLES: readonly TableContract[] = [
-  { target: FEATURE_STORE_TARGET, columns: FEATURE_STORE_COLUMNS, partitionBy: 'game_date', clusterBy: ['player_lookup', 'feature_version', 'game_date'], requirePartitionFilter: true },
-  { target: PREDICTIONS_TARGET, columns: PREDICTION_COLUMNS, partitionBy: 'game_date', clusterBy: ['system_id', 'player_lookup', 'confidence_score', 'game_date'], requirePartitionFilter: true },
-  { target: ACCURACY_TARGET, columns: ACCURACY_COLUMNS, partitionBy: 'game_date', clusterBy: ['system_id', 'player_lookup'], requirePartitionFilter: true },
-  { target: EXECUTION_LOG_TARGET, columns: EXECUTION_LOG_COLUMNS, partitionBy: 'execution_start_timestamp', clusterBy: ['system_id', 'game_date'], requirePartitionFilter: true },
+  {
+    target: FEATURE_STORE_TARGET,
+    columns: FEATURE_STORE_COLUMNS,
+    partitionBy: 'game_date',
+    clusterBy: ['player_lookup', 'feature_version', 'game_date'],
+    requirePartitionFilter: true,
+  },
+  {
+    target: PREDICTIONS_TARGET,
+    columns: PREDICTION_COLUMNS,
+    partitionBy: 'game_date',
+    clusterBy: ['system_id', 'player_lookup', 'confidence_score', 'game_date'],
+    requirePartitionFilter: true,
+  },
+  {
+    target: ACCURACY_TARGET,
+    columns: ACCURACY_COLUMNS,
+    partitionBy: 'game_date',
+    clusterBy: ['system_id', 'player_lookup'],
+    requirePartitionFilter: true,
+  },
+  {
+    target: EXECUTION_LOG_TARGET,
+    columns: EXECUTION_LOG_COLUMNS,
+    partitionBy: 'execution_start_timestamp',
+    clusterBy: ['system_id', 'game_date'],
+    requirePartitionFilter: true,
+  },
 ]

@@ -7,7 +7,15 @@
  */
 
 export type FeatureFamily =
-  | 'recent_performance' | 'composite' | 'derived' | 'matchup' | 'shot_zone' | 'team' | 'vegas' | 'opponent_history' | 'minutes_ppm'
+  | 'recent_performance'
+  | 'composite'
+  | 'derived'
+  | 'matchup'
+  | 'shot_zone'
+  | 'team'
+  | 'vegas'
+  | 'opponent_history'
+  | 'minutes_ppm'
 
 /**
  * A legacy default: a number, `season_avg` (the player's season average), `nan` (the model got NaN),
@@ -32,8 +40,18 @@ export interface FeatureSpec {
   readonly isBinary: boolean
 }
 
-type Row = readonly [index: number, name: string, family: FeatureFamily, critical: boolean, meaning: string,
-  store: LegacyDefault, model: LegacyDefault, min: number, max: number, note?: string]
+type Row = readonly [
+  index: number,
+  name: string,
+  family: FeatureFamily,
+  critical: boolean,
+  meaning: string,
+  store: LegacyDefault,
+  model: LegacyDefault,
+  min: number,
+  max: number,
+  note?: string,
+]
 
 const BINARY = new Set(['home_away', 'back_to_back', 'playoff_game', 'has_vegas_line', 'has_shot_zone_data'])
 
@@ -44,7 +62,18 @@ const ROWS: readonly Row[] = [
   [2, 'points_avg_season', 'recent_performance', false, 'season level', 10, 10, 0, 70],
   [3, 'points_std_last_10', 'recent_performance', false, 'volatility', 5, 5, 0, 30],
   [4, 'games_in_last_7_days', 'recent_performance', false, 'load', 3, 2, 0, 4],
-  [5, 'fatigue_score', 'composite', false, 'rest, 100 = rested', 50, 70, 0, 100, 'outside 0–100 blocked the legacy write'],
+  [
+    5,
+    'fatigue_score',
+    'composite',
+    false,
+    'rest, 100 = rested',
+    50,
+    70,
+    0,
+    100,
+    'outside 0–100 blocked the legacy write',
+  ],
   [6, 'shot_zone_mismatch_score', 'composite', false, 'zone matchup', 0, 0, -15, 15],
   [7, 'pace_score', 'composite', true, 'pace edge', 0, 0, -8, 8],
   [8, 'usage_spike_score', 'composite', true, 'usage jump', 0, 0, -8, 8],
@@ -60,28 +89,69 @@ const ROWS: readonly Row[] = [
   [18, 'pct_paint', 'shot_zone', false, 'shot mix', 0, 'nan', 0, 1, 'NULL written as 0.0'],
   [19, 'pct_mid_range', 'shot_zone', false, 'shot mix', 0, 'nan', 0, 1],
   [20, 'pct_three', 'shot_zone', false, 'shot mix', 0, 'nan', 0, 1],
-  [21, 'pct_free_throw', 'shot_zone', false, 'FT reliance', 0.15, 20, 0, 0.5, 'model default on the wrong scale, unused'],
+  [
+    21,
+    'pct_free_throw',
+    'shot_zone',
+    false,
+    'FT reliance',
+    0.15,
+    20,
+    0,
+    0.5,
+    'model default on the wrong scale, unused',
+  ],
   [22, 'team_pace', 'team', false, 'own tempo', 100, 100, 90, 115],
   [23, 'team_off_rating', 'team', false, 'own offense', 112, 112, 90, 130],
   [24, 'team_win_pct', 'team', true, 'team strength', 0.5, 0.5, 0, 1],
   [25, 'vegas_points_line', 'vegas', true, 'market line', 0, 'nan', 0, 80, 'NULL written as 0.0'],
   [26, 'vegas_opening_line', 'vegas', false, 'opening line', 0, 'nan', 0, 80],
   [27, 'vegas_line_move', 'vegas', false, 'drift', 0, 'nan', -15, 15],
-  [28, 'has_vegas_line', 'vegas', true, 'line present', 0, 1, 0, 1, 'model: 1.0 whenever a value was present, so a stored 0.0 counted as a line'],
+  [
+    28,
+    'has_vegas_line',
+    'vegas',
+    true,
+    'line present',
+    0,
+    1,
+    0,
+    1,
+    'model: 1.0 whenever a value was present, so a stored 0.0 counted as a line',
+  ],
   [29, 'avg_points_vs_opponent', 'opponent_history', true, 'history vs opponent', 'season_avg', 'season_avg', 0, 70],
   [30, 'games_vs_opponent', 'opponent_history', false, 'sample size', 0, 0, 0, 100],
   [31, 'minutes_avg_last_10', 'minutes_ppm', false, 'role (30-day window)', 28, 25, 0, 48],
   [32, 'ppm_avg_last_10', 'minutes_ppm', true, 'efficiency (30-day window)', 0.4, 0.4, 0, 1.5],
-  [33, 'has_shot_zone_data', 'shot_zone', false, 'model input only: pct_paint, pct_mid_range, pct_three all present', null, 0, 0, 1, 'legacy serving never set it'],
+  [
+    33,
+    'has_shot_zone_data',
+    'shot_zone',
+    false,
+    'model input only: pct_paint, pct_mid_range, pct_three all present',
+    null,
+    0,
+    0,
+    1,
+    'legacy serving never set it',
+  ],
 ]
 
 /** The 34 V8 model inputs in model order (store indexes 0–32, then has_shot_zone_data). */
-export const FEATURE_CATALOG: readonly FeatureSpec[] = Object.freeze(ROWS.map(([index, name, family, isCritical, meaning, store, model, min, max, note]) => Object.freeze({
-  index, name, family, isCritical, meaning,
-  legacyDefault: Object.freeze(note === undefined ? { store, model } : { store, model, note }),
-  range: Object.freeze({ min, max }),
-  isBinary: BINARY.has(name),
-})))
+export const FEATURE_CATALOG: readonly FeatureSpec[] = Object.freeze(
+  ROWS.map(([index, name, family, isCritical, meaning, store, model, min, max, note]) =>
+    Object.freeze({
+      index,
+      name,
+      family,
+      isCritical,
+      meaning,
+      legacyDefault: Object.freeze(note === undefined ? { store, model } : { store, model, note }),
+      range: Object.freeze({ min, max }),
+      isBinary: BINARY.has(name),
+    }),
+  ),
+)
 
 export const FEATURE_NAMES: readonly string[] = FEATURE_CATALOG.map((f) => f.name)
 /** Model inputs of catboost_v8. */
@@ -89,7 +159,13 @@ export const V8_FEATURE_COUNT = 34
 
 /** `critical_features` keys, exactly and in this order (the 7 critical features, then the row's quality score). */
 export const CRITICAL_FEATURE_KEYS = [
-  'vegas_points_line', 'has_vegas_line', 'ppm_avg_last_10', 'avg_points_vs_opponent', 'team_win_pct', 'pace_score', 'usage_spike_score',
+  'vegas_points_line',
+  'has_vegas_line',
+  'ppm_avg_last_10',
+  'avg_points_vs_opponent',
+  'team_win_pct',
+  'pace_score',
+  'usage_spike_score',
   'feature_quality_score',
 ] as const
 
@@ -100,17 +176,43 @@ export type FeatureVersion = keyof typeof FEATURE_VERSIONS
 export const V2_37_STORE_ONLY_FEATURES = ['dnp_rate', 'pts_slope_10g', 'pts_vs_season_zscore', 'breakout_flag'] as const
 
 /** Labels of `feature_sources`, in feature order. */
-export const FEATURE_SOURCE_LABELS = ['phase4', 'phase3', 'default', 'calculated', 'vegas', 'missing', 'opponent_history', 'fallback', 'minutes_ppm'] as const
+export const FEATURE_SOURCE_LABELS = [
+  'phase4',
+  'phase3',
+  'default',
+  'calculated',
+  'vegas',
+  'missing',
+  'opponent_history',
+  'fallback',
+  'minutes_ppm',
+] as const
 export type FeatureSourceLabel = (typeof FEATURE_SOURCE_LABELS)[number]
 
 /** §3.3 legacy weights: phase4 100, phase3 87, calculated 100, default 40, and any other label 40. */
 export const LEGACY_SOURCE_WEIGHTS: Readonly<Record<FeatureSourceLabel, number>> = {
-  phase4: 100, phase3: 87, calculated: 100, default: 40, vegas: 40, missing: 40, opponent_history: 40, fallback: 40, minutes_ppm: 40,
+  phase4: 100,
+  phase3: 87,
+  calculated: 100,
+  default: 40,
+  vegas: 40,
+  missing: 40,
+  opponent_history: 40,
+  fallback: 40,
+  minutes_ppm: 40,
 }
 
 /** §3.3 rebuild weights: a present value labelled vegas, opponent_history or minutes_ppm scores 100 (a versioned change: it shifts V8 confidence). */
 export const SOURCE_WEIGHTS: Readonly<Record<FeatureSourceLabel, number>> = {
-  phase4: 100, phase3: 87, calculated: 100, vegas: 100, opponent_history: 100, minutes_ppm: 100, default: 40, missing: 40, fallback: 40,
+  phase4: 100,
+  phase3: 87,
+  calculated: 100,
+  vegas: 100,
+  opponent_history: 100,
+  minutes_ppm: 100,
+  default: 40,
+  missing: 40,
+  fallback: 40,
 }
 
 export type QualityTier = 'gold' | 'silver' | 'bronze' | 'poor' | 'unusable'
@@ -136,7 +238,10 @@ export function qualityTier(score: number): QualityTier {
 }
 
 /** Mean source weight over the features, rounded to 2 decimals (§3.3). */
-export function qualityScore(labels: readonly FeatureSourceLabel[], weights: Readonly<Record<FeatureSourceLabel, number>> = SOURCE_WEIGHTS): number {
+export function qualityScore(
+  labels: readonly FeatureSourceLabel[],
+  weights: Readonly<Record<FeatureSourceLabel, number>> = SOURCE_WEIGHTS,
+): number {
   if (labels.length === 0) return 0
   const total = labels.reduce((sum, label) => sum + weights[label], 0)
   return Math.round((total / labels.length) * 100) / 100

@@ -30,7 +30,10 @@ export interface DerivedFeature {
 
 /** `first` (Phase 4) when present, else `second` (Phase 3). */
 function chain(first: SqlFragment, second: SqlFragment): FeatureExpression {
-  return { value: sql`COALESCE(${first}, ${second})`, source: sql`CASE WHEN ${first} IS NOT NULL THEN 'phase4' ELSE 'phase3' END` }
+  return {
+    value: sql`COALESCE(${first}, ${second})`,
+    source: sql`CASE WHEN ${first} IS NOT NULL THEN 'phase4' ELSE 'phase3' END`,
+  }
 }
 
 function stepped(x: SqlFragment, steps: readonly [number, number, number, number]): SqlFragment {
@@ -45,7 +48,10 @@ const INJURY_RISK = sql`CASE LOWER(COALESCE(r.player_status, 'available'))
 export function featureExpressions(ctx: ActionContext): ReadonlyMap<string, FeatureExpression | DerivedFeature> {
   const recent = recentPerformanceSql('h.')
   const trendDelta = sql`(h.points_avg_games_4_5 - h.points_avg_games_1_3)`
-  const minutesDelta = ctx.fn.safeDivide(sql`(h.minutes_avg_10_games - h.minutes_avg_season)`, sql`h.minutes_avg_season`)
+  const minutesDelta = ctx.fn.safeDivide(
+    sql`(h.minutes_avg_10_games - h.minutes_avg_season)`,
+    sql`h.minutes_avg_season`,
+  )
   const entries: Record<string, FeatureExpression | DerivedFeature> = {
     points_avg_last_5: chain(sql`c.points_avg_last_5`, recent.points_avg_last_5),
     points_avg_last_10: chain(sql`c.points_avg_last_10`, recent.points_avg_last_10),
@@ -59,7 +65,10 @@ export function featureExpressions(ctx: ActionContext): ReadonlyMap<string, Feat
     usage_spike_score: { value: sql`p.usage_spike_score`, source: 'phase4' },
     rest_advantage: { value: ctx.fn.clamp(sql`r.days_rest - r.opponent_days_rest`, -2, 2), source: 'calculated' },
     injury_risk: { value: sql`CASE WHEN r.has_context THEN ${INJURY_RISK} END`, source: 'calculated' },
-    recent_trend: { value: sql`CASE WHEN h.games_last_5 = 5 THEN ${stepped(trendDelta, [5, 2, -5, -2])} END`, source: 'calculated' },
+    recent_trend: {
+      value: sql`CASE WHEN h.games_last_5 = 5 THEN ${stepped(trendDelta, [5, 2, -5, -2])} END`,
+      source: 'calculated',
+    },
     minutes_change: {
       value: sql`CASE WHEN h.minutes_avg_10_games > 0 AND h.minutes_avg_season > 0 THEN ${stepped(minutesDelta, [0.2, 0.1, -0.2, -0.1])} END`,
       source: 'calculated',
@@ -69,7 +78,10 @@ export function featureExpressions(ctx: ActionContext): ReadonlyMap<string, Feat
     home_away: { value: sql`CASE WHEN r.is_home THEN 1 ELSE 0 END`, source: 'calculated' },
     // days_rest NULL = no earlier game this season: not a back-to-back (never the legacy `= 0` test, I-5)
     back_to_back: { value: sql`CASE WHEN r.days_rest = 1 THEN 1 ELSE 0 END`, source: 'calculated' },
-    playoff_game: { value: sql`CASE WHEN r.season_phase = 'playoffs' THEN 1 WHEN r.season_phase IS NOT NULL THEN 0 END`, source: 'calculated' },
+    playoff_game: {
+      value: sql`CASE WHEN r.season_phase = 'playoffs' THEN 1 WHEN r.season_phase IS NOT NULL THEN 0 END`,
+      source: 'calculated',
+    },
     pct_paint: { value: sql`COALESCE(s.paint_rate_last_10, c.paint_rate_last_10) / 100`, source: 'phase4' },
     pct_mid_range: { value: sql`s.mid_range_rate_last_10 / 100`, source: 'phase4' },
     pct_three: { value: sql`COALESCE(s.three_pt_rate_last_10, c.three_pt_rate_last_10) / 100`, source: 'phase4' },
@@ -96,7 +108,9 @@ export function featureExpressions(ctx: ActionContext): ReadonlyMap<string, Feat
   const missing = FEATURE_CATALOG.map((f) => f.name).filter((name) => !(name in entries))
   const unknown = Object.keys(entries).filter((name) => !FEATURE_CATALOG.some((f) => f.name === name))
   if (missing.length || unknown.length) {
-    throw new Error(`includes/feature-expressions.ts does not match the feature catalog: missing ${missing.join(', ') || 'none'}; unknown ${unknown.join(', ') || 'none'}`)
+    throw new Error(
+      `includes/feature-expressions.ts does not match the feature catalog: missing ${missing.join(', ') || 'none'}; unknown ${unknown.join(', ') || 'none'}`,
+    )
   }
   return new Map(FEATURE_CATALOG.map((f) => [f.name, entries[f.name] as FeatureExpression | DerivedFeature]))
 }

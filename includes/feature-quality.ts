@@ -6,7 +6,13 @@
  */
 import { raw, sql } from '../src/index.js'
 import type { ActionContext, SqlFragment } from '../src/index.js'
-import { DATA_SOURCE_RULES, FEATURE_CATALOG, FEATURE_VERSIONS, QUALITY_TIERS, SOURCE_WEIGHTS } from './feature-catalog.js'
+import {
+  DATA_SOURCE_RULES,
+  FEATURE_CATALOG,
+  FEATURE_VERSIONS,
+  QUALITY_TIERS,
+  SOURCE_WEIGHTS,
+} from './feature-catalog.js'
 import type { FeatureVersion } from './feature-catalog.js'
 import { joinWith } from './sql-helpers.js'
 
@@ -31,12 +37,18 @@ function weightOf(label: SqlFragment): SqlFragment {
 }
 
 function countLabel(prefix: string, label: string): SqlFragment {
-  return joinWith(SCORED_FEATURES.map((f) => sql`(CASE WHEN ${raw(prefix + sourceColumn(f.name))} = ${label} THEN 1 ELSE 0 END)`), ' + ')
+  return joinWith(
+    SCORED_FEATURES.map((f) => sql`(CASE WHEN ${raw(prefix + sourceColumn(f.name))} = ${label} THEN 1 ELSE 0 END)`),
+    ' + ',
+  )
 }
 
 /** Mean source weight over the scored features, unrounded (labels read from `prefix`src_<name>). */
 export function qualityMeanSql(prefix: string): SqlFragment {
-  return sql`(${joinWith(SCORED_FEATURES.map((f) => weightOf(raw(prefix + sourceColumn(f.name)))), ' + ')}) / ${FEATURE_COUNT}.0`
+  return sql`(${joinWith(
+    SCORED_FEATURES.map((f) => weightOf(raw(prefix + sourceColumn(f.name)))),
+    ' + ',
+  )}) / ${FEATURE_COUNT}.0`
 }
 
 /** Shares of the scored features labelled phase4 and phase3. */
@@ -61,7 +73,10 @@ export function qualityTierSql(score: SqlFragment): SqlFragment {
 }
 
 /** data_source: early_season; phase4 / phase4_partial by the Phase 4 share; phase3; else mixed. */
-export function dataSourceSql(earlySeason: SqlFragment, shares: { phase4: SqlFragment; phase3: SqlFragment }): SqlFragment {
+export function dataSourceSql(
+  earlySeason: SqlFragment,
+  shares: { phase4: SqlFragment; phase3: SqlFragment },
+): SqlFragment {
   return sql`(CASE WHEN ${earlySeason} THEN 'early_season'
     WHEN ${shares.phase4} >= ${DATA_SOURCE_RULES.phase4MinShare} THEN 'phase4'
     WHEN ${shares.phase4} >= ${DATA_SOURCE_RULES.phase4PartialMinShare} THEN 'phase4_partial'

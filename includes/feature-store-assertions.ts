@@ -25,8 +25,19 @@ const ranged = FEATURE_CATALOG.filter((f) => !f.isBinary)
 
 export const featureStoreAssertions: InlineAssertions = {
   uniqueKey: ['player_lookup', 'game_date'],
-  nonNull: ['game_id', 'feature_version', 'feature_count', 'data_source', 'vegas_line_source', 'has_vegas_line', 'has_shot_zone_data',
-    'build_commit_sha', 'run_id', 'feature_source_mode', 'created_at'],
+  nonNull: [
+    'game_id',
+    'feature_version',
+    'feature_count',
+    'data_source',
+    'vegas_line_source',
+    'has_vegas_line',
+    'has_shot_zone_data',
+    'build_commit_sha',
+    'run_id',
+    'feature_source_mode',
+    'created_at',
+  ],
   // every feature within its catalog range (games_in_last_7_days 0–4); binary features are 0 or 1
   range: Object.fromEntries(ranged.map((f) => [f.name, { min: f.range.min, max: f.range.max }])),
   acceptedValues: {
@@ -44,34 +55,95 @@ export const featureStoreAssertions: InlineAssertions = {
     // A-09b: no 0.0 lines (I-9)
     {
       name: 'vegas_lines_positive',
-      condition: '(vegas_points_line IS NULL OR vegas_points_line > 0) AND (vegas_opening_line IS NULL OR vegas_opening_line > 0)',
+      condition:
+        '(vegas_points_line IS NULL OR vegas_points_line > 0) AND (vegas_opening_line IS NULL OR vegas_opening_line > 0)',
     },
     // Early-season rows withhold every feature (rebuild rule) and say why
-    { name: 'early_season_rows_withheld', condition: "NOT early_season_flag OR (points_avg_last_10 IS NULL AND data_source = 'early_season')" },
+    {
+      name: 'early_season_rows_withheld',
+      condition: "NOT early_season_flag OR (points_avg_last_10 IS NULL AND data_source = 'early_season')",
+    },
   ],
   // Shares are judged on dates with MIN_SHARE_ROWS rows or more (a one-game slate has about 28)
   zeroShare: [
     // A-03a (I-3): warn
-    { column: 'usage_spike_score', max: 0.5, includeNull: true, severity: 'warn', where: NOT_EARLY, minRows: MIN_SHARE_ROWS, name: 'usage_spike_score_zero_share' },
+    {
+      column: 'usage_spike_score',
+      max: 0.5,
+      includeNull: true,
+      severity: 'warn',
+      where: NOT_EARLY,
+      minRows: MIN_SHARE_ROWS,
+      name: 'usage_spike_score_zero_share',
+    },
     // A-04a (I-4): share(pace_score NOT NULL and ≠ 0) ≥ 0.10
-    { column: 'pace_score', max: 0.9, includeNull: true, where: NOT_EARLY, minRows: PACE_MIN_ROWS, name: 'pace_score_nonzero_share' },
+    {
+      column: 'pace_score',
+      max: 0.9,
+      includeNull: true,
+      where: NOT_EARLY,
+      minRows: PACE_MIN_ROWS,
+      name: 'pace_score_nonzero_share',
+    },
     // A-04b: warn
-    { column: 'pace_score', max: 0.5, includeNull: true, severity: 'warn', where: NOT_EARLY, minRows: PACE_MIN_ROWS, name: 'pace_score_zero_share' },
+    {
+      column: 'pace_score',
+      max: 0.5,
+      includeNull: true,
+      severity: 'warn',
+      where: NOT_EARLY,
+      minRows: PACE_MIN_ROWS,
+      name: 'pace_score_zero_share',
+    },
     // A-07a (I-7)
     { column: 'fatigue_score', max: 0.1, where: NOT_EARLY, minRows: MIN_SHARE_ROWS, name: 'fatigue_score_zero_share' },
     // A-17b (I-17): shot zones present for ≥ 80% of the rows; warn
-    { column: 'has_shot_zone_data', max: 0.2, severity: 'warn', where: NOT_EARLY, minRows: MIN_SHARE_ROWS, name: 'shot_zone_data_missing_share' },
+    {
+      column: 'has_shot_zone_data',
+      max: 0.2,
+      severity: 'warn',
+      where: NOT_EARLY,
+      minRows: MIN_SHARE_ROWS,
+      name: 'shot_zone_data_missing_share',
+    },
   ],
   notConstant: [
     // A-03b: constant (or all NULL) is an error; tiny slates are not judged
     { column: 'usage_spike_score', where: NOT_EARLY, minRows: MIN_SHARE_ROWS, name: 'usage_spike_score_not_constant' },
     // A-04b: warn below a 0.5 spread
-    { column: 'pace_score', minStddev: 0.5, severity: 'warn', where: NOT_EARLY, minRows: PACE_MIN_ROWS, name: 'pace_score_spread' },
+    {
+      column: 'pace_score',
+      minStddev: 0.5,
+      severity: 'warn',
+      where: NOT_EARLY,
+      minRows: PACE_MIN_ROWS,
+      name: 'pace_score_spread',
+    },
     // A-06a (I-6): warn below stddev 0.05 / 5 distinct; all identical is always an error
-    { column: 'team_win_pct', minStddev: 0.05, minDistinct: 5, severity: 'warn', where: NOT_EARLY, minRows: 50, name: 'team_win_pct_spread' },
+    {
+      column: 'team_win_pct',
+      minStddev: 0.05,
+      minDistinct: 5,
+      severity: 'warn',
+      where: NOT_EARLY,
+      minRows: 50,
+      name: 'team_win_pct_spread',
+    },
   ],
   // A-11a (I-11): the store holds the day's roster: ≥ 0.9 × the context's distinct players, and > 0
-  rowCount: { relativeTo: 'upcoming_player_game_context', upstreamDistinct: 'player_lookup', minRatio: 0.9, min: 1, name: 'roster_row_count' },
+  rowCount: {
+    relativeTo: 'upcoming_player_game_context',
+    upstreamDistinct: 'player_lookup',
+    minRatio: 0.9,
+    min: 1,
+    name: 'roster_row_count',
+  },
   // §6 has_vegas_line: lines for fewer than 30 % of the rows is suspicious (warn; A-08a is the error)
-  sourcesPresent: { families: { vegas: { column: 'vegas_line_source', missing: ['none'] } }, min: 0.3, severity: 'warn', where: NOT_EARLY, minRows: MIN_SHARE_ROWS },
+  sourcesPresent: {
+    families: { vegas: { column: 'vegas_line_source', missing: ['none'] } },
+    min: 0.3,
+    severity: 'warn',
+    where: NOT_EARLY,
+    minRows: MIN_SHARE_ROWS,
+  },
 }

@@ -13,8 +13,24 @@ import { FEATURE_STORE_COLUMNS } from './contracts.js'
 import { FEATURE_CATALOG } from './feature-catalog.js'
 import { featureExpressions, isDerived } from './feature-expressions.js'
 import type { DerivedFeature, FeatureExpression } from './feature-expressions.js'
-import { dataSourceSql, FEATURE_COUNT, FEATURE_VERSION, qualityScoreSql, qualityTierSql, sourceColumn, sourceSharesSql, qualityMeanSql } from './feature-quality.js'
-import { featureStoreInputCtes, lineageColumns, lineageInputs, upstreamIssue, upstreamJoins, UPSTREAMS } from './feature-store-inputs.js'
+import {
+  dataSourceSql,
+  FEATURE_COUNT,
+  FEATURE_VERSION,
+  qualityScoreSql,
+  qualityTierSql,
+  sourceColumn,
+  sourceSharesSql,
+  qualityMeanSql,
+} from './feature-quality.js'
+import {
+  featureStoreInputCtes,
+  lineageColumns,
+  lineageInputs,
+  upstreamIssue,
+  upstreamJoins,
+  UPSTREAMS,
+} from './feature-store-inputs.js'
 import { lineSelectionCtes } from './lines.js'
 import { playerHistoryCtes } from './player-history.js'
 import { rosterCtes } from './roster.js'
@@ -34,10 +50,14 @@ export const INSUFFICIENT_EARLY_SEASON = 'early_season_skip_first_14_days'
 type Entry = readonly [string, FeatureExpression | DerivedFeature]
 
 function valuesStage(ctx: ActionContext, features: readonly Entry[]): SqlFragment {
-  const columns = features.flatMap(([name, e]) => (isDerived(e) ? [] : [
-    sql`${ctx.fn.cast(e.value, 'FLOAT64')} AS ${raw(`raw_${name}`)}`,
-    sql`${typeof e.source === 'string' ? sql`${e.source}` : e.source} AS ${raw(`raw_${sourceColumn(name)}`)}`,
-  ]))
+  const columns = features.flatMap(([name, e]) =>
+    isDerived(e)
+      ? []
+      : [
+          sql`${ctx.fn.cast(e.value, 'FLOAT64')} AS ${raw(`raw_${name}`)}`,
+          sql`${typeof e.source === 'string' ? sql`${e.source}` : e.source} AS ${raw(`raw_${sourceColumn(name)}`)}`,
+        ],
+  )
   return sql`fs_values AS (
     SELECT r.player_lookup, r.game_date, r.game_id, r.universal_player_id, r.opponent_team_abbr, r.is_home, r.days_rest, r.early_season_flag,
       ${lineageInputs(ctx)},
@@ -55,10 +75,16 @@ function valuesStage(ctx: ActionContext, features: readonly Entry[]): SqlFragmen
 }
 
 function featuresStage(features: readonly Entry[]): SqlFragment {
-  const columns = features.flatMap(([name, e]) => (isDerived(e) ? [] : [
-    raw(`CASE WHEN v.early_season_flag THEN NULL ELSE v.raw_${name} END AS ${name}`),
-    raw(`CASE WHEN v.early_season_flag OR v.raw_${name} IS NULL THEN 'missing' ELSE v.raw_${sourceColumn(name)} END AS ${sourceColumn(name)}`),
-  ]))
+  const columns = features.flatMap(([name, e]) =>
+    isDerived(e)
+      ? []
+      : [
+          raw(`CASE WHEN v.early_season_flag THEN NULL ELSE v.raw_${name} END AS ${name}`),
+          raw(
+            `CASE WHEN v.early_season_flag OR v.raw_${name} IS NULL THEN 'missing' ELSE v.raw_${sourceColumn(name)} END AS ${sourceColumn(name)}`,
+          ),
+        ],
+  )
   return sql`fs_features AS (
     SELECT v.*, ${joinWith(columns, ',\n      ')}
     FROM fs_values v
@@ -66,7 +92,9 @@ function featuresStage(features: readonly Entry[]): SqlFragment {
 }
 
 function completeStage(features: readonly Entry[]): SqlFragment {
-  const derived = features.flatMap(([name, e]) => (isDerived(e) ? [sql`${e.derived} AS ${raw(name)}`, sql`${e.source} AS ${raw(sourceColumn(name))}`] : []))
+  const derived = features.flatMap(([name, e]) =>
+    isDerived(e) ? [sql`${e.derived} AS ${raw(name)}`, sql`${e.source} AS ${raw(sourceColumn(name))}`] : [],
+  )
   return sql`fs_complete AS (
     SELECT f.*, ${joinWith(derived, ', ')}
     FROM fs_features f
@@ -82,7 +110,9 @@ function scoredStage(): SqlFragment {
 }
 
 function issuesCte(ctx: ActionContext): SqlFragment {
-  const rows = UPSTREAMS.map((u) => raw(`SELECT player_lookup, game_date, '${upstreamIssue(u)}' AS issue FROM fs_values WHERE NOT ${u.key}_found`))
+  const rows = UPSTREAMS.map((u) =>
+    raw(`SELECT player_lookup, game_date, '${upstreamIssue(u)}' AS issue FROM fs_values WHERE NOT ${u.key}_found`),
+  )
   return sql`fs_issues AS (
     SELECT player_lookup, game_date, ${ctx.fn.arrayAgg(sql`issue`, sql`issue`)} AS data_quality_issues
     FROM (${joinWith(rows, '\n      UNION ALL\n      ')}) AS issues
@@ -99,9 +129,18 @@ function columnBuilders(ctx: ActionContext): Map<string, SqlFragment> {
   const allUpstreams = raw(UPSTREAMS.map((u) => `x.${u.key}_found`).join(' AND '))
   const gamesExpected = sql`CASE WHEN x.games_available < 10 THEN x.games_available ELSE 10 END`
   const columns = new Map<string, SqlFragment>([
-    ['player_lookup', sql`x.player_lookup`], ['game_date', sql`x.game_date`], ['game_id', sql`x.game_id`], ['universal_player_id', sql`x.universal_player_id`],
+    ['player_lookup', sql`x.player_lookup`],
+    ['game_date', sql`x.game_date`],
+    ['game_id', sql`x.game_id`],
+    ['universal_player_id', sql`x.universal_player_id`],
     ...featureNames.map((name) => [name, raw(`x.${name}`)] as const),
-    ['feature_sources', sql`[${joinWith(featureNames.map((name) => raw(`x.${sourceColumn(name)}`)), ', ')}]`],
+    [
+      'feature_sources',
+      sql`[${joinWith(
+        featureNames.map((name) => raw(`x.${sourceColumn(name)}`)),
+        ', ',
+      )}]`,
+    ],
     ['feature_count', ctx.fn.cast(sql`${FEATURE_COUNT}`, 'INT64')],
     ['feature_version', sql`${FEATURE_VERSION}`],
     // Per-row generation time is not observable inside one set-based statement
@@ -110,9 +149,20 @@ function columnBuilders(ctx: ActionContext): Map<string, SqlFragment> {
     ['quality_tier', qualityTierSql(score)],
     ['data_source', dataSourceSql(early, { phase4: sql`x.phase4_share`, phase3: sql`x.phase3_share` })],
     ['data_quality_issues', sql`q.data_quality_issues`],
-    ['processing_decision_reason', sql`CASE WHEN ${early} THEN 'early_season_features_withheld' WHEN q.data_quality_issues IS NOT NULL THEN 'processed_with_issues' ELSE 'processed_successfully' END`],
-    ['data_hash', hashText(ctx, featureNames.map((name) => raw(`x.${name}`)))],
-    ['opponent_team_abbr', sql`x.opponent_team_abbr`], ['is_home', sql`x.is_home`], ['days_rest', ctx.fn.cast(sql`x.days_rest`, 'INT64')],
+    [
+      'processing_decision_reason',
+      sql`CASE WHEN ${early} THEN 'early_season_features_withheld' WHEN q.data_quality_issues IS NOT NULL THEN 'processed_with_issues' ELSE 'processed_successfully' END`,
+    ],
+    [
+      'data_hash',
+      hashText(
+        ctx,
+        featureNames.map((name) => raw(`x.${name}`)),
+      ),
+    ],
+    ['opponent_team_abbr', sql`x.opponent_team_abbr`],
+    ['is_home', sql`x.is_home`],
+    ['days_rest', ctx.fn.cast(sql`x.days_rest`, 'INT64')],
     ...lineageColumns(ctx, 'x.'),
     ['early_season_flag', early],
     ['insufficient_data_reason', sql`CASE WHEN ${early} THEN ${INSUFFICIENT_EARLY_SEASON} END`],
@@ -121,13 +171,16 @@ function columnBuilders(ctx: ActionContext): Map<string, SqlFragment> {
     ['missing_games_count', ctx.fn.cast(sql`COALESCE(x.expected_games - x.actual_games, 0)`, 'INT64')],
     ['completeness_percentage', ctx.fn.cast(completeness, 'FLOAT64')],
     ['is_production_ready', sql`COALESCE(NOT ${early} AND ${completeness} >= 90 AND ${allUpstreams}, FALSE)`],
-    ['historical_completeness', structOf(ctx, [
-      ['games_found', ctx.fn.cast(sql`x.games_found`, 'INT64')],
-      ['games_expected', ctx.fn.cast(gamesExpected, 'INT64')],
-      ['is_complete', sql`x.games_found >= ${gamesExpected}`],
-      ['is_bootstrap', sql`x.games_found < 10`],
-      ['contributing_game_dates', sql`x.contributing_game_dates`],
-    ])],
+    [
+      'historical_completeness',
+      structOf(ctx, [
+        ['games_found', ctx.fn.cast(sql`x.games_found`, 'INT64')],
+        ['games_expected', ctx.fn.cast(gamesExpected, 'INT64')],
+        ['is_complete', sql`x.games_found >= ${gamesExpected}`],
+        ['is_bootstrap', sql`x.games_found < 10`],
+        ['contributing_game_dates', sql`x.contributing_game_dates`],
+      ]),
+    ],
     ['created_at', sql`COALESCE(x.existing_created_at, ${ctx.run.startedAt})`],
     ['vegas_line_source', sql`CASE WHEN x.vegas_points_line IS NULL THEN 'none' ELSE x.line_source END`],
   ])
@@ -141,9 +194,14 @@ function finalSelect(ctx: ActionContext): SqlFragment {
   const unbuilt = wanted.filter((name) => !builders.has(name))
   const extra = [...builders.keys()].filter((name) => !wanted.includes(name))
   if (unbuilt.length || extra.length) {
-    throw new Error(`ml_feature_store_v2 columns do not match the contract: no builder for ${unbuilt.join(', ') || '-'}; not in the contract: ${extra.join(', ') || '-'}`)
+    throw new Error(
+      `ml_feature_store_v2 columns do not match the contract: no builder for ${unbuilt.join(', ') || '-'}; not in the contract: ${extra.join(', ') || '-'}`,
+    )
   }
-  return sql`SELECT ${joinWith(wanted.map((name) => sql`${builders.get(name) as SqlFragment} AS ${raw(name)}`), ',\n  ')}
+  return sql`SELECT ${joinWith(
+    wanted.map((name) => sql`${builders.get(name) as SqlFragment} AS ${raw(name)}`),
+    ',\n  ',
+  )}
 FROM fs_scored x
 LEFT JOIN fs_issues q ON q.player_lookup = x.player_lookup AND q.game_date = x.game_date`
 }

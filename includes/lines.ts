@@ -19,7 +19,11 @@ import type { ActionContext, SqlFragment } from '../src/index.js'
 import { inInterval } from './sql-helpers.js'
 
 /** Books by priority (§5.1); unlisted books rank after these. */
-export const BOOK_PRIORITY: readonly (readonly string[])[] = [['DRAFTKINGS'], ['FANDUEL'], ['BETMGM', 'POINTSBET', 'CAESARS']]
+export const BOOK_PRIORITY: readonly (readonly string[])[] = [
+  ['DRAFTKINGS'],
+  ['FANDUEL'],
+  ['BETMGM', 'POINTSBET', 'CAESARS'],
+]
 export const PREFERRED_BOOK = 'DRAFTKINGS'
 
 /** Which dates to read: a condition on a game_date column; default the interval being built. */

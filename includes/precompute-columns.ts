@@ -16,13 +16,19 @@ export const PRECOMPUTE_TRACKING = {
 } as const
 
 function parse(spec: string): ColumnSpec[] {
-  return spec.split(/,(?![^(<]*[)>])/).map((part) => part.trim()).filter(Boolean).map((part) => {
-    const [name, type, notNull] = part.split(/\s+/)
-    return { name: name as string, type: type as string, ...(notNull === 'NN' ? { nullable: false } : {}) }
-  })
+  return spec
+    .split(/,(?![^(<]*[)>])/)
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const [name, type, notNull] = part.split(/\s+/)
+      return { name: name as string, type: type as string, ...(notNull === 'NN' ? { nullable: false } : {}) }
+    })
 }
 
-const TRACKING_COLUMNS = parse('build_commit_sha STRING NN, run_id STRING NN, feature_source_mode STRING NN, processed_at TIMESTAMP NN')
+const TRACKING_COLUMNS = parse(
+  'build_commit_sha STRING NN, run_id STRING NN, feature_source_mode STRING NN, processed_at TIMESTAMP NN',
+)
 
 /** Player x cache_date (= D): recent scoring, load, team tempo, minutes and shot mix. */
 export const PLAYER_DAILY_CACHE_COLUMNS: readonly ColumnSpec[] = [

@@ -23,10 +23,14 @@ export const hitRateReport = defineReport({
   groupings: {
     day: { key: () => sql`a.game_date`, description: 'one row per game date (current predictions)' },
     season: {
-      key: () => sql`CAST(EXTRACT(YEAR FROM a.game_date) - CASE WHEN EXTRACT(MONTH FROM a.game_date) < 10 THEN 1 ELSE 0 END AS STRING)`,
+      key: () =>
+        sql`CAST(EXTRACT(YEAR FROM a.game_date) - CASE WHEN EXTRACT(MONTH FROM a.game_date) < 10 THEN 1 ELSE 0 END AS STRING)`,
       description: 'one row per season (season_year: 2025 = 2025-26), current predictions',
     },
-    build: { key: () => sql`a.build_commit_sha`, description: 'per build of the predicting code, superseded predictions included' },
+    build: {
+      key: () => sql`a.build_commit_sha`,
+      description: 'per build of the predicting code, superseded predictions included',
+    },
     run: { key: () => sql`p.run_id`, description: 'per prediction run, superseded predictions included' },
   },
   columns: [
@@ -45,10 +49,11 @@ export const hitRateReport = defineReport({
   ],
   query: (ctx) => {
     const history = ctx.by === 'build' || ctx.by === 'run'
-    const predictions = ctx.by === 'run'
-      ? sql`JOIN ${ctx.ref('player_prop_predictions')} AS p ON p.prediction_id = a.prediction_id AND p.game_date = a.game_date
+    const predictions =
+      ctx.by === 'run'
+        ? sql`JOIN ${ctx.ref('player_prop_predictions')} AS p ON p.prediction_id = a.prediction_id AND p.game_date = a.game_date
         AND p.game_date BETWEEN ${ctx.params.from} AND ${ctx.params.to}`
-      : sql``
+        : sql``
     return sql`SELECT ${ctx.group} AS group_key, ${hitRateMetrics(ctx, 'a')}
 FROM ${ctx.ref('prediction_accuracy')} AS a
 ${predictions}

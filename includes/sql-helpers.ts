@@ -42,7 +42,9 @@ export function ageInYears(birth: SqlFragment, date: SqlFragment): SqlFragment {
  */
 export function yearsBefore(ctx: ActionContext, date: SqlFragment, years: number): SqlFragment {
   const n = raw(String(Math.trunc(years)))
-  return ctx.engine === 'bigquery' ? sql`DATE_SUB(${date}, INTERVAL ${n} YEAR)` : sql`CAST(${date} - INTERVAL ${n} YEAR AS DATE)`
+  return ctx.engine === 'bigquery'
+    ? sql`DATE_SUB(${date}, INTERVAL ${n} YEAR)`
+    : sql`CAST(${date} - INTERVAL ${n} YEAR AS DATE)`
 }
 
 /**
@@ -50,7 +52,9 @@ export function yearsBefore(ctx: ActionContext, date: SqlFragment, years: number
  * ENGINE GAP: ctx.fn has jsonObject but no struct constructor; DuckDB spells it struct_pack.
  */
 export function structOf(ctx: ActionContext, fields: readonly (readonly [string, SqlFragment])[]): SqlFragment {
-  const parts = fields.map(([name, value]) => (ctx.engine === 'bigquery' ? sql`${value} AS ${raw(name)}` : sql`${raw(name)} := ${value}`))
+  const parts = fields.map(([name, value]) =>
+    ctx.engine === 'bigquery' ? sql`${value} AS ${raw(name)}` : sql`${raw(name)} := ${value}`,
+  )
   return ctx.engine === 'bigquery' ? sql`STRUCT(${parts})` : sql`struct_pack(${parts})`
 }
 
@@ -67,7 +71,10 @@ export function hashText(ctx: ActionContext, values: readonly SqlFragment[]): Sq
 
 /** Join fragments with an SQL separator. */
 export function joinWith(fragments: readonly SqlFragment[], separator: string): SqlFragment {
-  return fragments.reduce<SqlFragment | null>((acc, f) => (acc === null ? f : sql`${acc}${raw(separator)}${f}`), null) ?? sql`NULL`
+  return (
+    fragments.reduce<SqlFragment | null>((acc, f) => (acc === null ? f : sql`${acc}${raw(separator)}${f}`), null) ??
+    sql`NULL`
+  )
 }
 
 /**
@@ -75,7 +82,11 @@ export function joinWith(fragments: readonly SqlFragment[], separator: string): 
  * ENGINE GAP: a table alias over UNNEST is a STRUCT in DuckDB, the element in BigQuery; DuckDB
  * needs a column alias list, which BigQuery rejects. An `fn.unnest(array, alias)` would remove this.
  */
-export function anyElement(ctx: ActionContext, array: SqlFragment, predicate: (element: SqlFragment) => SqlFragment): SqlFragment {
+export function anyElement(
+  ctx: ActionContext,
+  array: SqlFragment,
+  predicate: (element: SqlFragment) => SqlFragment,
+): SqlFragment {
   const from = ctx.engine === 'bigquery' ? sql`UNNEST(${array}) AS element` : sql`UNNEST(${array}) AS elements(element)`
   return sql`EXISTS (SELECT 1 FROM ${from} WHERE ${predicate(sql`element`)})`
 }

@@ -34,7 +34,12 @@ export const V8_MODEL_FEATURES: readonly string[] = FEATURE_NAMES
  * stays far below BigQuery's 1 MB query limit and plans in milliseconds on DuckDB.
  */
 export const DEFAULT_TRAINING_PARAMS: ObliviousBoostingParams = {
-  iterations: 120, depth: 5, learningRate: 0.08, borderCount: 64, l2LeafReg: 3, seed: 0,
+  iterations: 120,
+  depth: 5,
+  learningRate: 0.08,
+  borderCount: 64,
+  l2LeafReg: 3,
+  seed: 0,
 }
 
 /** 2024 = the 2024-25 season (DOMAIN §1.1 season_year). */
@@ -55,7 +60,8 @@ const VALIDATION_SHARE = 0.2
  * 1.0 when pct_paint, pct_mid_range and pct_three are all present). The rebuild's store has it.
  */
 const DERIVED_FEATURES: Readonly<Record<string, string>> = {
-  has_shot_zone_data: 'CASE WHEN f.pct_paint IS NOT NULL AND f.pct_mid_range IS NOT NULL AND f.pct_three IS NOT NULL THEN 1.0 ELSE 0.0 END',
+  has_shot_zone_data:
+    'CASE WHEN f.pct_paint IS NOT NULL AND f.pct_mid_range IS NOT NULL AND f.pct_three IS NOT NULL THEN 1.0 ELSE 0.0 END',
 }
 
 /** One training row: the date, the actual points and each feature (NULL = missing). */
@@ -99,9 +105,16 @@ export function trainFromRows(rows: readonly TrainingRow[], options: TrainFromRo
     target: train.map((r) => r.points),
     featureNames: features,
   })
-  const final = options.refitOnAll && validation.length > 0
-    ? trainObliviousBoosting({ ...DEFAULT_TRAINING_PARAMS, ...options.params, features: sorted.map((r) => toVector(r, features)), target: sorted.map((r) => r.points), featureNames: features })
-    : model
+  const final =
+    options.refitOnAll && validation.length > 0
+      ? trainObliviousBoosting({
+          ...DEFAULT_TRAINING_PARAMS,
+          ...options.params,
+          features: sorted.map((r) => toVector(r, features)),
+          target: sorted.map((r) => r.points),
+          featureNames: features,
+        })
+      : model
   const trainMs = performance.now() - started
   return {
     model: final,
@@ -135,14 +148,20 @@ function meanAbsoluteError(model: CatBoostModel, rows: readonly TrainingRow[], f
 }
 
 /** The training query for the columns the store has; a missing input without a derivation throws. */
-export function buildTrainingQuery(storeColumns: ReadonlySet<string>, features: readonly string[] = V8_MODEL_FEATURES, season = DEFAULT_TRAINING_SEASON): string {
+export function buildTrainingQuery(
+  storeColumns: ReadonlySet<string>,
+  features: readonly string[] = V8_MODEL_FEATURES,
+  season = DEFAULT_TRAINING_SEASON,
+): string {
   const missing = features.filter((f) => !storeColumns.has(f) && DERIVED_FEATURES[f] === undefined)
   if (missing.length > 0) {
-    throw new TrainingDataError(`nba_predictions.ml_feature_store_v2 lacks model input column(s) ${missing.map((m) => `"${m}"`).join(', ')}; rebuild the feature store or change V8_MODEL_FEATURES`)
+    throw new TrainingDataError(
+      `nba_predictions.ml_feature_store_v2 lacks model input column(s) ${missing.map((m) => `"${m}"`).join(', ')}; rebuild the feature store or change V8_MODEL_FEATURES`,
+    )
   }
-  const select = features.map((f) => storeColumns.has(f)
-    ? `CAST(f."${f}" AS DOUBLE) AS "${f}"`
-    : `CAST(${DERIVED_FEATURES[f]} AS DOUBLE) AS "${f}"`)
+  const select = features.map((f) =>
+    storeColumns.has(f) ? `CAST(f."${f}" AS DOUBLE) AS "${f}"` : `CAST(${DERIVED_FEATURES[f]} AS DOUBLE) AS "${f}"`,
+  )
   return `SELECT CAST(f.game_date AS VARCHAR) AS game_date, f.player_lookup, CAST(s.points AS DOUBLE) AS points,
   ${select.join(',\n  ')}
 FROM nba_predictions.ml_feature_store_v2 AS f
@@ -163,7 +182,9 @@ export async function readTrainingRows(warehouse: string, season = DEFAULT_TRAIN
       WHERE table_schema = 'nba_predictions' AND table_name = 'ml_feature_store_v2'`)
     const names = new Set(columns.getRowObjectsJS().map((r) => String(r.column_name)))
     if (names.size === 0) {
-      throw new TrainingDataError(`Table nba_predictions.ml_feature_store_v2 not found in "${warehouse}"; build the feature store first`)
+      throw new TrainingDataError(
+        `Table nba_predictions.ml_feature_store_v2 not found in "${warehouse}"; build the feature store first`,
+      )
     }
     const result = await connection.runAndReadAll(buildTrainingQuery(names, V8_MODEL_FEATURES, season))
     return result.getRowObjectsJS() as unknown as TrainingRow[]
@@ -183,7 +204,8 @@ function parseArgs(argv: readonly string[]): z.input<typeof argsSchema> {
   const args: Record<string, string> = {}
   for (let i = 0; i < argv.length; i++) {
     const match = /^--(warehouse|out|season)(?:=(.*))?$/.exec(argv[i]!)
-    if (!match) throw new ConfigError(`Unknown argument "${argv[i]}"; use --warehouse <file>, --out <file> and --season <year>`)
+    if (!match)
+      throw new ConfigError(`Unknown argument "${argv[i]}"; use --warehouse <file>, --out <file> and --season <year>`)
     const value = match[2] ?? argv[++i]
     if (value === undefined) throw new ConfigError(`Missing value for --${match[1]}`)
     args[match[1]!] = value
@@ -202,13 +224,18 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   try {
     const rows = await readTrainingRows(resolve(args.warehouse), args.season)
-    if (rows.length === 0) throw new TrainingDataError(`No training rows in "${args.warehouse}" for season_year ${args.season}`)
+    if (rows.length === 0)
+      throw new TrainingDataError(`No training rows in "${args.warehouse}" for season_year ${args.season}`)
     const result = trainFromRows(rows, { refitOnAll: true })
     mkdirSync(dirname(resolve(args.out)), { recursive: true })
     writeFileSync(resolve(args.out), serializeCatBoostModel(result.model))
-    console.log(`rows: ${result.trainRows} train, ${result.validationRows} validation (then refit on all ${rows.length})`)
+    console.log(
+      `rows: ${result.trainRows} train, ${result.validationRows} validation (then refit on all ${rows.length})`,
+    )
     console.log(`trained ${result.model.oblivious_trees.length} trees in ${(result.trainMs / 1000).toFixed(1)} s`)
-    console.log(`MAE train ${result.trainMae.toFixed(3)}, validation ${Number.isNaN(result.validationMae) ? 'n/a' : result.validationMae.toFixed(3)}`)
+    console.log(
+      `MAE train ${result.trainMae.toFixed(3)}, validation ${Number.isNaN(result.validationMae) ? 'n/a' : result.validationMae.toFixed(3)}`,
+    )
     console.log(`wrote ${args.out}`)
     return 0
   } catch (error) {

@@ -5,7 +5,14 @@ export { sql, raw, ident, join, empty, isSqlFragment, SqlFragment } from './sql/
 export type { SqlInterpolation, SqlScalar } from './sql/fragment.js'
 export { declaration, table, view, incremental, assertion, operation, defineProject } from './compiler/definitions.js'
 export type {
-  ActionDefinition, DeclarationConfig, TableConfig, ViewConfig, IncrementalConfig, AssertionConfig, OperationConfig, ProjectConfig,
+  ActionDefinition,
+  DeclarationConfig,
+  TableConfig,
+  ViewConfig,
+  IncrementalConfig,
+  AssertionConfig,
+  OperationConfig,
+  ProjectConfig,
 } from './compiler/definitions.js'
 export type { ActionContext, QueryFn, RunMode } from './compiler/context.js'
 export type { ActionName, ActionRegistry } from './core/registry.js'

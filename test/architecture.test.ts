@@ -29,9 +29,15 @@ function files(dir: string): string[] {
 function importsOf(file: string): ImportEdge[] {
   const text = readFileSync(join(REPO_ROOT, file), 'utf8')
   const edges: ImportEdge[] = []
-  for (const match of text.matchAll(/(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]|(?:^|\n)\s*import\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g)) {
+  for (const match of text.matchAll(
+    /(?:^|\n)\s*(?:import|export)\b[^'"]*?from\s+['"]([^'"]+)['"]|(?:^|\n)\s*import\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g,
+  )) {
     const specifier = (match[1] ?? match[2] ?? match[3]) as string
-    const resolved = specifier.startsWith('.') ? relative(REPO_ROOT, resolve(dirname(join(REPO_ROOT, file)), specifier)).split(sep).join('/') : null
+    const resolved = specifier.startsWith('.')
+      ? relative(REPO_ROOT, resolve(dirname(join(REPO_ROOT, file)), specifier))
+          .split(sep)
+          .join('/')
+      : null
     edges.push({ file, specifier, resolved, dynamic: match[3] !== undefined })
   }
   return edges
@@ -41,7 +47,10 @@ const SRC = files('src')
 const ours = (edge: ImportEdge) => edge.resolved !== null || edge.specifier.startsWith('#')
 
 function violations(fileList: readonly string[], allowed: (edge: ImportEdge) => boolean): string[] {
-  return fileList.flatMap(importsOf).filter((e) => !allowed(e)).map((e) => `${e.file} imports ${e.specifier}`)
+  return fileList
+    .flatMap(importsOf)
+    .filter((e) => !allowed(e))
+    .map((e) => `${e.file} imports ${e.specifier}`)
 }
 
 describe('dependency rules (DESIGN.md §2)', () => {
@@ -53,30 +62,51 @@ describe('dependency rules (DESIGN.md §2)', () => {
   })
 
   it('keeps src/core free of imports of our own modules outside core', () => {
-    expect(violations(SRC.filter((f) => f.startsWith('src/core/')), (e) => !ours(e) || (e.resolved ?? '').startsWith('src/core/'))).toEqual([])
+    expect(
+      violations(
+        SRC.filter((f) => f.startsWith('src/core/')),
+        (e) => !ours(e) || (e.resolved ?? '').startsWith('src/core/'),
+      ),
+    ).toEqual([])
   })
 
   it('lets dialects and the compiler import only core, sql, the dialect contract and the assertion library', () => {
-    const pure = SRC.filter((f) => f.startsWith('src/compiler/') || /src\/engines\/.*dialect\.ts$/.test(f) || f === 'src/engines/column-types.ts')
-    const allowed = /^src\/(core|sql|compiler|assertions)\/|^src\/engines\/(dialect|column-types|shared-dialect)\.js$|^src\/engines\/(duckdb|bigquery)\/[a-z-]*-dialect\.js$/
+    const pure = SRC.filter(
+      (f) =>
+        f.startsWith('src/compiler/') || /src\/engines\/.*dialect\.ts$/.test(f) || f === 'src/engines/column-types.ts',
+    )
+    const allowed =
+      /^src\/(core|sql|compiler|assertions)\/|^src\/engines\/(dialect|column-types|shared-dialect)\.js$|^src\/engines\/(duckdb|bigquery)\/[a-z-]*-dialect\.js$/
     expect(violations(pure, (e) => !ours(e) || allowed.test(e.resolved ?? ''))).toEqual([])
   })
 
   it('imports @duckdb/node-api only from the DuckDB adapter and @google-cloud/bigquery only from the BigQuery client', () => {
-    expect(violations(SRC, (e) => !e.specifier.startsWith('@duckdb/') || e.file.startsWith('src/engines/duckdb/'))).toEqual([])
-    expect(violations(SRC, (e) => !e.specifier.startsWith('@google-cloud/') || e.file.startsWith('src/engines/bigquery/'))).toEqual([])
+    expect(
+      violations(SRC, (e) => !e.specifier.startsWith('@duckdb/') || e.file.startsWith('src/engines/duckdb/')),
+    ).toEqual([])
+    expect(
+      violations(SRC, (e) => !e.specifier.startsWith('@google-cloud/') || e.file.startsWith('src/engines/bigquery/')),
+    ).toEqual([])
   })
 
   it('loads engine adapters lazily, so compile works offline and DuckDB runs never load the BigQuery client', () => {
-    const adapterImports = SRC.flatMap(importsOf).filter((e) => /engines\/(duckdb\/duckdb-adapter|bigquery\/bigquery-(adapter|client))/.test(e.resolved ?? ''))
+    const adapterImports = SRC.flatMap(importsOf).filter((e) =>
+      /engines\/(duckdb\/duckdb-adapter|bigquery\/bigquery-(adapter|client))/.test(e.resolved ?? ''),
+    )
     const eager = adapterImports.filter((e) => !e.dynamic && !e.file.startsWith('src/engines/'))
     expect(eager.map((e) => `${e.file} imports ${e.specifier}`)).toEqual([])
   })
 
   it('lets definitions/, includes/ and assertions/ use the engine only through src/index.ts', () => {
     const content = ['definitions', 'includes', 'assertions'].flatMap(files)
-    const allowed = (e: ImportEdge) => !e.resolved?.startsWith('src/') || e.resolved === 'src/index.js' || e.resolved === 'src/core/registry.js'
-    expect(violations(content, (e) => allowed(e) && !e.specifier.startsWith('@duckdb') && !e.specifier.startsWith('@google-cloud'))).toEqual([])
+    const allowed = (e: ImportEdge) =>
+      !e.resolved?.startsWith('src/') || e.resolved === 'src/index.js' || e.resolved === 'src/core/registry.js'
+    expect(
+      violations(
+        content,
+        (e) => allowed(e) && !e.specifier.startsWith('@duckdb') && !e.specifier.startsWith('@google-cloud'),
+      ),
+    ).toEqual([])
   })
 
   it('keeps migrations from importing includes/', () => {

@@ -25,9 +25,15 @@ import { BATCH_DAYS, HISTORY_START } from '../../includes/sql-helpers.js'
 export const mlFeatureStoreV2 = incremental({
   name: FEATURE_STORE_TARGET.name,
   dataset: FEATURE_STORE_TARGET.dataset,
-  description: 'V8 features per player and target date (strictly earlier games), with sources, quality, lineage and tracking',
+  description:
+    'V8 features per player and target date (strictly earlier games), with sources, quality, lineage and tracking',
   tags: ['features'],
-  interval: { column: 'game_date', start: HISTORY_START, batchDays: BATCH_DAYS, until: ['upcoming_player_game_context'] },
+  interval: {
+    column: 'game_date',
+    start: HISTORY_START,
+    batchDays: BATCH_DAYS,
+    until: ['upcoming_player_game_context'],
+  },
   write: { strategy: 'merge', uniqueKey: ['player_lookup', 'game_date'] },
   protected: true,
   columns: [...FEATURE_STORE_COLUMNS],

@@ -4,7 +4,13 @@
  * shot-zone mismatch (#6), pace (#7) and usage spike (#8), each with its inputs as JSON.
  */
 import { incremental, sql } from '../../src/index.js'
-import { fatigueContextSql, fatigueScoreSql, paceScoreSql, shotZoneMismatchSql, usageSpikeScoreSql } from '../../includes/composite-sql.js'
+import {
+  fatigueContextSql,
+  fatigueScoreSql,
+  paceScoreSql,
+  shotZoneMismatchSql,
+  usageSpikeScoreSql,
+} from '../../includes/composite-sql.js'
 import { playerHistoryCtes } from '../../includes/player-history.js'
 import { PLAYER_COMPOSITE_COLUMNS, PRECOMPUTE_DATASET, PRECOMPUTE_TRACKING } from '../../includes/precompute-columns.js'
 import { rosterCtes } from '../../includes/roster.js'
@@ -16,7 +22,12 @@ export const playerCompositeFactors = incremental({
   dataset: PRECOMPUTE_DATASET,
   description: 'Player x D: fatigue, shot-zone mismatch, pace and usage-spike scores with their inputs',
   tags: ['precompute'],
-  interval: { column: 'game_date', start: HISTORY_START, batchDays: BATCH_DAYS, until: ['upcoming_player_game_context'] },
+  interval: {
+    column: 'game_date',
+    start: HISTORY_START,
+    batchDays: BATCH_DAYS,
+    until: ['upcoming_player_game_context'],
+  },
   write: { strategy: 'replace_interval' },
   columns: [...PLAYER_COMPOSITE_COLUMNS],
   tracking: PRECOMPUTE_TRACKING,
@@ -34,11 +45,23 @@ export const playerCompositeFactors = incremental({
     zeroShare: [
       { column: 'fatigue_score', max: 0.1, name: 'fatigue_score_zero_share', where: 'NOT early_season_flag' },
       // A-03a (PCF): the usage spike is mostly non-zero when its baseline loads (I-3); warn
-      { column: 'usage_spike_score', max: 0.5, includeNull: true, severity: 'warn', name: 'usage_spike_score_zero_share', where: 'NOT early_season_flag' },
+      {
+        column: 'usage_spike_score',
+        max: 0.5,
+        includeNull: true,
+        severity: 'warn',
+        name: 'usage_spike_score_zero_share',
+        where: 'NOT early_season_flag',
+      },
     ],
     // A-03b (PCF): never constant; all-NULL (no usage baseline at all) counts as constant. Bootstrap
     // days are skipped: at the very start of the history nobody has a usage baseline yet.
-    notConstant: { column: 'usage_spike_score', name: 'usage_spike_score_not_constant', where: 'NOT early_season_flag', minRows: 20 },
+    notConstant: {
+      column: 'usage_spike_score',
+      name: 'usage_spike_score_not_constant',
+      where: 'NOT early_season_flag',
+      minRows: 20,
+    },
   },
   query: (ctx) => {
     const shotZones = ctx.ref('player_shot_zone_analysis')
@@ -78,11 +101,23 @@ SELECT player_lookup, game_date, game_id, universal_player_id, team_abbr, oppone
   fatigue_score,
   ${fatigueContextSql(ctx, sql`fatigue_score`)} AS fatigue_context_json,
   ${shotZoneMismatchSql(ctx, { vsLeague: sql`opponent_zone_vs_league`, zoneRate: sql`primary_zone_rate` })} AS shot_zone_mismatch_score,
-  ${ctx.fn.jsonObject([['primary_zone', sql`primary_zone`], ['primary_zone_rate', sql`primary_zone_rate`], ['opponent_zone_vs_league', sql`opponent_zone_vs_league`]])} AS shot_zone_context_json,
+  ${ctx.fn.jsonObject([
+    ['primary_zone', sql`primary_zone`],
+    ['primary_zone_rate', sql`primary_zone_rate`],
+    ['opponent_zone_vs_league', sql`opponent_zone_vs_league`],
+  ])} AS shot_zone_context_json,
   ${paceScoreSql(ctx, sql`pace_differential`)} AS pace_score,
-  ${ctx.fn.jsonObject([['team_pace_last_10', sql`team_pace`], ['opponent_pace_last_10', sql`opponent_pace`], ['pace_differential', sql`pace_differential`]])} AS pace_context_json,
+  ${ctx.fn.jsonObject([
+    ['team_pace_last_10', sql`team_pace`],
+    ['opponent_pace_last_10', sql`opponent_pace`],
+    ['pace_differential', sql`pace_differential`],
+  ])} AS pace_context_json,
   ${usageSpikeScoreSql(ctx, { projected: sql`projected_usage_rate`, baseline: sql`avg_usage_rate_last_7_games`, starsOut: sql`star_teammates_out` })} AS usage_spike_score,
-  ${ctx.fn.jsonObject([['projected_usage_rate', sql`projected_usage_rate`], ['avg_usage_rate_last_7_games', sql`avg_usage_rate_last_7_games`], ['star_teammates_out', sql`star_teammates_out`]])} AS usage_context_json
+  ${ctx.fn.jsonObject([
+    ['projected_usage_rate', sql`projected_usage_rate`],
+    ['avg_usage_rate_last_7_games', sql`avg_usage_rate_last_7_games`],
+    ['star_teammates_out', sql`star_teammates_out`],
+  ])} AS usage_context_json
 FROM scored`
   },
 })

@@ -4,7 +4,11 @@
  */
 import { incremental, sql } from '../../src/index.js'
 import { playerHistoryCtes, recentPerformanceSql, zoneRateSql } from '../../includes/player-history.js'
-import { PLAYER_DAILY_CACHE_COLUMNS, PRECOMPUTE_DATASET, PRECOMPUTE_TRACKING } from '../../includes/precompute-columns.js'
+import {
+  PLAYER_DAILY_CACHE_COLUMNS,
+  PRECOMPUTE_DATASET,
+  PRECOMPUTE_TRACKING,
+} from '../../includes/precompute-columns.js'
 import { rosterCtes } from '../../includes/roster.js'
 import { BATCH_DAYS, HISTORY_START } from '../../includes/sql-helpers.js'
 import { teamHistoryCtes } from '../../includes/team-history.js'
@@ -12,9 +16,15 @@ import { teamHistoryCtes } from '../../includes/team-history.js'
 export const playerDailyCache = incremental({
   name: 'player_daily_cache',
   dataset: PRECOMPUTE_DATASET,
-  description: 'Player x D: points averages (5, 10, season), std (10), games in 7 days, team pace/offense (10), minutes (10), shot mix (10)',
+  description:
+    'Player x D: points averages (5, 10, season), std (10), games in 7 days, team pace/offense (10), minutes (10), shot mix (10)',
   tags: ['precompute'],
-  interval: { column: 'cache_date', start: HISTORY_START, batchDays: BATCH_DAYS, until: ['upcoming_player_game_context'] },
+  interval: {
+    column: 'cache_date',
+    start: HISTORY_START,
+    batchDays: BATCH_DAYS,
+    until: ['upcoming_player_game_context'],
+  },
   write: { strategy: 'replace_interval' },
   columns: [...PLAYER_DAILY_CACHE_COLUMNS],
   tracking: PRECOMPUTE_TRACKING,

@@ -13,9 +13,15 @@ import { BATCH_DAYS, HISTORY_START } from '../../includes/sql-helpers.js'
 export const playerShotZoneAnalysis = incremental({
   name: 'player_shot_zone_analysis',
   dataset: PRECOMPUTE_DATASET,
-  description: 'Player x D: paint / mid-range / three-point share of FGA over the last 10 games (percent); NULL without play-by-play',
+  description:
+    'Player x D: paint / mid-range / three-point share of FGA over the last 10 games (percent); NULL without play-by-play',
   tags: ['precompute'],
-  interval: { column: 'analysis_date', start: HISTORY_START, batchDays: BATCH_DAYS, until: ['upcoming_player_game_context'] },
+  interval: {
+    column: 'analysis_date',
+    start: HISTORY_START,
+    batchDays: BATCH_DAYS,
+    until: ['upcoming_player_game_context'],
+  },
   write: { strategy: 'replace_interval' },
   columns: [...PLAYER_SHOT_ZONE_COLUMNS],
   tracking: PRECOMPUTE_TRACKING,

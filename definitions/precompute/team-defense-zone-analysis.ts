@@ -5,7 +5,11 @@
  * in each zone (percent), against the league average of the same measure on D (all teams).
  */
 import { incremental, sql } from '../../src/index.js'
-import { PRECOMPUTE_DATASET, PRECOMPUTE_TRACKING, TEAM_DEFENSE_ZONE_COLUMNS } from '../../includes/precompute-columns.js'
+import {
+  PRECOMPUTE_DATASET,
+  PRECOMPUTE_TRACKING,
+  TEAM_DEFENSE_ZONE_COLUMNS,
+} from '../../includes/precompute-columns.js'
 import { BATCH_DAYS, HISTORY_START, beforeIntervalEnd, inInterval } from '../../includes/sql-helpers.js'
 import { teamHistoryCtes } from '../../includes/team-history.js'
 
@@ -14,7 +18,12 @@ export const teamDefenseZoneAnalysis = incremental({
   dataset: PRECOMPUTE_DATASET,
   description: 'Team x D: defensive rating and pace over the last 15 games, zone shares allowed vs the league average',
   tags: ['precompute'],
-  interval: { column: 'analysis_date', start: HISTORY_START, batchDays: BATCH_DAYS, until: ['upcoming_player_game_context'] },
+  interval: {
+    column: 'analysis_date',
+    start: HISTORY_START,
+    batchDays: BATCH_DAYS,
+    until: ['upcoming_player_game_context'],
+  },
   write: { strategy: 'replace_interval' },
   columns: [...TEAM_DEFENSE_ZONE_COLUMNS],
   tracking: PRECOMPUTE_TRACKING,

@@ -15,7 +15,12 @@ export const predictionAccuracy = incremental({
   dataset: 'nba_predictions',
   description: 'Graded predictions: one row per prediction_id; superseded predictions keep their graded rows',
   tags: ['grading'],
-  interval: { column: 'game_date', start: HISTORY_START, batchDays: 31, until: ['player_prop_predictions', 'player_game_summary'] },
+  interval: {
+    column: 'game_date',
+    start: HISTORY_START,
+    batchDays: 31,
+    until: ['player_prop_predictions', 'player_game_summary'],
+  },
   write: { strategy: 'merge', uniqueKey: ['prediction_id'] },
   columns: [...ACCURACY_COLUMNS],
   tracking: { grading_commit_sha: 'buildCommitSha', graded_at: 'startedAt', run_id: 'runId' },
@@ -23,16 +28,28 @@ export const predictionAccuracy = incremental({
   clusterBy: ['system_id', 'player_lookup'],
   assertions: {
     uniqueKey: { columns: ['prediction_id'], name: 'a18_one_row_per_prediction' },
-    nonNull: { columns: ['build_commit_sha', 'critical_features', 'is_superseded_prediction'], name: 'copied_tracking_present' },
+    nonNull: {
+      columns: ['build_commit_sha', 'critical_features', 'is_superseded_prediction'],
+      name: 'copied_tracking_present',
+    },
     acceptedValues: { void_reason: ['dnp_injury_confirmed', 'dnp_late_scratch', 'dnp_unknown'] },
     expression: [
-      { name: 'graded_pick_has_outcome', where: 'prediction_correct IS NOT NULL', condition: "recommendation IN ('OVER', 'UNDER') AND NOT is_voided AND actual_points IS NOT NULL" },
-      { name: 'void_has_no_points', where: 'is_voided', condition: 'actual_points IS NULL AND prediction_correct IS NULL' },
+      {
+        name: 'graded_pick_has_outcome',
+        where: 'prediction_correct IS NOT NULL',
+        condition: "recommendation IN ('OVER', 'UNDER') AND NOT is_voided AND actual_points IS NOT NULL",
+      },
+      {
+        name: 'void_has_no_points',
+        where: 'is_voided',
+        condition: 'actual_points IS NULL AND prediction_correct IS NULL',
+      },
     ],
   },
-  query: (ctx) => gradingQuery(ctx, {
-    predictions: ctx.ref('player_prop_predictions'),
-    playerGameSummary: ctx.ref('player_game_summary'),
-    injuryReport: ctx.ref('nbac_injury_report'),
-  }),
+  query: (ctx) =>
+    gradingQuery(ctx, {
+      predictions: ctx.ref('player_prop_predictions'),
+      playerGameSummary: ctx.ref('player_game_summary'),
+      injuryReport: ctx.ref('nbac_injury_report'),
+    }),
 })

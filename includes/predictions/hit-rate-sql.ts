@@ -19,12 +19,17 @@ export function unsignedEdge(a: string): SqlFragment {
 export function hitRate(ctx: Fn, a: string, scope?: SqlFragment): SqlFragment {
   const within = (condition: SqlFragment) => (scope ? sql`(${condition}) AND (${scope})` : condition)
   const picks = ctx.fn.countIf(within(raw(`${a}.prediction_correct IS NOT NULL`)))
-  return ctx.fn.safeDivide(ctx.fn.cast(ctx.fn.countIf(within(raw(`${a}.prediction_correct`))), 'FLOAT64'), ctx.fn.cast(picks, 'FLOAT64'))
+  return ctx.fn.safeDivide(
+    ctx.fn.cast(ctx.fn.countIf(within(raw(`${a}.prediction_correct`))), 'FLOAT64'),
+    ctx.fn.cast(picks, 'FLOAT64'),
+  )
 }
 
 /** Picks (graded OVER/UNDER with an outcome) in scope. */
 export function picks(ctx: Fn, a: string, scope?: SqlFragment): SqlFragment {
-  return ctx.fn.countIf(scope ? sql`${raw(a)}.prediction_correct IS NOT NULL AND (${scope})` : raw(`${a}.prediction_correct IS NOT NULL`))
+  return ctx.fn.countIf(
+    scope ? sql`${raw(a)}.prediction_correct IS NOT NULL AND (${scope})` : raw(`${a}.prediction_correct IS NOT NULL`),
+  )
 }
 
 export function highEdge(a: string): SqlFragment {

@@ -34,7 +34,8 @@ export function vectorSelect(ctx: ActionContext, fs: string, override?: ServingO
   for (const [name, forced] of Object.entries(override?.values ?? {})) {
     const names = [name, ...(typeof forced === 'object' && forced !== null ? [forced.copyOf] : [])]
     const unknown = names.filter((n) => !VECTOR_INPUTS.includes(n))
-    if (unknown.length) throw new Error(`serving override names unknown model input(s) ${unknown.map((u) => `"${u}"`).join(', ')}`)
+    if (unknown.length)
+      throw new Error(`serving override names unknown model input(s) ${unknown.map((u) => `"${u}"`).join(', ')}`)
   }
   return VECTOR_INPUTS.map((name) => {
     const stored = ctx.fn.cast(raw(`${fs}.${name}`), 'FLOAT64')
@@ -44,7 +45,10 @@ export function vectorSelect(ctx: ActionContext, fs: string, override?: ServingO
     if (override && forced !== undefined) {
       const from = ctx.fn.cast(sql`${override.from}`, 'DATE')
       const to = ctx.fn.cast(sql`${override.to}`, 'DATE')
-      const fedInstead = typeof forced === 'object' && forced !== null ? ctx.fn.cast(raw(`${fs}.${forced.copyOf}`), 'FLOAT64') : number(ctx, forced)
+      const fedInstead =
+        typeof forced === 'object' && forced !== null
+          ? ctx.fn.cast(raw(`${fs}.${forced.copyOf}`), 'FLOAT64')
+          : number(ctx, forced)
       value = sql`CASE WHEN ${raw(fs)}.game_date BETWEEN ${from} AND ${to} THEN ${fedInstead} ELSE ${value} END`
     }
     return sql`${value} AS ${raw(vectorColumn(name))}`
@@ -61,7 +65,11 @@ export function input(alias: string, name: string): SqlFragment {
  * null when missing), feature_quality_score being the store row's.
  */
 export function criticalFeaturesJson(ctx: ActionContext, v: string, qualityScore: SqlFragment): SqlFragment {
-  return ctx.fn.jsonObject(CRITICAL_FEATURE_KEYS.map((key) => [key, key === 'feature_quality_score' ? ctx.fn.cast(qualityScore, 'FLOAT64') : input(v, key)] as const))
+  return ctx.fn.jsonObject(
+    CRITICAL_FEATURE_KEYS.map(
+      (key) => [key, key === 'feature_quality_score' ? ctx.fn.cast(qualityScore, 'FLOAT64') : input(v, key)] as const,
+    ),
+  )
 }
 
 /** features_snapshot: every input as fed, by name. */
@@ -72,7 +80,9 @@ export function featuresSnapshotJson(ctx: ActionContext, v: string): SqlFragment
 /** sha256 over the text of the given values ('null' for NULL), '|'-separated, in order. */
 export function fingerprint(ctx: ActionContext, values: readonly SqlFragment[]): SqlFragment {
   const parts = values.map((value) => sql`COALESCE(${ctx.fn.cast(value, 'STRING')}, 'null')`)
-  const text = parts.reduce<SqlFragment | null>((acc, part) => (acc === null ? part : sql`${acc} || '|' || ${part}`), null) ?? sql`''`
+  const text =
+    parts.reduce<SqlFragment | null>((acc, part) => (acc === null ? part : sql`${acc} || '|' || ${part}`), null) ??
+    sql`''`
   return ctx.fn.sha256Hex(text)
 }
 

@@ -17,12 +17,17 @@ export const MODEL_FILE = 'includes/models/catboost_v8.json'
 const MODEL_URL = new URL('../models/catboost_v8.json', import.meta.url)
 
 /** Load and check a model file: every input must be a feature-store column. */
-export function loadModel(text: string, source: string): { model: CatBoostModel; inputs: readonly string[]; version: string } {
+export function loadModel(
+  text: string,
+  source: string,
+): { model: CatBoostModel; inputs: readonly string[]; version: string } {
   const model = parseCatBoostModel(JSON.parse(text), source)
   const inputs = featureNames(model).filter((n): n is string => n !== undefined)
   const unknown = inputs.filter((name) => !FEATURE_NAMES.includes(name))
   if (unknown.length) {
-    throw new Error(`${source}: model input(s) ${unknown.map((u) => `"${u}"`).join(', ')} are not feature-store columns; rename them to catalog names (includes/feature-catalog.ts)`)
+    throw new Error(
+      `${source}: model input(s) ${unknown.map((u) => `"${u}"`).join(', ')} are not feature-store columns; rename them to catalog names (includes/feature-catalog.ts)`,
+    )
   }
   // The model's identity in every prediction row: a retrained file is a different model even on a dirty tree.
   const version = `catboost_v8@${createHash('sha256').update(text).digest('hex').slice(0, 12)}`
@@ -52,5 +57,7 @@ export function vectorColumn(name: string): string {
 
 /** The model as one SQL scalar expression over the vector columns of `alias`. */
 export function modelExpression(ctx: ActionContext, alias: string, model: CatBoostModel = CATBOOST_V8): SqlFragment {
-  return raw(renderCatBoostExpression(model, { engine: ctx.engine, column: (name) => `${alias}.${vectorColumn(name)}` }))
+  return raw(
+    renderCatBoostExpression(model, { engine: ctx.engine, column: (name) => `${alias}.${vectorColumn(name)}` }),
+  )
 }

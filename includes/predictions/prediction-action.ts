@@ -16,7 +16,10 @@ export const PREDICTION_COMPARE_COLUMNS = ['model_input_hash', 'build_commit_sha
 
 /** Written by the engine from the run, never by the query (DOMAIN lesson 1). */
 export const PREDICTION_TRACKING = {
-  build_commit_sha: 'buildCommitSha', deployment_revision: 'deploymentRevision', predicted_at: 'startedAt', run_id: 'runId',
+  build_commit_sha: 'buildCommitSha',
+  deployment_revision: 'deploymentRevision',
+  predicted_at: 'startedAt',
+  run_id: 'runId',
 } as const
 
 const CATBOOST_WITH_PROP = `system_id = '${SYSTEM_ID}' AND line_source = '${LINE_SOURCE.actual}'`
@@ -45,9 +48,17 @@ export function predictionAssertions(): InlineAssertions {
       // With A-01a: a real prop was fed its Vegas line (the store holds the same line, lines.ts).
       { name: 'a01_vegas_line_fed', where: CATBOOST_WITH_PROP, condition: `${fed('vegas_points_line')} IS NOT NULL` },
       // A-01d: no prediction at 55+ (warn).
-      { name: 'a01d_predicted_below_55', severity: 'warn', condition: `predicted_points < ${A01.warnPredictedAtLeast}` },
+      {
+        name: 'a01d_predicted_below_55',
+        severity: 'warn',
+        condition: `predicted_points < ${A01.warnPredictedAtLeast}`,
+      },
       // A-19a: every catboost row carries the store's quality score.
-      { name: 'a19a_quality_score_present', where: `system_id = '${SYSTEM_ID}'`, condition: 'feature_quality_score IS NOT NULL' },
+      {
+        name: 'a19a_quality_score_present',
+        where: `system_id = '${SYSTEM_ID}'`,
+        condition: 'feature_quality_score IS NOT NULL',
+      },
     ],
     rowCount: [
       // A-14c: the step wrote a row for every feature-store row of the date.
@@ -66,15 +77,24 @@ export interface PredictionActionOptions {
 /** Everything of the action but its columns contract and assertions. */
 export function predictionDefinition(options: PredictionActionOptions = {}) {
   const logRefs = (ctx: ActionContext): ExecutionLogRefs => ({
-    log: ctx.ref('prediction_execution_log'), featureStore: ctx.ref('ml_feature_store_v2'), schedule: ctx.ref('nba_schedule'), predictions: ctx.self(),
+    log: ctx.ref('prediction_execution_log'),
+    featureStore: ctx.ref('ml_feature_store_v2'),
+    schedule: ctx.ref('nba_schedule'),
+    predictions: ctx.self(),
   })
   return {
     name: 'player_prop_predictions',
     dataset: 'nba_predictions',
-    description: 'catboost_v8 points predictions, one active row per (game_id, player_lookup, system_id); superseded rows are kept',
+    description:
+      'catboost_v8 points predictions, one active row per (game_id, player_lookup, system_id); superseded rows are kept',
     tags: ['predictions'],
     interval: { column: 'game_date', start: HISTORY_START, batchDays: BATCH_DAYS, until: ['ml_feature_store_v2'] },
-    write: { strategy: 'supersede', key: ['game_id', 'player_lookup', 'system_id'], idColumn: 'prediction_id', compareColumns: [...PREDICTION_COMPARE_COLUMNS] },
+    write: {
+      strategy: 'supersede',
+      key: ['game_id', 'player_lookup', 'system_id'],
+      idColumn: 'prediction_id',
+      compareColumns: [...PREDICTION_COMPARE_COLUMNS],
+    },
     tracking: { ...PREDICTION_TRACKING },
     protected: true,
     clusterBy: ['system_id', 'player_lookup', 'confidence_score', 'game_date'],
@@ -83,12 +103,13 @@ export function predictionDefinition(options: PredictionActionOptions = {}) {
       afterBatch: (ctx) => completeExecutions(ctx, logRefs(ctx)),
       onFailure: (ctx) => failExecutions(ctx, logRefs(ctx)),
     },
-    query: (ctx) => predictionQuery(ctx, {
-      featureStore: ctx.ref('ml_feature_store_v2'),
-      injuryReport: ctx.ref('nbac_injury_report'),
-      executionLog: ctx.ref('prediction_execution_log'),
-      lineCtes: lineSelectionCtes(ctx),
-      ...(options.override ? { override: options.override } : {}),
-    }),
+    query: (ctx) =>
+      predictionQuery(ctx, {
+        featureStore: ctx.ref('ml_feature_store_v2'),
+        injuryReport: ctx.ref('nbac_injury_report'),
+        executionLog: ctx.ref('prediction_execution_log'),
+        lineCtes: lineSelectionCtes(ctx),
+        ...(options.override ? { override: options.override } : {}),
+      }),
   } satisfies Omit<IncrementalConfig, 'columns' | 'assertions'>
 }

@@ -15,11 +15,28 @@ import { raw, sql } from '../../src/index.js'
 import type { ActionContext, SqlFragment } from '../../src/index.js'
 import { V8_FEATURE_COUNT } from '../feature-catalog.js'
 import { MODEL_VERSION, modelExpression } from './model.js'
-import { criticalFeaturesJson, featuresSnapshotJson, fingerprint, input, vectorSelect, vectorValues } from './model-vector.js'
+import {
+  criticalFeaturesJson,
+  featuresSnapshotJson,
+  fingerprint,
+  input,
+  vectorSelect,
+  vectorValues,
+} from './model-vector.js'
 import type { ServingOverride } from './model-vector.js'
 import {
-  CONFIDENCE, CONFIDENCE_TIER_FILTER, FALLBACK_DEFAULT_POINTS, FALLBACK_WEIGHTS, INJURY_STATUSES, LINE_SOURCE, PREDICTION_RANGE,
-  QUALITY_GATE, QUALITY_GATE_REASON, RECOMMENDATION_EDGE, REQUIRED_BASE_FEATURES, SYSTEM_ID,
+  CONFIDENCE,
+  CONFIDENCE_TIER_FILTER,
+  FALLBACK_DEFAULT_POINTS,
+  FALLBACK_WEIGHTS,
+  INJURY_STATUSES,
+  LINE_SOURCE,
+  PREDICTION_RANGE,
+  QUALITY_GATE,
+  QUALITY_GATE_REASON,
+  RECOMMENDATION_EDGE,
+  REQUIRED_BASE_FEATURES,
+  SYSTEM_ID,
 } from './rules.js'
 
 /** Refs and options of the prediction query; the relations are rendered by the definition. */
@@ -41,12 +58,15 @@ const list = (values: readonly string[]) => raw(values.map((v) => `'${v}'`).join
 function confidencePoints(quality: string, std: string): SqlFragment {
   const q = CONFIDENCE.quality.map((band) => `WHEN ${quality} >= ${band.min} THEN ${band.points}`).join(' ')
   const s = CONFIDENCE.volatility.map((band) => `WHEN ${std} < ${band.below} THEN ${band.points}`).join(' ')
-  return raw(`(${CONFIDENCE.base} + (CASE ${q} ELSE ${CONFIDENCE.qualityElse} END) + (CASE ${s} ELSE ${CONFIDENCE.volatilityElse} END))`)
+  return raw(
+    `(${CONFIDENCE.base} + (CASE ${q} ELSE ${CONFIDENCE.qualityElse} END) + (CASE ${s} ELSE ${CONFIDENCE.volatilityElse} END))`,
+  )
 }
 
 /** §5.2.5 fallback: 0.4·L5 + 0.35·L10 + 0.25·season over the present terms; 10.0 when none is. */
 function fallbackPoints(v: string): SqlFragment {
-  const present = (name: string) => sql`CASE WHEN ${input(v, name)} IS NULL THEN 0 ELSE ${raw(String(FALLBACK_WEIGHTS.find(([n]) => n === name)?.[1] ?? 0))} END`
+  const present = (name: string) =>
+    sql`CASE WHEN ${input(v, name)} IS NULL THEN 0 ELSE ${raw(String(FALLBACK_WEIGHTS.find(([n]) => n === name)?.[1] ?? 0))} END`
   const weighted = FALLBACK_WEIGHTS.map(([name, w]) => sql`COALESCE(${raw(String(w))} * ${input(v, name)}, 0)`)
   const weights = FALLBACK_WEIGHTS.map(([name]) => present(name))
   const sum = (parts: SqlFragment[]) => parts.reduce((a, b) => sql`${a} + ${b}`)
@@ -104,7 +124,9 @@ function inputs(ctx: ActionContext, src: PredictionSources): SqlFragment {
 
 /** The model output, the gate and the fallback, then confidence and the rounded prediction. */
 function scoring(ctx: ActionContext): SqlFragment {
-  const required = REQUIRED_BASE_FEATURES.map((name) => sql`${input('v', name)} IS NULL`).reduce((a, b) => sql`${a} OR ${b}`)
+  const required = REQUIRED_BASE_FEATURES.map((name) => sql`${input('v', name)} IS NULL`).reduce(
+    (a, b) => sql`${a} OR ${b}`,
+  )
   const q = sql`s.feature_quality_score`
   return sql`
   scored AS (
@@ -116,10 +138,16 @@ function scoring(ctx: ActionContext): SqlFragment {
   ),
   s AS (
     SELECT scored.*,
-      ${ctx.fn.cast(sql`ROUND(CASE WHEN is_gated THEN ${ctx.fn.clamp(sql`fallback_points`, PREDICTION_RANGE.min, PREDICTION_RANGE.max)}
-        ELSE ${ctx.fn.clamp(sql`raw_prediction`, PREDICTION_RANGE.min, PREDICTION_RANGE.max)} END, 1)`, 'NUMERIC(5,1)')} AS points,
-      ${ctx.fn.cast(sql`CASE WHEN is_gated THEN ${raw(String(CONFIDENCE.fallback))}
-        ELSE ${confidencePoints('scored.feature_quality_score', 'scored.mv_points_std_last_10')} END / 100.0`, 'NUMERIC(4,3)')} AS confidence
+      ${ctx.fn.cast(
+        sql`ROUND(CASE WHEN is_gated THEN ${ctx.fn.clamp(sql`fallback_points`, PREDICTION_RANGE.min, PREDICTION_RANGE.max)}
+        ELSE ${ctx.fn.clamp(sql`raw_prediction`, PREDICTION_RANGE.min, PREDICTION_RANGE.max)} END, 1)`,
+        'NUMERIC(5,1)',
+      )} AS points,
+      ${ctx.fn.cast(
+        sql`CASE WHEN is_gated THEN ${raw(String(CONFIDENCE.fallback))}
+        ELSE ${confidencePoints('scored.feature_quality_score', 'scored.mv_points_std_last_10')} END / 100.0`,
+        'NUMERIC(4,3)',
+      )} AS confidence
     FROM scored
   ),
   r AS (
@@ -138,7 +166,8 @@ function scoring(ctx: ActionContext): SqlFragment {
 
 /** Output columns: the contract minus what the engine appends. */
 function output(ctx: ActionContext): SqlFragment {
-  const cast = (value: SqlFragment | string, type: string) => ctx.fn.cast(typeof value === 'string' ? raw(value) : value, type)
+  const cast = (value: SqlFragment | string, type: string) =>
+    ctx.fn.cast(typeof value === 'string' ? raw(value) : value, type)
   const nul = (type: string) => cast('NULL', type)
   const tier = `r.confidence >= ${CONFIDENCE_TIER_FILTER.min} AND r.confidence < ${CONFIDENCE_TIER_FILTER.max}`
   const warnings = stringsPresent(ctx, [
@@ -170,7 +199,10 @@ SELECT
   ${warnings} AS prediction_warnings,
   r.confidence AS raw_confidence_score, ${nul('NUMERIC(4,3)')} AS calibrated_confidence_score, 'none' AS calibration_method,
   ${MODEL_VERSION} AS model_version,
-  ${ctx.fn.jsonObject([['model_type', sql`'catboost'`], ['feature_count', raw(String(V8_FEATURE_COUNT))]])} AS feature_importance,
+  ${ctx.fn.jsonObject([
+    ['model_type', sql`'catboost'`],
+    ['feature_count', raw(String(V8_FEATURE_COUNT))],
+  ])} AS feature_importance,
   ${nul('JSON')} AS key_factors, ${nul('JSON')} AS warnings,
   ${nul('FLOAT64')} AS teammate_opportunity_score, ${nul('STRING')} AS teammate_out_starters, ${nul('FLOAT64')} AS teammate_usage_boost,
   ${nul('NUMERIC(5,2)')} AS prediction_variance, ${nul('NUMERIC(5,2)')} AS system_agreement_score, ${nul('INT64')} AS contributing_systems,
@@ -178,9 +210,22 @@ SELECT
   ${ctx.fn.currentTimestamp()} AS created_at, ${nul('TIMESTAMP')} AS updated_at,
   ${criticalFeaturesJson(ctx, 'r', raw('r.feature_quality_score'))} AS critical_features,
   r.execution_id, ${nul('JSON')} AS superseded_metadata,
-  ${fingerprint(ctx, [...vectorValues('r'), raw('r.prop_line'), raw('r.prop_bookmaker'), raw('r.prop_api'), raw('r.prop_minutes_before'),
-    raw('r.feature_version'), raw('r.feature_count'), raw('r.feature_quality_score'), raw('r.early_season_flag'), raw('r.data_source'),
-    raw('r.injury_status'), raw('r.injury_reason'), raw('r.game_id'), raw('r.universal_player_id')])} AS model_input_hash
+  ${fingerprint(ctx, [
+    ...vectorValues('r'),
+    raw('r.prop_line'),
+    raw('r.prop_bookmaker'),
+    raw('r.prop_api'),
+    raw('r.prop_minutes_before'),
+    raw('r.feature_version'),
+    raw('r.feature_count'),
+    raw('r.feature_quality_score'),
+    raw('r.early_season_flag'),
+    raw('r.data_source'),
+    raw('r.injury_status'),
+    raw('r.injury_reason'),
+    raw('r.game_id'),
+    raw('r.universal_player_id'),
+  ])} AS model_input_hash
 FROM r`
 }
 

@@ -27,23 +27,40 @@ export const QUALITY_GATE = { minScore: 50, highScore: 70 } as const
  * team_win_pct (need 5 games), opponent / team ratings (need opponent history), and the
  * composite scores. A row missing a required feature gets no model prediction.
  */
-export const REQUIRED_BASE_FEATURES = ['points_avg_last_5', 'points_avg_last_10', 'points_avg_season', 'points_std_last_10'] as const
+export const REQUIRED_BASE_FEATURES = [
+  'points_avg_last_5',
+  'points_avg_last_10',
+  'points_avg_season',
+  'points_std_last_10',
+] as const
 
 /** §5.2.2: confidence = 75 + q + s (0–100), stored ÷ 100. */
 export const CONFIDENCE = {
   base: 75,
   /** q by feature_quality_score, first match. */
-  quality: [{ min: 90, points: 10 }, { min: 80, points: 7 }, { min: 70, points: 5 }] as const,
+  quality: [
+    { min: 90, points: 10 },
+    { min: 80, points: 7 },
+    { min: 70, points: 5 },
+  ] as const,
   qualityElse: 2,
   /** s by points_std_last_10, first match (std below the bound). */
-  volatility: [{ below: 4, points: 10 }, { below: 6, points: 7 }, { below: 8, points: 5 }] as const,
+  volatility: [
+    { below: 4, points: 10 },
+    { below: 6, points: 7 },
+    { below: 8, points: 5 },
+  ] as const,
   volatilityElse: 2,
   /** §5.2.5: a row without a model prediction. */
   fallback: 50,
 } as const
 
 /** §5.2.5 fallback prediction: 0.4·L5 + 0.35·L10 + 0.25·season (weights renormalised over the present terms). */
-export const FALLBACK_WEIGHTS = [['points_avg_last_5', 0.4], ['points_avg_last_10', 0.35], ['points_avg_season', 0.25]] as const
+export const FALLBACK_WEIGHTS = [
+  ['points_avg_last_5', 0.4],
+  ['points_avg_last_10', 0.35],
+  ['points_avg_season', 0.25],
+] as const
 /**
  * With none of the three present (bootstrap rows, a player's first games), the catalog's legacy
  * model default for points_avg_season, applied explicitly and flagged FALLBACK_USED.
@@ -63,7 +80,11 @@ export const GRADABLE_LINE_SOURCES = ['ACTUAL_PROP', 'ODDS_API', 'BETTINGPROS'] 
 export const PLACEHOLDER_LINE = 20.0
 
 /** §5.3 void reasons by the injury status known at prediction time, else after the game. */
-export const VOID_REASONS = { injury: 'dnp_injury_confirmed', lateScratch: 'dnp_late_scratch', unknown: 'dnp_unknown' } as const
+export const VOID_REASONS = {
+  injury: 'dnp_injury_confirmed',
+  lateScratch: 'dnp_late_scratch',
+  unknown: 'dnp_unknown',
+} as const
 export const INJURY_STATUSES = ['OUT', 'DOUBTFUL', 'QUESTIONABLE', 'PROBABLE'] as const
 
 /** §5.4 subsets. */
@@ -89,7 +110,13 @@ export const HIT_RATE_MONITOR = {
  * rows: on a one-game playoff slate (12–17 props) a healthy model's mean edge swings past ±2.0
  * by chance (sd ≈ 0.8), while with 30+ rows it stays within ±1.2 on the sample (lesson 16).
  */
-export const A01 = { maxDefaultPpmShare: 0.2, maxMeanEdge: 2.0, minRows: 30, warnPredictedAtLeast: 55, legacyPpmDefault: 0.4 } as const
+export const A01 = {
+  maxDefaultPpmShare: 0.2,
+  maxMeanEdge: 2.0,
+  minRows: 30,
+  warnPredictedAtLeast: 55,
+  legacyPpmDefault: 0.4,
+} as const
 /** §7 A-13a: share of rows with a real line, per system and date. */
 export const A13A = { warnBelow: 0.4, errorBelow: 0.2 } as const
 /** §7 A-12b: graded rows / gradable rows, final games. */

@@ -21,7 +21,11 @@ function syntheticProject(size: number): LoadedProject {
     const i = index % LAYER_WIDTH
     const file = `definitions/layer-${layer}.ts`
     if (layer === 0) {
-      definitions.push({ definition: declaration({ name: name(0, i), dataset: 'raw', interval: { column: 'day' } }), file, exportName: `a${i}` })
+      definitions.push({
+        definition: declaration({ name: name(0, i), dataset: 'raw', interval: { column: 'day' } }),
+        file,
+        exportName: `a${i}`,
+      })
       continue
     }
     const upstream = [name(layer - 1, i), name(layer - 1, (i + 7) % LAYER_WIDTH)] as const
@@ -29,9 +33,16 @@ function syntheticProject(size: number): LoadedProject {
       select a.day, a.key, a.value + coalesce(b.value, 0) as value
       from ${ctx.ref(upstream[0] as ActionName)} a left join ${ctx.ref(upstream[1] as ActionName)} b on a.key = b.key and a.day = b.day
       where a.day >= ${ctx.interval.start} and a.day < ${ctx.interval.end}`
-    const definition = i % 2 === 0
-      ? incremental({ name: name(layer, i), interval: { column: 'day', start: '2024-01-01' }, write: { strategy: 'replace_interval' }, assertions: { uniqueKey: ['day', 'key'], nonNull: ['value'] }, query })
-      : table({ name: name(layer, i), assertions: { nonNull: ['key'] }, query })
+    const definition =
+      i % 2 === 0
+        ? incremental({
+            name: name(layer, i),
+            interval: { column: 'day', start: '2024-01-01' },
+            write: { strategy: 'replace_interval' },
+            assertions: { uniqueKey: ['day', 'key'], nonNull: ['value'] },
+            query,
+          })
+        : table({ name: name(layer, i), assertions: { nonNull: ['key'] }, query })
     definitions.push({ definition, file, exportName: `a${i}` })
   }
   return { root: '/bench', definitions, project: undefined, issues: [] }
@@ -43,9 +54,15 @@ function median(values: number[]): number {
 }
 
 async function main(): Promise<void> {
-  const sizes = process.argv.slice(2).map(Number).filter((n) => n > 0)
+  const sizes = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0)
   for (const size of sizes.length ? sizes : [1000, 10000]) {
-    for (const [engine, dialect] of [['duckdb', duckDbDialect], ['bigquery', bigQueryDialect]] as const) {
+    for (const [engine, dialect] of [
+      ['duckdb', duckDbDialect],
+      ['bigquery', bigQueryDialect],
+    ] as const) {
       const project = syntheticProject(size)
       const times: number[] = []
       let peak = 0
@@ -59,7 +76,9 @@ async function main(): Promise<void> {
         if (graph.issues.length) throw new Error(`synthetic project has issues: ${graph.issues[0]?.message}`)
         if (graph.actions.length !== size) throw new Error(`expected ${size} actions, got ${graph.actions.length}`)
       }
-      console.log(`${String(size).padStart(6)} actions  ${engine.padEnd(8)}  compile median ${median(times).toFixed(0).padStart(5)} ms  (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)}, 5 runs)  heap peak ${(peak / 2 ** 20).toFixed(0)} MiB  rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`)
+      console.log(
+        `${String(size).padStart(6)} actions  ${engine.padEnd(8)}  compile median ${median(times).toFixed(0).padStart(5)} ms  (min ${Math.min(...times).toFixed(0)}, max ${Math.max(...times).toFixed(0)}, 5 runs)  heap peak ${(peak / 2 ** 20).toFixed(0)} MiB  rss ${(process.memoryUsage().rss / 2 ** 20).toFixed(0)} MiB`,
+      )
     }
   }
 }

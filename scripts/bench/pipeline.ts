@@ -16,7 +16,10 @@ interface Measure {
 }
 
 function measure(args: readonly string[]): Measure {
-  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', 'npx', 'tsx', 'src/cli/main.ts', ...args], { encoding: 'utf8', env: { ...process.env, CI: '1' } })
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', 'npx', 'tsx', 'src/cli/main.ts', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, CI: '1' },
+  })
   const last = result.stderr.trim().split('\n').at(-1) ?? ''
   const [seconds, kib] = last.split(' ').map(Number)
   return { seconds: seconds ?? NaN, maxRssMiB: (kib ?? NaN) / 1024, code: result.status ?? -1 }
@@ -27,12 +30,18 @@ const repeats = Number(process.argv[2] ?? 3)
 const dir = mkdtempSync(join(tmpdir(), 'pipeline-bench-'))
 try {
   const seedOnly = measure(['--warehouse', join(dir, 'seed.duckdb'), 'seed'])
-  console.log(`seed (2 seasons through 2026-01-31): ${seedOnly.seconds.toFixed(1)} s, peak RSS ${seedOnly.maxRssMiB.toFixed(0)} MiB, exit ${seedOnly.code}`)
+  console.log(
+    `seed (2 seasons through 2026-01-31): ${seedOnly.seconds.toFixed(1)} s, peak RSS ${seedOnly.maxRssMiB.toFixed(0)} MiB, exit ${seedOnly.code}`,
+  )
   const warehouse = join(dir, 'warehouse.duckdb')
   const full = measure(['--warehouse', warehouse, 'start'])
-  console.log(`start on a fresh warehouse (migrate + seed + full build + assertions + report): ${full.seconds.toFixed(1)} s, peak RSS ${full.maxRssMiB.toFixed(0)} MiB, exit ${full.code}`)
+  console.log(
+    `start on a fresh warehouse (migrate + seed + full build + assertions + report): ${full.seconds.toFixed(1)} s, peak RSS ${full.maxRssMiB.toFixed(0)} MiB, exit ${full.code}`,
+  )
   const again = Array.from({ length: repeats }, () => measure(['--warehouse', warehouse, 'start']))
-  console.log(`start again (incremental, nothing missing), ${repeats} runs: median ${median(again.map((m) => m.seconds)).toFixed(1)} s (min ${Math.min(...again.map((m) => m.seconds)).toFixed(1)}, max ${Math.max(...again.map((m) => m.seconds)).toFixed(1)}), peak RSS ${Math.max(...again.map((m) => m.maxRssMiB)).toFixed(0)} MiB, exits ${again.map((m) => m.code).join(',')}`)
+  console.log(
+    `start again (incremental, nothing missing), ${repeats} runs: median ${median(again.map((m) => m.seconds)).toFixed(1)} s (min ${Math.min(...again.map((m) => m.seconds)).toFixed(1)}, max ${Math.max(...again.map((m) => m.seconds)).toFixed(1)}), peak RSS ${Math.max(...again.map((m) => m.maxRssMiB)).toFixed(0)} MiB, exits ${again.map((m) => m.code).join(',')}`,
+  )
 } finally {
   rmSync(dir, { recursive: true, force: true })
 }

@@ -5,7 +5,10 @@
 import type { DuckDBConnection } from '@duckdb/node-api'
 import { z } from 'zod'
 
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD').refine((value) => !Number.isNaN(Date.parse(value)), 'not a date')
+const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD')
+  .refine((value) => !Number.isNaN(Date.parse(value)), 'not a date')
 
 export const dateRangeSchema = z
   .strictObject({ from: isoDate, to: isoDate })
@@ -51,10 +54,14 @@ function statementsFor(name: IncidentName, range: DateRange): string[] {
   const dates = `game_date BETWEEN DATE '${range.from}' AND DATE '${range.to}'`
   switch (name) {
     case 'dnpAsZero':
-      return [`UPDATE ${PGS} SET points = 0, minutes_played = 0, is_dnp = FALSE, dnp_reason = NULL, dnp_reason_category = NULL
-        WHERE is_dnp AND ${dates}`]
+      return [
+        `UPDATE ${PGS} SET points = 0, minutes_played = 0, is_dnp = FALSE, dnp_reason = NULL, dnp_reason_category = NULL
+        WHERE is_dnp AND ${dates}`,
+      ]
     case 'usageRateMissing':
-      return [`UPDATE ${UPGC} SET avg_usage_rate_last_7_games = NULL WHERE avg_usage_rate_last_7_games IS NOT NULL AND ${dates}`]
+      return [
+        `UPDATE ${UPGC} SET avg_usage_rate_last_7_games = NULL WHERE avg_usage_rate_last_7_games IS NOT NULL AND ${dates}`,
+      ]
     case 'noProps':
       return [
         `DELETE FROM ${ODDS} WHERE ${dates}`,
@@ -65,8 +72,10 @@ function statementsFor(name: IncidentName, range: DateRange): string[] {
     case 'bettingprosOnlyOtherMarkets':
       return [`DELETE FROM ${BETTINGPROS} WHERE market_type = 'points' AND ${dates}`]
     case 'playByPlayMissing':
-      return [`UPDATE ${PGS} SET fg_attempts = NULL, paint_attempts = NULL, mid_range_attempts = NULL, three_pt_attempts = NULL
-        WHERE NOT is_dnp AND ${dates}`]
+      return [
+        `UPDATE ${PGS} SET fg_attempts = NULL, paint_attempts = NULL, mid_range_attempts = NULL, three_pt_attempts = NULL
+        WHERE NOT is_dnp AND ${dates}`,
+      ]
     case 'noMinutes':
       return [`UPDATE ${PGS} SET minutes_played = NULL WHERE NOT is_dnp AND ${dates}`]
   }
@@ -74,7 +83,12 @@ function statementsFor(name: IncidentName, range: DateRange): string[] {
 
 /** Fixed application order, so overlapping incidents compose the same way every time. */
 const INCIDENT_ORDER: readonly IncidentName[] = [
-  'dnpAsZero', 'noMinutes', 'playByPlayMissing', 'usageRateMissing', 'noProps', 'bettingprosOnlyOtherMarkets',
+  'dnpAsZero',
+  'noMinutes',
+  'playByPlayMissing',
+  'usageRateMissing',
+  'noProps',
+  'bettingprosOnlyOtherMarkets',
 ]
 
 /** Applies the given incidents to the seeded tables; returns the rows changed per incident. */

@@ -47,7 +47,15 @@
  * every other day per series) is built in JS (schedule.ts, playoffs.ts) from the same seed.
  */
 import type { DuckDBConnection } from '@duckdb/node-api'
-import { boxStatsSql, expectedPointsSql, minutesSql, overtimeSql, playerGameSummaryInsertSql, pointsSql, teamOffenseInsertSql } from './box-sql.js'
+import {
+  boxStatsSql,
+  expectedPointsSql,
+  minutesSql,
+  overtimeSql,
+  playerGameSummaryInsertSql,
+  pointsSql,
+  teamOffenseInsertSql,
+} from './box-sql.js'
 import { contextLinesSql, injuryReportInsertSql, upcomingContextInsertSql } from './context-sql.js'
 import { playerSeasonsSql, playersSql, registryInsertSql, teamStrengthSql, teamsSql } from './entities-sql.js'
 import { playerGamesSql, scheduleInsertSql, scheduleSql, scheduleStagingSql, teamGamesSql } from './games-sql.js'
@@ -59,8 +67,18 @@ import type { ResolvedSeedOptions, SeedOptions } from './options.js'
 import { randomMacrosSql } from './random-sql.js'
 import { buildSeasonSchedule } from './schedule.js'
 import {
-  BETTINGPROS_TABLE, INJURY_REPORT_TABLE, ODDS_API_TABLE, PLAYER_GAME_SUMMARY_TABLE, PLAYER_REGISTRY_TABLE, SCHEDULE_TABLE,
-  SEED_DATASETS, SEED_TABLES, TEAM_OFFENSE_TABLE, UPCOMING_CONTEXT_TABLE, createTableSql, qualifiedName,
+  BETTINGPROS_TABLE,
+  INJURY_REPORT_TABLE,
+  ODDS_API_TABLE,
+  PLAYER_GAME_SUMMARY_TABLE,
+  PLAYER_REGISTRY_TABLE,
+  SCHEDULE_TABLE,
+  SEED_DATASETS,
+  SEED_TABLES,
+  TEAM_OFFENSE_TABLE,
+  UPCOMING_CONTEXT_TABLE,
+  createTableSql,
+  qualifiedName,
 } from './tables.js'
 import type { SeedTable } from './tables.js'
 
@@ -99,8 +117,23 @@ export interface SeedSummary {
 }
 
 const WORK_TABLES = [
-  'w_teams', 'w_players', 'w_player_seasons', 'w_schedule_all', 'w_schedule', 'w_tg', 'w_pg', 'w_minutes', 'w_expected', 'w_points',
-  'w_box', 'w_stats', 'w_hist', 'w_lines', 'w_odds', 'w_bp', 'w_context_lines',
+  'w_teams',
+  'w_players',
+  'w_player_seasons',
+  'w_schedule_all',
+  'w_schedule',
+  'w_tg',
+  'w_pg',
+  'w_minutes',
+  'w_expected',
+  'w_points',
+  'w_box',
+  'w_stats',
+  'w_hist',
+  'w_lines',
+  'w_odds',
+  'w_bp',
+  'w_context_lines',
 ]
 const MACROS = ['seed_u', 'seed_n', 'seed_pick', 'half_line', 'exact']
 
@@ -138,7 +171,11 @@ async function buildSchedule(run: SeedRun): Promise<string[]> {
   for (let season = run.options.firstSeason; season <= run.options.lastSeason; season += 1) {
     games.push(...buildSeasonSchedule(run.options.seed, season, strength))
   }
-  const window = { firstSeason: run.options.firstSeason, lastSeason: run.options.lastSeason, through: run.options.through }
+  const window = {
+    firstSeason: run.options.firstSeason,
+    lastSeason: run.options.lastSeason,
+    through: run.options.through,
+  }
   return [scheduleStagingSql(games), scheduleSql(window)]
 }
 
@@ -153,7 +190,14 @@ async function generate(run: SeedRun): Promise<void> {
   await fill(run, PLAYER_REGISTRY_TABLE, [teamsSql(), playersSql(), registryInsertSql()])
   await fill(run, SCHEDULE_TABLE, [...(await buildSchedule(run)), scheduleInsertSql()])
   await fill(run, PLAYER_GAME_SUMMARY_TABLE, [
-    teamGamesSql(), playerSeasonsSql(), playerGamesSql(), minutesSql(), expectedPointsSql(), pointsSql(), overtimeSql(), boxStatsSql(),
+    teamGamesSql(),
+    playerSeasonsSql(),
+    playerGamesSql(),
+    minutesSql(),
+    expectedPointsSql(),
+    pointsSql(),
+    overtimeSql(),
+    boxStatsSql(),
     playerGameSummaryInsertSql(),
   ])
   await fill(run, TEAM_OFFENSE_TABLE, [teamOffenseInsertSql()])
@@ -178,17 +222,32 @@ export async function seedWarehouse(
   onProgress?: (message: string) => void,
 ): Promise<SeedSummary> {
   const started = performance.now()
-  const run: SeedRun = { connection, options: resolveSeedOptions(options), rows: {}, progress: onProgress ?? (() => {}), started }
+  const run: SeedRun = {
+    connection,
+    options: resolveSeedOptions(options),
+    rows: {},
+    progress: onProgress ?? (() => {}),
+    started,
+  }
   try {
     await runAll(connection, randomMacrosSql(run.options.seed))
-    await runAll(connection, SEED_DATASETS.map((dataset) => `CREATE SCHEMA IF NOT EXISTS ${dataset}`))
+    await runAll(
+      connection,
+      SEED_DATASETS.map((dataset) => `CREATE SCHEMA IF NOT EXISTS ${dataset}`),
+    )
     await runAll(connection, SEED_TABLES.map(createTableSql))
     await generate(run)
     const slate = await scheduledDate(connection)
     const incidents = run.options.incidents === undefined ? {} : await applyIncidents(connection, run.options.incidents)
     for (const table of SEED_TABLES) run.rows[qualifiedName(table)] = await countRows(connection, qualifiedName(table))
     const seasons = Array.from({ length: run.options.seasons }, (_, index) => run.options.firstSeason + index)
-    return { rows: { ...run.rows }, elapsedMs: Math.round(performance.now() - run.started), seasons, scheduledDate: slate, incidents }
+    return {
+      rows: { ...run.rows },
+      elapsedMs: Math.round(performance.now() - run.started),
+      seasons,
+      scheduledDate: slate,
+      incidents,
+    }
   } finally {
     await cleanUp(connection)
   }

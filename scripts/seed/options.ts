@@ -19,7 +19,12 @@ export const DEFAULT_SEED_OPTIONS: SeedOptions = { seasons: 2, seed: 42, through
 
 const seedOptionsSchema = z.strictObject({
   seasons: z.number().int().min(1).max(10).default(DEFAULT_SEED_OPTIONS.seasons),
-  seed: z.number().int().min(-(2 ** 53) + 1).max(2 ** 53 - 1).default(DEFAULT_SEED_OPTIONS.seed),
+  seed: z
+    .number()
+    .int()
+    .min(-(2 ** 53) + 1)
+    .max(2 ** 53 - 1)
+    .default(DEFAULT_SEED_OPTIONS.seed),
   through: z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'use YYYY-MM-DD')

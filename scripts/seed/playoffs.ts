@@ -49,7 +49,13 @@ function winProbability(home: string, away: string, strength: ReadonlyMap<string
   return 1 / (1 + Math.exp(-(1.1 * diff + 0.25)))
 }
 
-function playSeries(high: Seeded, low: Seeded, firstDate: string, input: PlayoffInput, games: PlayoffGame[]): { winner: Seeded; lastDate: string } {
+function playSeries(
+  high: Seeded,
+  low: Seeded,
+  firstDate: string,
+  input: PlayoffInput,
+  games: PlayoffGame[],
+): { winner: Seeded; lastDate: string } {
   let highWins = 0
   let lowWins = 0
   let lastDate = firstDate
@@ -66,7 +72,12 @@ function playSeries(high: Seeded, low: Seeded, firstDate: string, input: Playoff
   return { winner: highWins === 4 ? high : low, lastDate }
 }
 
-function playRound(pairs: [Seeded, Seeded][], start: string, input: PlayoffInput, games: PlayoffGame[]): { winners: Seeded[]; end: string } {
+function playRound(
+  pairs: [Seeded, Seeded][],
+  start: string,
+  input: PlayoffInput,
+  games: PlayoffGame[],
+): { winners: Seeded[]; end: string } {
   let end = start
   const winners = pairs.map(([a, b], index) => {
     const [high, low] = a.rank <= b.rank ? [a, b] : [b, a]
@@ -79,7 +90,8 @@ function playRound(pairs: [Seeded, Seeded][], start: string, input: PlayoffInput
 
 function pairUp(teams: Seeded[]): [Seeded, Seeded][] {
   const pairs: [Seeded, Seeded][] = []
-  for (let index = 0; index + 1 < teams.length; index += 2) pairs.push([teams[index] as Seeded, teams[index + 1] as Seeded])
+  for (let index = 0; index + 1 < teams.length; index += 2)
+    pairs.push([teams[index] as Seeded, teams[index + 1] as Seeded])
   return pairs
 }
 

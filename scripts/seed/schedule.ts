@@ -60,7 +60,10 @@ const BACK_TO_BACK_MEMORY = 0.8
 const TEAM_EXCESS_PENALTY = 0.03
 
 function buildMatchups(random: Random): Matchup[] {
-  const order = shuffle(TEAMS.map((team) => team.tricode), random)
+  const order = shuffle(
+    TEAMS.map((team) => team.tricode),
+    random,
+  )
   const games: Matchup[] = []
   for (let a = 0; a < order.length; a += 1) {
     for (let b = a + 1; b < order.length; b += 1) {
@@ -119,7 +122,9 @@ function dailyTarget(input: TargetInput, random: Random): number {
   if (input.index === 1) return 11
   if (input.datesLeft === 1) return Math.min(15, input.pool)
   const weight = WEEKDAY_WEIGHT[weekday(input.date)] ?? 1
-  const target = Math.round((input.pool / Math.max(1, input.datesLeft - FINISH_BUFFER)) * weight * (0.7 + random() * 0.6))
+  const target = Math.round(
+    (input.pool / Math.max(1, input.datesLeft - FINISH_BUFFER)) * weight * (0.7 + random() * 0.6),
+  )
   return Math.max(2, Math.min(15, target))
 }
 
@@ -162,11 +167,16 @@ interface DayCandidates {
 
 /** Greedy picks for one back-to-back penalty: the teams furthest behind their pace first. */
 function pickWithPenalty(day: DayCandidates, penalty: number): { games: Matchup[]; backToBacks: number } {
-  const urgency = new Map([...day.teams].map(([tricode, team]) => [
-    tricode,
-    team.isBackToBack ? team.pace - penalty - TEAM_EXCESS_PENALTY * team.backToBackExcess : team.pace,
-  ]))
-  const scored = day.games.map(({ game, noise }) => ({ game, score: (urgency.get(game.home) ?? 0) + (urgency.get(game.away) ?? 0) + noise }))
+  const urgency = new Map(
+    [...day.teams].map(([tricode, team]) => [
+      tricode,
+      team.isBackToBack ? team.pace - penalty - TEAM_EXCESS_PENALTY * team.backToBackExcess : team.pace,
+    ]),
+  )
+  const scored = day.games.map(({ game, noise }) => ({
+    game,
+    score: (urgency.get(game.home) ?? 0) + (urgency.get(game.away) ?? 0) + noise,
+  }))
   scored.sort((x, y) => y.score - x.score)
   const busy = new Set<string>()
   const games: Matchup[] = []
@@ -186,11 +196,20 @@ function pickWithPenalty(day: DayCandidates, penalty: number): { games: Matchup[
  * Picks the day's games: as many as the target allows, with the number of back-to-backs closest to the
  * league-wide share plus the recent shortfall, so back-to-backs spread evenly over the season.
  */
-function pickGames(pool: readonly Matchup[], date: string, target: number, datesLeft: number, state: DayState, random: Random): Matchup[] {
+function pickGames(
+  pool: readonly Matchup[],
+  date: string,
+  target: number,
+  datesLeft: number,
+  state: DayState,
+  random: Random,
+): Matchup[] {
   const teams = teamDays(date, datesLeft, state)
   const noise = pool.map(() => random() * 0.5)
   const games = pool.flatMap((game, index) =>
-    teams.get(game.home)?.canPlay === true && teams.get(game.away)?.canPlay === true ? [{ game, noise: noise[index] as number }] : [],
+    teams.get(game.home)?.canPlay === true && teams.get(game.away)?.canPlay === true
+      ? [{ game, noise: noise[index] as number }]
+      : [],
   )
   const day: DayCandidates = { target, teams, games }
   let best: { games: Matchup[]; cost: number } | undefined
@@ -229,7 +248,13 @@ function tipTime(date: string, homeTeam: string, slot: number, random: Random): 
   return easternToUtc(date, hour, random() < 0.5 ? 0 : 30)
 }
 
-export function toScheduledGame(date: string, game: Matchup, seasonYear: number, seasonPhase: SeasonPhase, tipUtc: string): ScheduledGame {
+export function toScheduledGame(
+  date: string,
+  game: Matchup,
+  seasonYear: number,
+  seasonPhase: SeasonPhase,
+  tipUtc: string,
+): ScheduledGame {
   const gameId = `${date.replaceAll('-', '')}_${game.away}_${game.home}`
   return { gameId, gameDate: date, homeTeam: game.home, awayTeam: game.away, seasonYear, seasonPhase, tipUtc }
 }
@@ -237,7 +262,9 @@ export function toScheduledGame(date: string, game: Matchup, seasonYear: number,
 function buildRegularSeason(seed: number, calendar: SeasonCalendar): ScheduledGame[] {
   const random = createRandom(`${seed}:${calendar.seasonYear}:regular`)
   const pool = buildMatchups(random)
-  const teams = new Map(TEAMS.map((team) => [team.tricode, { remaining: 82, played: 0, backToBacks: 0, recent: [] as string[] }]))
+  const teams = new Map(
+    TEAMS.map((team) => [team.tricode, { remaining: 82, played: 0, backToBacks: 0, recent: [] as string[] }]),
+  )
   const state: DayState = { teams, backToBackDebt: 0 }
   const games: ScheduledGame[] = []
   const dates = regularDates(calendar)
@@ -249,14 +276,20 @@ function buildRegularSeason(seed: number, calendar: SeasonCalendar): ScheduledGa
     const picked = pickGames(pool, date, target, datesLeft, state, random)
     recordDay(date, picked, pool, state)
     picked.forEach((game, slot) => {
-      games.push(toScheduledGame(date, game, calendar.seasonYear, 'regular_season', tipTime(date, game.home, slot, random)))
+      games.push(
+        toScheduledGame(date, game, calendar.seasonYear, 'regular_season', tipTime(date, game.home, slot, random)),
+      )
     })
   }
   return games
 }
 
 /** All games of one season (regular season and playoffs); depends only on the seed and the season. */
-export function buildSeasonSchedule(seed: number, seasonYear: number, strength: ReadonlyMap<string, number>): ScheduledGame[] {
+export function buildSeasonSchedule(
+  seed: number,
+  seasonYear: number,
+  strength: ReadonlyMap<string, number>,
+): ScheduledGame[] {
   const calendar = seasonCalendar(seasonYear)
   const regular = buildRegularSeason(seed, calendar)
   const lastRegular = regular.reduce((last, game) => (game.gameDate > last ? game.gameDate : last), calendar.regularEnd)

@@ -1,4 +1,12 @@
-import { fnText, offendingFromFailed, partitionAlias, partitionExpression, scope, summarize, tooFew } from './summary.js'
+import {
+  fnText,
+  offendingFromFailed,
+  partitionAlias,
+  partitionExpression,
+  scope,
+  summarize,
+  tooFew,
+} from './summary.js'
 import type { AcceptedValuesSpec, ExpressionSpec } from './specs.js'
 import type { CheckContext, CheckDefinition, CheckQuery, CheckSummaryRow, ResolvedOptions } from './types.js'
 import { defineCheck } from './types.js'
@@ -14,7 +22,10 @@ interface Violation {
 }
 
 /** A check whose observed value is the number of rows breaking a condition; 0 passes. */
-export function violationCheck(meta: { name: string; builtin: string; options: ResolvedOptions }, violation: (ctx: CheckContext) => Violation): CheckDefinition {
+export function violationCheck(
+  meta: { name: string; builtin: string; options: ResolvedOptions },
+  violation: (ctx: CheckContext) => Violation,
+): CheckDefinition {
   const { options } = meta
   const minRows = options.minRows ?? 1
   return defineCheck({
@@ -25,12 +36,19 @@ export function violationCheck(meta: { name: string; builtin: string; options: R
     render(ctx): CheckQuery {
       const v = violation(ctx)
       const summarySql = summarize(ctx, {
-        from: ctx.relation, partition: partitionExpression(ctx), where: scope(ctx, options.where),
-        observed: fnText(ctx, (fn, r) => fn.countIf(r(v.condition))), ...(v.extra ? { extra: v.extra } : {}),
-        passed: 'observed = 0', skipped: tooFew(minRows),
+        from: ctx.relation,
+        partition: partitionExpression(ctx),
+        where: scope(ctx, options.where),
+        observed: fnText(ctx, (fn, r) => fn.countIf(r(v.condition))),
+        ...(v.extra ? { extra: v.extra } : {}),
+        passed: 'observed = 0',
+        skipped: tooFew(minRows),
       })
       return {
-        summarySql, minRows, threshold: v.threshold, describe: v.describe,
+        summarySql,
+        minRows,
+        threshold: v.threshold,
+        describe: v.describe,
         offendingSql: offendingFromFailed(ctx, { summarySql, condition: v.condition, where: options.where }),
       }
     },
@@ -58,14 +76,19 @@ export function uniqueKeyCheck(options: Options<{ columns: readonly string[] }>)
         `    GROUP BY ${partition ? `${partition}, ` : ''}${key}\n  ) AS keyed`,
       ].join('\n')
       const summarySql = summarize(ctx, {
-        from: keyed, partition: partition ? `keyed.${p}` : null,
-        observed: 'COALESCE(SUM(key_rows) - COUNT(*), 0)', rowCount: 'COALESCE(SUM(key_rows), 0)',
-        passed: 'observed = 0', skipped: tooFew(minRows),
+        from: keyed,
+        partition: partition ? `keyed.${p}` : null,
+        observed: 'COALESCE(SUM(key_rows) - COUNT(*), 0)',
+        rowCount: 'COALESCE(SUM(key_rows), 0)',
+        passed: 'observed = 0',
+        skipped: tooFew(minRows),
       })
       const select = `${ctx.partitionColumn && !columns.includes(ctx.partitionColumn) ? `${q(ctx.partitionColumn)}, ` : ''}${key}, COUNT(*) AS duplicate_rows`
       const groupBy = `${ctx.partitionColumn && !columns.includes(ctx.partitionColumn) ? `${q(ctx.partitionColumn)}, ` : ''}${key}\nHAVING COUNT(*) > 1`
       return {
-        summarySql, minRows, threshold: 'no duplicate keys',
+        summarySql,
+        minRows,
+        threshold: 'no duplicate keys',
         describe: (row) => `${row.observed ?? 0} of ${row.rowCount} rows repeat a key (${columns.join(', ')})`,
         offendingSql: offendingFromFailed(ctx, { summarySql, condition: null, where: options.where, select, groupBy }),
       }
@@ -87,16 +110,19 @@ export function nonNullCheck(options: Options<{ columns: readonly string[] }>): 
 /** Every value of a column is one of a list (NULL passes unless allowNull is false). */
 export function acceptedValuesCheck(options: Options<AcceptedValuesSpec>): CheckDefinition {
   const shown = options.values.map((v) => (typeof v === 'string' ? `'${v}'` : String(v))).join(', ')
-  return violationCheck({ name: options.name ?? `${options.column}_accepted_values`, builtin: 'acceptedValues', options }, (ctx) => {
-    const column = ctx.dialect.quoteIdentifier(options.column)
-    const list = options.values.map((v) => ctx.dialect.literal(v)).join(', ')
-    const allowNull = options.allowNull ?? true
-    return {
-      condition: allowNull ? `${column} NOT IN (${list})` : `${column} IS NULL OR ${column} NOT IN (${list})`,
-      threshold: `values in (${shown})${allowNull ? '' : ', no NULL'}`,
-      describe: (row) => `${row.observed ?? 0} of ${row.rowCount} rows have ${options.column} outside (${shown})`,
-    }
-  })
+  return violationCheck(
+    { name: options.name ?? `${options.column}_accepted_values`, builtin: 'acceptedValues', options },
+    (ctx) => {
+      const column = ctx.dialect.quoteIdentifier(options.column)
+      const list = options.values.map((v) => ctx.dialect.literal(v)).join(', ')
+      const allowNull = options.allowNull ?? true
+      return {
+        condition: allowNull ? `${column} NOT IN (${list})` : `${column} IS NULL OR ${column} NOT IN (${list})`,
+        threshold: `values in (${shown})${allowNull ? '' : ', no NULL'}`,
+        describe: (row) => `${row.observed ?? 0} of ${row.rowCount} rows have ${options.column} outside (${shown})`,
+      }
+    },
+  )
 }
 
 /** A boolean SQL condition holds on every row in scope; NULL counts as not holding. */

@@ -1,5 +1,14 @@
 import { violationCheck } from './builtins-basic.js'
-import { fnText, formatValue, offendingFromFailed, partitionExpression, plural, scope, summarize, tooFew } from './summary.js'
+import {
+  fnText,
+  formatValue,
+  offendingFromFailed,
+  partitionExpression,
+  plural,
+  scope,
+  summarize,
+  tooFew,
+} from './summary.js'
 import type { DistinctCountSpec, NotConstantSpec, RangeSpec } from './specs.js'
 import type { CheckDefinition, CheckQuery, CheckSummaryRow, ResolvedOptions } from './types.js'
 import { defineCheck } from './types.js'
@@ -24,12 +33,16 @@ export function rangeCheck(options: Options<RangeSpec>): CheckDefinition {
   const { min, max } = options
   return violationCheck({ name: options.name ?? `${options.column}_range`, builtin: 'range', options }, (ctx) => {
     const column = ctx.dialect.quoteIdentifier(options.column)
-    const outside = [...(min !== undefined ? [`${column} < ${min}`] : []), ...(max !== undefined ? [`${column} > ${max}`] : [])]
+    const outside = [
+      ...(min !== undefined ? [`${column} < ${min}`] : []),
+      ...(max !== undefined ? [`${column} > ${max}`] : []),
+    ]
     return {
       condition: outside.join(' OR '),
       threshold: boundsText(min, max),
       extra: { observed_min: `MIN(${column})`, observed_max: `MAX(${column})` },
-      describe: (row) => `${row.observed ?? 0} of ${row.rowCount} rows have ${options.column} ${outsideText(min, max)} (observed ${formatValue(row.extra?.observed_min)}..${formatValue(row.extra?.observed_max)})`,
+      describe: (row) =>
+        `${row.observed ?? 0} of ${row.rowCount} rows have ${options.column} ${outsideText(min, max)} (observed ${formatValue(row.extra?.observed_min)}..${formatValue(row.extra?.observed_max)})`,
     }
   })
 }
@@ -51,18 +64,25 @@ export function notConstantCheck(options: Options<NotConstantSpec>): CheckDefini
     render(ctx): CheckQuery {
       const column = ctx.dialect.quoteIdentifier(options.column)
       const summarySql = summarize(ctx, {
-        from: ctx.relation, partition: partitionExpression(ctx), where: scope(ctx, options.where),
+        from: ctx.relation,
+        partition: partitionExpression(ctx),
+        where: scope(ctx, options.where),
         observed: `COALESCE(${fnText(ctx, (fn, r) => fn.stddevSamp(r(column)))}, 0)`,
         extra: { distinct_count: `COUNT(DISTINCT ${column})` },
-        passed: `observed >= ${minStddev} AND distinct_count >= ${minDistinct}`, skipped: tooFew(minRows),
+        passed: `observed >= ${minStddev} AND distinct_count >= ${minDistinct}`,
+        skipped: tooFew(minRows),
       })
       return {
-        summarySql, minRows,
+        summarySql,
+        minRows,
         threshold: `min stddev ${minStddev}, min distinct ${minDistinct}`,
-        describe: (row) => `stddev ${formatValue(row.observed)} and ${plural(row.extra?.distinct_count ?? 0, 'distinct value')} of ${options.column} over ${row.rowCount} rows${isConstant(row) ? ' (constant: always an error)' : ''}`,
+        describe: (row) =>
+          `stddev ${formatValue(row.observed)} and ${plural(row.extra?.distinct_count ?? 0, 'distinct value')} of ${options.column} over ${row.rowCount} rows${isConstant(row) ? ' (constant: always an error)' : ''}`,
         severityOf: (row) => (isConstant(row) ? 'error' : options.severity),
         offendingSql: offendingFromFailed(ctx, {
-          summarySql, condition: null, where: options.where,
+          summarySql,
+          condition: null,
+          where: options.where,
           select: `${ctx.partitionColumn ? `${ctx.dialect.quoteIdentifier(ctx.partitionColumn)}, ` : ''}${column}, COUNT(*) AS value_rows`,
           groupBy: `${ctx.partitionColumn ? `${ctx.dialect.quoteIdentifier(ctx.partitionColumn)}, ` : ''}${column}`,
         }),
@@ -82,18 +102,31 @@ export function distinctCountCheck(options: Options<DistinctCountSpec>): CheckDe
     dependsOn: [],
     render(ctx): CheckQuery {
       const column = ctx.dialect.quoteIdentifier(options.column)
-      const passed = [...(min !== undefined ? [`observed >= ${min}`] : []), ...(max !== undefined ? [`observed <= ${max}`] : [])].join(' AND ')
+      const passed = [
+        ...(min !== undefined ? [`observed >= ${min}`] : []),
+        ...(max !== undefined ? [`observed <= ${max}`] : []),
+      ].join(' AND ')
       const summarySql = summarize(ctx, {
-        from: ctx.relation, partition: partitionExpression(ctx), where: scope(ctx, options.where),
-        observed: `COUNT(DISTINCT ${column})`, passed, skipped: tooFew(minRows),
+        from: ctx.relation,
+        partition: partitionExpression(ctx),
+        where: scope(ctx, options.where),
+        observed: `COUNT(DISTINCT ${column})`,
+        passed,
+        skipped: tooFew(minRows),
       })
       const partition = ctx.partitionColumn ? `${ctx.dialect.quoteIdentifier(ctx.partitionColumn)}, ` : ''
       return {
-        summarySql, minRows,
+        summarySql,
+        minRows,
         threshold: `${boundsText(min, max)} distinct`,
-        describe: (row) => `${plural(row.observed ?? 0, 'distinct value')} of ${options.column} over ${row.rowCount} rows`,
+        describe: (row) =>
+          `${plural(row.observed ?? 0, 'distinct value')} of ${options.column} over ${row.rowCount} rows`,
         offendingSql: offendingFromFailed(ctx, {
-          summarySql, condition: null, where: options.where, select: `${partition}${column}, COUNT(*) AS value_rows`, groupBy: `${partition}${column}`,
+          summarySql,
+          condition: null,
+          where: options.where,
+          select: `${partition}${column}, COUNT(*) AS value_rows`,
+          groupBy: `${partition}${column}`,
         }),
       }
     },

@@ -20,7 +20,10 @@ interface ShareParts {
 }
 
 /** The share of rows in scope where a condition holds, per partition, bounded by max or min. */
-export function shareCheck(meta: { name: string; builtin: string; options: ResolvedOptions }, parts: (ctx: CheckContext) => ShareParts): CheckDefinition {
+export function shareCheck(
+  meta: { name: string; builtin: string; options: ResolvedOptions },
+  parts: (ctx: CheckContext) => ShareParts,
+): CheckDefinition {
   const { options } = meta
   const minRows = options.minRows ?? 1
   return defineCheck({
@@ -33,12 +36,16 @@ export function shareCheck(meta: { name: string; builtin: string; options: Resol
       const isMax = 'max' in share.bound
       const limit = 'max' in share.bound ? share.bound.max : share.bound.min
       const summarySql = summarize(ctx, {
-        from: ctx.relation, partition: partitionExpression(ctx), where: scope(ctx, options.where),
+        from: ctx.relation,
+        partition: partitionExpression(ctx),
+        where: scope(ctx, options.where),
         observed: fnText(ctx, (fn, r) => fn.safeDivide(fn.countIf(r(share.condition)), r('COUNT(*)'))),
-        passed: `observed ${isMax ? '<=' : '>='} ${limit}`, skipped: tooFew(minRows),
+        passed: `observed ${isMax ? '<=' : '>='} ${limit}`,
+        skipped: tooFew(minRows),
       })
       return {
-        summarySql, minRows,
+        summarySql,
+        minRows,
         threshold: `${isMax ? 'max' : 'min'} ${formatRatio(limit)}`,
         describe: (row) => `${formatRatio(row.observed)} of ${row.rowCount} rows ${share.counted}`,
         offendingSql: offendingFromFailed(ctx, { summarySql, condition: share.offending, where: options.where }),
@@ -52,7 +59,12 @@ export function zeroShareCheck(options: Options<ZeroShareSpec>): CheckDefinition
   return shareCheck({ name: options.name ?? `${options.column}_zero_share`, builtin: 'zeroShare', options }, (ctx) => {
     const column = ctx.dialect.quoteIdentifier(options.column)
     const condition = options.includeNull ? `${column} = 0 OR ${column} IS NULL` : `${column} = 0`
-    return { condition, bound: { max: options.max }, counted: options.includeNull ? 'are 0 or NULL' : 'are 0', offending: condition }
+    return {
+      condition,
+      bound: { max: options.max },
+      counted: options.includeNull ? 'are 0 or NULL' : 'are 0',
+      offending: condition,
+    }
   })
 }
 
@@ -70,23 +82,34 @@ export function sourceFoundCondition(ctx: CheckContext, family: SourceFamilySpec
   const column = ctx.dialect.quoteIdentifier(spec.column)
   const indexes = spec.index === undefined ? [null] : Array.isArray(spec.index) ? spec.index : [spec.index]
   const labels = (values: readonly string[]) => values.map((v) => ctx.dialect.literal(v)).join(', ')
-  return indexes.map((index) => {
-    const value = index === null ? column : fnText(ctx, (fn, r) => fn.arrayAt(r(column), index))
-    return 'found' in spec && spec.found
-      ? `${value} IN (${labels(spec.found)})`
-      : `(${value} IS NOT NULL AND ${value} NOT IN (${labels(('missing' in spec && spec.missing) || DEFAULT_MISSING_LABELS)}))`
-  }).join(' AND ')
+  return indexes
+    .map((index) => {
+      const value = index === null ? column : fnText(ctx, (fn, r) => fn.arrayAt(r(column), index))
+      return 'found' in spec && spec.found
+        ? `${value} IN (${labels(spec.found)})`
+        : `(${value} IS NOT NULL AND ${value} NOT IN (${labels(('missing' in spec && spec.missing) || DEFAULT_MISSING_LABELS)}))`
+    })
+    .join(' AND ')
 }
 
 /** For each named family, at least `min` of the rows have a source that says the family was found. */
 export function sourcesPresentChecks(options: Options<SourcesPresentSpec>): CheckDefinition[] {
   const families = Object.entries(options.families)
   return families.map(([family, spec]) => {
-    const name = options.name ? (families.length === 1 ? options.name : `${options.name}_${family}`) : `${family}_source_present`
+    const name = options.name
+      ? families.length === 1
+        ? options.name
+        : `${options.name}_${family}`
+      : `${family}_source_present`
     const min = typeof spec === 'object' && spec.min !== undefined ? spec.min : options.min
     return shareCheck({ name, builtin: 'sourcesPresent', options }, (ctx) => {
       const found = sourceFoundCondition(ctx, spec)
-      return { condition: found, bound: { min }, counted: `have a ${family} source`, offending: `NOT COALESCE(${found}, FALSE)` }
+      return {
+        condition: found,
+        bound: { min },
+        counted: `have a ${family} source`,
+        offending: `NOT COALESCE(${found}, FALSE)`,
+      }
     })
   })
 }

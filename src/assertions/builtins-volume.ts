@@ -1,4 +1,15 @@
-import { asString, fnText, formatRatio, intervalCondition, partitionAlias, partitionExpression, plural, scope, summarize, whereClause } from './summary.js'
+import {
+  asString,
+  fnText,
+  formatRatio,
+  intervalCondition,
+  partitionAlias,
+  partitionExpression,
+  plural,
+  scope,
+  summarize,
+  whereClause,
+} from './summary.js'
 import type { FreshnessSpec, RowCountSpec } from './specs.js'
 import type { CheckContext, CheckDefinition, CheckQuery, CheckSummaryRow, ResolvedOptions } from './types.js'
 import { REFERENCE_DATE_PARAM, defineCheck } from './types.js'
@@ -16,7 +27,8 @@ export function rowCountCheck(options: Options<RowCountSpec>): CheckDefinition {
     severity: options.severity,
     builtin: 'rowCount',
     dependsOn: options.relativeTo ? [options.relativeTo] : [],
-    render: (ctx) => (options.relativeTo ? renderRelative(ctx, options, options.relativeTo) : renderAbsolute(ctx, options)),
+    render: (ctx) =>
+      options.relativeTo ? renderRelative(ctx, options, options.relativeTo) : renderAbsolute(ctx, options),
   })
 }
 
@@ -25,9 +37,13 @@ function renderAbsolute(ctx: CheckContext, options: Options<RowCountSpec>): Chec
   const where = scope(ctx, options.where)
   const partition = partitionExpression(ctx)
   let summarySql = summarize(ctx, {
-    from: ctx.relation, partition, where, observed: 'COUNT(*)',
+    from: ctx.relation,
+    partition,
+    where,
+    observed: 'COUNT(*)',
     // Too few rows is what this check judges: a partition is never skipped for it.
-    passed: `observed >= ${min}`, skipped: 'FALSE',
+    passed: `observed >= ${min}`,
+    skipped: 'FALSE',
   })
   if (partition && options.allowEmpty === false) {
     // No partition at all has no summary row: an explicit empty row fails instead.
@@ -39,7 +55,9 @@ function renderAbsolute(ctx: CheckContext, options: Options<RowCountSpec>): Chec
     ].join('\n')
   }
   return {
-    summarySql, offendingSql: null, threshold: `min ${plural(min, 'row')}`,
+    summarySql,
+    offendingSql: null,
+    threshold: `min ${plural(min, 'row')}`,
     describe: (row) => (row.rowCount === 0 && row.partition === null ? 'no rows at all' : plural(row.rowCount, 'row')),
   }
 }
@@ -51,33 +69,44 @@ function renderRelative(ctx: CheckContext, options: Options<RowCountSpec>, upstr
   const upstreamColumn = options.upstreamPartition ?? ctx.partitionColumn
   const counted = options.upstreamDistinct ? `COUNT(DISTINCT ${q(options.upstreamDistinct)})` : 'COUNT(*)'
   const where = scope(ctx, options.where)
-  const from = ctx.partitionColumn && upstreamColumn
-    ? [
-      `(\n    SELECT ${asString(ctx, q(upstreamColumn))} AS ${p}, ${counted} AS upstream_rows`,
-      `    FROM ${ctx.resolveRelation(upstream)}${ctx.restrictToInterval ? `\n    WHERE ${intervalCondition(ctx, upstreamColumn)}` : ''}`,
-      '    GROUP BY 1\n  ) AS upstream',
-      `  LEFT JOIN (\n    SELECT ${partitionExpression(ctx)} AS ${p}, COUNT(*) AS checked_rows`,
-      `    FROM ${ctx.relation}${where.length ? `\n    WHERE ${where.join(' AND ')}` : ''}`,
-      `    GROUP BY 1\n  ) AS checked ON checked.${p} = upstream.${p}`,
-    ].join('\n')
-    : [
-      `(SELECT ${counted} AS upstream_rows FROM ${ctx.resolveRelation(upstream)}) AS upstream`,
-      `  CROSS JOIN (SELECT COUNT(*) AS checked_rows FROM ${ctx.relation}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}) AS checked`,
-    ].join('\n')
+  const from =
+    ctx.partitionColumn && upstreamColumn
+      ? [
+          `(\n    SELECT ${asString(ctx, q(upstreamColumn))} AS ${p}, ${counted} AS upstream_rows`,
+          `    FROM ${ctx.resolveRelation(upstream)}${ctx.restrictToInterval ? `\n    WHERE ${intervalCondition(ctx, upstreamColumn)}` : ''}`,
+          '    GROUP BY 1\n  ) AS upstream',
+          `  LEFT JOIN (\n    SELECT ${partitionExpression(ctx)} AS ${p}, COUNT(*) AS checked_rows`,
+          `    FROM ${ctx.relation}${where.length ? `\n    WHERE ${where.join(' AND ')}` : ''}`,
+          `    GROUP BY 1\n  ) AS checked ON checked.${p} = upstream.${p}`,
+        ].join('\n')
+      : [
+          `(SELECT ${counted} AS upstream_rows FROM ${ctx.resolveRelation(upstream)}) AS upstream`,
+          `  CROSS JOIN (SELECT COUNT(*) AS checked_rows FROM ${ctx.relation}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}) AS checked`,
+        ].join('\n')
   const rows = 'COALESCE(SUM(checked.checked_rows), 0)'
-  const passed = [`observed >= ${minRatio}`, ...(options.min !== undefined ? [`row_count >= ${options.min}`] : [])].join(' AND ')
+  const passed = [
+    `observed >= ${minRatio}`,
+    ...(options.min !== undefined ? [`row_count >= ${options.min}`] : []),
+  ].join(' AND ')
   const summarySql = summarize(ctx, {
-    from, partition: ctx.partitionColumn && upstreamColumn ? `upstream.${p}` : null,
-    observed: fnText(ctx, (fn, r) => fn.safeDivide(r(rows), r('SUM(upstream.upstream_rows)'))), rowCount: rows,
-    extra: { upstream_rows: 'SUM(upstream.upstream_rows)' }, passed, skipped: options.minRows ? `upstream_rows < ${options.minRows}` : 'FALSE',
+    from,
+    partition: ctx.partitionColumn && upstreamColumn ? `upstream.${p}` : null,
+    observed: fnText(ctx, (fn, r) => fn.safeDivide(r(rows), r('SUM(upstream.upstream_rows)'))),
+    rowCount: rows,
+    extra: { upstream_rows: 'SUM(upstream.upstream_rows)' },
+    passed,
+    skipped: options.minRows ? `upstream_rows < ${options.minRows}` : 'FALSE',
   })
   const what = options.upstreamDistinct ? `distinct ${options.upstreamDistinct}` : 'rows'
   return {
-    summarySql, offendingSql: null,
+    summarySql,
+    offendingSql: null,
     threshold: `min ${formatRatio(minRatio)} of ${upstream}${options.min !== undefined ? `, min ${plural(options.min, 'row')}` : ''}`,
     ...(options.minRows ? { minRows: options.minRows } : {}),
-    describe: (row) => `${plural(row.rowCount, 'row')}, ${formatRatio(row.observed)} of ${upstream}'s ${row.extra?.upstream_rows ?? 0} ${what}`,
-    describeSkipped: (row: CheckSummaryRow) => `${upstream} has only ${row.extra?.upstream_rows ?? 0} ${what}, fewer than ${options.minRows}; not judged`,
+    describe: (row) =>
+      `${plural(row.rowCount, 'row')}, ${formatRatio(row.observed)} of ${upstream}'s ${row.extra?.upstream_rows ?? 0} ${what}`,
+    describeSkipped: (row: CheckSummaryRow) =>
+      `${upstream} has only ${row.extra?.upstream_rows ?? 0} ${what}, fewer than ${options.minRows}; not judged`,
   }
 }
 
@@ -92,19 +121,38 @@ export function freshnessCheck(options: Options<FreshnessSpec>): CheckDefinition
       const column = options.column ?? ctx.partitionColumn
       const threshold = `max ${plural(options.maxAgeDays, 'day')} old`
       if (!column) {
-        const summarySql = summarize(ctx, { from: ctx.relation, partition: null, observed: 'NULL', passed: 'FALSE', skipped: 'FALSE' })
-        return { summarySql, offendingSql: null, threshold, describe: () => 'no date column to judge: set the freshness check\'s column' }
+        const summarySql = summarize(ctx, {
+          from: ctx.relation,
+          partition: null,
+          observed: 'NULL',
+          passed: 'FALSE',
+          skipped: 'FALSE',
+        })
+        return {
+          summarySql,
+          offendingSql: null,
+          threshold,
+          describe: () => "no date column to judge: set the freshness check's column",
+        }
       }
       const latest = fnText(ctx, (fn, r) => fn.cast(r(`MAX(${ctx.dialect.quoteIdentifier(column)})`), 'DATE'))
       const reference = ctx.dialect.param(REFERENCE_DATE_PARAM, 'DATE')
       const summarySql = summarize(ctx, {
-        from: ctx.relation, partition: null, where: scope(ctx, options.where),
+        from: ctx.relation,
+        partition: null,
+        where: scope(ctx, options.where),
         observed: fnText(ctx, (fn, r) => fn.dateDiffDays(r(reference), r(latest))),
-        passed: `observed <= ${options.maxAgeDays}`, skipped: 'FALSE',
+        passed: `observed <= ${options.maxAgeDays}`,
+        skipped: 'FALSE',
       })
       return {
-        summarySql, offendingSql: null, threshold,
-        describe: (row) => (row.observed === null ? `no ${column} in ${plural(row.rowCount, 'row')}` : `latest ${column} is ${plural(row.observed, 'day')} old`),
+        summarySql,
+        offendingSql: null,
+        threshold,
+        describe: (row) =>
+          row.observed === null
+            ? `no ${column} in ${plural(row.rowCount, 'row')}`
+            : `latest ${column} is ${plural(row.observed, 'day')} old`,
       }
     },
   })

@@ -6,8 +6,21 @@ import { freshnessCheck, rowCountCheck } from './builtins-volume.js'
 import { resolveOptions } from './checks.js'
 import type { CheckDefaults } from './checks.js'
 import {
-  acceptedValuesOptions, columnName, columnsOrSpecs, distinctCountSpec, expressionSpec, freshnessSpec, nonNullSpec, notConstantSpec,
-  nullShareSpec, oneOrMany, rangeOptions, rowCountSpec, sourcesPresentSpec, uniqueKeySpec, zeroShareSpec,
+  acceptedValuesOptions,
+  columnName,
+  columnsOrSpecs,
+  distinctCountSpec,
+  expressionSpec,
+  freshnessSpec,
+  nonNullSpec,
+  notConstantSpec,
+  nullShareSpec,
+  oneOrMany,
+  rangeOptions,
+  rowCountSpec,
+  sourcesPresentSpec,
+  uniqueKeySpec,
+  zeroShareSpec,
 } from './specs.js'
 import type { CheckDefinition } from './types.js'
 
@@ -23,32 +36,36 @@ const acceptedValue = z.union([z.string(), z.number(), z.boolean()])
  *   rowCount: { relativeTo: 'upcoming_player_game_context', minRatio: 0.9 },
  * }
  */
-export const inlineAssertionsSchema = z.strictObject({
-  /** Evaluate per this column instead of the interval column; null = whole table. */
-  partition: columnName.nullable().optional(),
-  /** Default minRows of every check here: smaller partitions are skipped and say so. */
-  minRows: z.number().int().nonnegative().optional(),
-  /** Key columns (one key), or specs with options. */
-  uniqueKey: columnsOrSpecs(uniqueKeySpec, 'uniqueKey').optional(),
-  /** Columns never NULL, or specs with options. */
-  nonNull: columnsOrSpecs(nonNullSpec, 'nonNull').optional(),
-  /** Column → accepted values, or → { values, allowNull, severity, ... }. */
-  acceptedValues: z.record(columnName, z.union([z.array(acceptedValue).nonempty(), acceptedValuesOptions])).optional(),
-  /** Column → { min, max, severity, ... }. */
-  range: z.record(columnName, rangeOptions).optional(),
-  zeroShare: oneOrMany(zeroShareSpec, 'zeroShare').optional(),
-  nullShare: oneOrMany(nullShareSpec, 'nullShare').optional(),
-  notConstant: oneOrMany(notConstantSpec, 'notConstant').optional(),
-  distinctCount: oneOrMany(distinctCountSpec, 'distinctCount').optional(),
-  rowCount: oneOrMany(rowCountSpec, 'rowCount').optional(),
-  freshness: oneOrMany(freshnessSpec, 'freshness').optional(),
-  expression: oneOrMany(expressionSpec, 'expression').optional(),
-  sourcesPresent: oneOrMany(sourcesPresentSpec, 'sourcesPresent').optional(),
-}).superRefine((config, ctx) => {
-  for (const name of duplicateCheckNames(expandInlineAssertions(config))) {
-    ctx.addIssue({ code: 'custom', message: `two checks are named "${name}"; give one of them a different name` })
-  }
-})
+export const inlineAssertionsSchema = z
+  .strictObject({
+    /** Evaluate per this column instead of the interval column; null = whole table. */
+    partition: columnName.nullable().optional(),
+    /** Default minRows of every check here: smaller partitions are skipped and say so. */
+    minRows: z.number().int().nonnegative().optional(),
+    /** Key columns (one key), or specs with options. */
+    uniqueKey: columnsOrSpecs(uniqueKeySpec, 'uniqueKey').optional(),
+    /** Columns never NULL, or specs with options. */
+    nonNull: columnsOrSpecs(nonNullSpec, 'nonNull').optional(),
+    /** Column → accepted values, or → { values, allowNull, severity, ... }. */
+    acceptedValues: z
+      .record(columnName, z.union([z.array(acceptedValue).nonempty(), acceptedValuesOptions]))
+      .optional(),
+    /** Column → { min, max, severity, ... }. */
+    range: z.record(columnName, rangeOptions).optional(),
+    zeroShare: oneOrMany(zeroShareSpec, 'zeroShare').optional(),
+    nullShare: oneOrMany(nullShareSpec, 'nullShare').optional(),
+    notConstant: oneOrMany(notConstantSpec, 'notConstant').optional(),
+    distinctCount: oneOrMany(distinctCountSpec, 'distinctCount').optional(),
+    rowCount: oneOrMany(rowCountSpec, 'rowCount').optional(),
+    freshness: oneOrMany(freshnessSpec, 'freshness').optional(),
+    expression: oneOrMany(expressionSpec, 'expression').optional(),
+    sourcesPresent: oneOrMany(sourcesPresentSpec, 'sourcesPresent').optional(),
+  })
+  .superRefine((config, ctx) => {
+    for (const name of duplicateCheckNames(expandInlineAssertions(config))) {
+      ctx.addIssue({ code: 'custom', message: `two checks are named "${name}"; give one of them a different name` })
+    }
+  })
 
 export type InlineAssertions = z.input<typeof inlineAssertionsSchema>
 type Parsed = z.output<typeof inlineAssertionsSchema>
@@ -63,7 +80,8 @@ type KeySpec = z.output<typeof uniqueKeySpec>
 /** uniqueKey / nonNull: bare columns are one spec. */
 function keySpecs(value: Parsed['uniqueKey'] | Parsed['nonNull']): KeySpec[] {
   if (value === undefined) return []
-  if (Array.isArray(value) && value.every((v) => typeof v === 'string')) return [{ columns: value as [string, ...string[]] }]
+  if (Array.isArray(value) && value.every((v) => typeof v === 'string'))
+    return [{ columns: value as [string, ...string[]] }]
   return [...list(value as KeySpec | readonly KeySpec[])]
 }
 
@@ -77,8 +95,13 @@ function keyChecks(config: Parsed, defaults: CheckDefaults): CheckDefinition[] {
 function columnChecks(config: Parsed, defaults: CheckDefaults): CheckDefinition[] {
   return [
     ...Object.entries(config.acceptedValues ?? {}).map(([column, spec]) =>
-      acceptedValuesCheck(resolveOptions(Array.isArray(spec) ? { column, values: spec } : { column, ...spec }, defaults))),
-    ...Object.entries(config.range ?? {}).map(([column, spec]) => rangeCheck(resolveOptions({ column, ...spec }, defaults))),
+      acceptedValuesCheck(
+        resolveOptions(Array.isArray(spec) ? { column, values: spec } : { column, ...spec }, defaults),
+      ),
+    ),
+    ...Object.entries(config.range ?? {}).map(([column, spec]) =>
+      rangeCheck(resolveOptions({ column, ...spec }, defaults)),
+    ),
   ]
 }
 

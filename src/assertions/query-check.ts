@@ -3,7 +3,12 @@ import type { CheckDefinition, Severity } from './types.js'
 import { defineCheck } from './types.js'
 
 /** A hand-written assertion (a query selecting offending rows) as a check: zero rows passes. */
-export function queryCheck(options: { name: string; sql: string; severity: Severity; partitionColumn?: string | undefined }): CheckDefinition {
+export function queryCheck(options: {
+  name: string
+  sql: string
+  severity: Severity
+  partitionColumn?: string | undefined
+}): CheckDefinition {
   return defineCheck({
     name: options.name,
     severity: options.severity,
@@ -11,7 +16,9 @@ export function queryCheck(options: { name: string; sql: string; severity: Sever
     dependsOn: [],
     render(ctx) {
       const string = ctx.dialect.columnType('STRING')
-      const partition = options.partitionColumn ? asString(ctx, ctx.dialect.quoteIdentifier(options.partitionColumn)) : `CAST(NULL AS ${string})`
+      const partition = options.partitionColumn
+        ? asString(ctx, ctx.dialect.quoteIdentifier(options.partitionColumn))
+        : `CAST(NULL AS ${string})`
       const groupBy = options.partitionColumn ? '\nGROUP BY 1' : ''
       return {
         summarySql: [

@@ -33,7 +33,8 @@ const acceptedShape = {
 export const acceptedValuesOptions = z.strictObject(acceptedShape)
 export const acceptedValuesSpec = z.strictObject({ column: columnName, ...acceptedShape })
 
-const bounds = (value: { min?: number | undefined; max?: number | undefined }) => value.min !== undefined || value.max !== undefined
+const bounds = (value: { min?: number | undefined; max?: number | undefined }) =>
+  value.min !== undefined || value.max !== undefined
 const boundsMessage = { message: 'give min, max or both' }
 const rangeShape = { min: z.number().optional(), max: z.number().optional(), ...commonOptions }
 export const rangeOptions = z.strictObject(rangeShape).refine(bounds, boundsMessage)
@@ -64,33 +65,42 @@ export const notConstantSpec = z.strictObject({
   ...commonOptions,
 })
 
-export const rowCountSpec = z.strictObject({
-  /** Fewest rows per partition. */
-  min: count.optional(),
-  /** Upstream action whose rows per partition this is compared with. */
-  relativeTo: actionName.optional(),
-  /** With relativeTo: fewest rows as a share of the upstream's (default 1). */
-  minRatio: z.number().nonnegative().optional(),
-  /** With relativeTo: the upstream's date column (default: this check's partition column). */
-  upstreamPartition: columnName.optional(),
-  /** With relativeTo: count the upstream's distinct values of this column instead of its rows. */
-  upstreamDistinct: columnName.optional(),
-  /** Without relativeTo: pass when no row is in scope at all (default true; false fails an empty check). */
-  allowEmpty: z.boolean().optional(),
-  ...commonOptions,
-  /** With relativeTo: partitions where the upstream has fewer rows are skipped. Without, never skipped. */
-  minRows: count.optional(),
-}).refine((v) => v.min !== undefined || v.relativeTo !== undefined, { message: 'give min, relativeTo, or both' })
-  .refine((v) => v.relativeTo !== undefined || (v.minRatio === undefined && v.upstreamPartition === undefined && v.upstreamDistinct === undefined), {
-    message: 'minRatio, upstreamPartition and upstreamDistinct need relativeTo',
+export const rowCountSpec = z
+  .strictObject({
+    /** Fewest rows per partition. */
+    min: count.optional(),
+    /** Upstream action whose rows per partition this is compared with. */
+    relativeTo: actionName.optional(),
+    /** With relativeTo: fewest rows as a share of the upstream's (default 1). */
+    minRatio: z.number().nonnegative().optional(),
+    /** With relativeTo: the upstream's date column (default: this check's partition column). */
+    upstreamPartition: columnName.optional(),
+    /** With relativeTo: count the upstream's distinct values of this column instead of its rows. */
+    upstreamDistinct: columnName.optional(),
+    /** Without relativeTo: pass when no row is in scope at all (default true; false fails an empty check). */
+    allowEmpty: z.boolean().optional(),
+    ...commonOptions,
+    /** With relativeTo: partitions where the upstream has fewer rows are skipped. Without, never skipped. */
+    minRows: count.optional(),
   })
+  .refine((v) => v.min !== undefined || v.relativeTo !== undefined, { message: 'give min, relativeTo, or both' })
+  .refine(
+    (v) =>
+      v.relativeTo !== undefined ||
+      (v.minRatio === undefined && v.upstreamPartition === undefined && v.upstreamDistinct === undefined),
+    {
+      message: 'minRatio, upstreamPartition and upstreamDistinct need relativeTo',
+    },
+  )
 
-export const distinctCountSpec = z.strictObject({
-  column: columnName,
-  min: count.optional(),
-  max: count.optional(),
-  ...commonOptions,
-}).refine(bounds, boundsMessage)
+export const distinctCountSpec = z
+  .strictObject({
+    column: columnName,
+    min: count.optional(),
+    max: count.optional(),
+    ...commonOptions,
+  })
+  .refine(bounds, boundsMessage)
 
 const { minRows: _minRows, ...freshnessOptions } = commonOptions
 
@@ -111,22 +121,27 @@ export const expressionSpec = z.strictObject({
   condition: z.string().min(1),
 })
 
-export const sourceFamilySpec = z.union([columnName, z.strictObject({
-  /** Column saying where the family came from: a label, or an array of labels (with index). */
-  column: columnName,
-  /** Zero-based element(s) of an array column; several must all be found. */
-  index: z.union([count, z.array(count).nonempty()]).optional(),
-  /** Labels that mean found; default: any non-NULL label not in `missing`. */
-  found: z.array(z.string()).nonempty().optional(),
-  /** Labels that mean not found (default: missing, none, default, fallback). */
-  missing: z.array(z.string()).nonempty().optional(),
-  /** Override of the spec's `min` for this family. */
-  min: share.optional(),
-})])
+export const sourceFamilySpec = z.union([
+  columnName,
+  z.strictObject({
+    /** Column saying where the family came from: a label, or an array of labels (with index). */
+    column: columnName,
+    /** Zero-based element(s) of an array column; several must all be found. */
+    index: z.union([count, z.array(count).nonempty()]).optional(),
+    /** Labels that mean found; default: any non-NULL label not in `missing`. */
+    found: z.array(z.string()).nonempty().optional(),
+    /** Labels that mean not found (default: missing, none, default, fallback). */
+    missing: z.array(z.string()).nonempty().optional(),
+    /** Override of the spec's `min` for this family. */
+    min: share.optional(),
+  }),
+])
 
 export const sourcesPresentSpec = z.strictObject({
   /** Family name → its source column; one check per family. */
-  families: z.record(checkName, sourceFamilySpec).refine((f) => Object.keys(f).length > 0, { message: 'name at least one family' }),
+  families: z
+    .record(checkName, sourceFamilySpec)
+    .refine((f) => Object.keys(f).length > 0, { message: 'name at least one family' }),
   /** Smallest share of rows whose source says the family was found. */
   min: share,
   ...commonOptions,
@@ -157,7 +172,11 @@ export function columnsOrSpecs<T extends z.ZodType>(spec: T, label: string) {
 }
 
 function unionMessage(issue: { code?: string; errors?: unknown }, label: string): string {
-  const branches = (Array.isArray(issue.errors) ? issue.errors : []) as { code: string; path: PropertyKey[]; message: string }[][]
+  const branches = (Array.isArray(issue.errors) ? issue.errors : []) as {
+    code: string
+    path: PropertyKey[]
+    message: string
+  }[][]
   // The branch that got furthest (right shape at the root, fewest type mismatches) is the one the author meant.
   const mismatch = (branch: readonly { code: string; path: PropertyKey[] }[]) =>
     branch.filter((i) => i.code === 'invalid_type').reduce((n, i) => n + (i.path.length === 0 ? 1000 : 1), 0)

@@ -33,7 +33,10 @@ export function partitionAlias(_ctx: CheckContext): string {
 }
 
 /** A dialect function rendered to text, its arguments given as SQL text. */
-export function fnText(ctx: CheckContext, build: (fn: SqlFunctions, r: (text: string) => SqlFragment) => SqlFragment): string {
+export function fnText(
+  ctx: CheckContext,
+  build: (fn: SqlFunctions, r: (text: string) => SqlFragment) => SqlFragment,
+): string {
   return renderPlain(ctx.dialect, build(ctx.dialect.fn, raw))
 }
 
@@ -97,20 +100,28 @@ export function tooFew(minRows: number): string {
  * Offending rows, only from partitions the summary fails: `select` over the checked relation
  * filtered by scope and the row condition (null: every row of a failed partition).
  */
-export function offendingFromFailed(ctx: CheckContext, parts: {
-  summarySql: string
-  condition: string | null
-  where?: string | undefined
-  select?: string
-  groupBy?: string
-}): string {
+export function offendingFromFailed(
+  ctx: CheckContext,
+  parts: {
+    summarySql: string
+    condition: string | null
+    where?: string | undefined
+    select?: string
+    groupBy?: string
+  },
+): string {
   const conditions = [...scope(ctx, parts.where)]
   if (parts.condition) conditions.push(`(${parts.condition})`)
   const partition = partitionExpression(ctx)
   if (partition) {
     const p = partitionAlias(ctx)
-    const nested = parts.summarySql.split('\n').map((line) => `    ${line}`).join('\n')
-    conditions.push(`${partition} IN (\n  SELECT failed.${p} FROM (\n${nested}\n  ) AS failed WHERE NOT failed.passed\n)`)
+    const nested = parts.summarySql
+      .split('\n')
+      .map((line) => `    ${line}`)
+      .join('\n')
+    conditions.push(
+      `${partition} IN (\n  SELECT failed.${p} FROM (\n${nested}\n  ) AS failed WHERE NOT failed.passed\n)`,
+    )
   }
   const where = conditions.length ? `\nWHERE ${conditions.join('\n  AND ')}` : ''
   const groupBy = parts.groupBy ? `\nGROUP BY ${parts.groupBy}` : ''

@@ -39,18 +39,30 @@ export interface CliContext {
 const engineSchema = z.enum(['duckdb', 'bigquery'])
 
 /** Resolve global flags (already parsed by commander) with environment fallbacks. */
-export function resolveGlobals(flags: { engine?: string; warehouse?: string; json?: boolean; project?: string }, context: CliContext): GlobalOptions {
+export function resolveGlobals(
+  flags: { engine?: string; warehouse?: string; json?: boolean; project?: string },
+  context: CliContext,
+): GlobalOptions {
   const engine = engineSchema.safeParse(flags.engine ?? context.env.PIPELINE_ENGINE ?? 'duckdb')
-  if (!engine.success) throw new ConfigError(`--engine "${flags.engine ?? context.env.PIPELINE_ENGINE}" is not an engine; use duckdb or bigquery`)
+  if (!engine.success)
+    throw new ConfigError(
+      `--engine "${flags.engine ?? context.env.PIPELINE_ENGINE}" is not an engine; use duckdb or bigquery`,
+    )
   const root = resolve(context.cwd, flags.project ?? context.env.PIPELINE_PROJECT ?? '.')
   const warehouse = flags.warehouse ?? context.env.PIPELINE_WAREHOUSE ?? join(root, '.pipeline', 'warehouse.duckdb')
-  return { engine: engine.data, warehouse: warehouse === ':memory:' ? warehouse : resolve(context.cwd, warehouse), json: flags.json ?? false, root }
+  return {
+    engine: engine.data,
+    warehouse: warehouse === ':memory:' ? warehouse : resolve(context.cwd, warehouse),
+    json: flags.json ?? false,
+    root,
+  }
 }
 
 /** A --from/--to date, validated before it reaches any SQL (as a parameter). */
 export function parseDateFlag(flag: string, value: string | undefined): string | undefined {
   if (value === undefined) return undefined
-  if (!isIsoDate(value)) throw new ConfigError(`${flag} "${value}" is not a date; use YYYY-MM-DD, e.g. ${flag} 2026-01-09`)
+  if (!isIsoDate(value))
+    throw new ConfigError(`${flag} "${value}" is not a date; use YYYY-MM-DD, e.g. ${flag} 2026-01-09`)
   return value
 }
 
@@ -63,7 +75,12 @@ export function parseDateRange(from: string | undefined, to: string | undefined)
 }
 
 export function splitList(value: string | undefined): string[] {
-  return value ? value.split(',').map((s) => s.trim()).filter(Boolean) : []
+  return value
+    ? value
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : []
 }
 
 /** Exit codes of DESIGN.md §8. */

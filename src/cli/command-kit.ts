@@ -10,7 +10,9 @@ export interface ExitHolder {
 
 /** Wrap a command handler: resolve globals, map errors to exit codes, print messages. */
 export function handle<O>(
-  command: Command, context: CliContext, exit: ExitHolder,
+  command: Command,
+  context: CliContext,
+  exit: ExitHolder,
   handler: (options: O, globals: GlobalOptions, args: string[]) => Promise<number>,
 ): (...args: unknown[]) => Promise<void> {
   return async (...args: unknown[]) => {
@@ -27,7 +29,9 @@ export function handle<O>(
 /** Print an error as what failed, where, and what to do; return its exit code. */
 export function reportError(error: unknown, context: CliContext): number {
   if (error instanceof CompileError) {
-    context.io.stderr(`error: compile found ${error.issues.length} problem(s):\n${error.issues.map((i) => `  - ${formatIssue(i)}`).join('\n')}\n`)
+    context.io.stderr(
+      `error: compile found ${error.issues.length} problem(s):\n${error.issues.map((i) => `  - ${formatIssue(i)}`).join('\n')}\n`,
+    )
     return EXIT.usage
   }
   if (error instanceof ConfigError) {

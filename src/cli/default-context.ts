@@ -15,7 +15,8 @@ export function createDefaultContext(): CliContext {
     env: process.env,
     cwd: process.cwd(),
     now: () => new Date(),
-    openAdapter: (options: GlobalOptions): Promise<Adapter> => createEngine(options, process.env).then((e) => e.adapter),
+    openAdapter: (options: GlobalOptions): Promise<Adapter> =>
+      createEngine(options, process.env).then((e) => e.adapter),
     compile: async (options: GlobalOptions) => {
       const engine = await createEngine({ ...options, offline: true }, process.env)
       return compileProject(await loadProject(options.root), engine.dialect)

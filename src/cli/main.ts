@@ -11,7 +11,10 @@ export function createProgram(context: CliContext, exit: ExitHolder): Command {
   const program = new Command('pipeline')
     .description('NBA props pipeline: compile, run, assert, migrate and backfill the prediction warehouse')
     .option('--engine <engine>', 'duckdb (default) or bigquery; env PIPELINE_ENGINE')
-    .option('--warehouse <path>', 'DuckDB file or :memory: (default .pipeline/warehouse.duckdb); env PIPELINE_WAREHOUSE')
+    .option(
+      '--warehouse <path>',
+      'DuckDB file or :memory: (default .pipeline/warehouse.duckdb); env PIPELINE_WAREHOUSE',
+    )
     .option('--project <dir>', 'project root (default: current directory); env PIPELINE_PROJECT')
     .option('--json', 'machine-readable output on stdout; logs stay on stderr')
     .showHelpAfterError('(add --help for usage)')
@@ -19,7 +22,10 @@ export function createProgram(context: CliContext, exit: ExitHolder): Command {
     .configureOutput({ writeOut: (s) => context.io.stdout(s), writeErr: (s) => context.io.stderr(s) })
   for (const make of COMMANDS) {
     const command = make(context, exit)
-    command.exitOverride().configureOutput({ writeOut: (s) => context.io.stdout(s), writeErr: (s) => context.io.stderr(s) }).showHelpAfterError('(add --help for usage)')
+    command
+      .exitOverride()
+      .configureOutput({ writeOut: (s) => context.io.stdout(s), writeErr: (s) => context.io.stderr(s) })
+      .showHelpAfterError('(add --help for usage)')
     program.addCommand(command)
   }
   return program
@@ -33,7 +39,11 @@ export async function main(argv: readonly string[], context: CliContext = create
     await program.parseAsync([...argv], { from: 'user' })
   } catch (error) {
     if (error instanceof CommanderError) {
-      return error.code === 'commander.helpDisplayed' || error.code === 'commander.help' || error.code === 'commander.version' ? EXIT.ok : EXIT.usage
+      return error.code === 'commander.helpDisplayed' ||
+        error.code === 'commander.help' ||
+        error.code === 'commander.version'
+        ? EXIT.ok
+        : EXIT.usage
     }
     throw error
   }

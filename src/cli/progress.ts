@@ -24,7 +24,10 @@ export function createProgress(io: CliIo): { onEvent: (event: RunEvent) => void;
       case 'batch':
         running.set(event.name, `${event.done}/${event.total} batches`)
         if (live) redraw()
-        else io.stderr(`  ${event.name}: ${event.interval.start}..${event.interval.end} ${event.rows} rows (${event.done}/${event.total})\n`)
+        else
+          io.stderr(
+            `  ${event.name}: ${event.interval.start}..${event.interval.end} ${event.rows} rows (${event.done}/${event.total})\n`,
+          )
         break
       case 'action-end':
         running.delete(event.result.name)
@@ -43,7 +46,13 @@ export function formatActionLine(result: ActionResult): string {
   const rows = result.rowsWritten !== null ? ` ${result.rowsWritten} rows` : ''
   const days = result.intervals.length ? ` ${result.intervals[0]?.start}..${result.intervals.at(-1)?.end}` : ''
   const warnings = result.checks.filter((c) => !c.passed).length
-  const tail = result.error ? `: ${result.error.message}` : result.skippedBecause ? ` (${result.skippedBecause === '--dry-run' ? 'dry run' : `because ${result.skippedBecause} failed`})` : ''
-  const checks = result.checks.length ? ` checks ${result.checks.filter((c) => c.passed).length}/${result.checks.length} passed${warnings ? `, ${warnings} failed` : ''}` : ''
+  const tail = result.error
+    ? `: ${result.error.message}`
+    : result.skippedBecause
+      ? ` (${result.skippedBecause === '--dry-run' ? 'dry run' : `because ${result.skippedBecause} failed`})`
+      : ''
+  const checks = result.checks.length
+    ? ` checks ${result.checks.filter((c) => c.passed).length}/${result.checks.length} passed${warnings ? `, ${warnings} failed` : ''}`
+    : ''
   return `${mark} ${result.name} [${result.kind}] ${(result.durationMs / 1000).toFixed(1)}s${rows}${days}${checks}${tail}`
 }

@@ -39,12 +39,22 @@ export function compileProject(loaded: LoadedProject, dialect: Dialect): Compile
   const actions = drafts.map((d) => finish(d, index, gates, dialect)).sort((a, b) => a.name.localeCompare(b.name))
   for (const cycle of findCycles(actions)) {
     const first = index.get(cycle[0] as string)
-    issues.push({ code: 'graph-cycle', file: first?.file, action: cycle[0], message: `dependency cycle: ${cycle.join(' → ')}; remove one of these refs` })
+    issues.push({
+      code: 'graph-cycle',
+      file: first?.file,
+      action: cycle[0],
+      message: `dependency cycle: ${cycle.join(' → ')}; remove one of these refs`,
+    })
   }
   return { engine: dialect.engine, root: loaded.root, project, actions, issues: sortIssues(issues) }
 }
 
-function collectDrafts(loaded: readonly LoadedDefinition[], project: ProjectDefinition, dialect: Dialect, issues: CompileIssue[]): Draft[] {
+function collectDrafts(
+  loaded: readonly LoadedDefinition[],
+  project: ProjectDefinition,
+  dialect: Dialect,
+  issues: CompileIssue[],
+): Draft[] {
   const drafts: Draft[] = []
   const seen = new Map<string, string>()
   for (const { definition, file } of loaded) {
@@ -55,7 +65,12 @@ function collectDrafts(loaded: readonly LoadedDefinition[], project: ProjectDefi
     if (definition.disabled) continue
     const previous = seen.get(definition.name)
     if (previous !== undefined) {
-      issues.push({ code: 'duplicate-name', file, action: definition.name, message: `duplicate action name, also defined in ${previous}; rename one of them` })
+      issues.push({
+        code: 'duplicate-name',
+        file,
+        action: definition.name,
+        message: `duplicate action name, also defined in ${previous}; rename one of them`,
+      })
       continue
     }
     seen.set(definition.name, file)
@@ -70,8 +85,23 @@ function targetOf(definition: ActionDefinition, project: ProjectDefinition): Tar
   return { dataset: definition.dataset ?? project.defaultDataset, name: definition.name }
 }
 
-function renderDraft(definition: ActionDefinition, file: string, project: ProjectDefinition, dialect: Dialect, issues: CompileIssue[]): Draft {
-  const draft: Draft = { definition, file, target: targetOf(definition, project), refs: [...definition.dependencies], sql: {}, fragments: [], hooks: {}, checks: [] }
+function renderDraft(
+  definition: ActionDefinition,
+  file: string,
+  project: ProjectDefinition,
+  dialect: Dialect,
+  issues: CompileIssue[],
+): Draft {
+  const draft: Draft = {
+    definition,
+    file,
+    target: targetOf(definition, project),
+    refs: [...definition.dependencies],
+    sql: {},
+    fragments: [],
+    hooks: {},
+    checks: [],
+  }
   if (definition.kind === 'declaration') return draft
   try {
     const probe = createContext({ dialect, vars: project.vars, isIncremental: true })
@@ -80,12 +110,22 @@ function renderDraft(definition: ActionDefinition, file: string, project: Projec
       draft.fragments = Array.isArray(out) ? [...(out as SqlFragment[])] : [out as SqlFragment]
     } else if (definition.query) {
       draft.fragments = [definition.query(probe.context)]
-      if (probe.readsIsIncremental) draft.fragments.push(definition.query(createContext({ dialect, vars: project.vars, isIncremental: false }).context))
+      if (probe.readsIsIncremental)
+        draft.fragments.push(
+          definition.query(createContext({ dialect, vars: project.vars, isIncremental: false }).context),
+        )
     }
-    if (definition.kind === 'incremental' && definition.hooks) draft.hooks = renderHooks(definition.hooks, probe.context)
-    for (const fragment of [...draft.fragments, ...Object.values(draft.hooks).flat()]) draft.refs.push(...collectRefs(fragment))
+    if (definition.kind === 'incremental' && definition.hooks)
+      draft.hooks = renderHooks(definition.hooks, probe.context)
+    for (const fragment of [...draft.fragments, ...Object.values(draft.hooks).flat()])
+      draft.refs.push(...collectRefs(fragment))
   } catch (error) {
-    issues.push({ code: 'query-failed', file, action: definition.name, message: `query function threw: ${(error as Error).message}` })
+    issues.push({
+      code: 'query-failed',
+      file,
+      action: definition.name,
+      message: `query function threw: ${(error as Error).message}`,
+    })
   }
   draft.refs = [...new Set(draft.refs)].filter((r) => r !== definition.name)
   if ((definition.kind === 'table' || definition.kind === 'incremental') && definition.assertions) {
@@ -103,7 +143,12 @@ function resolveDependencies(draft: Draft, index: ReadonlyMap<string, Draft>, is
   const known = [...draft.refs, ...draft.checks.flatMap((c) => c.dependsOn)]
   for (const name of new Set(known)) {
     if (!index.has(name)) {
-      issues.push({ code: 'unknown-ref', file: draft.file, action: draft.definition.name, message: `unknown dependency "${name}"${didYouMean(name, index.keys())}` })
+      issues.push({
+        code: 'unknown-ref',
+        file: draft.file,
+        action: draft.definition.name,
+        message: `unknown dependency "${name}"${didYouMean(name, index.keys())}`,
+      })
     }
   }
   // Upstreams a check reads (rowCount relative to an action) are dependencies too.
@@ -127,33 +172,65 @@ function assertionGates(drafts: readonly Draft[], index: ReadonlyMap<string, Dra
   return gates
 }
 
-function finish(draft: Draft, index: ReadonlyMap<string, Draft>, gates: Map<string, string[]>, dialect: Dialect): CompiledAction {
+function finish(
+  draft: Draft,
+  index: ReadonlyMap<string, Draft>,
+  gates: Map<string, string[]>,
+  dialect: Dialect,
+): CompiledAction {
   const resolveRef = (name: string) => index.get(name)?.target ?? undefined
   const self = draft.target ?? undefined
   const render = (f: SqlFragment) => renderSql(f, { dialect, resolveRef, ...(self ? { self } : {}) })
   const { definition } = draft
   let sql: CompiledSql = {}
   if (definition.kind === 'operation') sql = { statements: draft.fragments.map(render) }
-  else if (draft.fragments[0]) sql = { query: render(draft.fragments[0]), ...(draft.fragments[1] ? { fullQuery: render(draft.fragments[1]) } : {}) }
+  else if (draft.fragments[0])
+    sql = {
+      query: render(draft.fragments[0]),
+      ...(draft.fragments[1] ? { fullQuery: render(draft.fragments[1]) } : {}),
+    }
   const hookEntries = Object.entries(draft.hooks).map(([name, fragments]) => [name, fragments.map(render)] as const)
   if (hookEntries.length) sql = { ...sql, hooks: Object.fromEntries(hookEntries) }
-  const checks = draft.checks.map((check) => compileCheck(`${definition.name}.${check.name}`, check, draft, index, dialect))
+  const checks = draft.checks.map((check) =>
+    compileCheck(`${definition.name}.${check.name}`, check, draft, index, dialect),
+  )
   if (definition.kind === 'assertion' && sql.query !== undefined) {
-    const check = queryCheck({ name: definition.name, sql: sql.query, severity: definition.severity, partitionColumn: definition.partitionColumn })
+    const check = queryCheck({
+      name: definition.name,
+      sql: sql.query,
+      severity: definition.severity,
+      partitionColumn: definition.partitionColumn,
+    })
     checks.push(compileCheck(definition.name, check, draft, index, dialect))
   }
   const dependencies = [...new Set([...draft.refs, ...(gates.get(definition.name) ?? [])])].sort()
   return {
-    name: definition.name, kind: definition.kind, file: draft.file, target: draft.target, dependencies,
-    tags: definition.tags, sql, checks, definition, ...(draft.guards ? { guards: draft.guards } : {}),
+    name: definition.name,
+    kind: definition.kind,
+    file: draft.file,
+    target: draft.target,
+    dependencies,
+    tags: definition.tags,
+    sql,
+    checks,
+    definition,
+    ...(draft.guards ? { guards: draft.guards } : {}),
   }
 }
 
-function compileCheck(name: string, check: CheckDefinition, draft: Draft, index: ReadonlyMap<string, Draft>, dialect: Dialect): CompiledCheck {
+function compileCheck(
+  name: string,
+  check: CheckDefinition,
+  draft: Draft,
+  index: ReadonlyMap<string, Draft>,
+  dialect: Dialect,
+): CompiledCheck {
   // A standalone assertion with a target checks the target's table, per the target's partition column.
   const { definition } = draft
   const subject = definition.kind === 'assertion' && definition.target ? index.get(definition.target) : undefined
-  const partitionColumn = subject ? (definition.kind === 'assertion' && definition.partitionColumn) || checkPartitionColumn(subject.definition) : checkPartitionColumn(definition)
+  const partitionColumn = subject
+    ? (definition.kind === 'assertion' && definition.partitionColumn) || checkPartitionColumn(subject.definition)
+    : checkPartitionColumn(definition)
   const target = subject ? subject.target : draft.target
   const relation = target ? dialect.formatTarget(target) : '(no relation)'
   const resolveRelation = (actionName: string) => {
@@ -162,7 +239,15 @@ function compileCheck(name: string, check: CheckDefinition, draft: Draft, index:
   }
   const bound = subject ? bindCheck(check, { relation, partitionColumn, resolveRelation }) : check
   const rendered = bound.render({ dialect, relation, partitionColumn, resolveRelation })
-  return { name, severity: check.severity, builtin: check.builtin, definition: bound, summarySql: rendered.summarySql, offendingSql: rendered.offendingSql, threshold: rendered.threshold }
+  return {
+    name,
+    severity: check.severity,
+    builtin: check.builtin,
+    definition: bound,
+    summarySql: rendered.summarySql,
+    offendingSql: rendered.offendingSql,
+    threshold: rendered.threshold,
+  }
 }
 
 /** Inline checks run per the interval column unless the action's assertions say otherwise. */
@@ -177,7 +262,10 @@ function sortIssues(issues: readonly CompileIssue[]): CompileIssue[] {
   return [...issues].sort((a, b) => key(a).localeCompare(key(b)))
 }
 
-function renderHooks(hooks: Partial<Record<HookName, OperationFn>>, context: ActionContext): Partial<Record<HookName, SqlFragment[]>> {
+function renderHooks(
+  hooks: Partial<Record<HookName, OperationFn>>,
+  context: ActionContext,
+): Partial<Record<HookName, SqlFragment[]>> {
   const out: Partial<Record<HookName, SqlFragment[]>> = {}
   for (const name of ['beforeBatch', 'afterBatch', 'onFailure'] as const) {
     const hook = hooks[name]

@@ -13,7 +13,11 @@ export interface ContextProbe {
 }
 
 /** The ctx handed to query functions at compile time; refs render later, per dialect. */
-export function createContext(options: { dialect: Dialect; vars: Readonly<Record<string, string | number | boolean>>; isIncremental: boolean }): ContextProbe {
+export function createContext(options: {
+  dialect: Dialect
+  vars: Readonly<Record<string, string | number | boolean>>
+  isIncremental: boolean
+}): ContextProbe {
   const refs: string[] = []
   const probe: ContextProbe = {
     refs,

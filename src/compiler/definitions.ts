@@ -1,7 +1,13 @@
 import type { z } from 'zod'
 import type { CompileIssue } from '../core/errors.js'
 import {
-  assertionSchema, declarationSchema, incrementalSchema, operationSchema, projectSchema, tableSchema, viewSchema,
+  assertionSchema,
+  declarationSchema,
+  incrementalSchema,
+  operationSchema,
+  projectSchema,
+  tableSchema,
+  viewSchema,
 } from './schemas.js'
 
 type Out<S extends z.ZodType> = z.output<S>
@@ -30,13 +36,18 @@ export interface InvalidAction {
   readonly issues: readonly CompileIssue[]
 }
 
-export type ActionDefinition = DeclarationAction | TableAction | ViewAction | IncrementalAction | AssertionAction | OperationAction
+export type ActionDefinition =
+  DeclarationAction | TableAction | ViewAction | IncrementalAction | AssertionAction | OperationAction
 export type ActionKind = ActionDefinition['kind']
 export type ProjectDefinition = { readonly kind: 'project' } & Readonly<Out<typeof projectSchema>>
 
 export const DEFINITION_MARK = Symbol.for('pipeline.definition')
 
-function build<K extends ActionKind, S extends z.ZodType>(kind: K, schema: S, config: unknown): ({ readonly kind: K } & Readonly<Out<S>>) | InvalidAction {
+function build<K extends ActionKind, S extends z.ZodType>(
+  kind: K,
+  schema: S,
+  config: unknown,
+): ({ readonly kind: K } & Readonly<Out<S>>) | InvalidAction {
   const parsed = schema.safeParse(config)
   const name = typeof (config as { name?: unknown })?.name === 'string' ? (config as { name: string }).name : undefined
   if (!parsed.success) {
@@ -123,6 +134,7 @@ export function operation(config: OperationConfig) {
  */
 export function defineProject(config: ProjectConfig): ProjectDefinition {
   const parsed = projectSchema.safeParse(config)
-  if (!parsed.success) throw new Error(`includes/project.ts: ${parsed.error.issues.map((i) => describeZodIssue('project', i)).join('; ')}`)
+  if (!parsed.success)
+    throw new Error(`includes/project.ts: ${parsed.error.issues.map((i) => describeZodIssue('project', i)).join('; ')}`)
   return Object.freeze(mark({ kind: 'project' as const, ...parsed.data }))
 }

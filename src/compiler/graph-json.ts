@@ -4,7 +4,11 @@ import type { CompiledGraph } from './compiled.js'
 export function graphToJson(graph: CompiledGraph): unknown {
   return {
     engine: graph.engine,
-    project: { defaultDataset: graph.project.defaultDataset, stateDataset: graph.project.stateDataset, vars: graph.project.vars },
+    project: {
+      defaultDataset: graph.project.defaultDataset,
+      stateDataset: graph.project.stateDataset,
+      vars: graph.project.vars,
+    },
     actions: graph.actions.map((a) => {
       const d = a.definition
       return {
@@ -15,11 +19,20 @@ export function graphToJson(graph: CompiledGraph): unknown {
         dependencies: a.dependencies,
         tags: a.tags,
         ...(d.description ? { description: d.description } : {}),
-        ...(d.kind === 'incremental' ? { interval: d.interval, write: d.write, protected: d.protected, tracking: d.tracking } : {}),
+        ...(d.kind === 'incremental'
+          ? { interval: d.interval, write: d.write, protected: d.protected, tracking: d.tracking }
+          : {}),
         ...((d.kind === 'incremental' || d.kind === 'table') && d.columns ? { columns: d.columns } : {}),
         ...(d.kind === 'assertion' ? { severity: d.severity, guards: a.guards ?? null } : {}),
         sql: a.sql,
-        checks: a.checks.map((c) => ({ name: c.name, severity: c.severity, builtin: c.builtin, threshold: c.threshold, summarySql: c.summarySql, offendingSql: c.offendingSql })),
+        checks: a.checks.map((c) => ({
+          name: c.name,
+          severity: c.severity,
+          builtin: c.builtin,
+          threshold: c.threshold,
+          summarySql: c.summarySql,
+          offendingSql: c.offendingSql,
+        })),
       }
     }),
     issues: graph.issues,

@@ -5,18 +5,40 @@ import { isCheckDefinition } from '../assertions/types.js'
 import type { CheckDefinition } from '../assertions/types.js'
 import type { OperationFn, QueryFn } from './context.js'
 
-export const snakeName = z.string().regex(/^[a-z][a-z0-9_]*$/, 'use snake_case: a lower-case letter, then letters, digits or _')
+export const snakeName = z
+  .string()
+  .regex(/^[a-z][a-z0-9_]*$/, 'use snake_case: a lower-case letter, then letters, digits or _')
 const columnName = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'use a snake_case column name')
 const isoDate = z.string().refine(isIsoDate, 'use a date as YYYY-MM-DD')
 const queryFn = z.custom<QueryFn>((v) => typeof v === 'function', 'must be a function (ctx) => sql`...`')
-const operationFn = z.custom<OperationFn>((v) => typeof v === 'function', 'must be a function (ctx) => sql`...` or an array of them')
-const checkDefinition = z.custom<CheckDefinition>(isCheckDefinition, 'must be a check from checks.* (e.g. checks.zeroShare({ ... }))')
+const operationFn = z.custom<OperationFn>(
+  (v) => typeof v === 'function',
+  'must be a function (ctx) => sql`...` or an array of them',
+)
+const checkDefinition = z.custom<CheckDefinition>(
+  isCheckDefinition,
+  'must be a check from checks.* (e.g. checks.zeroShare({ ... }))',
+)
 
 /** An assertion is either a query, or a target with built-in checks. */
-function checkAssertionForm(config: { query?: unknown; target?: string | undefined; checks?: readonly (CheckDefinition | readonly CheckDefinition[])[] | undefined }, ctx: z.RefinementCtx): void {
-  if ((config.query === undefined) === (config.target === undefined)) ctx.addIssue({ code: 'custom', message: 'give either query, or target with checks' })
-  if ((config.target === undefined) !== (config.checks === undefined)) ctx.addIssue({ code: 'custom', message: 'target and checks go together' })
-  for (const name of duplicateCheckNames(config.checks?.flat() ?? [])) ctx.addIssue({ code: 'custom', path: ['checks'], message: `two checks are named "${name}"; give one of them a different name` })
+function checkAssertionForm(
+  config: {
+    query?: unknown
+    target?: string | undefined
+    checks?: readonly (CheckDefinition | readonly CheckDefinition[])[] | undefined
+  },
+  ctx: z.RefinementCtx,
+): void {
+  if ((config.query === undefined) === (config.target === undefined))
+    ctx.addIssue({ code: 'custom', message: 'give either query, or target with checks' })
+  if ((config.target === undefined) !== (config.checks === undefined))
+    ctx.addIssue({ code: 'custom', message: 'target and checks go together' })
+  for (const name of duplicateCheckNames(config.checks?.flat() ?? []))
+    ctx.addIssue({
+      code: 'custom',
+      path: ['checks'],
+      message: `two checks are named "${name}"; give one of them a different name`,
+    })
 }
 
 export const columnSpecSchema = z.strictObject({
@@ -42,7 +64,10 @@ const layout = {
 }
 
 /** Tracking columns the engine fills from the run: column name → run value. */
-export const trackingSchema = z.record(columnName, z.enum(['runId', 'buildCommitSha', 'deploymentRevision', 'mode', 'startedAt']))
+export const trackingSchema = z.record(
+  columnName,
+  z.enum(['runId', 'buildCommitSha', 'deploymentRevision', 'mode', 'startedAt']),
+)
 
 export const writeSchema = z.discriminatedUnion('strategy', [
   z.strictObject({ strategy: z.literal('replace_interval') }),
@@ -115,19 +140,28 @@ export const incrementalSchema = z.strictObject({
   assertions: inlineAssertionsSchema.optional(),
 })
 
-export const assertionSchema = z.strictObject({
-  ...common,
-  severity: z.enum(['error', 'warn']).default('error'),
-  /** A query selecting offending rows; or give `target` and `checks` instead. */
-  query: queryFn.optional(),
-  /** Column of the query's output naming the partition of each offending row; with `target`, the column checks run per. */
-  partitionColumn: columnName.optional(),
-  /** Action whose dependents are blocked when this fails; default: `target`, else the last ref. */
-  guards: snakeName.optional(),
-  /** Action whose table `checks` read (built-in checks from `checks.*`). */
-  target: snakeName.optional(),
-  checks: z.array(z.union([checkDefinition, z.array(checkDefinition)], { error: 'must be a check from checks.* (e.g. checks.zeroShare({ ... })) or a list of them' })).nonempty().optional(),
-}).superRefine(checkAssertionForm)
+export const assertionSchema = z
+  .strictObject({
+    ...common,
+    severity: z.enum(['error', 'warn']).default('error'),
+    /** A query selecting offending rows; or give `target` and `checks` instead. */
+    query: queryFn.optional(),
+    /** Column of the query's output naming the partition of each offending row; with `target`, the column checks run per. */
+    partitionColumn: columnName.optional(),
+    /** Action whose dependents are blocked when this fails; default: `target`, else the last ref. */
+    guards: snakeName.optional(),
+    /** Action whose table `checks` read (built-in checks from `checks.*`). */
+    target: snakeName.optional(),
+    checks: z
+      .array(
+        z.union([checkDefinition, z.array(checkDefinition)], {
+          error: 'must be a check from checks.* (e.g. checks.zeroShare({ ... })) or a list of them',
+        }),
+      )
+      .nonempty()
+      .optional(),
+  })
+  .superRefine(checkAssertionForm)
 
 export const operationSchema = z.strictObject({
   ...common,

@@ -56,7 +56,9 @@ export class StateError extends PipelineError {
 export function formatIssue(issue: CompileIssue): string {
   const where = issue.action
     ? `Action "${issue.action}"${issue.file ? ` (${issue.file})` : ''}: `
-    : issue.file ? `${issue.file}: ` : ''
+    : issue.file
+      ? `${issue.file}: `
+      : ''
   return `${where}${issue.message}`
 }
 

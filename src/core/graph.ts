@@ -38,7 +38,10 @@ export function topologicalOrder(nodes: readonly GraphNode[]): string[] {
   const names = new Set(nodes.map((n) => n.name))
   const remaining = new Map(nodes.map((n) => [n.name, new Set(n.dependencies.filter((d) => names.has(d)))]))
   const order: string[] = []
-  let ready = [...remaining].filter(([, deps]) => deps.size === 0).map(([n]) => n).sort()
+  let ready = [...remaining]
+    .filter(([, deps]) => deps.size === 0)
+    .map(([n]) => n)
+    .sort()
   while (ready.length) {
     const next: string[] = []
     for (const name of ready) {

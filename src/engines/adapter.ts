@@ -41,7 +41,11 @@ export interface Adapter {
 }
 
 /** Parameter names a statement uses, for `$name` (DuckDB) and `@name` (BigQuery) styles. */
-export function usedParams(sql: string, params: Readonly<Record<string, ParamValue>> | undefined, prefix: '$' | '@'): Record<string, ParamValue> {
+export function usedParams(
+  sql: string,
+  params: Readonly<Record<string, ParamValue>> | undefined,
+  prefix: '$' | '@',
+): Record<string, ParamValue> {
   const used: Record<string, ParamValue> = {}
   if (!params) return used
   for (const [name, value] of Object.entries(params)) {

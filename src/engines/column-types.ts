@@ -4,7 +4,20 @@ export type ColumnTypeNode =
   | { readonly kind: 'array'; readonly element: ColumnTypeNode }
   | { readonly kind: 'struct'; readonly fields: readonly { readonly name: string; readonly type: ColumnTypeNode }[] }
 
-const SCALARS = new Set(['STRING', 'INT64', 'FLOAT64', 'NUMERIC', 'BIGNUMERIC', 'BOOL', 'BOOLEAN', 'DATE', 'TIMESTAMP', 'DATETIME', 'JSON', 'BYTES'])
+const SCALARS = new Set([
+  'STRING',
+  'INT64',
+  'FLOAT64',
+  'NUMERIC',
+  'BIGNUMERIC',
+  'BOOL',
+  'BOOLEAN',
+  'DATE',
+  'TIMESTAMP',
+  'DATETIME',
+  'JSON',
+  'BYTES',
+])
 
 export function parseColumnType(text: string): ColumnTypeNode {
   const parser = new TypeParser(text)
@@ -38,7 +51,10 @@ class TypeParser {
       this.#expect('>')
       return { kind: 'struct', fields }
     }
-    if (!SCALARS.has(word)) throw new Error(`unknown column type "${word}" in "${this.#text}"; use BigQuery spelling (STRING, INT64, FLOAT64, NUMERIC(p,s), BOOL, DATE, TIMESTAMP, JSON, ARRAY<T>, STRUCT<...>)`)
+    if (!SCALARS.has(word))
+      throw new Error(
+        `unknown column type "${word}" in "${this.#text}"; use BigQuery spelling (STRING, INT64, FLOAT64, NUMERIC(p,s), BOOL, DATE, TIMESTAMP, JSON, ARRAY<T>, STRUCT<...>)`,
+      )
     const args: number[] = []
     if (this.#accept('(')) {
       do args.push(Number(this.#word()))
@@ -50,7 +66,8 @@ class TypeParser {
 
   expectEnd(): void {
     this.#skip()
-    if (this.#pos < this.#text.length) throw new Error(`unexpected "${this.#text.slice(this.#pos)}" in column type "${this.#text}"`)
+    if (this.#pos < this.#text.length)
+      throw new Error(`unexpected "${this.#text.slice(this.#pos)}" in column type "${this.#text}"`)
   }
 
   #skip(): void {
@@ -75,28 +92,43 @@ class TypeParser {
   }
 
   #expect(char: string): void {
-    if (!this.#accept(char)) throw new Error(`expected "${char}" at position ${this.#pos} in column type "${this.#text}"`)
+    if (!this.#accept(char))
+      throw new Error(`expected "${char}" at position ${this.#pos} in column type "${this.#text}"`)
   }
 }
 
 /** Canonical BigQuery spelling, used to compare contracts with live tables. */
 export function formatBigQueryType(node: ColumnTypeNode): string {
   switch (node.kind) {
-    case 'array': return `ARRAY<${formatBigQueryType(node.element)}>`
-    case 'struct': return `STRUCT<${node.fields.map((f) => `${f.name} ${formatBigQueryType(f.type)}`).join(', ')}>`
-    case 'scalar': return node.args.length ? `${node.name}(${node.args.join(', ')})` : node.name
+    case 'array':
+      return `ARRAY<${formatBigQueryType(node.element)}>`
+    case 'struct':
+      return `STRUCT<${node.fields.map((f) => `${f.name} ${formatBigQueryType(f.type)}`).join(', ')}>`
+    case 'scalar':
+      return node.args.length ? `${node.name}(${node.args.join(', ')})` : node.name
   }
 }
 
 const DUCKDB_SCALARS: Record<string, string> = {
-  STRING: 'VARCHAR', INT64: 'BIGINT', FLOAT64: 'DOUBLE', NUMERIC: 'DECIMAL', BIGNUMERIC: 'DECIMAL',
-  BOOL: 'BOOLEAN', DATE: 'DATE', TIMESTAMP: 'TIMESTAMP', DATETIME: 'TIMESTAMP', JSON: 'JSON', BYTES: 'BLOB',
+  STRING: 'VARCHAR',
+  INT64: 'BIGINT',
+  FLOAT64: 'DOUBLE',
+  NUMERIC: 'DECIMAL',
+  BIGNUMERIC: 'DECIMAL',
+  BOOL: 'BOOLEAN',
+  DATE: 'DATE',
+  TIMESTAMP: 'TIMESTAMP',
+  DATETIME: 'TIMESTAMP',
+  JSON: 'JSON',
+  BYTES: 'BLOB',
 }
 
 export function formatDuckDbType(node: ColumnTypeNode, quote: (name: string) => string): string {
   switch (node.kind) {
-    case 'array': return `${formatDuckDbType(node.element, quote)}[]`
-    case 'struct': return `STRUCT(${node.fields.map((f) => `${quote(f.name)} ${formatDuckDbType(f.type, quote)}`).join(', ')})`
+    case 'array':
+      return `${formatDuckDbType(node.element, quote)}[]`
+    case 'struct':
+      return `STRUCT(${node.fields.map((f) => `${quote(f.name)} ${formatDuckDbType(f.type, quote)}`).join(', ')})`
     case 'scalar': {
       const name = DUCKDB_SCALARS[node.name] ?? node.name
       if (node.name === 'NUMERIC' && node.args.length === 0) return 'DECIMAL(38, 9)'

@@ -14,7 +14,10 @@ export interface EngineOptions {
 }
 
 /** Dialect, plus an adapter unless offline. Vendor clients are imported lazily, only when used. */
-export async function createEngine(options: EngineOptions, env: NodeJS.ProcessEnv): Promise<{ dialect: Dialect; adapter: Adapter }> {
+export async function createEngine(
+  options: EngineOptions,
+  env: NodeJS.ProcessEnv,
+): Promise<{ dialect: Dialect; adapter: Adapter }> {
   if (options.engine === 'duckdb') {
     const { duckDbDialect } = await import('./duckdb/duckdb-dialect.js')
     if (options.offline) return { dialect: duckDbDialect, adapter: undefined as unknown as Adapter }
@@ -26,9 +29,20 @@ export async function createEngine(options: EngineOptions, env: NodeJS.ProcessEn
   const location = env.PIPELINE_BQ_LOCATION
   const dialect = createBigQueryDialect({ ...(project ? { project } : {}), ...(location ? { location } : {}) })
   if (options.offline) return { dialect, adapter: undefined as unknown as Adapter }
-  if (!project) throw new ConfigError('--engine bigquery needs PIPELINE_BQ_PROJECT (and optionally PIPELINE_BQ_LOCATION); credentials come from Application Default Credentials')
+  if (!project)
+    throw new ConfigError(
+      '--engine bigquery needs PIPELINE_BQ_PROJECT (and optionally PIPELINE_BQ_LOCATION); credentials come from Application Default Credentials',
+    )
   const { loadBigQueryClient } = await import('./bigquery/bigquery-client.js')
   const { BigQueryAdapter } = await import('./bigquery/bigquery-adapter.js')
   const client = await loadBigQueryClient({ projectId: project, ...(location ? { location } : {}) })
-  return { dialect, adapter: new BigQueryAdapter(client, { project, ...(location ? { location } : {}), ...(options.labels ? { labels: options.labels } : {}), ...(options.dryRun ? { dryRun: true } : {}) }) }
+  return {
+    dialect,
+    adapter: new BigQueryAdapter(client, {
+      project,
+      ...(location ? { location } : {}),
+      ...(options.labels ? { labels: options.labels } : {}),
+      ...(options.dryRun ? { dryRun: true } : {}),
+    }),
+  }
 }

@@ -5,10 +5,12 @@ export function columnList(columns: readonly string[], quote: (name: string) => 
   return columns.map(quote).join(', ')
 }
 
-export function columnDefinitions(columns: readonly ColumnSpec[], quote: (name: string) => string, type: (t: string) => string): string {
-  return columns
-    .map((c) => `  ${quote(c.name)} ${type(c.type)}${c.nullable === false ? ' NOT NULL' : ''}`)
-    .join(',\n')
+export function columnDefinitions(
+  columns: readonly ColumnSpec[],
+  quote: (name: string) => string,
+  type: (t: string) => string,
+): string {
+  return columns.map((c) => `  ${quote(c.name)} ${type(c.type)}${c.nullable === false ? ' NOT NULL' : ''}`).join(',\n')
 }
 
 export function mergeStatement(parts: {

@@ -35,15 +35,28 @@ export async function applyMigration(parts: ApplyParts): Promise<AppliedMigratio
   // The duration is known only after the commit; it is informational, so a separate update is fine.
   const finish = parts.ledger.finish(parts.file.version, { status: 'applied', durationMs })
   await parts.adapter.execute(finish.sql, finish)
-  return { version: parts.file.version, name: parts.file.name, file: parts.file.file, statements: parts.statements.length, durationMs }
+  return {
+    version: parts.file.version,
+    name: parts.file.name,
+    file: parts.file.file,
+    statements: parts.statements.length,
+    durationMs,
+  }
 }
 
 async function applyInTransaction(parts: ApplyParts): Promise<void> {
   const { adapter, ledger, file, statements, stamp } = parts
   try {
-    await adapter.transaction([...statements.map((s) => ({ sql: s.sql, label: `${file.name}: ${s.label}` })), ledger.insert(file, 'applied', stamp)])
+    await adapter.transaction([
+      ...statements.map((s) => ({ sql: s.sql, label: `${file.name}: ${s.label}` })),
+      ledger.insert(file, 'applied', stamp),
+    ])
   } catch (error) {
-    throw new MigrationFailedError(file.file, `${file.file} failed and was rolled back (nothing of it was kept): ${reason(error)}\nFix the migration (it was never applied, so editing it is fine) and run "pipeline migrate up" again`, error)
+    throw new MigrationFailedError(
+      file.file,
+      `${file.file} failed and was rolled back (nothing of it was kept): ${reason(error)}\nFix the migration (it was never applied, so editing it is fine) and run "pipeline migrate up" again`,
+      error,
+    )
   }
 }
 
@@ -56,10 +69,21 @@ async function applyStepwise(parts: ApplyParts, started: number): Promise<void> 
       await adapter.execute(statement.sql, { label: `${file.name}: ${statement.label}` })
     } catch (error) {
       const message = `statement ${index + 1} of ${statements.length} (${statement.label}) failed: ${reason(error)}`
-      const failed = ledger.finish(file.version, { status: 'failed', durationMs: performance.now() - started, errorMessage: message })
+      const failed = ledger.finish(file.version, {
+        status: 'failed',
+        durationMs: performance.now() - started,
+        errorMessage: message,
+      })
       await adapter.execute(failed.sql, failed).catch(() => undefined)
-      const kept = index === 0 ? 'No statement of it was applied' : `Statements 1–${index} were applied and stay applied (this engine has no transactional DDL)`
-      throw new MigrationFailedError(file.file, `${file.file}: ${message}\n${kept}; the ledger marks the migration failed. Run "pipeline migrate status" for how to resolve it`, error)
+      const kept =
+        index === 0
+          ? 'No statement of it was applied'
+          : `Statements 1–${index} were applied and stay applied (this engine has no transactional DDL)`
+      throw new MigrationFailedError(
+        file.file,
+        `${file.file}: ${message}\n${kept}; the ledger marks the migration failed. Run "pipeline migrate status" for how to resolve it`,
+        error,
+      )
     }
   }
 }

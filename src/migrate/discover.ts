@@ -36,7 +36,9 @@ export async function discoverMigrations(root: string): Promise<MigrationFile[]>
   for (const name of names) {
     const match = FILE_NAME.exec(name)
     if (!match) {
-      problems.push(`${MIGRATIONS_FOLDER}/${name}: bad name; use NNNN-kebab-name.ts (4 digits, lower-case words joined by "-")`)
+      problems.push(
+        `${MIGRATIONS_FOLDER}/${name}: bad name; use NNNN-kebab-name.ts (4 digits, lower-case words joined by "-")`,
+      )
       continue
     }
     const version = Number(match[1])
@@ -45,21 +47,34 @@ export async function discoverMigrations(root: string): Promise<MigrationFile[]>
   const versions = [...byVersion.keys()].sort((a, b) => a - b)
   for (const version of versions) {
     const files = byVersion.get(version) ?? []
-    if (files.length > 1) problems.push(`duplicate number ${pad(version)}: ${files.map((f) => `${MIGRATIONS_FOLDER}/${f}`).join(', ')}; renumber all but one`)
+    if (files.length > 1)
+      problems.push(
+        `duplicate number ${pad(version)}: ${files.map((f) => `${MIGRATIONS_FOLDER}/${f}`).join(', ')}; renumber all but one`,
+      )
   }
   versions.forEach((version, i) => {
     const expected = i === 0 ? 1 : (versions[i - 1] as number) + 1
     if (version !== expected) {
       const file = (byVersion.get(version) ?? [])[0]
-      problems.push(`gap: ${MIGRATIONS_FOLDER}/${file} is number ${pad(version)} but ${pad(expected)} is missing; number migrations consecutively from 0001`)
+      problems.push(
+        `gap: ${MIGRATIONS_FOLDER}/${file} is number ${pad(version)} but ${pad(expected)} is missing; number migrations consecutively from 0001`,
+      )
     }
   })
   if (problems.length) throw new MigrationOrderError(problems)
-  return Promise.all(versions.map(async (version) => {
-    const name = (byVersion.get(version) ?? [])[0] as string
-    const path = join(dir, name)
-    return { version, name: name.replace(/\.ts$/, ''), file: `${MIGRATIONS_FOLDER}/${name}`, path, checksum: sha256Hex(await readFile(path)) }
-  }))
+  return Promise.all(
+    versions.map(async (version) => {
+      const name = (byVersion.get(version) ?? [])[0] as string
+      const path = join(dir, name)
+      return {
+        version,
+        name: name.replace(/\.ts$/, ''),
+        file: `${MIGRATIONS_FOLDER}/${name}`,
+        path,
+        checksum: sha256Hex(await readFile(path)),
+      }
+    }),
+  )
 }
 
 async function listModuleFiles(dir: string): Promise<string[]> {

@@ -2,10 +2,22 @@
 export { defineMigration } from './migration.js'
 export type { ColumnDefault, Migration, MigrationContext, MigrationSql, SqlByEngine } from './migration.js'
 export {
-  DEFAULT_STATE_DATASET, MIGRATE_UP_COMMAND, MIGRATION_LOCK_NAME,
-  applyMigrations, ensureMigrationsCurrent, migrationStatus, planMigrations,
+  DEFAULT_STATE_DATASET,
+  MIGRATE_UP_COMMAND,
+  MIGRATION_LOCK_NAME,
+  applyMigrations,
+  ensureMigrationsCurrent,
+  migrationStatus,
+  planMigrations,
 } from './migrator.js'
-export type { ApplyOptions, ApplyResult, MigrateOptions, MigrationPlan, MigrationStatusReport, PlannedMigration } from './migrator.js'
+export type {
+  ApplyOptions,
+  ApplyResult,
+  MigrateOptions,
+  MigrationPlan,
+  MigrationStatusReport,
+  PlannedMigration,
+} from './migrator.js'
 export type { AppliedMigration } from './apply.js'
 export { compareContract, verifyMigrations } from './verify.js'
 export type { TableContract, TableVerification, VerifyReport } from './verify.js'
@@ -17,6 +29,11 @@ export { LeaseLock } from './lease-lock.js'
 export type { LeaseHolder, LeaseOptions } from './lease-lock.js'
 export { loadContracts, resolveStateDataset } from './project-files.js'
 export {
-  MigrationDefinitionError, MigrationDriftError, MigrationError, MigrationFailedError, MigrationLockError, MigrationOrderError,
+  MigrationDefinitionError,
+  MigrationDriftError,
+  MigrationError,
+  MigrationFailedError,
+  MigrationLockError,
+  MigrationOrderError,
   MigrationsNotCurrentError,
 } from './migration-errors.js'

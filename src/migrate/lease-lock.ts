@@ -110,7 +110,8 @@ export class LeaseLock {
       } catch (error) {
         if (!isConflict(error)) throw error
       }
-      if (Date.now() >= deadline) return holder ?? (await this.#holder()) ?? { owner: 'unknown (conflicting writers)', expiresAt: '' }
+      if (Date.now() >= deadline)
+        return holder ?? (await this.#holder()) ?? { owner: 'unknown (conflicting writers)', expiresAt: '' }
       await sleep(Math.min(this.#pollMs, Math.max(0, deadline - Date.now())) + Math.floor(Math.random() * 25))
     }
   }
@@ -118,12 +119,16 @@ export class LeaseLock {
   /** Extend the lease; false when it was lost (expired and taken over). */
   async renew(): Promise<boolean> {
     const now = this.#now()
-    await retryConflicts(() => this.#adapter.execute(this.#sql.renew, { params: this.#params(now), label: 'renew lease' }))
+    await retryConflicts(() =>
+      this.#adapter.execute(this.#sql.renew, { params: this.#params(now), label: 'renew lease' }),
+    )
     return (await this.#holders(now)).some((h) => h.owner === this.owner)
   }
 
   async release(): Promise<void> {
-    await retryConflicts(() => this.#adapter.execute(this.#sql.release, { params: this.#params(this.#now()), label: 'release lease' }))
+    await retryConflicts(() =>
+      this.#adapter.execute(this.#sql.release, { params: this.#params(this.#now()), label: 'release lease' }),
+    )
   }
 
   async #attempt(): Promise<LeaseHolder | null> {
@@ -144,14 +149,21 @@ export class LeaseLock {
   }
 
   async #holders(now: Date): Promise<LeaseHolder[]> {
-    const rows = await this.#adapter.query<{ owner: string; expires_at: string }>(this.#sql.holders, { params: this.#params(now), label: 'lease holders' })
+    const rows = await this.#adapter.query<{ owner: string; expires_at: string }>(this.#sql.holders, {
+      params: this.#params(now),
+      label: 'lease holders',
+    })
     return rows.filter((r) => r.owner !== FREE_OWNER).map((r) => ({ owner: r.owner, expiresAt: String(r.expires_at) }))
   }
 
   #params(now: Date): Record<string, ParamValue> {
     return {
-      lock_name: this.#name, owner: this.owner, free_owner: FREE_OWNER, epoch: EPOCH,
-      now: now.toISOString(), expires_at: new Date(now.getTime() + this.#ttlMs).toISOString(),
+      lock_name: this.#name,
+      owner: this.owner,
+      free_owner: FREE_OWNER,
+      epoch: EPOCH,
+      now: now.toISOString(),
+      expires_at: new Date(now.getTime() + this.#ttlMs).toISOString(),
     }
   }
 }

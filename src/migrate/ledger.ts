@@ -67,23 +67,39 @@ export class Ledger {
   async read(): Promise<LedgerRow[]> {
     const adapter = this.#requireAdapter()
     if (!(await adapter.tableExists(this.target))) return []
-    const rows = await adapter.query(`SELECT ${LEDGER_COLUMNS.map((c) => c.name).join(', ')} FROM ${this.#t()} ORDER BY version`)
+    const rows = await adapter.query(
+      `SELECT ${LEDGER_COLUMNS.map((c) => c.name).join(', ')} FROM ${this.#t()} ORDER BY version`,
+    )
     return rows.map((r) => ({
-      version: Number(r.version), name: String(r.name), checksum: String(r.checksum), status: String(r.status) as LedgerStatus,
-      startedAt: String(r.started_at), appliedAt: r.applied_at === null ? null : String(r.applied_at),
-      buildCommitSha: String(r.build_commit_sha), durationMs: r.duration_ms === null ? null : Number(r.duration_ms),
-      appliedBy: (r.applied_by as string | null) ?? null, errorMessage: (r.error_message as string | null) ?? null,
+      version: Number(r.version),
+      name: String(r.name),
+      checksum: String(r.checksum),
+      status: String(r.status) as LedgerStatus,
+      startedAt: String(r.started_at),
+      appliedAt: r.applied_at === null ? null : String(r.applied_at),
+      buildCommitSha: String(r.build_commit_sha),
+      durationMs: r.duration_ms === null ? null : Number(r.duration_ms),
+      appliedBy: (r.applied_by as string | null) ?? null,
+      errorMessage: (r.error_message as string | null) ?? null,
     }))
   }
 
   /** Insert the migration's row; `applied` inside the migration's transaction, `running` before it on other engines. */
   insert(file: MigrationFile, status: 'applied' | 'running', stamp: ApplyStamp): Statement {
     const values: [string, ParamValue, ParamType][] = [
-      ['version', file.version, 'INT64'], ['name', file.name, 'STRING'], ['checksum', file.checksum, 'STRING'], ['status', status, 'STRING'],
-      ['started_at', stamp.startedAt, 'TIMESTAMP'], ['build_commit_sha', stamp.buildCommitSha, 'STRING'], ['applied_by', stamp.owner, 'STRING'],
+      ['version', file.version, 'INT64'],
+      ['name', file.name, 'STRING'],
+      ['checksum', file.checksum, 'STRING'],
+      ['status', status, 'STRING'],
+      ['started_at', stamp.startedAt, 'TIMESTAMP'],
+      ['build_commit_sha', stamp.buildCommitSha, 'STRING'],
+      ['applied_by', stamp.owner, 'STRING'],
     ]
     const columns = [...values.map(([name]) => name), 'applied_at']
-    const rendered = [...values.map(([name, , type]) => this.#p(`l_${name}`, type)), status === 'applied' ? this.#now() : 'NULL']
+    const rendered = [
+      ...values.map(([name, , type]) => this.#p(`l_${name}`, type)),
+      status === 'applied' ? this.#now() : 'NULL',
+    ]
     return {
       sql: `INSERT INTO ${this.#t()} (${columns.join(', ')})\nVALUES (${rendered.join(', ')})`,
       params: Object.fromEntries(values.map(([name, value]) => [`l_${name}`, value])),
@@ -92,12 +108,20 @@ export class Ledger {
   }
 
   /** Mark a row applied (with its duration) or failed (with the error); only rows still `running` or just inserted. */
-  finish(version: number, outcome: { status: 'applied' | 'failed'; durationMs: number; errorMessage?: string }): Statement {
+  finish(
+    version: number,
+    outcome: { status: 'applied' | 'failed'; durationMs: number; errorMessage?: string },
+  ): Statement {
     const appliedAt = outcome.status === 'applied' ? `, applied_at = ${this.#now()}` : ''
     return {
       sql: `UPDATE ${this.#t()} SET status = ${this.#p('l_status', 'STRING')}, duration_ms = ${this.#p('l_duration', 'INT64')}, error_message = ${this.#p('l_error', 'STRING')}${appliedAt}
 WHERE version = ${this.#p('l_version', 'INT64')}`,
-      params: { l_status: outcome.status, l_duration: Math.round(outcome.durationMs), l_error: outcome.errorMessage ?? null, l_version: version },
+      params: {
+        l_status: outcome.status,
+        l_duration: Math.round(outcome.durationMs),
+        l_error: outcome.errorMessage ?? null,
+        l_version: version,
+      },
       label: `ledger ${version} ${outcome.status}`,
     }
   }
@@ -113,7 +137,9 @@ WHERE version = ${this.#p('l_version', 'INT64')}`,
 
   #p(name: string, type: ParamType): string {
     // CAST keeps the type when an engine binds parameters untyped (BigQuery binds ISO strings as STRING).
-    return type === 'STRING' ? this.#dialect.param(name, type) : renderPlain(this.#dialect, this.#dialect.fn.cast(raw(this.#dialect.param(name, type)), type))
+    return type === 'STRING'
+      ? this.#dialect.param(name, type)
+      : renderPlain(this.#dialect, this.#dialect.fn.cast(raw(this.#dialect.param(name, type)), type))
   }
 
   #now(): string {

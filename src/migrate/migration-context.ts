@@ -18,7 +18,10 @@ const NAME = /^[a-z_][a-z0-9_]*$/
  * Consecutive addColumn calls on one table are recorded together, so an engine that adds several
  * columns in one ALTER (BigQuery) updates the table's metadata once; `finish` returns them all.
  */
-export function createRecordingContext(dialect: Dialect): { context: MigrationContext; finish: () => MigrationStatement[] } {
+export function createRecordingContext(dialect: Dialect): {
+  context: MigrationContext
+  finish: () => MigrationStatement[]
+} {
   const statements: MigrationStatement[] = []
   const datasets = new Set<string>()
   let pendingAdds: { target: Target; columns: ColumnSpec[] } | null = null
@@ -29,7 +32,10 @@ export function createRecordingContext(dialect: Dialect): { context: MigrationCo
     const sqls = dialect.addColumns(target, columns)
     sqls.forEach((sql, index) => {
       const names = sqls.length === columns.length ? [columns[index]!.name] : columns.map((c) => c.name)
-      statements.push({ sql, label: `add column${names.length > 1 ? 's' : ''} ${describe(target)}.${names.length > 1 ? `{${names.join(', ')}}` : names[0]}` })
+      statements.push({
+        sql,
+        label: `add column${names.length > 1 ? 's' : ''} ${describe(target)}.${names.length > 1 ? `{${names.join(', ')}}` : names[0]}`,
+      })
     })
   }
   const push = (sql: string, label: string): Promise<void> => {
@@ -55,11 +61,14 @@ export function createRecordingContext(dialect: Dialect): { context: MigrationCo
       checkTarget(target)
       checkColumns(target, [column])
       if (column.nullable === false) {
-        throw new TypeError(`addColumn ${describe(target)}.${column.name}: a NOT NULL column cannot be added to a table that may hold rows; add it nullable and let the writer enforce the contract`)
+        throw new TypeError(
+          `addColumn ${describe(target)}.${column.name}: a NOT NULL column cannot be added to a table that may hold rows; add it nullable and let the writer enforce the contract`,
+        )
       }
       if (pendingAdds !== null && describe(pendingAdds.target) !== describe(target)) flushAdds()
       if (pendingAdds === null) pendingAdds = { target, columns: [] }
-      if (pendingAdds.columns.some((c) => c.name === column.name)) throw new TypeError(`addColumn ${describe(target)}.${column.name}: the column is added twice`)
+      if (pendingAdds.columns.some((c) => c.name === column.name))
+        throw new TypeError(`addColumn ${describe(target)}.${column.name}: the column is added twice`)
       pendingAdds.columns.push(column)
       return Promise.resolve()
     },
@@ -88,7 +97,10 @@ export function createRecordingContext(dialect: Dialect): { context: MigrationCo
 }
 
 /** Run a migration's `up` against a recording context and return its statements. */
-export async function recordStatements(dialect: Dialect, up: (context: MigrationContext) => Promise<void> | void): Promise<MigrationStatement[]> {
+export async function recordStatements(
+  dialect: Dialect,
+  up: (context: MigrationContext) => Promise<void> | void,
+): Promise<MigrationStatement[]> {
   const { context, finish } = createRecordingContext(dialect)
   await up(context)
   return finish()
@@ -98,7 +110,12 @@ export async function recordStatements(dialect: Dialect, up: (context: Migration
  * CREATE TABLE through the dialect. A TIMESTAMP partition column is partitioned by its date: the
  * dialect quotes `partitionBy` as a plain column, which BigQuery only accepts for DATE columns.
  */
-function createTableSql(dialect: Dialect, target: Target, columns: readonly ColumnSpec[], options?: TableOptions): string {
+function createTableSql(
+  dialect: Dialect,
+  target: Target,
+  columns: readonly ColumnSpec[],
+  options?: TableOptions,
+): string {
   const text = dialect.createTable(target, columns, options)
   const partition = options?.partitionBy
   const type = partition ? columns.find((c) => c.name === partition)?.type : undefined
@@ -117,7 +134,10 @@ function sqlFor(dialect: Dialect, statement: MigrationSql): string | null {
   if (isSqlFragment(statement)) return renderPlain(dialect, statement as SqlFragment)
   const byEngine = statement as SqlByEngine
   const unknown = Object.keys(byEngine).filter((k) => k !== 'duckdb' && k !== 'bigquery')
-  if (unknown.length) throw new TypeError(`execute: unknown engine key(s) ${unknown.map((k) => `"${k}"`).join(', ')}; use duckdb or bigquery`)
+  if (unknown.length)
+    throw new TypeError(
+      `execute: unknown engine key(s) ${unknown.map((k) => `"${k}"`).join(', ')}; use duckdb or bigquery`,
+    )
   return byEngine[dialect.engine] ?? null
 }
 
@@ -139,7 +159,8 @@ function checkColumns(target: Target, columns: readonly ColumnSpec[], options?: 
     parseColumnType(column.type)
   }
   for (const name of [options?.partitionBy, ...(options?.clusterBy ?? [])]) {
-    if (name !== undefined && !seen.has(name)) throw new TypeError(`${describe(target)}: layout column "${name}" is not among the table's columns`)
+    if (name !== undefined && !seen.has(name))
+      throw new TypeError(`${describe(target)}: layout column "${name}" is not among the table's columns`)
   }
 }
 

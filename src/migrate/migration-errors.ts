@@ -17,7 +17,10 @@ export class MigrationError extends PipelineError {
 export class MigrationOrderError extends MigrationError {
   readonly problems: readonly string[]
   constructor(problems: readonly string[]) {
-    super('migration-order', `migrations/ is not a valid sequence:\n${problems.map((p) => `  - ${p}`).join('\n')}\nName files NNNN-kebab-name.ts, numbered 0001, 0002, … without gaps or repeats`)
+    super(
+      'migration-order',
+      `migrations/ is not a valid sequence:\n${problems.map((p) => `  - ${p}`).join('\n')}\nName files NNNN-kebab-name.ts, numbered 0001, 0002, … without gaps or repeats`,
+    )
     this.problems = problems
   }
 }
@@ -33,7 +36,10 @@ export class MigrationDefinitionError extends MigrationError {
 export class MigrationDriftError extends MigrationError {
   readonly problems: readonly string[]
   constructor(problems: readonly string[]) {
-    super('migration-drift', `the migration ledger does not match migrations/:\n${problems.map((p) => `  - ${p}`).join('\n')}`)
+    super(
+      'migration-drift',
+      `the migration ledger does not match migrations/:\n${problems.map((p) => `  - ${p}`).join('\n')}`,
+    )
     this.problems = problems
   }
 }
@@ -60,7 +66,10 @@ export class MigrationFailedError extends MigrationError {
 export class MigrationsNotCurrentError extends MigrationError {
   readonly problems: readonly string[]
   constructor(problems: readonly string[], fix: string) {
-    super('migrations-not-current', `the warehouse schema is not current:\n${problems.map((p) => `  - ${p}`).join('\n')}\n${fix}`)
+    super(
+      'migrations-not-current',
+      `the warehouse schema is not current:\n${problems.map((p) => `  - ${p}`).join('\n')}\n${fix}`,
+    )
     this.problems = problems
   }
 }

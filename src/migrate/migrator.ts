@@ -11,7 +11,12 @@ import type { LeaseOptions } from './lease-lock.js'
 import { Ledger } from './ledger.js'
 import { recordStatements } from './migration-context.js'
 import type { MigrationStatement } from './migration-context.js'
-import { MigrationDefinitionError, MigrationDriftError, MigrationLockError, MigrationsNotCurrentError } from './migration-errors.js'
+import {
+  MigrationDefinitionError,
+  MigrationDriftError,
+  MigrationLockError,
+  MigrationsNotCurrentError,
+} from './migration-errors.js'
 import { blockingEntries, compareWithLedger, outOfOrder } from './status.js'
 import type { MigrationStatusEntry } from './status.js'
 
@@ -35,7 +40,12 @@ export interface ApplyOptions extends MigrateOptions {
   /** Lease settings (owner, ttlMs, waitMs, pollMs, now); the name is fixed. */
   readonly lock?: Omit<LeaseOptions, 'name'>
   /** Called before and after each migration (progress on stderr). */
-  readonly onEvent?: (event: { type: 'applying' | 'applied'; version: number; name: string; durationMs?: number }) => void
+  readonly onEvent?: (event: {
+    type: 'applying' | 'applied'
+    version: number
+    name: string
+    durationMs?: number
+  }) => void
 }
 
 export interface MigrationStatusReport {
@@ -75,18 +85,29 @@ function stateDataset(options: MigrateOptions): string {
 /** Applied, pending, drifted, missing and unfinished migrations; reads only (a fresh warehouse has everything pending). */
 export async function migrationStatus(adapter: Adapter, options: MigrateOptions): Promise<MigrationStatusReport> {
   const files = await discoverMigrations(options.root)
-  const entries = compareWithLedger(files, await new Ledger(adapter, stateDataset(options)).read(), stateDataset(options))
+  const entries = compareWithLedger(
+    files,
+    await new Ledger(adapter, stateDataset(options)).read(),
+    stateDataset(options),
+  )
   return { current: blockingEntries(entries).length === 0, entries }
 }
 
 /** The SQL each pending migration will run, without applying; from a dialect alone (offline), every migration. */
-export async function planMigrations(engine: Adapter | Dialect, options: MigrateOptions & { to?: number }): Promise<MigrationPlan> {
+export async function planMigrations(
+  engine: Adapter | Dialect,
+  options: MigrateOptions & { to?: number },
+): Promise<MigrationPlan> {
   const files = await discoverMigrations(options.root)
   const isAdapter = 'query' in engine
   const dialect = isAdapter ? engine.dialect : engine
   let selected: readonly MigrationFile[] = files
   if (isAdapter) {
-    const entries = compareWithLedger(files, await new Ledger(engine, stateDataset(options)).read(), stateDataset(options))
+    const entries = compareWithLedger(
+      files,
+      await new Ledger(engine, stateDataset(options)).read(),
+      stateDataset(options),
+    )
     const pending = new Set(entries.filter((e) => e.state === 'pending').map((e) => e.version))
     selected = files.filter((f) => pending.has(f.version))
   }
@@ -94,17 +115,31 @@ export async function planMigrations(engine: Adapter | Dialect, options: Migrate
   const migrations: PlannedMigration[] = []
   for (const file of selected) {
     const { description, statements } = await declare(file, dialect)
-    migrations.push({ version: file.version, name: file.name, file: file.file, description, checksum: file.checksum, statements })
+    migrations.push({
+      version: file.version,
+      name: file.name,
+      file: file.file,
+      description,
+      checksum: file.checksum,
+      statements,
+    })
   }
   return { engine: dialect.engine, usedLedger: isAdapter, migrations }
 }
 
-async function declare(file: MigrationFile, dialect: Dialect): Promise<{ description: string; statements: MigrationStatement[] }> {
+async function declare(
+  file: MigrationFile,
+  dialect: Dialect,
+): Promise<{ description: string; statements: MigrationStatement[] }> {
   const migration = await loadMigration(file)
   try {
     return { description: migration.description, statements: await recordStatements(dialect, migration.up) }
   } catch (error) {
-    throw new MigrationDefinitionError(file.file, `up() failed while declaring statements: ${(error as Error).message}`, error)
+    throw new MigrationDefinitionError(
+      file.file,
+      `up() failed while declaring statements: ${(error as Error).message}`,
+      error,
+    )
   }
 }
 
@@ -115,7 +150,9 @@ async function declare(file: MigrationFile, dialect: Dialect): Promise<{ descrip
 export async function applyMigrations(adapter: Adapter, options: ApplyOptions): Promise<ApplyResult> {
   const files = await discoverMigrations(options.root)
   if (options.to !== undefined && !files.some((f) => f.version === options.to)) {
-    throw new ConfigError(`--to ${options.to}: there is no migration ${pad(options.to)}; the last one is ${files.length ? files[files.length - 1]?.name : 'none'}`)
+    throw new ConfigError(
+      `--to ${options.to}: there is no migration ${pad(options.to)}; the last one is ${files.length ? files[files.length - 1]?.name : 'none'}`,
+    )
   }
   const dataset = stateDataset(options)
   await prepareStateTables(adapter, dataset)
@@ -124,7 +161,8 @@ export async function applyMigrations(adapter: Adapter, options: ApplyOptions): 
   if (holder) {
     throw new MigrationLockError(
       `another migrator holds the migration lock: "${holder.owner}" until ${holder.expiresAt || 'unknown'} (${dataset}.locks, name "${MIGRATION_LOCK_NAME}"); wait for it to finish and run "pipeline migrate up" again, or if that process is gone, wait for the lease to expire`,
-      holder.owner, holder.expiresAt || null,
+      holder.owner,
+      holder.expiresAt || null,
     )
   }
   let result: ApplyResult
@@ -146,10 +184,18 @@ async function prepareStateTables(adapter: Adapter, dataset: string): Promise<vo
   await retryConflicts(() => adapter.execute(new Ledger(adapter, dataset).createTableSql()))
 }
 
-async function applyUnderLock(adapter: Adapter, files: readonly MigrationFile[], options: ApplyOptions & { stateDataset: string }, lock: LeaseLock): Promise<ApplyResult> {
+async function applyUnderLock(
+  adapter: Adapter,
+  files: readonly MigrationFile[],
+  options: ApplyOptions & { stateDataset: string },
+  lock: LeaseLock,
+): Promise<ApplyResult> {
   const ledger = new Ledger(adapter, options.stateDataset)
   const entries = compareWithLedger(files, await ledger.read(), options.stateDataset)
-  const problems = [...entries.filter((e) => e.state !== 'applied' && e.state !== 'pending').map((e) => e.problem ?? e.file), ...outOfOrder(entries)]
+  const problems = [
+    ...entries.filter((e) => e.state !== 'applied' && e.state !== 'pending').map((e) => e.problem ?? e.file),
+    ...outOfOrder(entries),
+  ]
   if (problems.length) throw new MigrationDriftError(problems)
   const pending = new Set(entries.filter((e) => e.state === 'pending').map((e) => e.version))
   const toApply = files.filter((f) => pending.has(f.version) && (options.to === undefined || f.version <= options.to))
@@ -157,14 +203,23 @@ async function applyUnderLock(adapter: Adapter, files: readonly MigrationFile[],
   const applied: AppliedMigration[] = []
   for (const file of toApply) {
     const { statements } = await declare(file, adapter.dialect)
-    if (!(await lock.renew())) throw new MigrationLockError(`the migration lease was lost before ${file.file} (it expired and was taken over); run "pipeline migrate status" and try again`, 'unknown', null)
+    if (!(await lock.renew()))
+      throw new MigrationLockError(
+        `the migration lease was lost before ${file.file} (it expired and was taken over); run "pipeline migrate status" and try again`,
+        'unknown',
+        null,
+      )
     options.onEvent?.({ type: 'applying', version: file.version, name: file.name })
     const stamp = { buildCommitSha, owner: lock.owner, startedAt: new Date().toISOString() }
     const result = await applyMigration({ adapter, ledger, file, statements, stamp })
     options.onEvent?.({ type: 'applied', version: file.version, name: file.name, durationMs: result.durationMs })
     applied.push(result)
   }
-  return { applied, alreadyApplied: entries.filter((e) => e.state === 'applied').length, remaining: pending.size - applied.length }
+  return {
+    applied,
+    alreadyApplied: entries.filter((e) => e.state === 'applied').length,
+    remaining: pending.size - applied.length,
+  }
 }
 
 /** Throw (exit 1) when any migration is pending, drifted, missing or unfinished, naming each and the command to fix it. */
@@ -172,7 +227,9 @@ export async function ensureMigrationsCurrent(adapter: Adapter, options: Migrate
   const { entries } = await migrationStatus(adapter, options)
   const blocking = blockingEntries(entries)
   if (blocking.length === 0) return
-  const problems = blocking.map((e) => (e.state === 'pending' ? `pending: ${e.file}` : `${e.state}: ${e.problem ?? e.file}`))
+  const problems = blocking.map((e) =>
+    e.state === 'pending' ? `pending: ${e.file}` : `${e.state}: ${e.problem ?? e.file}`,
+  )
   const onlyPending = blocking.every((e) => e.state === 'pending')
   const fix = onlyPending
     ? `Apply them with: ${MIGRATE_UP_COMMAND}`

@@ -44,12 +44,20 @@ export async function loadContracts(root: string): Promise<readonly TableContrac
   }
   const contracts = exports[CONTRACTS_EXPORT]
   if (!Array.isArray(contracts) || !contracts.every(isContract)) {
-    throw new ConfigError(`${CONTRACTS_MODULE} must export ${CONTRACTS_EXPORT}: an array of { target: { dataset, name }, columns: ColumnSpec[] }`)
+    throw new ConfigError(
+      `${CONTRACTS_MODULE} must export ${CONTRACTS_EXPORT}: an array of { target: { dataset, name }, columns: ColumnSpec[] }`,
+    )
   }
   return contracts
 }
 
 function isContract(value: unknown): value is TableContract {
   const v = value as Partial<TableContract> | null
-  return typeof v === 'object' && v !== null && typeof v.target?.dataset === 'string' && typeof v.target.name === 'string' && Array.isArray(v.columns)
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    typeof v.target?.dataset === 'string' &&
+    typeof v.target.name === 'string' &&
+    Array.isArray(v.columns)
+  )
 }

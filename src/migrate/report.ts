@@ -23,18 +23,21 @@ export function formatPlan(plan: MigrationPlan): string {
   const header = plan.usedLedger
     ? `-- ${plan.migrations.length} pending migration(s), SQL for ${plan.engine}`
     : `-- every migration (the ledger was not read), SQL for ${plan.engine}`
-  const blocks = plan.migrations.map((m) => [
-    `-- ${m.name}: ${m.description}`,
-    `-- ${m.file}, sha256 ${m.checksum}`,
-    ...m.statements.map((s) => `${s.sql};`),
-  ].join('\n'))
+  const blocks = plan.migrations.map((m) =>
+    [
+      `-- ${m.name}: ${m.description}`,
+      `-- ${m.file}, sha256 ${m.checksum}`,
+      ...m.statements.map((s) => `${s.sql};`),
+    ].join('\n'),
+  )
   return `${header}\n\n${blocks.join('\n\n')}\n`
 }
 
 export function formatApply(result: ApplyResult): string {
   const lines = result.applied.map((m) => `applied ${m.name} (${m.statements} statement(s), ${m.durationMs} ms)`)
   const remaining = result.remaining ? `; ${result.remaining} left pending (--to)` : ''
-  if (result.applied.length === 0) return `nothing to apply: ${result.alreadyApplied} migration(s) already applied${remaining}\n`
+  if (result.applied.length === 0)
+    return `nothing to apply: ${result.alreadyApplied} migration(s) already applied${remaining}\n`
   return `${lines.join('\n')}\n${result.applied.length} migration(s) applied, ${result.alreadyApplied} were already applied${remaining}\n`
 }
 
@@ -44,7 +47,8 @@ export function formatVerify(report: VerifyReport, contractsFound: boolean): str
     if (e.state !== 'applied') lines.push(`FAIL migration ${e.name}: ${e.state}${e.problem ? ` — ${e.problem}` : ''}`)
   }
   if (lines.length === 0) lines.push(`ok   ${report.migrations.length} migration(s) applied, checksums match`)
-  if (!contractsFound) lines.push('note: no includes/contracts.ts exporting PERSISTENT_TABLES; only checksums were verified')
+  if (!contractsFound)
+    lines.push('note: no includes/contracts.ts exporting PERSISTENT_TABLES; only checksums were verified')
   for (const t of report.tables) {
     lines.push(`${t.ok ? 'ok  ' : 'FAIL'} ${t.target.dataset}.${t.target.name}`)
     for (const p of t.problems) lines.push(`       ${p}`)

@@ -30,14 +30,23 @@ export interface MigrationStatusEntry {
 }
 
 /** Compare migrations/ with the ledger; pure. */
-export function compareWithLedger(files: readonly MigrationFile[], ledger: readonly LedgerRow[], stateDataset: string): MigrationStatusEntry[] {
+export function compareWithLedger(
+  files: readonly MigrationFile[],
+  ledger: readonly LedgerRow[],
+  stateDataset: string,
+): MigrationStatusEntry[] {
   const rows = new Map(ledger.map((r) => [r.version, r]))
   const entries: MigrationStatusEntry[] = files.map((file) => entryFor(file, rows.get(file.version), stateDataset))
   const known = new Set(files.map((f) => f.version))
   for (const row of ledger) {
     if (known.has(row.version)) continue
     entries.push({
-      ...recorded(row), version: row.version, name: row.name, file: `${MIGRATIONS_FOLDER}/${row.name}.ts`, state: 'missing', checksum: null,
+      ...recorded(row),
+      version: row.version,
+      name: row.name,
+      file: `${MIGRATIONS_FOLDER}/${row.name}.ts`,
+      state: 'missing',
+      checksum: null,
       problem: `${MIGRATIONS_FOLDER}/${row.name}.ts was applied (checksum ${short(row.checksum)}) but is no longer in ${MIGRATIONS_FOLDER}/; restore it from version control`,
     })
   }
@@ -46,18 +55,39 @@ export function compareWithLedger(files: readonly MigrationFile[], ledger: reado
 
 function entryFor(file: MigrationFile, row: LedgerRow | undefined, stateDataset: string): MigrationStatusEntry {
   const base = { version: file.version, name: file.name, file: file.file, checksum: file.checksum }
-  if (!row) return { ...base, state: 'pending', appliedChecksum: null, appliedAt: null, buildCommitSha: null, durationMs: null, problem: null }
+  if (!row)
+    return {
+      ...base,
+      state: 'pending',
+      appliedChecksum: null,
+      appliedAt: null,
+      buildCommitSha: null,
+      durationMs: null,
+      problem: null,
+    }
   const fix = ledgerFix(row.version, stateDataset)
   if (row.status === 'running') {
-    return { ...base, ...recorded(row), state: 'interrupted', problem: `${file.file} started at ${row.startedAt} (by ${row.appliedBy ?? 'unknown'}) and never finished; its statements may be partly applied. ${fix}` }
+    return {
+      ...base,
+      ...recorded(row),
+      state: 'interrupted',
+      problem: `${file.file} started at ${row.startedAt} (by ${row.appliedBy ?? 'unknown'}) and never finished; its statements may be partly applied. ${fix}`,
+    }
   }
   if (row.status === 'failed') {
-    return { ...base, ...recorded(row), state: 'failed', problem: `${file.file} failed at ${row.startedAt}: ${row.errorMessage ?? 'unknown error'}; its statements may be partly applied. ${fix}` }
+    return {
+      ...base,
+      ...recorded(row),
+      state: 'failed',
+      problem: `${file.file} failed at ${row.startedAt}: ${row.errorMessage ?? 'unknown error'}; its statements may be partly applied. ${fix}`,
+    }
   }
   if (row.checksum !== file.checksum || row.name !== file.name) {
     const renamed = row.name !== file.name ? ` (applied as "${row.name}")` : ''
     return {
-      ...base, ...recorded(row), state: 'drifted',
+      ...base,
+      ...recorded(row),
+      state: 'drifted',
       problem: `${file.file} changed after it was applied${renamed}: file checksum ${file.checksum}, applied checksum ${row.checksum}; restore the applied version and put the change in a new migration`,
     }
   }
@@ -65,7 +95,12 @@ function entryFor(file: MigrationFile, row: LedgerRow | undefined, stateDataset:
 }
 
 function recorded(row: LedgerRow) {
-  return { appliedChecksum: row.checksum, appliedAt: row.appliedAt, buildCommitSha: row.buildCommitSha, durationMs: row.durationMs }
+  return {
+    appliedChecksum: row.checksum,
+    appliedAt: row.appliedAt,
+    buildCommitSha: row.buildCommitSha,
+    durationMs: row.durationMs,
+  }
 }
 
 function ledgerFix(version: number, stateDataset: string): string {
@@ -83,7 +118,10 @@ export function outOfOrder(entries: readonly MigrationStatusEntry[]): string[] {
   const lastApplied = Math.max(0, ...entries.filter((e) => e.state !== 'pending').map((e) => e.version))
   return entries
     .filter((e) => e.state === 'pending' && e.version < lastApplied)
-    .map((e) => `${e.file} is pending but ${pad(lastApplied)} is already applied; give it a number after ${pad(lastApplied)}`)
+    .map(
+      (e) =>
+        `${e.file} is pending but ${pad(lastApplied)} is already applied; give it a number after ${pad(lastApplied)}`,
+    )
 }
 
 export function short(checksum: string): string {

@@ -31,14 +31,18 @@ export interface VerifyReport {
  * column must be NOT NULL in the contract; a contract NOT NULL column may be nullable in the
  * warehouse, because columns added to tables with rows can only be nullable and writers enforce it.
  */
-export async function verifyMigrations(adapter: Adapter, options: MigrateOptions & { contracts: readonly TableContract[] }): Promise<VerifyReport> {
+export async function verifyMigrations(
+  adapter: Adapter,
+  options: MigrateOptions & { contracts: readonly TableContract[] },
+): Promise<VerifyReport> {
   const status = await migrationStatus(adapter, options)
   const tables: TableVerification[] = []
   for (const contract of options.contracts) {
     const live = await adapter.describeTable(contract.target)
-    const problems = live === null
-      ? [`table ${describe(contract.target)} does not exist; run "pipeline migrate up"`]
-      : compareContract(live, contract.columns)
+    const problems =
+      live === null
+        ? [`table ${describe(contract.target)} does not exist; run "pipeline migrate up"`]
+        : compareContract(live, contract.columns)
     tables.push({ target: contract.target, ok: problems.length === 0, problems })
   }
   return { ok: status.current && tables.every((t) => t.ok), migrations: status.entries, tables }

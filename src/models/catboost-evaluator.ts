@@ -74,9 +74,12 @@ function sumTrees(trees: readonly CompiledTree[], values: ArrayLike<FeatureValue
     let leaf = 0
     for (let depth = 0; depth < tree.slots.length; depth++) {
       const value = values[tree.slots[depth]!]
-      const bit = value === null || value === undefined || Number.isNaN(value)
-        ? tree.missingBits[depth]!
-        : Math.fround(value) > tree.borders[depth]! ? 1 : 0
+      const bit =
+        value === null || value === undefined || Number.isNaN(value)
+          ? tree.missingBits[depth]!
+          : Math.fround(value) > tree.borders[depth]!
+            ? 1
+            : 0
       // The first split of a tree is the low bit of the leaf index (apply_catboost_model.py).
       leaf |= bit << depth
     }

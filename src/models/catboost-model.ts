@@ -94,9 +94,13 @@ const FLOAT32_MAX = 3.4028234663852886e38
 export function parseCatBoostModel(json: unknown, source: string): CatBoostModel {
   const parsed = modelSchema.safeParse(json)
   if (!parsed.success) {
-    throw new ModelError(source, parsed.error.issues.map((i) => ({
-      path: formatPath(i.path), message: i.message,
-    })))
+    throw new ModelError(
+      source,
+      parsed.error.issues.map((i) => ({
+        path: formatPath(i.path),
+        message: i.message,
+      })),
+    )
   }
   const issues = [...unsupportedParts(json as Record<string, unknown>, parsed.data), ...checkModel(parsed.data)]
   if (issues.length > 0) throw new ModelError(source, issues)
@@ -106,23 +110,45 @@ export function parseCatBoostModel(json: unknown, source: string): CatBoostModel
 function unsupportedParts(raw: Record<string, unknown>, model: CatBoostModel): ModelIssue[] {
   const issues: ModelIssue[] = []
   if ('trees' in raw) {
-    issues.push({ path: 'trees', message: 'non-symmetric trees (grow_policy Depthwise/Lossguide) are not supported; train with grow_policy "SymmetricTree"' })
+    issues.push({
+      path: 'trees',
+      message:
+        'non-symmetric trees (grow_policy Depthwise/Lossguide) are not supported; train with grow_policy "SymmetricTree"',
+    })
   }
   if ((model.features_info.categorical_features ?? []).length > 0) {
-    issues.push({ path: 'features_info.categorical_features', message: 'categorical features are not supported; export a model trained on float features only' })
+    issues.push({
+      path: 'features_info.categorical_features',
+      message: 'categorical features are not supported; export a model trained on float features only',
+    })
   }
   if ((model.features_info.ctrs ?? []).length > 0 || 'ctr_data' in raw) {
-    issues.push({ path: 'features_info.ctrs', message: 'CTR features are not supported; export a model trained on float features only' })
+    issues.push({
+      path: 'features_info.ctrs',
+      message: 'CTR features are not supported; export a model trained on float features only',
+    })
   }
   const loss = lossType(model)
   if (loss !== undefined && !RAW_VALUE_LOSSES.has(loss)) {
-    issues.push({ path: 'model_info.params.loss_function.type', message: `"${loss}" is not supported: its raw formula value is not the prediction; only regression losses whose raw value is (${[...RAW_VALUE_LOSSES].join(', ')}) are` })
+    issues.push({
+      path: 'model_info.params.loss_function.type',
+      message: `"${loss}" is not supported: its raw formula value is not the prediction; only regression losses whose raw value is (${[...RAW_VALUE_LOSSES].join(', ')}) are`,
+    })
   }
   return issues
 }
 
 /** Regression losses whose raw formula value (scale * sum + bias) is the prediction itself. */
-const RAW_VALUE_LOSSES: ReadonlySet<string> = new Set(['RMSE', 'MAE', 'Quantile', 'MAPE', 'Huber', 'Expectile', 'Lq', 'LogCosh'])
+const RAW_VALUE_LOSSES: ReadonlySet<string> = new Set([
+  'RMSE',
+  'MAE',
+  'Quantile',
+  'MAPE',
+  'Huber',
+  'Expectile',
+  'Lq',
+  'LogCosh',
+])
 
 function lossType(model: CatBoostModel): string | undefined {
   const params = model.model_info?.params
@@ -139,11 +165,16 @@ function checkModel(model: CatBoostModel): ModelIssue[] {
   const seen = new Set<number>()
   features.forEach((f, i) => {
     const path = `features_info.float_features[${i}]`
-    if (seen.has(f.feature_index)) issues.push({ path: `${path}.feature_index`, message: `duplicate feature_index ${f.feature_index}` })
+    if (seen.has(f.feature_index))
+      issues.push({ path: `${path}.feature_index`, message: `duplicate feature_index ${f.feature_index}` })
     seen.add(f.feature_index)
     for (const [j, border] of (f.borders ?? []).entries()) checkBorder(border, `${path}.borders[${j}]`, issues)
     if (f.nan_value_treatment === 'AsTrue' && f.has_nans === undefined) {
-      issues.push({ path: `${path}.has_nans`, message: 'missing while nan_value_treatment is "AsTrue"; CatBoost reads a missing has_nans as false and then ignores AsTrue, so state it explicitly' })
+      issues.push({
+        path: `${path}.has_nans`,
+        message:
+          'missing while nan_value_treatment is "AsTrue"; CatBoost reads a missing has_nans as false and then ignores AsTrue, so state it explicitly',
+      })
     }
   })
   let dimension: number | undefined
@@ -153,32 +184,53 @@ function checkModel(model: CatBoostModel): ModelIssue[] {
     const leaves = 2 ** tree.splits.length
     const dim = tree.leaf_values.length / leaves
     if (!Number.isInteger(dim) || dim < 1) {
-      issues.push({ path: `${path}.leaf_values`, message: `has ${tree.leaf_values.length} values; expected a multiple of 2^${tree.splits.length} = ${leaves}` })
+      issues.push({
+        path: `${path}.leaf_values`,
+        message: `has ${tree.leaf_values.length} values; expected a multiple of 2^${tree.splits.length} = ${leaves}`,
+      })
     } else if (dim !== 1) {
       dimension ??= dim
     }
     if (tree.leaf_weights && tree.leaf_weights.length !== leaves) {
-      issues.push({ path: `${path}.leaf_weights`, message: `has ${tree.leaf_weights.length} values; expected ${leaves}` })
+      issues.push({
+        path: `${path}.leaf_weights`,
+        message: `has ${tree.leaf_weights.length} values; expected ${leaves}`,
+      })
     }
   })
   const biasCount = model.scale_and_bias?.[1].length ?? 0
   if (dimension !== undefined || biasCount > 1) {
-    issues.push({ path: dimension !== undefined ? 'oblivious_trees' : 'scale_and_bias', message: `approx dimension ${dimension ?? biasCount} (multiclass or multi-target) is not supported; only 1-dimensional regression models are` })
+    issues.push({
+      path: dimension !== undefined ? 'oblivious_trees' : 'scale_and_bias',
+      message: `approx dimension ${dimension ?? biasCount} (multiclass or multi-target) is not supported; only 1-dimensional regression models are`,
+    })
   }
   return issues
 }
 
-function checkSplit(split: CatBoostSplit, path: string, featureIndexes: ReadonlySet<number>, issues: ModelIssue[]): void {
+function checkSplit(
+  split: CatBoostSplit,
+  path: string,
+  featureIndexes: ReadonlySet<number>,
+  issues: ModelIssue[],
+): void {
   if (split.split_type !== undefined && split.split_type !== 'FloatFeature') {
-    issues.push({ path: `${path}.split_type`, message: `"${split.split_type}" is not supported; only "FloatFeature" splits are` })
+    issues.push({
+      path: `${path}.split_type`,
+      message: `"${split.split_type}" is not supported; only "FloatFeature" splits are`,
+    })
     return
   }
   if (split.float_feature_index === undefined) {
     issues.push({ path: `${path}.float_feature_index`, message: 'is required for a FloatFeature split' })
   } else if (!featureIndexes.has(split.float_feature_index)) {
-    issues.push({ path: `${path}.float_feature_index`, message: `${split.float_feature_index} matches no features_info.float_features[].feature_index` })
+    issues.push({
+      path: `${path}.float_feature_index`,
+      message: `${split.float_feature_index} matches no features_info.float_features[].feature_index`,
+    })
   }
-  if (split.border === undefined) issues.push({ path: `${path}.border`, message: 'is required for a FloatFeature split' })
+  if (split.border === undefined)
+    issues.push({ path: `${path}.border`, message: 'is required for a FloatFeature split' })
   else checkBorder(split.border, `${path}.border`, issues)
 }
 
@@ -189,9 +241,10 @@ function checkBorder(border: number, path: string, issues: ModelIssue[]): void {
 }
 
 function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((out, key) => typeof key === 'number'
-    ? `${out}[${key}]`
-    : `${out}${out ? '.' : ''}${String(key)}`, '')
+  return path.reduce<string>(
+    (out, key) => (typeof key === 'number' ? `${out}[${key}]` : `${out}${out ? '.' : ''}${String(key)}`),
+    '',
+  )
 }
 
 /** Float features ordered by `feature_index` (the index splits refer to). */
@@ -212,13 +265,20 @@ export function featureNames(model: CatBoostModel, explicitNames?: readonly stri
     const given = explicitNames?.[f.flat_feature_index]
     const path = `features_info.float_features[feature_index=${f.feature_index}]`
     if (explicitNames && given === undefined) {
-      issues.push({ path, message: `flat_feature_index ${f.flat_feature_index} is past the ${explicitNames.length} names given` })
+      issues.push({
+        path,
+        message: `flat_feature_index ${f.flat_feature_index} is past the ${explicitNames.length} names given`,
+      })
     } else if (own !== undefined && given !== undefined && own !== given) {
-      issues.push({ path, message: `feature_id "${own}" differs from the name given for position ${f.flat_feature_index}, "${given}"` })
+      issues.push({
+        path,
+        message: `feature_id "${own}" differs from the name given for position ${f.flat_feature_index}, "${given}"`,
+      })
     }
     const name = given ?? own
     if (name === undefined) {
-      if (!explicitNames) issues.push({ path, message: 'has no feature_id; pass the model\'s input column names explicitly' })
+      if (!explicitNames)
+        issues.push({ path, message: "has no feature_id; pass the model's input column names explicitly" })
       continue
     }
     if (names.includes(name)) issues.push({ path, message: `duplicate feature name "${name}"` })
@@ -262,7 +322,8 @@ function formatJson(value: unknown, depth: number): string {
     if (value.length === 0) return '[]'
     return `[\n${value.map((v) => pad + formatJson(v, depth + 1)).join(',\n')}\n${close}]`
   }
-  const entries = Object.keys(value).sort()
+  const entries = Object.keys(value)
+    .sort()
     .filter((k) => (value as Record<string, unknown>)[k] !== undefined)
     .map((k) => `${pad}${JSON.stringify(k)}: ${formatJson((value as Record<string, unknown>)[k], depth + 1)}`)
   return entries.length === 0 ? '{}' : `{\n${entries.join(',\n')}\n${close}}`

@@ -16,7 +16,7 @@ import type { CatBoostFloatFeature, CatBoostModel, CatBoostTree } from './catboo
 
 export interface ObliviousBoostingInput extends ObliviousBoostingParams {
   /** Rows x features; NaN is missing. Column i is `featureNames[i]` (model index = position). */
-  readonly features: readonly (ArrayLike<number>)[]
+  readonly features: readonly ArrayLike<number>[]
   /** One finite target per row. */
   readonly target: ArrayLike<number>
   /** Names written as `feature_id`, in column order. */
@@ -52,11 +52,19 @@ interface GrownTree {
 /** Train a model in CatBoost's JSON shape; it round-trips through parseCatBoostModel. */
 export function trainObliviousBoosting(input: ObliviousBoostingInput): CatBoostModel {
   const parsed = paramsSchema.safeParse({
-    iterations: input.iterations, depth: input.depth, learningRate: input.learningRate,
-    borderCount: input.borderCount, l2LeafReg: input.l2LeafReg, seed: input.seed,
+    iterations: input.iterations,
+    depth: input.depth,
+    learningRate: input.learningRate,
+    borderCount: input.borderCount,
+    l2LeafReg: input.l2LeafReg,
+    seed: input.seed,
   })
   if (!parsed.success) {
-    throw new ModelError('training params', parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })), 'training-params-invalid')
+    throw new ModelError(
+      'training params',
+      parsed.error.issues.map((i) => ({ path: i.path.join('.'), message: i.message })),
+      'training-params-invalid',
+    )
   }
   const params = parsed.data
   const target = Float64Array.from(checkInput(input))
@@ -80,12 +88,15 @@ function checkInput(input: ObliviousBoostingInput): ArrayLike<number> {
   const issues: { path: string; message: string }[] = []
   const rows = input.features.length
   if (rows === 0) issues.push({ path: 'features', message: 'no training rows' })
-  if (input.target.length !== rows) issues.push({ path: 'target', message: `has ${input.target.length} values for ${rows} rows` })
+  if (input.target.length !== rows)
+    issues.push({ path: 'target', message: `has ${input.target.length} values for ${rows} rows` })
   const width = input.featureNames.length
   if (new Set(input.featureNames).size !== width) issues.push({ path: 'featureNames', message: 'names must be unique' })
   for (let r = 0; r < rows && issues.length < 5; r++) {
-    if (input.features[r]!.length !== width) issues.push({ path: `features[${r}]`, message: `has ${input.features[r]!.length} values; expected ${width}` })
-    if (!Number.isFinite(input.target[r])) issues.push({ path: `target[${r}]`, message: `${input.target[r]} is not a finite number` })
+    if (input.features[r]!.length !== width)
+      issues.push({ path: `features[${r}]`, message: `has ${input.features[r]!.length} values; expected ${width}` })
+    if (!Number.isFinite(input.target[r]))
+      issues.push({ path: `target[${r}]`, message: `${input.target[r]} is not a finite number` })
   }
   if (issues.length > 0) throw new ModelError('training input', issues, 'training-input-invalid')
   return input.target
@@ -130,7 +141,10 @@ function quantileBorders(column: Float64Array, count: number): Float64Array {
       if (at < distinct.length - 1) cuts.add(at)
     }
   }
-  return Float64Array.from([...cuts].sort((a, b) => a - b), (i) => midBorder(distinct[i]!, distinct[i + 1]!))
+  return Float64Array.from(
+    [...cuts].sort((a, b) => a - b),
+    (i) => midBorder(distinct[i]!, distinct[i + 1]!),
+  )
 }
 
 /** A float32 border b with low <= b < high, so `low > b` is false and `high > b` is true. */
@@ -229,13 +243,17 @@ class TreeGrower {
     for (let c = 0; c < rightStart; c++) hist[c]! -= hist[rightStart + c]!
   }
 
-  #bestSplit(leaves: number, used: readonly { feature: number; border: number }[]): { feature: number; border: number } | undefined {
+  #bestSplit(
+    leaves: number,
+    used: readonly { feature: number; border: number }[],
+  ): { feature: number; border: number } | undefined {
     const { borders, binCount } = this.#q
     const scores = this.#scores
     scores.fill(0)
     const leafSize = borders.length * binCount
     for (let leaf = 0; leaf < leaves; leaf++) {
-      for (let f = 0; f < borders.length; f++) this.#scoreFeature(leaf * leafSize + f * binCount, f * binCount, borders[f]!.length)
+      for (let f = 0; f < borders.length; f++)
+        this.#scoreFeature(leaf * leafSize + f * binCount, f * binCount, borders[f]!.length)
     }
     let best: { feature: number; border: number } | undefined
     let bestScore = -Infinity
@@ -267,8 +285,8 @@ class TreeGrower {
       leftCount += hist[2 * (cell + j) + 1]!
       const rightSum = totalSum - leftSum
       const rightCount = totalCount - leftCount
-      this.#scores[scoreAt + j]! += (leftSum * leftSum) / (leftCount + this.#l2 || 1)
-        + (rightSum * rightSum) / (rightCount + this.#l2 || 1)
+      this.#scores[scoreAt + j]! +=
+        (leftSum * leftSum) / (leftCount + this.#l2 || 1) + (rightSum * rightSum) / (rightCount + this.#l2 || 1)
     }
   }
 
@@ -286,7 +304,11 @@ class TreeGrower {
     return count
   }
 
-  #leaves(residual: Float64Array, splits: readonly { feature: number; border: number }[], learningRate: number): GrownTree {
+  #leaves(
+    residual: Float64Array,
+    splits: readonly { feature: number; border: number }[],
+    learningRate: number,
+  ): GrownTree {
     const leafCount = 2 ** splits.length
     const sums = new Float64Array(leafCount)
     const leafWeights = new Float64Array(leafCount)

@@ -38,7 +38,9 @@ export type ReportQueryFn = (ctx: ReportContext) => SqlFragment
 /** A grouping key over the report query's FROM aliases. */
 export type ReportKeyFn = (ctx: Omit<ReportContext, 'group' | 'by'>) => SqlFragment
 
-const reportName = z.string().regex(/^[a-z][a-z0-9-]*$/, 'use kebab-case: a lower-case letter, then letters, digits or -')
+const reportName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*$/, 'use kebab-case: a lower-case letter, then letters, digits or -')
 const columnName = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'use a snake_case column name')
 const fn = <T>(message: string) => z.custom<T>((v) => typeof v === 'function', message)
 
@@ -57,10 +59,15 @@ export const reportSchema = z.strictObject({
   name: reportName,
   description: z.string().min(1),
   /** `--by` values: grouping name → its key and what it means. */
-  groupings: z.record(z.string().regex(/^[a-z][a-z0-9_-]*$/, 'use a lower-case grouping name'), z.strictObject({
-    key: fn<ReportKeyFn>('must be a function (ctx) => sql`...`'),
-    description: z.string().min(1),
-  })).default({}),
+  groupings: z
+    .record(
+      z.string().regex(/^[a-z][a-z0-9_-]*$/, 'use a lower-case grouping name'),
+      z.strictObject({
+        key: fn<ReportKeyFn>('must be a function (ctx) => sql`...`'),
+        description: z.string().min(1),
+      }),
+    )
+    .default({}),
   /** `--system` when the flag is not given. */
   defaultSystem: z.string().min(1).optional(),
   /** Label of the total row under a grouping in the text table (the query decides its scope). Default 'total'. */

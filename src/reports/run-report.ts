@@ -61,48 +61,71 @@ export async function loadReports(root: string): Promise<Map<string, ReportDefin
   try {
     exports = (await import(pathToFileURL(path).href)) as Record<string, unknown>
   } catch (error) {
-    throw new ConfigError(`${REPORTS_MODULE}: cannot load the reports module: ${(error as Error).message}`, { cause: error })
+    throw new ConfigError(`${REPORTS_MODULE}: cannot load the reports module: ${(error as Error).message}`, {
+      cause: error,
+    })
   }
   const reports = new Map<string, ReportDefinition>()
   for (const value of Object.values(exports)) {
     if (!isReportDefinition(value)) continue
-    if (reports.has(value.name)) throw new ConfigError(`${REPORTS_MODULE}: two reports are named "${value.name}"; rename one of them`)
+    if (reports.has(value.name))
+      throw new ConfigError(`${REPORTS_MODULE}: two reports are named "${value.name}"; rename one of them`)
     reports.set(value.name, value)
   }
   return reports
 }
 
 /** Pick the requested report and grouping, or explain what exists. */
-export function resolveReport(reports: ReadonlyMap<string, ReportDefinition>, request: ReportRequest): ReportDefinition {
+export function resolveReport(
+  reports: ReadonlyMap<string, ReportDefinition>,
+  request: ReportRequest,
+): ReportDefinition {
   const report = reports.get(request.name)
   if (!report) {
     const known = [...reports.keys()].sort()
-    const hint = known.length ? `${didYouMean(request.name, known)}; reports: ${known.join(', ')}` : `; ${REPORTS_MODULE} defines none`
+    const hint = known.length
+      ? `${didYouMean(request.name, known)}; reports: ${known.join(', ')}`
+      : `; ${REPORTS_MODULE} defines none`
     throw new ConfigError(`Unknown report "${request.name}"${hint}`)
   }
   if (request.by !== undefined && !(request.by in report.groupings)) {
     const known = Object.keys(report.groupings)
-    throw new ConfigError(`Report "${report.name}" has no grouping "${request.by}"${didYouMean(request.by, known)}; use --by ${known.join('|') || '(none declared)'}`)
+    throw new ConfigError(
+      `Report "${report.name}" has no grouping "${request.by}"${didYouMean(request.by, known)}; use --by ${known.join('|') || '(none declared)'}`,
+    )
   }
   return report
 }
 
 /** The report's SQL for one grouping (null: the total), refs resolved against the compiled graph. */
-export function renderReport(report: ReportDefinition, options: { graph: CompiledGraph; dialect: Dialect; by: string | null }): string {
+export function renderReport(
+  report: ReportDefinition,
+  options: { graph: CompiledGraph; dialect: Dialect; by: string | null },
+): string {
   const { dialect, graph } = options
   const base = {
     ref: (name: string) => refNode(name),
-    params: { from: param(REPORT_PARAMS.from, 'DATE'), to: param(REPORT_PARAMS.to, 'DATE'), system: param(REPORT_PARAMS.system, 'STRING') },
+    params: {
+      from: param(REPORT_PARAMS.from, 'DATE'),
+      to: param(REPORT_PARAMS.to, 'DATE'),
+      system: param(REPORT_PARAMS.system, 'STRING'),
+    },
     fn: dialect.fn,
     engine: dialect.engine,
   }
   const key = options.by === null ? sql`'all'` : (report.groupings[options.by]?.key(base) as SqlFragment)
-  const context: ReportContext = { ...base, group: options.by === null ? key : dialect.fn.cast(key, 'STRING'), by: options.by }
+  const context: ReportContext = {
+    ...base,
+    group: options.by === null ? key : dialect.fn.cast(key, 'STRING'),
+    by: options.by,
+  }
   const targets = new Map(graph.actions.map((a) => [a.name, a.target]))
   const fragment = report.query(context)
   const unknown = collectUnknownRefs(fragment, targets)
   if (unknown.length) {
-    throw new ConfigError(`Report "${report.name}" (${REPORTS_MODULE}) reads unknown action(s) ${unknown.map((n) => `"${n}"${didYouMean(n, targets.keys())}`).join(', ')}`)
+    throw new ConfigError(
+      `Report "${report.name}" (${REPORTS_MODULE}) reads unknown action(s) ${unknown.map((n) => `"${n}"${didYouMean(n, targets.keys())}`).join(', ')}`,
+    )
   }
   return renderSql(fragment, { dialect, resolveRef: (name) => targets.get(name) ?? undefined })
 }
@@ -112,12 +135,19 @@ function collectUnknownRefs(fragment: SqlFragment, targets: ReadonlyMap<string, 
 }
 
 /** Run a report: the grouped rows (with --by) and the total, each one query with bound parameters. */
-export async function runReport(options: { graph: CompiledGraph; adapter: Adapter; reports: ReadonlyMap<string, ReportDefinition>; request: ReportRequest }): Promise<ReportResult> {
+export async function runReport(options: {
+  graph: CompiledGraph
+  adapter: Adapter
+  reports: ReadonlyMap<string, ReportDefinition>
+  request: ReportRequest
+}): Promise<ReportResult> {
   const { adapter, graph, request } = options
   const report = resolveReport(options.reports, request)
   const system = request.system ?? report.defaultSystem ?? null
   const params: Record<string, ParamValue> = {
-    [REPORT_PARAMS.from]: request.from ?? OPEN_FROM, [REPORT_PARAMS.to]: request.to ?? OPEN_TO, [REPORT_PARAMS.system]: system,
+    [REPORT_PARAMS.from]: request.from ?? OPEN_FROM,
+    [REPORT_PARAMS.to]: request.to ?? OPEN_TO,
+    [REPORT_PARAMS.system]: system,
   }
   const execute = async (by: string | null) => {
     const text = renderReport(report, { graph, dialect: adapter.dialect, by })
@@ -127,18 +157,33 @@ export async function runReport(options: { graph: CompiledGraph; adapter: Adapte
   const rows = request.by === undefined ? [] : await execute(request.by)
   const [total] = await execute(null)
   return {
-    report: report.name, description: report.description, totalLabel: report.totalLabel, by: request.by ?? null,
-    params: { from: request.from ?? null, to: request.to ?? null, system }, columns: report.columns, rows, total: total ?? null,
+    report: report.name,
+    description: report.description,
+    totalLabel: report.totalLabel,
+    by: request.by ?? null,
+    params: { from: request.from ?? null, to: request.to ?? null, system },
+    columns: report.columns,
+    rows,
+    total: total ?? null,
   }
 }
 
 function normalizeRow(report: ReportDefinition, row: Record<string, unknown>): ReportRow {
-  if (!('group_key' in row)) throw new ReportError('report-shape', `Report "${report.name}" (${REPORTS_MODULE}): the query must select \${ctx.group} AS group_key`)
+  if (!('group_key' in row))
+    throw new ReportError(
+      'report-shape',
+      `Report "${report.name}" (${REPORTS_MODULE}): the query must select \${ctx.group} AS group_key`,
+    )
   const out: Record<string, ReportValue> = { group_key: row.group_key === null ? '(none)' : String(row.group_key) }
   for (const column of report.columns) {
-    if (!(column.name in row)) throw new ReportError('report-shape', `Report "${report.name}" (${REPORTS_MODULE}): the query does not select column "${column.name}"`)
+    if (!(column.name in row))
+      throw new ReportError(
+        'report-shape',
+        `Report "${report.name}" (${REPORTS_MODULE}): the query does not select column "${column.name}"`,
+      )
     const value = row[column.name]
-    out[column.name] = value === null || value === undefined ? null : column.format === 'text' ? String(value) : Number(value)
+    out[column.name] =
+      value === null || value === undefined ? null : column.format === 'text' ? String(value) : Number(value)
   }
   return out as ReportRow
 }
@@ -146,12 +191,29 @@ function normalizeRow(report: ReportDefinition, row: Record<string, unknown>): R
 /** A text table: group column then the report's columns, right-aligned numbers. */
 export function formatReport(result: ReportResult): string {
   const header = [result.by ?? 'scope', ...result.columns.map((c) => c.label ?? c.name)]
-  const rows = [...result.rows, ...(result.total ? [{ ...result.total, group_key: result.by ? result.totalLabel : 'all' }] : [])]
+  const rows = [
+    ...result.rows,
+    ...(result.total ? [{ ...result.total, group_key: result.by ? result.totalLabel : 'all' }] : []),
+  ]
   const cells = rows.map((row) => [row.group_key, ...result.columns.map((c) => formatValue(row[c.name] ?? null, c))])
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)))
-  const line = (values: readonly string[]) => values.map((v, i) => (i === 0 ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0))).join('  ').trimEnd()
-  const scope = [`from ${result.params.from ?? '(start)'}`, `to ${result.params.to ?? '(end)'}`, ...(result.params.system ? [`system ${result.params.system}`] : [])]
-  const out = [`${result.report}: ${result.description}`, scope.join(', '), '', line(header), line(widths.map((w) => '-'.repeat(w)))]
+  const line = (values: readonly string[]) =>
+    values
+      .map((v, i) => (i === 0 ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd()
+  const scope = [
+    `from ${result.params.from ?? '(start)'}`,
+    `to ${result.params.to ?? '(end)'}`,
+    ...(result.params.system ? [`system ${result.params.system}`] : []),
+  ]
+  const out = [
+    `${result.report}: ${result.description}`,
+    scope.join(', '),
+    '',
+    line(header),
+    line(widths.map((w) => '-'.repeat(w))),
+  ]
   if (rows.length === 0) out.push('(no rows in scope)')
   for (const row of cells) out.push(line(row))
   return `${out.join('\n')}\n`
@@ -161,9 +223,13 @@ function formatValue(value: ReportValue, column: ReportColumn): string {
   if (value === null) return '-'
   if (typeof value === 'string') return value
   switch (column.format) {
-    case 'ratio': return value.toFixed(3)
-    case 'integer': return String(Math.round(value))
-    case 'text': return String(value)
-    case 'number': return value.toFixed(2)
+    case 'ratio':
+      return value.toFixed(3)
+    case 'integer':
+      return String(Math.round(value))
+    case 'text':
+      return String(value)
+    case 'number':
+      return value.toFixed(2)
   }
 }

@@ -79,9 +79,18 @@ export async function runAssertions(options: AssertOptions): Promise<AssertResul
   const state = new StateStore(adapter, graph.project.stateDataset)
   await state.ensure()
   await state.startRun({
-    runId: run.id, command: 'assert', mode: run.mode, status: 'running', startedAt: run.startedAt, buildCommitSha: run.buildCommitSha,
-    deploymentRevision: run.deploymentRevision, engine: adapter.engine, selection: JSON.stringify(options.selection ?? {}),
-    fromDate: options.from ?? null, toDate: options.to ?? null, skipAssertions: false,
+    runId: run.id,
+    command: 'assert',
+    mode: run.mode,
+    status: 'running',
+    startedAt: run.startedAt,
+    buildCommitSha: run.buildCommitSha,
+    deploymentRevision: run.deploymentRevision,
+    engine: adapter.engine,
+    selection: JSON.stringify(options.selection ?? {}),
+    fromDate: options.from ?? null,
+    toDate: options.to ?? null,
+    skipAssertions: false,
   })
   const env = assertEnv(options)
   const actions: AssertedAction[] = []
@@ -94,10 +103,20 @@ export async function runAssertions(options: AssertOptions): Promise<AssertResul
   const finishedAt = new Date().toISOString()
   const ok = actions.every((a) => a.status === 'passed')
   const failed = actions.filter((a) => a.status !== 'passed').length
-  await state.finishRun(run.id, ok ? 'succeeded' : 'failed', finishedAt, { succeeded: actions.length - failed, failed, skipped: 0 })
+  await state.finishRun(run.id, ok ? 'succeeded' : 'failed', finishedAt, {
+    succeeded: actions.length - failed,
+    failed,
+    skipped: 0,
+  })
   return {
-    ok, runId: run.id, buildCommitSha: run.buildCommitSha, startedAt: run.startedAt, finishedAt,
-    from: options.from ?? null, to: options.to ?? null, actions,
+    ok,
+    runId: run.id,
+    buildCommitSha: run.buildCommitSha,
+    startedAt: run.startedAt,
+    finishedAt,
+    from: options.from ?? null,
+    to: options.to ?? null,
+    actions,
   }
 }
 
@@ -105,14 +124,18 @@ function assertEnv(options: AssertOptions): AssertEnv {
   const { from, to } = options
   const hasRange = from !== undefined || to !== undefined
   // Open ends become far dates so one statement shape serves every range; values stay parameters.
-  const range: Record<string, ParamValue> = hasRange ? { [INTERVAL_START]: from ?? '0001-01-01', [INTERVAL_END]: addDays(to ?? '9999-12-30', 1) } : {}
+  const range: Record<string, ParamValue> = hasRange
+    ? { [INTERVAL_START]: from ?? '0001-01-01', [INTERVAL_END]: addDays(to ?? '9999-12-30', 1) }
+    : {}
   return {
     graph: options.graph,
     adapter: options.adapter,
     byName: new Map(options.graph.actions.map((a) => [a.name, a])),
     params: { ...runParams(options.run), ...range, [REFERENCE_DATE_PARAM]: to ?? options.run.startedAt.slice(0, 10) },
     restrictToInterval: hasRange,
-    inRange: (partition) => partition === null || ((from === undefined || partition.slice(0, 10) >= from) && (to === undefined || partition.slice(0, 10) <= to)),
+    inRange: (partition) =>
+      partition === null ||
+      ((from === undefined || partition.slice(0, 10) >= from) && (to === undefined || partition.slice(0, 10) <= to)),
   }
 }
 
@@ -131,14 +154,19 @@ async function missingTable(action: CompiledAction, env: AssertEnv): Promise<Tar
 }
 
 async function assertAction(action: CompiledAction, env: AssertEnv): Promise<AssertedAction> {
-  const owner = action.kind === 'assertion' ? action.guards ?? action.name : action.name
+  const owner = action.kind === 'assertion' ? (action.guards ?? action.name) : action.name
   const targets = action.checks.map((c) => ({ name: c.name, action: owner, definition: c.definition }))
   const base = { name: action.name, kind: action.kind }
   try {
     const missing = await missingTable(action, env)
     if (missing) {
       const message = `table "${missing.dataset}.${missing.name}" does not exist; run "pipeline run --actions ${missing.name}" first`
-      return { ...base, status: 'errored', checks: targets.map((t) => unevaluated(t, message)), error: { code: 'table-missing', message } }
+      return {
+        ...base,
+        status: 'errored',
+        checks: targets.map((t) => unevaluated(t, message)),
+        error: { code: 'table-missing', message },
+      }
     }
     const checks = await evaluateChecks(targets, evaluateOptions(action, env))
     return { ...base, status: blockingFailures(checks).length ? 'failed' : 'passed', checks }
@@ -168,9 +196,22 @@ function evaluateOptions(action: CompiledAction, env: AssertEnv): EvaluateOption
   }
 }
 
-function unevaluated(check: { name: string; action: string; definition: CompiledAction['checks'][number]['definition'] }, reason: string): CheckResult {
+function unevaluated(
+  check: { name: string; action: string; definition: CompiledAction['checks'][number]['definition'] },
+  reason: string,
+): CheckResult {
   return {
-    assertion: check.name, action: check.action, builtin: check.definition.builtin, severity: check.definition.severity, partition: null,
-    observed: null, threshold: '', rowCount: 0, passed: false, skipped: false, message: `${check.name} could not run: ${reason}`, sample: [],
+    assertion: check.name,
+    action: check.action,
+    builtin: check.definition.builtin,
+    severity: check.definition.severity,
+    partition: null,
+    observed: null,
+    threshold: '',
+    rowCount: 0,
+    passed: false,
+    skipped: false,
+    message: `${check.name} could not run: ${reason}`,
+    sample: [],
   }
 }

@@ -76,14 +76,28 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
   await state.ensure()
   const checks = await codeChecks(options, state)
   const dates = await inputVerdicts(options, selected)
-  checks.push({ name: 'upstream assertions', ok: dates.every((d) => d.go), detail: `${dates.filter((d) => d.go).length} of ${dates.length} date(s) pass every upstream error assertion` })
+  checks.push({
+    name: 'upstream assertions',
+    ok: dates.every((d) => d.go),
+    detail: `${dates.filter((d) => d.go).length} of ${dates.length} date(s) pass every upstream error assertion`,
+  })
   const plan = await planWrites(graph, adapter, selected, options)
   const resumed = await state.unfinishedRuns('backfill', JSON.stringify(selection), options.from, options.to)
   const go = checks.every((c) => c.ok)
   if (!go || options.dryRun) return { go, checks, dates, plan, resumed }
   const result = await runPipeline({
-    graph, adapter, run, selection, from: options.from, to: options.to, restate: true, resumeRunIds: resumed, command: 'backfill',
-    reason: `backfill:${options.reason}`, runsDir: options.runsDir ?? null, ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    graph,
+    adapter,
+    run,
+    selection,
+    from: options.from,
+    to: options.to,
+    restate: true,
+    resumeRunIds: resumed,
+    command: 'backfill',
+    reason: `backfill:${options.reason}`,
+    runsDir: options.runsDir ?? null,
+    ...(options.onEvent ? { onEvent: options.onEvent } : {}),
   })
   return { go, checks, dates, plan, resumed, run: result }
 }
@@ -92,20 +106,41 @@ async function codeChecks(options: BackfillOptions, state: StateStore): Promise<
   const { run, git } = options
   const checks: PreflightCheck[] = []
   const clean = git.isClean() && !run.buildCommitSha.endsWith('-dirty')
-  checks.push({ name: 'clean working tree', ok: clean, detail: clean ? 'no uncommitted changes' : 'uncommitted changes: commit (and deploy) them first; a backfill must run committed code' })
+  checks.push({
+    name: 'clean working tree',
+    ok: clean,
+    detail: clean
+      ? 'no uncommitted changes'
+      : 'uncommitted changes: commit (and deploy) them first; a backfill must run committed code',
+  })
   for (const sha of options.requireCommits ?? []) {
     const ok = git.contains(sha)
-    checks.push({ name: `contains ${sha.slice(0, 12)}`, ok, detail: ok ? `HEAD ${run.buildCommitSha.slice(0, 12)} contains the fix` : `HEAD ${run.buildCommitSha.slice(0, 12)} does not contain ${sha}: check out and deploy a build with the fix` })
+    checks.push({
+      name: `contains ${sha.slice(0, 12)}`,
+      ok,
+      detail: ok
+        ? `HEAD ${run.buildCommitSha.slice(0, 12)} contains the fix`
+        : `HEAD ${run.buildCommitSha.slice(0, 12)} does not contain ${sha}: check out and deploy a build with the fix`,
+    })
   }
   const daily = await state.lastRun('daily')
   const deployed = daily === null || daily.buildCommitSha === run.buildCommitSha
   checks.push({
-    name: 'deployed before backfill', ok: deployed,
-    detail: daily === null ? 'no daily run recorded yet' : deployed ? `the last daily run (${daily.startedAt}) used this build`
-      : `production runs ${daily.buildCommitSha} (daily run ${daily.runId} at ${daily.startedAt}), this backfill would run ${run.buildCommitSha}: deploy this build (and let a daily run record it) before backfilling`,
+    name: 'deployed before backfill',
+    ok: deployed,
+    detail:
+      daily === null
+        ? 'no daily run recorded yet'
+        : deployed
+          ? `the last daily run (${daily.startedAt}) used this build`
+          : `production runs ${daily.buildCommitSha} (daily run ${daily.runId} at ${daily.startedAt}), this backfill would run ${run.buildCommitSha}: deploy this build (and let a daily run record it) before backfilling`,
   })
   const migrations = options.migrationProblem ? await options.migrationProblem() : null
-  checks.push({ name: 'migrations current', ok: migrations === null, detail: migrations ?? 'no pending or drifted migration' })
+  checks.push({
+    name: 'migrations current',
+    ok: migrations === null,
+    detail: migrations ?? 'no pending or drifted migration',
+  })
   return checks
 }
 
@@ -114,16 +149,29 @@ async function inputVerdicts(options: BackfillOptions, selected: ReadonlySet<str
   const { graph } = options
   const byName = new Map(graph.actions.map((a) => [a.name, a]))
   const downstream = closure(selected, (n) => dependentsIndex(graph.actions).get(n) ?? [])
-  const upstream = [...closure(selected, (n) => byName.get(n)?.dependencies ?? [])].filter((n) => !selected.has(n) && !downstream.has(n))
+  const upstream = [...closure(selected, (n) => byName.get(n)?.dependencies ?? [])].filter(
+    (n) => !selected.has(n) && !downstream.has(n),
+  )
   const withChecks = upstream.filter((n) => (byName.get(n)?.checks.length ?? 0) > 0)
   const failures = new Map<string, string[]>()
   const global: string[] = []
   if (withChecks.length) {
-    const result = await runAssertions({ graph, adapter: options.adapter, run: { ...options.run, id: `${options.run.id}-preflight` }, selection: { actions: withChecks }, from: options.from, to: options.to })
+    const result = await runAssertions({
+      graph,
+      adapter: options.adapter,
+      run: { ...options.run, id: `${options.run.id}-preflight` },
+      selection: { actions: withChecks },
+      from: options.from,
+      to: options.to,
+    })
     for (const action of result.actions) {
       for (const check of action.checks.filter((c) => !c.passed && c.severity === 'error')) {
         if (check.partition === null) global.push(check.message)
-        else failures.set(check.partition.slice(0, 10), [...(failures.get(check.partition.slice(0, 10)) ?? []), check.message])
+        else
+          failures.set(check.partition.slice(0, 10), [
+            ...(failures.get(check.partition.slice(0, 10)) ?? []),
+            check.message,
+          ])
       }
       if (action.error) global.push(`${action.name}: ${action.error.message}`)
     }
@@ -134,12 +182,23 @@ async function inputVerdicts(options: BackfillOptions, selected: ReadonlySet<str
   })
 }
 
-async function planWrites(graph: CompiledGraph, adapter: Adapter, selected: ReadonlySet<string>, options: BackfillOptions): Promise<PlannedWrite[]> {
+async function planWrites(
+  graph: CompiledGraph,
+  adapter: Adapter,
+  selected: ReadonlySet<string>,
+  options: BackfillOptions,
+): Promise<PlannedWrite[]> {
   const plan: PlannedWrite[] = []
   const { dialect } = adapter
   for (const action of graph.actions) {
     const d = action.definition
-    if (!selected.has(action.name) || d.kind !== 'incremental' || !action.target || !(await adapter.tableExists(action.target))) continue
+    if (
+      !selected.has(action.name) ||
+      d.kind !== 'incremental' ||
+      !action.target ||
+      !(await adapter.tableExists(action.target))
+    )
+      continue
     const c = dialect.quoteIdentifier(d.interval.column)
     const activeOnly = d.write.strategy === 'supersede' ? ` AND ${dialect.quoteIdentifier('is_active')} = TRUE` : ''
     const rows = await adapter.query<{ d: string; n: number }>(
@@ -147,7 +206,8 @@ async function planWrites(graph: CompiledGraph, adapter: Adapter, selected: Read
 WHERE ${c} >= ${dialect.param('from_date', 'DATE')} AND ${c} < ${dialect.param('end_date', 'DATE')}${activeOnly} GROUP BY 1 ORDER BY 1`,
       { params: { from_date: options.from, end_date: addDays(options.to, 1) } },
     )
-    for (const row of rows) plan.push({ action: action.name, date: String(row.d).slice(0, 10), existingRows: Number(row.n) })
+    for (const row of rows)
+      plan.push({ action: action.name, date: String(row.d).slice(0, 10), existingRows: Number(row.n) })
   }
   return plan
 }

@@ -21,7 +21,11 @@ export function typesCompatible(live: string, declared: string): boolean {
 }
 
 /** Differences between produced (or live) columns and a contract, one readable line each. */
-export function compareColumns(actual: readonly LiveColumn[], contract: readonly ColumnSpec[], options: { strictTypes?: boolean } = {}): string[] {
+export function compareColumns(
+  actual: readonly LiveColumn[],
+  contract: readonly ColumnSpec[],
+  options: { strictTypes?: boolean } = {},
+): string[] {
   const problems: string[] = []
   const byName = new Map(actual.map((c) => [c.name, c]))
   const declared = new Set(contract.map((c) => c.name))
@@ -31,9 +35,12 @@ export function compareColumns(actual: readonly LiveColumn[], contract: readonly
       problems.push(`missing column "${column.name}" (${column.type})`)
       continue
     }
-    const ok = options.strictTypes ? normalizeType(live.type) === normalizeType(column.type) : typesCompatible(live.type, column.type)
+    const ok = options.strictTypes
+      ? normalizeType(live.type) === normalizeType(column.type)
+      : typesCompatible(live.type, column.type)
     if (!ok) problems.push(`column "${column.name}" is ${live.type}, contract says ${normalizeType(column.type)}`)
   }
-  for (const column of actual) if (!declared.has(column.name)) problems.push(`extra column "${column.name}" (${column.type}) not in the contract`)
+  for (const column of actual)
+    if (!declared.has(column.name)) problems.push(`extra column "${column.name}" (${column.type}) not in the contract`)
   return problems
 }

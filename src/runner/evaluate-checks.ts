@@ -33,16 +33,26 @@ function withReferenceDate(params: Readonly<Record<string, ParamValue>>): Readon
   if (params[REFERENCE_DATE_PARAM] !== undefined) return params
   const end = params[INTERVAL_END]
   const startedAt = params.run_started_at
-  const reference = typeof end === 'string' ? addDays(end, -1) : typeof startedAt === 'string' ? startedAt.slice(0, 10) : new Date().toISOString().slice(0, 10)
+  const reference =
+    typeof end === 'string'
+      ? addDays(end, -1)
+      : typeof startedAt === 'string'
+        ? startedAt.slice(0, 10)
+        : new Date().toISOString().slice(0, 10)
   return { ...params, [REFERENCE_DATE_PARAM]: reference }
 }
 
 function toSummaryRow(r: Record<string, unknown>): CheckSummaryRow {
   const extra: Record<string, number | null> = {}
-  for (const [key, value] of Object.entries(r)) if (!SUMMARY_COLUMNS.has(key)) extra[key] = value === null ? null : Number(value)
+  for (const [key, value] of Object.entries(r))
+    if (!SUMMARY_COLUMNS.has(key)) extra[key] = value === null ? null : Number(value)
   return {
-    partition: r.partition_value === null ? null : String(r.partition_value), observed: r.observed === null ? null : Number(r.observed),
-    rowCount: Number(r.row_count), passed: Boolean(r.passed), skipped: Boolean(r.skipped), extra,
+    partition: r.partition_value === null ? null : String(r.partition_value),
+    observed: r.observed === null ? null : Number(r.observed),
+    rowCount: Number(r.row_count),
+    passed: Boolean(r.passed),
+    skipped: Boolean(r.skipped),
+    extra,
   }
 }
 
@@ -58,9 +68,14 @@ export async function evaluateChecks(checks: readonly CheckTarget[], options: Ev
 async function evaluateOne(check: CheckTarget, options: EvaluateOptions): Promise<CheckResult[]> {
   const { adapter } = options
   const params = withReferenceDate(options.params)
-  const restrictToInterval = options.restrictToInterval ?? (params[INTERVAL_START] !== undefined && params[INTERVAL_END] !== undefined)
+  const restrictToInterval =
+    options.restrictToInterval ?? (params[INTERVAL_START] !== undefined && params[INTERVAL_END] !== undefined)
   const rendered = check.definition.render({
-    dialect: adapter.dialect, relation: options.relation, partitionColumn: options.partitionColumn, resolveRelation: options.resolveRelation, restrictToInterval,
+    dialect: adapter.dialect,
+    relation: options.relation,
+    partitionColumn: options.partitionColumn,
+    resolveRelation: options.resolveRelation,
+    restrictToInterval,
   })
   const rows = await adapter.query(rendered.summarySql, { params, label: `assert ${check.name}` })
   const judged = rows
@@ -68,22 +83,48 @@ async function evaluateOne(check: CheckTarget, options: EvaluateOptions): Promis
     .filter((r) => !options.partitions || options.partitions(r.partition))
     .sort((a, b) => String(a.partition).localeCompare(String(b.partition)))
   const anyFailed = judged.some((r) => !r.passed)
-  const sample = anyFailed && rendered.offendingSql
-    ? await adapter.query(adapter.dialect.limit(rendered.offendingSql, SAMPLE_ROWS), { params })
-    : []
-  const base = { assertion: check.name, action: check.action, builtin: check.definition.builtin, severity: check.definition.severity, threshold: rendered.threshold }
+  const sample =
+    anyFailed && rendered.offendingSql
+      ? await adapter.query(adapter.dialect.limit(rendered.offendingSql, SAMPLE_ROWS), { params })
+      : []
+  const base = {
+    assertion: check.name,
+    action: check.action,
+    builtin: check.definition.builtin,
+    severity: check.definition.severity,
+    threshold: rendered.threshold,
+  }
   if (judged.length === 0) {
     const detail = check.definition.builtin === 'query' ? 'no offending rows' : 'no rows to judge'
-    return [{ ...base, partition: null, observed: 0, rowCount: 0, passed: true, skipped: false, message: `${check.name} passed: ${detail}`, sample: [] }]
+    return [
+      {
+        ...base,
+        partition: null,
+        observed: 0,
+        rowCount: 0,
+        passed: true,
+        skipped: false,
+        message: `${check.name} passed: ${detail}`,
+        sample: [],
+      },
+    ]
   }
   return judged.map((summary) => {
     const { extra: _extra, ...row } = summary
     const verdict = row.skipped ? 'skipped' : row.passed ? 'passed' : 'failed'
     const where = row.partition === null ? '' : ` on ${row.partition}`
-    const skipped = rendered.describeSkipped?.(summary) ?? `only ${row.rowCount} rows, fewer than ${rendered.minRows ?? 'the minimum'}; not judged`
+    const skipped =
+      rendered.describeSkipped?.(summary) ??
+      `only ${row.rowCount} rows, fewer than ${rendered.minRows ?? 'the minimum'}; not judged`
     const detail = row.skipped ? skipped : `${rendered.describe(summary)} (${rendered.threshold})`
-    const severity = row.passed ? base.severity : rendered.severityOf?.(summary) ?? base.severity
-    return { ...base, ...row, severity, message: `${check.name} ${verdict}${where}: ${detail}`, sample: row.passed ? [] : sample }
+    const severity = row.passed ? base.severity : (rendered.severityOf?.(summary) ?? base.severity)
+    return {
+      ...base,
+      ...row,
+      severity,
+      message: `${check.name} ${verdict}${where}: ${detail}`,
+      sample: row.passed ? [] : sample,
+    }
   })
 }
 

@@ -14,7 +14,15 @@ import { blockingFailures, evaluateChecks } from './evaluate-checks.js'
 import type { IntervalPlan } from './plan.js'
 import type { CheckResult, RunEvent } from './result.js'
 import type { RunInfo } from './run-info.js'
-import { SUPERSEDE_REASON_PARAM, dropUnchangedStatement, publishTableStatements, stageStatement, stagingTarget, tableLayout, writeIntervalStatements } from './statements.js'
+import {
+  SUPERSEDE_REASON_PARAM,
+  dropUnchangedStatement,
+  publishTableStatements,
+  stageStatement,
+  stagingTarget,
+  tableLayout,
+  writeIntervalStatements,
+} from './statements.js'
 import type { HookName } from '../compiler/compiled.js'
 
 export interface ExecutionEnv {
@@ -42,8 +50,11 @@ export class ActionFailedError extends PipelineError {}
 
 export function runParams(run: RunInfo): Record<string, ParamValue> {
   return {
-    [RUN_PARAM_NAMES.id]: run.id, [RUN_PARAM_NAMES.buildCommitSha]: run.buildCommitSha, [RUN_PARAM_NAMES.deploymentRevision]: run.deploymentRevision,
-    [RUN_PARAM_NAMES.mode]: run.mode, [RUN_PARAM_NAMES.startedAt]: run.startedAt,
+    [RUN_PARAM_NAMES.id]: run.id,
+    [RUN_PARAM_NAMES.buildCommitSha]: run.buildCommitSha,
+    [RUN_PARAM_NAMES.deploymentRevision]: run.deploymentRevision,
+    [RUN_PARAM_NAMES.mode]: run.mode,
+    [RUN_PARAM_NAMES.startedAt]: run.startedAt,
   }
 }
 
@@ -53,18 +64,42 @@ export function hashSql(text: string | undefined): string | null {
 
 /** Build one action with the strategy of its kind. Engine errors become the outcome's error. */
 export async function executeAction(action: CompiledAction, env: ExecutionEnv): Promise<ActionOutcome> {
-  const outcome: ActionOutcome = { rowsWritten: null, intervals: [], checks: [], sqlHash: hashSql(action.sql.query ?? action.sql.statements?.join(';\n')) }
+  const outcome: ActionOutcome = {
+    rowsWritten: null,
+    intervals: [],
+    checks: [],
+    sqlHash: hashSql(action.sql.query ?? action.sql.statements?.join(';\n')),
+  }
   try {
     switch (action.kind) {
-      case 'declaration': await checkDeclaration(action, env); break
-      case 'view': await env.adapter.execute(env.adapter.dialect.createOrReplaceView(action.target as Target, action.sql.query as string), { params: runParams(env.run) }); break
-      case 'operation': for (const statement of action.sql.statements ?? []) await env.adapter.execute(statement, { params: runParams(env.run), label: action.name }); break
-      case 'table': await buildTable(action, env, outcome); break
-      case 'incremental': await buildIncremental(action, env, outcome); break
-      case 'assertion': await runStandaloneAssertion(action, env, outcome); break
+      case 'declaration':
+        await checkDeclaration(action, env)
+        break
+      case 'view':
+        await env.adapter.execute(
+          env.adapter.dialect.createOrReplaceView(action.target as Target, action.sql.query as string),
+          { params: runParams(env.run) },
+        )
+        break
+      case 'operation':
+        for (const statement of action.sql.statements ?? [])
+          await env.adapter.execute(statement, { params: runParams(env.run), label: action.name })
+        break
+      case 'table':
+        await buildTable(action, env, outcome)
+        break
+      case 'incremental':
+        await buildIncremental(action, env, outcome)
+        break
+      case 'assertion':
+        await runStandaloneAssertion(action, env, outcome)
+        break
     }
   } catch (error) {
-    outcome.error = error instanceof PipelineError ? error : new PipelineError('action-failed', (error as Error).message, { cause: error })
+    outcome.error =
+      error instanceof PipelineError
+        ? error
+        : new PipelineError('action-failed', (error as Error).message, { cause: error })
   }
   return outcome
 }
@@ -73,33 +108,57 @@ async function checkDeclaration(action: CompiledAction, env: ExecutionEnv): Prom
   const target = action.target as Target
   const columns = await env.adapter.describeTable(target)
   if (!columns) {
-    throw new ActionFailedError('source-missing', `Source "${target.dataset}.${target.name}" (${action.file}) does not exist; load it, or run "pipeline seed" for the sample warehouse`)
+    throw new ActionFailedError(
+      'source-missing',
+      `Source "${target.dataset}.${target.name}" (${action.file}) does not exist; load it, or run "pipeline seed" for the sample warehouse`,
+    )
   }
   const definition = action.definition
   if (definition.kind === 'declaration' && definition.columns) {
     const missing = definition.columns.filter((c) => !columns.some((l) => l.name === c.name))
-    if (missing.length) throw new ActionFailedError('source-columns-missing', `Source "${target.dataset}.${target.name}" lacks column(s) ${missing.map((c) => `"${c.name}"`).join(', ')}`)
+    if (missing.length)
+      throw new ActionFailedError(
+        'source-columns-missing',
+        `Source "${target.dataset}.${target.name}" lacks column(s) ${missing.map((c) => `"${c.name}"`).join(', ')}`,
+      )
   }
 }
 
-async function audit(action: CompiledAction, env: ExecutionEnv, relation: Target, params: Record<string, ParamValue>): Promise<CheckResult[]> {
+async function audit(
+  action: CompiledAction,
+  env: ExecutionEnv,
+  relation: Target,
+  params: Record<string, ParamValue>,
+): Promise<CheckResult[]> {
   if (env.skipAssertions || action.checks.length === 0) return []
   const partitionColumn = checkPartitionColumn(action.definition)
   const byName = new Map(env.graph.actions.map((a) => [a.name, a]))
-  return evaluateChecks(action.checks.map((c) => ({ name: c.name, action: action.name, definition: c.definition })), {
-    adapter: env.adapter, relation: env.adapter.dialect.formatTarget(relation), partitionColumn, params,
-    resolveRelation: (name) => {
-      const target = byName.get(name)?.target
-      return target ? env.adapter.dialect.formatTarget(target) : env.adapter.dialect.quoteIdentifier(name)
+  return evaluateChecks(
+    action.checks.map((c) => ({ name: c.name, action: action.name, definition: c.definition })),
+    {
+      adapter: env.adapter,
+      relation: env.adapter.dialect.formatTarget(relation),
+      partitionColumn,
+      params,
+      resolveRelation: (name) => {
+        const target = byName.get(name)?.target
+        return target ? env.adapter.dialect.formatTarget(target) : env.adapter.dialect.quoteIdentifier(name)
+      },
     },
-  })
+  )
 }
 
 function failIfBlocked(action: CompiledAction, checks: readonly CheckResult[], where: string): void {
   const failures = blockingFailures(checks)
   if (failures.length) {
-    const first = failures.slice(0, 3).map((f) => f.message).join('; ')
-    throw new ActionFailedError('assertion-failed', `${failures.length} error-severity check(s) failed on ${where}; nothing was published: ${first}`)
+    const first = failures
+      .slice(0, 3)
+      .map((f) => f.message)
+      .join('; ')
+    throw new ActionFailedError(
+      'assertion-failed',
+      `${failures.length} error-severity check(s) failed on ${where}; nothing was published: ${first}`,
+    )
   }
 }
 
@@ -135,10 +194,15 @@ async function checkContract(action: CompiledAction, env: ExecutionEnv, staged: 
     const q = env.adapter.dialect.quoteIdentifier
     const counts = required.map((c) => `COUNT(CASE WHEN ${q(c.name)} IS NULL THEN 1 END) AS ${q(c.name)}`).join(', ')
     const [row] = await env.adapter.query(`SELECT ${counts} FROM ${env.adapter.dialect.formatTarget(staged)}`)
-    for (const c of required) if (Number(row?.[c.name] ?? 0) > 0) problems.push(`NOT NULL column "${c.name}" has ${row?.[c.name]} NULL value(s): no writer fills it`)
+    for (const c of required)
+      if (Number(row?.[c.name] ?? 0) > 0)
+        problems.push(`NOT NULL column "${c.name}" has ${row?.[c.name]} NULL value(s): no writer fills it`)
   }
   if (problems.length) {
-    throw new ActionFailedError('contract-mismatch', `Action "${action.name}" (${action.file}): output does not match its columns contract: ${problems.join('; ')}; fix the query or the contract (and add a migration for a persistent table)`)
+    throw new ActionFailedError(
+      'contract-mismatch',
+      `Action "${action.name}" (${action.file}): output does not match its columns contract: ${problems.join('; ')}; fix the query or the contract (and add a migration for a persistent table)`,
+    )
   }
 }
 
@@ -150,15 +214,21 @@ async function buildIncremental(action: CompiledAction, env: ExecutionEnv, outco
   const plan = env.plans.get(action.name)
   if (!plan) return
   await adapter.execute(dialect.createSchema(target.dataset))
-  if (env.fullRefresh) await adapter.transaction([{ sql: dialect.dropTable(target) }, state.clearIntervalsStatement(action.name)])
+  if (env.fullRefresh)
+    await adapter.transaction([{ sql: dialect.dropTable(target) }, state.clearIntervalsStatement(action.name)])
   const batch: BatchState = { exists: await adapter.tableExists(target), index: 0 }
   if (!batch.exists && definition.columns) {
     await adapter.execute(dialect.createTable(target, definition.columns, tableLayout(definition)))
     batch.exists = true
   }
-  const query = batch.exists || !action.sql.fullQuery ? action.sql.query as string : action.sql.fullQuery
+  const query = batch.exists || !action.sql.fullQuery ? (action.sql.query as string) : action.sql.fullQuery
   for (const interval of plan.batches) {
-    const params = { ...runParams(env.run), [INTERVAL_START]: interval.start, [INTERVAL_END]: interval.end, [SUPERSEDE_REASON_PARAM]: env.reason ?? `${env.run.mode}:${env.run.buildCommitSha}` }
+    const params = {
+      ...runParams(env.run),
+      [INTERVAL_START]: interval.start,
+      [INTERVAL_END]: interval.end,
+      [SUPERSEDE_REASON_PARAM]: env.reason ?? `${env.run.mode}:${env.run.buildCommitSha}`,
+    }
     let rows: number
     try {
       await runHooks(action, env, 'beforeBatch', params)
@@ -166,7 +236,10 @@ async function buildIncremental(action: CompiledAction, env: ExecutionEnv, outco
       outcome.rowsWritten = (outcome.rowsWritten ?? 0) + rows
       outcome.intervals.push(interval)
     } catch (error) {
-      await runHooks(action, env, 'onFailure', { ...params, error_message: (error as Error).message.slice(0, 1000) }).catch(() => undefined)
+      await runHooks(action, env, 'onFailure', {
+        ...params,
+        error_message: (error as Error).message.slice(0, 1000),
+      }).catch(() => undefined)
       throw error
     }
     batch.index++
@@ -180,14 +253,28 @@ interface BatchState {
   index: number
 }
 
-async function runHooks(action: CompiledAction, env: ExecutionEnv, hook: HookName, params: Record<string, ParamValue>): Promise<void> {
-  for (const sql of action.sql.hooks?.[hook] ?? []) await env.adapter.execute(sql, { params, label: `${action.name} ${hook}` })
+async function runHooks(
+  action: CompiledAction,
+  env: ExecutionEnv,
+  hook: HookName,
+  params: Record<string, ParamValue>,
+): Promise<void> {
+  for (const sql of action.sql.hooks?.[hook] ?? [])
+    await env.adapter.execute(sql, { params, label: `${action.name} ${hook}` })
 }
 
 /** Stage, check, audit and publish one interval; returns the rows written. */
-async function buildBatch(action: CompiledAction, env: ExecutionEnv, parts: {
-  query: string; interval: DateInterval; params: Record<string, ParamValue>; batch: BatchState; outcome: ActionOutcome
-}): Promise<number> {
+async function buildBatch(
+  action: CompiledAction,
+  env: ExecutionEnv,
+  parts: {
+    query: string
+    interval: DateInterval
+    params: Record<string, ParamValue>
+    batch: BatchState
+    outcome: ActionOutcome
+  },
+): Promise<number> {
   const { adapter, state } = env
   const { dialect } = adapter
   const definition = action.definition as IncrementalAction
@@ -201,13 +288,20 @@ async function buildBatch(action: CompiledAction, env: ExecutionEnv, parts: {
   parts.outcome.checks.push(...checks)
   failIfBlocked(action, checks, `${interval.start}..${interval.end} (exclusive)`)
   if (!parts.batch.exists) {
-    await adapter.execute(dialect.createTableAs(target, dialect.limit(`SELECT * FROM ${dialect.formatTarget(staging)}`, 0), tableLayout(definition)))
+    await adapter.execute(
+      dialect.createTableAs(
+        target,
+        dialect.limit(`SELECT * FROM ${dialect.formatTarget(staging)}`, 0),
+        tableLayout(definition),
+      ),
+    )
     parts.batch.exists = true
   }
   const dropUnchanged = dropUnchangedStatement(action, dialect)
   if (dropUnchanged) await adapter.execute(dropUnchanged, { params })
   const rows = await countRows(adapter, staging)
-  const columns = definition.columns?.map((c) => c.name) ?? ((await adapter.describeTable(staging)) ?? []).map((c) => c.name)
+  const columns =
+    definition.columns?.map((c) => c.name) ?? ((await adapter.describeTable(staging)) ?? []).map((c) => c.name)
   const run = { runId: env.run.id, buildCommitSha: env.run.buildCommitSha, mode: env.run.mode }
   await adapter.transaction([
     ...writeIntervalStatements(action, dialect, columns).map((sql) => ({ sql, params })),
@@ -219,7 +313,11 @@ async function buildBatch(action: CompiledAction, env: ExecutionEnv, parts: {
 }
 
 /** After a supersede: exactly one active row per key in the interval, or the run says so. */
-async function checkOneActivePerKey(action: CompiledAction, env: ExecutionEnv, params: Record<string, ParamValue>): Promise<void> {
+async function checkOneActivePerKey(
+  action: CompiledAction,
+  env: ExecutionEnv,
+  params: Record<string, ParamValue>,
+): Promise<void> {
   const definition = action.definition as IncrementalAction
   if (definition.write.strategy !== 'supersede') return
   const { dialect } = env.adapter
@@ -229,12 +327,23 @@ async function checkOneActivePerKey(action: CompiledAction, env: ExecutionEnv, p
   const [row] = await env.adapter.query<{ n: number }>(
     `SELECT COUNT(*) AS n FROM (SELECT ${key} FROM ${dialect.formatTarget(action.target as Target)}
 WHERE ${c} >= ${dialect.param(INTERVAL_START, 'DATE')} AND ${c} < ${dialect.param(INTERVAL_END, 'DATE')}
-GROUP BY ${key} HAVING COUNT(CASE WHEN ${q('is_active')} THEN 1 END) <> 1) AS bad`, { params },
+GROUP BY ${key} HAVING COUNT(CASE WHEN ${q('is_active')} THEN 1 END) <> 1) AS bad`,
+    { params },
   )
-  if (Number(row?.n ?? 0) > 0) throw new ActionFailedError('supersede-invariant', `Action "${action.name}": ${row?.n} key(s) do not have exactly one active row after the supersede`)
+  if (Number(row?.n ?? 0) > 0)
+    throw new ActionFailedError(
+      'supersede-invariant',
+      `Action "${action.name}": ${row?.n} key(s) do not have exactly one active row after the supersede`,
+    )
 }
 
-async function checkRowsInInterval(action: CompiledAction, env: ExecutionEnv, staging: Target, column: string, params: Record<string, ParamValue>): Promise<void> {
+async function checkRowsInInterval(
+  action: CompiledAction,
+  env: ExecutionEnv,
+  staging: Target,
+  column: string,
+  params: Record<string, ParamValue>,
+): Promise<void> {
   const { dialect } = env.adapter
   const c = dialect.quoteIdentifier(column)
   const [row] = await env.adapter.query<{ n: number }>(
@@ -242,14 +351,30 @@ async function checkRowsInInterval(action: CompiledAction, env: ExecutionEnv, st
     { params },
   )
   if (Number(row?.n ?? 0) > 0) {
-    throw new ActionFailedError('rows-outside-interval', `Action "${action.name}" (${action.file}): ${row?.n} row(s) have "${column}" outside [${params[INTERVAL_START]}, ${params[INTERVAL_END]}); filter the query on ctx.interval.start/end`)
+    throw new ActionFailedError(
+      'rows-outside-interval',
+      `Action "${action.name}" (${action.file}): ${row?.n} row(s) have "${column}" outside [${params[INTERVAL_START]}, ${params[INTERVAL_END]}); filter the query on ctx.interval.start/end`,
+    )
   }
 }
 
-async function runStandaloneAssertion(action: CompiledAction, env: ExecutionEnv, outcome: ActionOutcome): Promise<void> {
+async function runStandaloneAssertion(
+  action: CompiledAction,
+  env: ExecutionEnv,
+  outcome: ActionOutcome,
+): Promise<void> {
   if (env.skipAssertions) return
-  outcome.checks.push(...(await evaluateChecks(action.checks.map((c) => ({ name: c.name, action: action.guards ?? action.name, definition: c.definition })), {
-    adapter: env.adapter, relation: '(none)', partitionColumn: null, resolveRelation: (n) => n, params: runParams(env.run),
-  })))
+  outcome.checks.push(
+    ...(await evaluateChecks(
+      action.checks.map((c) => ({ name: c.name, action: action.guards ?? action.name, definition: c.definition })),
+      {
+        adapter: env.adapter,
+        relation: '(none)',
+        partitionColumn: null,
+        resolveRelation: (n) => n,
+        params: runParams(env.run),
+      },
+    )),
+  )
   failIfBlocked(action, outcome.checks, 'its query')
 }

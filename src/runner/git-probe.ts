@@ -9,7 +9,8 @@ export interface GitProbe {
 }
 
 export function createGitProbe(root: string): GitProbe {
-  const git = (args: readonly string[]) => execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+  const git = (args: readonly string[]) =>
+    execFileSync('git', args, { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
   return {
     isClean: () => {
       try {

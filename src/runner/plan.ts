@@ -27,7 +27,11 @@ export interface IntervalPlan {
 
 /** For every selected incremental action, the batches it must process; reads warehouse state once. */
 export async function planIntervals(
-  graph: CompiledGraph, selected: ReadonlySet<string>, adapter: Adapter, state: StateStore, options: IntervalOptions,
+  graph: CompiledGraph,
+  selected: ReadonlySet<string>,
+  adapter: Adapter,
+  state: StateStore,
+  options: IntervalOptions,
 ): Promise<Map<string, IntervalPlan>> {
   const bounds = await dataBounds(graph, adapter, options.today)
   const plans = new Map<string, IntervalPlan>()
@@ -39,10 +43,17 @@ export async function planIntervals(
     const toEnd = options.to ? addDays(options.to, 1) : bound
     const end = toEnd < bound ? toEnd : bound
     const range = { start, end: end > start ? end : start }
-    const done = options.fullRefresh ? []
-      : options.restate ? (options.resumeRunIds?.length ? await state.completedIntervals(action.name, options.resumeRunIds) : [])
-      : await state.completedIntervals(action.name)
-    plans.set(action.name, { range, batches: batchIntervals(subtractIntervals(range, done), definition.interval.batchDays) })
+    const done = options.fullRefresh
+      ? []
+      : options.restate
+        ? options.resumeRunIds?.length
+          ? await state.completedIntervals(action.name, options.resumeRunIds)
+          : []
+        : await state.completedIntervals(action.name)
+    plans.set(action.name, {
+      range,
+      batches: batchIntervals(subtractIntervals(range, done), definition.interval.batchDays),
+    })
   }
   return plans
 }
@@ -63,18 +74,24 @@ async function dataBounds(graph: CompiledGraph, adapter: Adapter, today: IsoDate
 }
 
 async function ownBound(
-  action: CompiledAction, byName: ReadonlyMap<string, CompiledAction>, visit: (a: CompiledAction) => Promise<IsoDate | null>,
-  adapter: Adapter, today: IsoDate,
+  action: CompiledAction,
+  byName: ReadonlyMap<string, CompiledAction>,
+  visit: (a: CompiledAction) => Promise<IsoDate | null>,
+  adapter: Adapter,
+  today: IsoDate,
 ): Promise<IsoDate | null> {
   const definition = action.definition
   if (definition.kind === 'declaration') {
     if (!definition.interval || !action.target) return null
     if (!(await adapter.tableExists(action.target))) return null
     const column = adapter.dialect.quoteIdentifier(definition.interval.column)
-    const [row] = await adapter.query<{ latest: string | null }>(`SELECT MAX(${column}) AS latest FROM ${adapter.dialect.formatTarget(action.target)}`)
+    const [row] = await adapter.query<{ latest: string | null }>(
+      `SELECT MAX(${column}) AS latest FROM ${adapter.dialect.formatTarget(action.target)}`,
+    )
     return row?.latest ? addDays(String(row.latest).slice(0, 10), 1) : null
   }
-  const names = definition.kind === 'incremental' && definition.interval.until ? definition.interval.until : action.dependencies
+  const names =
+    definition.kind === 'incremental' && definition.interval.until ? definition.interval.until : action.dependencies
   let bound: IsoDate | null = null
   for (const name of names) {
     const upstream = byName.get(name)

@@ -50,7 +50,17 @@ export interface RunResult {
 
 /** Progress events for live and CI output. */
 export type RunEvent =
-  | { readonly type: 'plan'; readonly actions: readonly { name: string; kind: string; intervals: readonly DateInterval[] }[] }
+  | {
+      readonly type: 'plan'
+      readonly actions: readonly { name: string; kind: string; intervals: readonly DateInterval[] }[]
+    }
   | { readonly type: 'action-start'; readonly name: string }
-  | { readonly type: 'batch'; readonly name: string; readonly interval: DateInterval; readonly done: number; readonly total: number; readonly rows: number }
+  | {
+      readonly type: 'batch'
+      readonly name: string
+      readonly interval: DateInterval
+      readonly done: number
+      readonly total: number
+      readonly rows: number
+    }
   | { readonly type: 'action-end'; readonly result: ActionResult }

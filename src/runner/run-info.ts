@@ -34,7 +34,13 @@ export function resolveDeploymentRevision(env: NodeJS.ProcessEnv = process.env):
   return env.PIPELINE_DEPLOYMENT_REVISION?.trim() || env.K_REVISION?.trim() || 'local'
 }
 
-export function createRunInfo(options: { root: string; mode?: RunMode; env?: NodeJS.ProcessEnv; now?: Date; id?: string }): RunInfo {
+export function createRunInfo(options: {
+  root: string
+  mode?: RunMode
+  env?: NodeJS.ProcessEnv
+  now?: Date
+  id?: string
+}): RunInfo {
   const env = options.env ?? process.env
   return {
     id: options.id ?? randomUUID(),

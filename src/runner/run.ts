@@ -41,8 +41,20 @@ export interface RunOptions {
 /** Resolve a selection, refusing unknown names and compile problems (bad input: exit 2). */
 export function resolveSelection(graph: CompiledGraph, selection: SelectionOptions = {}): ReadonlySet<string> {
   if (graph.issues.length) throw new CompileError(graph.issues)
-  const result = selectActions(graph.actions.map((a) => ({ name: a.name, dependencies: a.dependencies, tags: a.tags, isAssertion: a.kind === 'assertion', ...(a.guards ? { guards: a.guards } : {}) })), selection)
-  if (!result.ok) throw new ConfigError(`${result.problems.join('\n')}\nRun "pipeline compile" to list the actions`, { code: 'unknown-action' })
+  const result = selectActions(
+    graph.actions.map((a) => ({
+      name: a.name,
+      dependencies: a.dependencies,
+      tags: a.tags,
+      isAssertion: a.kind === 'assertion',
+      ...(a.guards ? { guards: a.guards } : {}),
+    })),
+    selection,
+  )
+  if (!result.ok)
+    throw new ConfigError(`${result.problems.join('\n')}\nRun "pipeline compile" to list the actions`, {
+      code: 'unknown-action',
+    })
   return result.names
 }
 
@@ -57,28 +69,63 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   const plans = await planIntervals(graph, selected, adapter, state, { ...pick(options), today })
   const onEvent = options.onEvent ?? (() => undefined)
   const actions = graph.actions.filter((a) => selected.has(a.name))
-  onEvent({ type: 'plan', actions: actions.map((a) => ({ name: a.name, kind: a.kind, intervals: plans.get(a.name)?.batches ?? [] })) })
+  onEvent({
+    type: 'plan',
+    actions: actions.map((a) => ({ name: a.name, kind: a.kind, intervals: plans.get(a.name)?.batches ?? [] })),
+  })
   const skipAssertions = options.skipAssertions ?? false
   if (!options.dryRun) {
     await state.startRun({
-      runId: run.id, command: options.command ?? 'run', mode: run.mode, status: 'running', startedAt: run.startedAt, buildCommitSha: run.buildCommitSha,
-      deploymentRevision: run.deploymentRevision, engine: adapter.engine, selection: JSON.stringify(options.selection ?? {}),
-      fromDate: options.from ?? null, toDate: options.to ?? null, skipAssertions, reason: options.reason ?? null,
+      runId: run.id,
+      command: options.command ?? 'run',
+      mode: run.mode,
+      status: 'running',
+      startedAt: run.startedAt,
+      buildCommitSha: run.buildCommitSha,
+      deploymentRevision: run.deploymentRevision,
+      engine: adapter.engine,
+      selection: JSON.stringify(options.selection ?? {}),
+      fromDate: options.from ?? null,
+      toDate: options.to ?? null,
+      skipAssertions,
+      reason: options.reason ?? null,
     })
   }
-  const env: ExecutionEnv = { adapter, state, graph, run, plans, fullRefresh: options.fullRefresh ?? false, skipAssertions, onEvent, ...(options.reason ? { reason: options.reason } : {}) }
+  const env: ExecutionEnv = {
+    adapter,
+    state,
+    graph,
+    run,
+    plans,
+    fullRefresh: options.fullRefresh ?? false,
+    skipAssertions,
+    onEvent,
+    ...(options.reason ? { reason: options.reason } : {}),
+  }
   const results = options.dryRun
     ? actions.map((a) => dryRunResult(a, plans.get(a.name)?.batches ?? []))
     : await schedule(actions, env, options.concurrency ?? graph.project.concurrency)
   const finishedAt = new Date().toISOString()
   const ok = results.every((r) => r.status !== 'failed')
   const result: RunResult = {
-    ok, runId: run.id, buildCommitSha: run.buildCommitSha, deploymentRevision: run.deploymentRevision, mode: run.mode, startedAt: run.startedAt,
-    finishedAt, skipAssertions, dryRun: options.dryRun ?? false, actions: results,
+    ok,
+    runId: run.id,
+    buildCommitSha: run.buildCommitSha,
+    deploymentRevision: run.deploymentRevision,
+    mode: run.mode,
+    startedAt: run.startedAt,
+    finishedAt,
+    skipAssertions,
+    dryRun: options.dryRun ?? false,
+    actions: results,
   }
   if (!options.dryRun) {
     const count = (s: string) => results.filter((r) => r.status === s).length
-    await state.finishRun(run.id, ok ? 'succeeded' : 'failed', finishedAt, { succeeded: count('succeeded'), failed: count('failed'), skipped: count('skipped') })
+    await state.finishRun(run.id, ok ? 'succeeded' : 'failed', finishedAt, {
+      succeeded: count('succeeded'),
+      failed: count('failed'),
+      skipped: count('skipped'),
+    })
     if (options.runsDir) await writeRunFile(options.runsDir, result)
   }
   return result
@@ -86,28 +133,55 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
 
 function pick(options: RunOptions) {
   return {
-    ...(options.from ? { from: options.from } : {}), ...(options.to ? { to: options.to } : {}),
-    fullRefresh: options.fullRefresh ?? false, restate: options.restate ?? false,
+    ...(options.from ? { from: options.from } : {}),
+    ...(options.to ? { to: options.to } : {}),
+    fullRefresh: options.fullRefresh ?? false,
+    restate: options.restate ?? false,
     ...(options.resumeRunIds ? { resumeRunIds: options.resumeRunIds } : {}),
   }
 }
 
-function refuseProtectedFullRefresh(graph: CompiledGraph, selected: ReadonlySet<string>, fullRefresh: boolean | undefined): void {
+function refuseProtectedFullRefresh(
+  graph: CompiledGraph,
+  selected: ReadonlySet<string>,
+  fullRefresh: boolean | undefined,
+): void {
   if (!fullRefresh) return
-  const refused = graph.actions.filter((a) => selected.has(a.name) && a.definition.kind === 'incremental' && a.definition.protected)
+  const refused = graph.actions.filter(
+    (a) => selected.has(a.name) && a.definition.kind === 'incremental' && a.definition.protected,
+  )
   if (refused.length) {
-    throw new ConfigError(`--full-refresh refused for protected action(s) ${refused.map((a) => `"${a.name}" (${a.file})`).join(', ')}: they hold history that cannot be rebuilt; use "pipeline backfill" for a date range`, { code: 'protected-action' })
+    throw new ConfigError(
+      `--full-refresh refused for protected action(s) ${refused.map((a) => `"${a.name}" (${a.file})`).join(', ')}: they hold history that cannot be rebuilt; use "pipeline backfill" for a date range`,
+      { code: 'protected-action' },
+    )
   }
 }
 
 function dryRunResult(action: CompiledAction, intervals: ActionResult['intervals']): ActionResult {
-  return { name: action.name, kind: action.kind, status: 'skipped', durationMs: 0, rowsWritten: null, intervals, skippedBecause: '--dry-run', checks: [], sqlHash: null }
+  return {
+    name: action.name,
+    kind: action.kind,
+    status: 'skipped',
+    durationMs: 0,
+    rowsWritten: null,
+    intervals,
+    skippedBecause: '--dry-run',
+    checks: [],
+    sqlHash: null,
+  }
 }
 
-async function schedule(actions: readonly CompiledAction[], env: ExecutionEnv, concurrency: number): Promise<ActionResult[]> {
+async function schedule(
+  actions: readonly CompiledAction[],
+  env: ExecutionEnv,
+  concurrency: number,
+): Promise<ActionResult[]> {
   const names = new Set(actions.map((a) => a.name))
   const pending = new Map(actions.map((a) => [a.name, a]))
-  const dependents = dependentsIndex(actions.map((a) => ({ name: a.name, dependencies: a.dependencies.filter((d) => names.has(d)) })))
+  const dependents = dependentsIndex(
+    actions.map((a) => ({ name: a.name, dependencies: a.dependencies.filter((d) => names.has(d)) })),
+  )
   const waitingOn = new Map(actions.map((a) => [a.name, new Set(a.dependencies.filter((d) => names.has(d)))]))
   const results = new Map<string, ActionResult>()
   const running = new Map<string, Promise<void>>()
@@ -120,7 +194,17 @@ async function schedule(actions: readonly CompiledAction[], env: ExecutionEnv, c
       const action = pending.get(name)
       if (!action) continue
       pending.delete(name)
-      const skipped: ActionResult = { name, kind: action.kind, status: 'skipped', durationMs: 0, rowsWritten: null, intervals: [], skippedBecause: cause, checks: [], sqlHash: null }
+      const skipped: ActionResult = {
+        name,
+        kind: action.kind,
+        status: 'skipped',
+        durationMs: 0,
+        rowsWritten: null,
+        intervals: [],
+        skippedBecause: cause,
+        checks: [],
+        sqlHash: null,
+      }
       results.set(name, skipped)
       env.onEvent({ type: 'action-end', result: skipped })
     }
@@ -130,15 +214,18 @@ async function schedule(actions: readonly CompiledAction[], env: ExecutionEnv, c
       if (running.size >= concurrency) break
       if ((waitingOn.get(name)?.size ?? 0) > 0) continue
       pending.delete(name)
-      running.set(name, runOne(action, env).then(async (result) => {
-        try {
-          await recordResult(env, result)
-        } finally {
-          running.delete(name)
-        }
-        finish(result)
-        env.onEvent({ type: 'action-end', result })
-      }))
+      running.set(
+        name,
+        runOne(action, env).then(async (result) => {
+          try {
+            await recordResult(env, result)
+          } finally {
+            running.delete(name)
+          }
+          finish(result)
+          env.onEvent({ type: 'action-end', result })
+        }),
+      )
     }
     // A state write failing is unrecoverable: race rejects and the run stops with that error.
     if (running.size) await Promise.race(running.values())
@@ -152,8 +239,14 @@ async function runOne(action: CompiledAction, env: ExecutionEnv): Promise<Action
   const started = performance.now()
   const outcome = await executeAction(action, env)
   return {
-    name: action.name, kind: action.kind, status: outcome.error ? 'failed' : 'succeeded', durationMs: Math.round(performance.now() - started),
-    rowsWritten: outcome.rowsWritten, intervals: outcome.intervals, checks: outcome.checks, sqlHash: outcome.sqlHash,
+    name: action.name,
+    kind: action.kind,
+    status: outcome.error ? 'failed' : 'succeeded',
+    durationMs: Math.round(performance.now() - started),
+    rowsWritten: outcome.rowsWritten,
+    intervals: outcome.intervals,
+    checks: outcome.checks,
+    sqlHash: outcome.sqlHash,
     ...(outcome.error ? { error: { code: outcome.error.code, message: outcome.error.message } } : {}),
   }
 }
@@ -164,9 +257,19 @@ async function recordResult(env: ExecutionEnv, result: ActionResult): Promise<vo
   const first = result.intervals[0]
   const last = result.intervals.at(-1)
   await state.recordActionRun({
-    runId: run.id, action: result.name, kind: result.kind, status: result.status, startedAt: new Date(Date.now() - result.durationMs).toISOString(),
-    finishedAt, durationMs: result.durationMs, rowsWritten: result.rowsWritten, interval: first && last ? { start: first.start, end: last.end } : null,
-    sqlHash: result.sqlHash, buildCommitSha: run.buildCommitSha, errorCode: result.error?.code ?? null, errorMessage: result.error?.message ?? null,
+    runId: run.id,
+    action: result.name,
+    kind: result.kind,
+    status: result.status,
+    startedAt: new Date(Date.now() - result.durationMs).toISOString(),
+    finishedAt,
+    durationMs: result.durationMs,
+    rowsWritten: result.rowsWritten,
+    interval: first && last ? { start: first.start, end: last.end } : null,
+    sqlHash: result.sqlHash,
+    buildCommitSha: run.buildCommitSha,
+    errorCode: result.error?.code ?? null,
+    errorMessage: result.error?.message ?? null,
     skippedBecause: result.skippedBecause ?? null,
   })
   await state.recordAssertionResults(result.checks.map((c) => checkRecord(c, run, finishedAt)))
@@ -174,9 +277,21 @@ async function recordResult(env: ExecutionEnv, result: ActionResult): Promise<vo
 
 export function checkRecord(c: CheckResult, run: RunInfo, evaluatedAt: string) {
   return {
-    runId: run.id, assertion: c.assertion, action: c.action, builtin: c.builtin, partition: c.partition, observed: c.observed, threshold: c.threshold,
-    rowCount: c.rowCount, severity: c.severity, passed: c.passed, skipped: c.skipped, message: c.message,
-    sample: c.sample.length ? JSON.stringify(c.sample.slice(0, 20)) : null, buildCommitSha: run.buildCommitSha, evaluatedAt,
+    runId: run.id,
+    assertion: c.assertion,
+    action: c.action,
+    builtin: c.builtin,
+    partition: c.partition,
+    observed: c.observed,
+    threshold: c.threshold,
+    rowCount: c.rowCount,
+    severity: c.severity,
+    passed: c.passed,
+    skipped: c.skipped,
+    message: c.message,
+    sample: c.sample.length ? JSON.stringify(c.sample.slice(0, 20)) : null,
+    buildCommitSha: run.buildCommitSha,
+    evaluatedAt,
   }
 }
 

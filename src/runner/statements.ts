@@ -11,14 +11,29 @@ export function stagingTarget(target: Target): Target {
   return { dataset: target.dataset, name: `${target.name}__staging` }
 }
 
-const TRACKING_TYPES = { runId: 'STRING', buildCommitSha: 'STRING', deploymentRevision: 'STRING', mode: 'STRING', startedAt: 'TIMESTAMP' } as const
+const TRACKING_TYPES = {
+  runId: 'STRING',
+  buildCommitSha: 'STRING',
+  deploymentRevision: 'STRING',
+  mode: 'STRING',
+  startedAt: 'TIMESTAMP',
+} as const
 const TRACKING_PARAMS = {
-  runId: RUN_PARAM_NAMES.id, buildCommitSha: RUN_PARAM_NAMES.buildCommitSha, deploymentRevision: RUN_PARAM_NAMES.deploymentRevision,
-  mode: RUN_PARAM_NAMES.mode, startedAt: RUN_PARAM_NAMES.startedAt,
+  runId: RUN_PARAM_NAMES.id,
+  buildCommitSha: RUN_PARAM_NAMES.buildCommitSha,
+  deploymentRevision: RUN_PARAM_NAMES.deploymentRevision,
+  mode: RUN_PARAM_NAMES.mode,
+  startedAt: RUN_PARAM_NAMES.startedAt,
 } as const
 
 /** Status columns every `supersede` target has; the engine fills them, never the query. */
-export const SUPERSEDE_COLUMNS = ['is_active', 'superseded', 'superseded_at', 'superseded_reason', 'superseded_by'] as const
+export const SUPERSEDE_COLUMNS = [
+  'is_active',
+  'superseded',
+  'superseded_at',
+  'superseded_reason',
+  'superseded_by',
+] as const
 export const SUPERSEDE_REASON_PARAM = 'supersede_reason'
 
 function supersedeColumns(definition: IncrementalAction, dialect: Dialect): string[] {
@@ -26,9 +41,12 @@ function supersedeColumns(definition: IncrementalAction, dialect: Dialect): stri
   const q = dialect.quoteIdentifier
   const uuid = renderPlain(dialect, dialect.fn.generateUuid())
   return [
-    `${uuid} AS ${q(definition.write.idColumn)}`, `TRUE AS ${q('is_active')}`, `FALSE AS ${q('superseded')}`,
+    `${uuid} AS ${q(definition.write.idColumn)}`,
+    `TRUE AS ${q('is_active')}`,
+    `FALSE AS ${q('superseded')}`,
     `CAST(NULL AS ${dialect.columnType('TIMESTAMP')}) AS ${q('superseded_at')}`,
-    `CAST(NULL AS ${dialect.columnType('STRING')}) AS ${q('superseded_reason')}`, `CAST(NULL AS ${dialect.columnType('STRING')}) AS ${q('superseded_by')}`,
+    `CAST(NULL AS ${dialect.columnType('STRING')}) AS ${q('superseded_reason')}`,
+    `CAST(NULL AS ${dialect.columnType('STRING')}) AS ${q('superseded_by')}`,
   ]
 }
 
@@ -37,7 +55,10 @@ export function selectWithTracking(definition: IncrementalAction, dialect: Diale
   const entries = Object.entries(definition.tracking)
   const extra = [
     ...supersedeColumns(definition, dialect),
-    ...entries.map(([column, source]) => `${dialect.param(TRACKING_PARAMS[source], TRACKING_TYPES[source])} AS ${dialect.quoteIdentifier(column)}`),
+    ...entries.map(
+      ([column, source]) =>
+        `${dialect.param(TRACKING_PARAMS[source], TRACKING_TYPES[source])} AS ${dialect.quoteIdentifier(column)}`,
+    ),
   ]
   if (extra.length === 0) return query
   return `SELECT q.*, ${extra.join(', ')}\nFROM (\n${query}\n) AS q`
@@ -81,40 +102,62 @@ function supersedeStatement(action: CompiledAction, dialect: Dialect): string {
 }
 
 export function tableLayout(definition: TableAction | IncrementalAction): TableOptions {
-  const partitionBy = definition.partitionBy ?? (definition.kind === 'incremental' ? definition.interval.column : undefined)
-  return { ...(partitionBy ? { partitionBy } : {}), ...(definition.clusterBy ? { clusterBy: definition.clusterBy } : {}) }
+  const partitionBy =
+    definition.partitionBy ?? (definition.kind === 'incremental' ? definition.interval.column : undefined)
+  return {
+    ...(partitionBy ? { partitionBy } : {}),
+    ...(definition.clusterBy ? { clusterBy: definition.clusterBy } : {}),
+  }
 }
 
 /** Build an interval's (or a table's) rows into the staging table. */
 export function stageStatement(action: CompiledAction, dialect: Dialect, query: string): string {
   const staging = stagingTarget(action.target as Target)
-  const select = action.definition.kind === 'incremental' ? selectWithTracking(action.definition, dialect, query) : query
+  const select =
+    action.definition.kind === 'incremental' ? selectWithTracking(action.definition, dialect, query) : query
   return dialect.createOrReplaceTableAs(staging, select)
 }
 
 /** Swap an audited staging table into place: one transaction where DDL is transactional, else one atomic replace. */
-export function publishTableStatements(action: CompiledAction, dialect: Dialect): { transactional: string[]; after: string[] } {
+export function publishTableStatements(
+  action: CompiledAction,
+  dialect: Dialect,
+): { transactional: string[]; after: string[] } {
   const target = action.target as Target
   const staging = stagingTarget(target)
   if (dialect.capabilities.supportsTransactionalDdl) {
     return { transactional: [dialect.dropTable(target), dialect.renameTable(staging, target.name)], after: [] }
   }
   return {
-    transactional: [dialect.createOrReplaceTableAs(target, `SELECT * FROM ${dialect.formatTarget(staging)}`, tableLayout(action.definition as TableAction))],
+    transactional: [
+      dialect.createOrReplaceTableAs(
+        target,
+        `SELECT * FROM ${dialect.formatTarget(staging)}`,
+        tableLayout(action.definition as TableAction),
+      ),
+    ],
     after: [dialect.dropTable(staging)],
   }
 }
 
 /** The write of one interval from staging into the target, by strategy (run in one transaction with the interval record). */
-export function writeIntervalStatements(action: CompiledAction, dialect: Dialect, columns: readonly string[]): string[] {
+export function writeIntervalStatements(
+  action: CompiledAction,
+  dialect: Dialect,
+  columns: readonly string[],
+): string[] {
   const definition = action.definition as IncrementalAction
   const target = action.target as Target
   const staging = stagingTarget(target)
   const insert = dialect.insertSelect(target, columns, `SELECT * FROM ${dialect.formatTarget(staging)}`)
   switch (definition.write.strategy) {
-    case 'replace_interval': return [dialect.deleteInterval(target, definition.interval.column), insert]
-    case 'append': return [insert]
-    case 'merge': return [dialect.merge(target, staging, definition.write.uniqueKey, columns)]
-    case 'supersede': return [supersedeStatement(action, dialect), insert]
+    case 'replace_interval':
+      return [dialect.deleteInterval(target, definition.interval.column), insert]
+    case 'append':
+      return [insert]
+    case 'merge':
+      return [dialect.merge(target, staging, definition.write.uniqueKey, columns)]
+    case 'supersede':
+      return [supersedeStatement(action, dialect), insert]
   }
 }

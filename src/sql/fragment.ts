@@ -63,7 +63,8 @@ function mergeText(nodes: readonly SqlNode[]): SqlNode[] {
   const out: SqlNode[] = []
   for (const node of nodes) {
     const last = out.at(-1)
-    if (node.kind === 'text' && last?.kind === 'text') out[out.length - 1] = { kind: 'text', text: last.text + node.text }
+    if (node.kind === 'text' && last?.kind === 'text')
+      out[out.length - 1] = { kind: 'text', text: last.text + node.text }
     else out.push(node)
   }
   return out

@@ -14,11 +14,21 @@ export function renderSql(fragment: SqlFragment, context: RenderContext): string
   let out = ''
   for (const node of fragment.nodes) {
     switch (node.kind) {
-      case 'text': out += node.text; break
-      case 'value': out += dialect.literal(node.value); break
-      case 'ident': out += dialect.quoteIdentifier(node.name); break
-      case 'param': out += dialect.param(node.name, node.type); break
-      case 'self': out += context.self ? dialect.formatTarget(context.self) : '/* self() outside an action */ NULL'; break
+      case 'text':
+        out += node.text
+        break
+      case 'value':
+        out += dialect.literal(node.value)
+        break
+      case 'ident':
+        out += dialect.quoteIdentifier(node.name)
+        break
+      case 'param':
+        out += dialect.param(node.name, node.type)
+        break
+      case 'self':
+        out += context.self ? dialect.formatTarget(context.self) : '/* self() outside an action */ NULL'
+        break
       case 'ref': {
         const target = context.resolveRef(node.name)
         out += target ? dialect.formatTarget(target) : dialect.quoteIdentifier(`unresolved_${node.name}`)

@@ -93,20 +93,46 @@ export class StateStore {
     await this.adapter.execute(
       `INSERT INTO ${this.#t('runs')} (run_id, command, mode, status, started_at, build_commit_sha, deployment_revision, engine, selection, from_date, to_date, skip_assertions, reason)
 VALUES (${this.#p('run_id')}, ${this.#p('command')}, ${this.#p('mode')}, ${this.#p('status')}, ${this.#p('started_at', 'TIMESTAMP')}, ${this.#p('sha')}, ${this.#p('rev')}, ${this.#p('engine')}, ${this.#p('selection')}, ${this.#p('from_date', 'DATE')}, ${this.#p('to_date', 'DATE')}, ${this.#p('skip', 'BOOL')}, ${this.#p('reason')})`,
-      { params: {
-        run_id: run.runId, command: run.command, mode: run.mode, status: run.status, started_at: run.startedAt, sha: run.buildCommitSha,
-        rev: run.deploymentRevision, engine: run.engine, selection: run.selection ?? null, from_date: run.fromDate ?? null,
-        to_date: run.toDate ?? null, skip: run.skipAssertions, reason: run.reason ?? null,
-      } },
+      {
+        params: {
+          run_id: run.runId,
+          command: run.command,
+          mode: run.mode,
+          status: run.status,
+          started_at: run.startedAt,
+          sha: run.buildCommitSha,
+          rev: run.deploymentRevision,
+          engine: run.engine,
+          selection: run.selection ?? null,
+          from_date: run.fromDate ?? null,
+          to_date: run.toDate ?? null,
+          skip: run.skipAssertions,
+          reason: run.reason ?? null,
+        },
+      },
     )
   }
 
-  async finishRun(runId: string, status: string, finishedAt: string, counts: { succeeded: number; failed: number; skipped: number }): Promise<void> {
+  async finishRun(
+    runId: string,
+    status: string,
+    finishedAt: string,
+    counts: { succeeded: number; failed: number; skipped: number },
+  ): Promise<void> {
     await this.adapter.execute(
       `UPDATE ${this.#t('runs')} SET status = ${this.#p('status')}, finished_at = ${this.#p('finished_at', 'TIMESTAMP')},
   actions_succeeded = ${this.#p('ok', 'INT64')}, actions_failed = ${this.#p('failed', 'INT64')}, actions_skipped = ${this.#p('skipped', 'INT64')}
 WHERE run_id = ${this.#p('run_id')}`,
-      { params: { status, finished_at: finishedAt, ok: counts.succeeded, failed: counts.failed, skipped: counts.skipped, run_id: runId } },
+      {
+        params: {
+          status,
+          finished_at: finishedAt,
+          ok: counts.succeeded,
+          failed: counts.failed,
+          skipped: counts.skipped,
+          run_id: runId,
+        },
+      },
     )
   }
 
@@ -114,27 +140,56 @@ WHERE run_id = ${this.#p('run_id')}`,
     await this.adapter.execute(
       `INSERT INTO ${this.#t('action_runs')} (run_id, action, kind, status, started_at, finished_at, duration_ms, rows_written, interval_start, interval_end, sql_hash, build_commit_sha, error_code, error_message, skipped_because)
 VALUES (${['run_id', 'action', 'kind', 'status'].map((n) => this.#p(n)).join(', ')}, ${this.#p('started_at', 'TIMESTAMP')}, ${this.#p('finished_at', 'TIMESTAMP')}, ${this.#p('duration_ms', 'INT64')}, ${this.#p('rows', 'INT64')}, ${this.#p('i_start', 'DATE')}, ${this.#p('i_end', 'DATE')}, ${['sql_hash', 'sha', 'error_code', 'error_message', 'skipped_because'].map((n) => this.#p(n)).join(', ')})`,
-      { params: {
-        run_id: r.runId, action: r.action, kind: r.kind, status: r.status, started_at: r.startedAt, finished_at: r.finishedAt,
-        duration_ms: Math.round(r.durationMs), rows: r.rowsWritten, i_start: r.interval?.start ?? null, i_end: r.interval?.end ?? null,
-        sql_hash: r.sqlHash, sha: r.buildCommitSha, error_code: r.errorCode, error_message: r.errorMessage, skipped_because: r.skippedBecause,
-      } },
+      {
+        params: {
+          run_id: r.runId,
+          action: r.action,
+          kind: r.kind,
+          status: r.status,
+          started_at: r.startedAt,
+          finished_at: r.finishedAt,
+          duration_ms: Math.round(r.durationMs),
+          rows: r.rowsWritten,
+          i_start: r.interval?.start ?? null,
+          i_end: r.interval?.end ?? null,
+          sql_hash: r.sqlHash,
+          sha: r.buildCommitSha,
+          error_code: r.errorCode,
+          error_message: r.errorMessage,
+          skipped_because: r.skippedBecause,
+        },
+      },
     )
   }
 
   /** The statement recording a completed interval; runs in the same transaction as the write. */
-  intervalStatement(action: string, interval: DateInterval, run: { runId: string; buildCommitSha: string; mode: string }, rowsWritten: number | null): Statement {
+  intervalStatement(
+    action: string,
+    interval: DateInterval,
+    run: { runId: string; buildCommitSha: string; mode: string },
+    rowsWritten: number | null,
+  ): Statement {
     return {
       sql: `INSERT INTO ${this.#t('intervals')} (action, interval_start, interval_end, run_id, build_commit_sha, mode, rows_written, completed_at)
 VALUES (${this.#p('i_action')}, ${this.#p('i_start', 'DATE')}, ${this.#p('i_end', 'DATE')}, ${this.#p('i_run')}, ${this.#p('i_sha')}, ${this.#p('i_mode')}, ${this.#p('i_rows', 'INT64')}, ${renderPlain(this.adapter.dialect, this.adapter.dialect.fn.currentTimestamp())})`,
-      params: { i_action: action, i_start: interval.start, i_end: interval.end, i_run: run.runId, i_sha: run.buildCommitSha, i_mode: run.mode, i_rows: rowsWritten },
+      params: {
+        i_action: action,
+        i_start: interval.start,
+        i_end: interval.end,
+        i_run: run.runId,
+        i_sha: run.buildCommitSha,
+        i_mode: run.mode,
+        i_rows: rowsWritten,
+      },
     }
   }
 
   /** Completed intervals of an action; only those written by `runIds` when given. */
   async completedIntervals(action: string, runIds?: readonly string[]): Promise<DateInterval[]> {
     const params: Record<string, ParamValue> = { action }
-    runIds?.forEach((id, i) => { params[`run_${i}`] = id })
+    runIds?.forEach((id, i) => {
+      params[`run_${i}`] = id
+    })
     const byRun = runIds?.length ? ` AND run_id IN (${runIds.map((_, i) => this.#p(`run_${i}`)).join(', ')})` : ''
     const rows = await this.adapter.query<{ interval_start: string; interval_end: string }>(
       `SELECT interval_start, interval_end FROM ${this.#t('intervals')} WHERE action = ${this.#p('action')}${byRun} ORDER BY interval_start`,
@@ -145,7 +200,9 @@ VALUES (${this.#p('i_action')}, ${this.#p('i_start', 'DATE')}, ${this.#p('i_end'
 
   /** Forget completed intervals (full refresh, restatement); rows are kept in other tables. */
   clearIntervalsStatement(action: string, range?: DateInterval): Statement {
-    const where = range ? ` AND interval_start >= ${this.#p('c_start', 'DATE')} AND interval_end <= ${this.#p('c_end', 'DATE')}` : ''
+    const where = range
+      ? ` AND interval_start >= ${this.#p('c_start', 'DATE')} AND interval_end <= ${this.#p('c_end', 'DATE')}`
+      : ''
     return {
       sql: `DELETE FROM ${this.#t('intervals')} WHERE action = ${this.#p('c_action')}${where}`,
       params: { c_action: action, ...(range ? { c_start: range.start, c_end: range.end } : {}) },
@@ -154,25 +211,66 @@ VALUES (${this.#p('i_action')}, ${this.#p('i_start', 'DATE')}, ${this.#p('i_end'
 
   async recordAssertionResults(results: readonly AssertionResultRecord[]): Promise<void> {
     if (results.length === 0) return
-    const columns = ['run_id', 'assertion', 'action', 'builtin', 'partition_value', 'observed', 'threshold', 'row_count', 'severity', 'passed', 'skipped', 'message', 'sample', 'build_commit_sha', 'evaluated_at']
-    const types: Record<string, Parameters<Adapter['dialect']['param']>[1]> = { observed: 'FLOAT64', row_count: 'INT64', passed: 'BOOL', skipped: 'BOOL', evaluated_at: 'TIMESTAMP' }
+    const columns = [
+      'run_id',
+      'assertion',
+      'action',
+      'builtin',
+      'partition_value',
+      'observed',
+      'threshold',
+      'row_count',
+      'severity',
+      'passed',
+      'skipped',
+      'message',
+      'sample',
+      'build_commit_sha',
+      'evaluated_at',
+    ]
+    const types: Record<string, Parameters<Adapter['dialect']['param']>[1]> = {
+      observed: 'FLOAT64',
+      row_count: 'INT64',
+      passed: 'BOOL',
+      skipped: 'BOOL',
+      evaluated_at: 'TIMESTAMP',
+    }
     // Batched multi-row insert with one parameter set per row keeps every value out of the SQL text.
     for (let offset = 0; offset < results.length; offset += 200) {
       const chunk = results.slice(offset, offset + 200)
       const params: Record<string, ParamValue> = {}
       const rows = chunk.map((r, i) => {
         const values: Record<string, ParamValue> = {
-          run_id: r.runId, assertion: r.assertion, action: r.action, builtin: r.builtin, partition_value: r.partition, observed: r.observed,
-          threshold: r.threshold, row_count: r.rowCount, severity: r.severity, passed: r.passed, skipped: r.skipped, message: r.message,
-          sample: r.sample, build_commit_sha: r.buildCommitSha, evaluated_at: r.evaluatedAt,
+          run_id: r.runId,
+          assertion: r.assertion,
+          action: r.action,
+          builtin: r.builtin,
+          partition_value: r.partition,
+          observed: r.observed,
+          threshold: r.threshold,
+          row_count: r.rowCount,
+          severity: r.severity,
+          passed: r.passed,
+          skipped: r.skipped,
+          message: r.message,
+          sample: r.sample,
+          build_commit_sha: r.buildCommitSha,
+          evaluated_at: r.evaluatedAt,
         }
-        return `(${columns.map((c) => {
-          params[`${c}_${i}`] = values[c] ?? null
-          const rendered = this.#p(`${c}_${i}`, types[c] ?? 'STRING')
-          return c === 'sample' ? renderPlain(this.adapter.dialect, this.adapter.dialect.fn.parseJson(raw(rendered))) : rendered
-        }).join(', ')})`
+        return `(${columns
+          .map((c) => {
+            params[`${c}_${i}`] = values[c] ?? null
+            const rendered = this.#p(`${c}_${i}`, types[c] ?? 'STRING')
+            return c === 'sample'
+              ? renderPlain(this.adapter.dialect, this.adapter.dialect.fn.parseJson(raw(rendered)))
+              : rendered
+          })
+          .join(', ')})`
       })
-      await this.adapter.execute(`INSERT INTO ${this.#t('assertion_results')} (${columns.join(', ')}) VALUES\n${rows.join(',\n')}`, { params })
+      await this.adapter.execute(
+        `INSERT INTO ${this.#t('assertion_results')} (${columns.join(', ')}) VALUES\n${rows.join(',\n')}`,
+        { params },
+      )
     }
   }
 

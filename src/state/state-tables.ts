@@ -1,7 +1,9 @@
 import type { ColumnSpec } from '../engines/dialect.js'
 
 /** The engine's own bookkeeping tables, created on demand in the state dataset. */
-export const STATE_TABLES: Readonly<Record<string, { columns: readonly ColumnSpec[]; partitionBy?: string; clusterBy?: readonly string[] }>> = {
+export const STATE_TABLES: Readonly<
+  Record<string, { columns: readonly ColumnSpec[]; partitionBy?: string; clusterBy?: readonly string[] }>
+> = {
   runs: {
     columns: [
       { name: 'run_id', type: 'STRING', nullable: false },

@@ -20,29 +20,68 @@ interface GoldenCase {
 /** One case per built-in (and the variants whose SQL differs), rendered against analytics.daily_features. */
 const CASES: Record<string, GoldenCase> = {
   'unique-key': { checks: [checks.uniqueKey({ columns: ['player_lookup', 'game_date'] })] },
-  'unique-key-whole-table': { checks: [checks.uniqueKey({ columns: ['player_lookup', 'game_id'] })], partitionColumn: null },
+  'unique-key-whole-table': {
+    checks: [checks.uniqueKey({ columns: ['player_lookup', 'game_id'] })],
+    partitionColumn: null,
+  },
   'non-null': { checks: [checks.nonNull({ columns: ['game_id', 'player_lookup'] })] },
-  'accepted-values': { checks: [checks.acceptedValues({ column: 'vegas_line_source', values: ['odds_api', 'bettingpros', 'both', 'none'], allowNull: false })] },
-  'range': { checks: [checks.range({ column: 'fatigue_score', min: 0, max: 100 })] },
-  'zero-share': { checks: [checks.zeroShare({ column: 'usage_spike_score', max: 0.5, includeNull: true, severity: 'warn' })] },
+  'accepted-values': {
+    checks: [
+      checks.acceptedValues({
+        column: 'vegas_line_source',
+        values: ['odds_api', 'bettingpros', 'both', 'none'],
+        allowNull: false,
+      }),
+    ],
+  },
+  range: { checks: [checks.range({ column: 'fatigue_score', min: 0, max: 100 })] },
+  'zero-share': {
+    checks: [checks.zeroShare({ column: 'usage_spike_score', max: 0.5, includeNull: true, severity: 'warn' })],
+  },
   'zero-share-interval': { checks: [checks.zeroShare({ column: 'pace_score', max: 0.5 })], restrictToInterval: true },
   'null-share': { checks: [checks.nullShare({ column: 'vegas_points_line', max: 0.5, where: 'has_prop' })] },
-  'not-constant': { checks: [checks.notConstant({ column: 'team_win_pct', minStddev: 0.05, minDistinct: 5, minRows: 50, severity: 'warn' })] },
+  'not-constant': {
+    checks: [
+      checks.notConstant({ column: 'team_win_pct', minStddev: 0.05, minDistinct: 5, minRows: 50, severity: 'warn' }),
+    ],
+  },
   'row-count': { checks: [checks.rowCount({ min: 100, allowEmpty: false })] },
   'row-count-relative-interval': {
-    checks: [checks.rowCount({ relativeTo: 'upcoming_player_game_context', minRatio: 0.9, upstreamDistinct: 'player_lookup', minRows: 20 })],
+    checks: [
+      checks.rowCount({
+        relativeTo: 'upcoming_player_game_context',
+        minRatio: 0.9,
+        upstreamDistinct: 'player_lookup',
+        minRows: 20,
+      }),
+    ],
     restrictToInterval: true,
   },
-  'row-count-relative-whole-table': { checks: [checks.rowCount({ relativeTo: 'upcoming_player_game_context', minRatio: 0.9 })], partitionColumn: null },
+  'row-count-relative-whole-table': {
+    checks: [checks.rowCount({ relativeTo: 'upcoming_player_game_context', minRatio: 0.9 })],
+    partitionColumn: null,
+  },
   'distinct-count': { checks: [checks.distinctCount({ column: 'feature_version', min: 1, max: 1 })] },
-  'freshness': { checks: [checks.freshness({ maxAgeDays: 1 })] },
-  'freshness-interval': { checks: [checks.freshness({ maxAgeDays: 0, column: 'game_date' })], restrictToInterval: true },
-  'expression': { checks: [checks.expression({ name: 'dnp_has_no_points', condition: 'NOT is_dnp OR points IS NULL' })] },
+  freshness: { checks: [checks.freshness({ maxAgeDays: 1 })] },
+  'freshness-interval': {
+    checks: [checks.freshness({ maxAgeDays: 0, column: 'game_date' })],
+    restrictToInterval: true,
+  },
+  expression: { checks: [checks.expression({ name: 'dnp_has_no_points', condition: 'NOT is_dnp OR points IS NULL' })] },
   'sources-present': {
-    checks: checks.sourcesPresent({ families: { vegas: 'vegas_line_source', minutes_ppm: { column: 'feature_sources', index: [31, 32] } }, min: 0.8 }),
+    checks: checks.sourcesPresent({
+      families: { vegas: 'vegas_line_source', minutes_ppm: { column: 'feature_sources', index: [31, 32] } },
+      min: 0.8,
+    }),
   },
   'query-whole': {
-    checks: [queryCheck({ name: 'no_huge_predictions', severity: 'warn', sql: 'SELECT player_lookup FROM analytics.daily_features WHERE points >= 55' })],
+    checks: [
+      queryCheck({
+        name: 'no_huge_predictions',
+        severity: 'warn',
+        sql: 'SELECT player_lookup FROM analytics.daily_features WHERE points >= 55',
+      }),
+    ],
     partitionColumn: null,
   },
 }
@@ -57,7 +96,10 @@ function context(dialect: Dialect, golden: GoldenCase): CheckContext {
   }
 }
 
-function statements(dialect: Dialect, golden: GoldenCase): { name: string; summary: string; offending: string | null }[] {
+function statements(
+  dialect: Dialect,
+  golden: GoldenCase,
+): { name: string; summary: string; offending: string | null }[] {
   return golden.checks.map((check) => {
     const rendered = check.render(context(dialect, golden))
     return { name: check.name, summary: rendered.summarySql, offending: rendered.offendingSql }
@@ -66,7 +108,10 @@ function statements(dialect: Dialect, golden: GoldenCase): { name: string; summa
 
 function goldenText(dialect: Dialect, golden: GoldenCase): string {
   return statements(dialect, golden)
-    .map((s) => `-- ${s.name}: summary\n${s.summary};\n${s.offending ? `\n-- ${s.name}: offending rows\n${s.offending};\n` : ''}`)
+    .map(
+      (s) =>
+        `-- ${s.name}: summary\n${s.summary};\n${s.offending ? `\n-- ${s.name}: offending rows\n${s.offending};\n` : ''}`,
+    )
     .join('\n')
 }
 
@@ -74,7 +119,9 @@ describe('golden SQL of the built-in checks', () => {
   for (const engine of ['duckdb', 'bigquery'] as const) {
     for (const [name, golden] of Object.entries(CASES)) {
       it(`${engine}: ${name}`, async () => {
-        await expect(goldenText(DIALECTS[engine], golden)).toMatchFileSnapshot(`../golden/${engine}/assertions/${name}.sql`)
+        await expect(goldenText(DIALECTS[engine], golden)).toMatchFileSnapshot(
+          `../golden/${engine}/assertions/${name}.sql`,
+        )
       })
     }
   }
@@ -104,7 +151,8 @@ describe('golden SQL of the built-in checks', () => {
 
   it('never quotes identifiers with double quotes or uses $ parameters in BigQuery', () => {
     for (const golden of Object.values(CASES)) {
-      for (const s of statements(bigQueryDialect, golden)) expect(`${s.summary}\n${s.offending ?? ''}`).not.toMatch(/"[a-z_]+"|\$[a-z_]/)
+      for (const s of statements(bigQueryDialect, golden))
+        expect(`${s.summary}\n${s.offending ?? ''}`).not.toMatch(/"[a-z_]+"|\$[a-z_]/)
     }
   })
 })
@@ -136,7 +184,10 @@ describe('DuckDB statements of the golden cases', () => {
         expect(rows.length, s.name).toBeGreaterThan(0)
         expect(Object.keys(rows[0] ?? {}).slice(0, 3), s.name).toEqual(['partition_value', 'observed', 'row_count'])
         // The three rows break every case, or are too few to judge (minRows)
-        expect(rows.some((r) => r.passed === false || r.skipped === true), s.name).toBe(true)
+        expect(
+          rows.some((r) => r.passed === false || r.skipped === true),
+          s.name,
+        ).toBe(true)
         if (s.offending) await adapter.query(s.offending, { params })
       }
     }

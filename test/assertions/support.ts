@@ -22,19 +22,26 @@ export async function createDaily(adapter: Adapter): Promise<void> {
 }
 
 /** Evaluate checks on t.daily per `day` (or whole with partitionColumn null). */
-export function evaluate(adapter: Adapter, check: CheckDefinition | readonly CheckDefinition[], options: {
-  partitionColumn?: string | null
-  params?: Record<string, ParamValue>
-  relation?: string
-} = {}): Promise<CheckResult[]> {
+export function evaluate(
+  adapter: Adapter,
+  check: CheckDefinition | readonly CheckDefinition[],
+  options: {
+    partitionColumn?: string | null
+    params?: Record<string, ParamValue>
+    relation?: string
+  } = {},
+): Promise<CheckResult[]> {
   const list = Array.isArray(check) ? check : [check as CheckDefinition]
-  return evaluateChecks(list.map((c) => ({ name: `daily.${c.name}`, action: 'daily', definition: c })), {
-    adapter,
-    relation: options.relation ?? '"t"."daily"',
-    partitionColumn: options.partitionColumn === undefined ? 'day' : options.partitionColumn,
-    resolveRelation: (name) => `"t"."${name}"`,
-    params: options.params ?? {},
-  })
+  return evaluateChecks(
+    list.map((c) => ({ name: `daily.${c.name}`, action: 'daily', definition: c })),
+    {
+      adapter,
+      relation: options.relation ?? '"t"."daily"',
+      partitionColumn: options.partitionColumn === undefined ? 'day' : options.partitionColumn,
+      resolveRelation: (name) => `"t"."${name}"`,
+      params: options.params ?? {},
+    },
+  )
 }
 
 export function failed(results: readonly CheckResult[]): CheckResult[] {

@@ -31,10 +31,16 @@ describe('pipeline CLI', () => {
   it('exits 2 naming file, action and a fix for every compile problem', async () => {
     const result = await runCli(['--project', broken, 'compile'])
     expect(result.code).toBe(2)
-    expect(result.stderr).toContain('Action "orders_summary" (definitions/refs.ts): unknown dependency "order_itemz"; did you mean "order_items"?')
+    expect(result.stderr).toContain(
+      'Action "orders_summary" (definitions/refs.ts): unknown dependency "order_itemz"; did you mean "order_items"?',
+    )
     expect(result.stderr).toContain('dependency cycle: cycle_a → cycle_b → cycle_c → cycle_a')
-    expect(result.stderr).toContain('Action "order_items" (definitions/refs.ts): duplicate action name, also defined in definitions/dupes.ts')
-    expect(result.stderr).toContain('Action "bad_key" (definitions/bad-config.ts): unknown table config key "uniqueKeys"; remove it or check its spelling')
+    expect(result.stderr).toContain(
+      'Action "order_items" (definitions/refs.ts): duplicate action name, also defined in definitions/dupes.ts',
+    )
+    expect(result.stderr).toContain(
+      'Action "bad_key" (definitions/bad-config.ts): unknown table config key "uniqueKeys"; remove it or check its spelling',
+    )
   })
 
   it('refuses to run a project that does not compile, with exit 2', async () => {
@@ -50,10 +56,28 @@ describe('pipeline CLI', () => {
   })
 
   it('exits 2 for a reversed or malformed date range before touching the warehouse', async () => {
-    const reversed = await runCli(['--project', shop, '--warehouse', ':memory:', 'run', '--from', '2026-01-28', '--to', '2026-01-09'])
+    const reversed = await runCli([
+      '--project',
+      shop,
+      '--warehouse',
+      ':memory:',
+      'run',
+      '--from',
+      '2026-01-28',
+      '--to',
+      '2026-01-09',
+    ])
     expect(reversed.code).toBe(2)
     expect(reversed.stderr).toContain('--from 2026-01-28 is after --to 2026-01-09')
-    const malformed = await runCli(['--project', shop, '--warehouse', ':memory:', 'run', '--from', "2026-01-01'; drop table x; --"])
+    const malformed = await runCli([
+      '--project',
+      shop,
+      '--warehouse',
+      ':memory:',
+      'run',
+      '--from',
+      "2026-01-01'; drop table x; --",
+    ])
     expect(malformed.code).toBe(2)
     expect(malformed.stderr).toMatch(/--from .* is not a date; use YYYY-MM-DD/)
   })
@@ -85,7 +109,11 @@ describe('pipeline CLI', () => {
     const warehouse = await shopWarehouse()
     const first = await runCli(['--project', shop, '--warehouse', warehouse, '--json', 'run'])
     expect(first.code).toBe(0)
-    const result = JSON.parse(first.stdout) as { runId: string; buildCommitSha: string; actions: { name: string; intervals: unknown[] }[] }
+    const result = JSON.parse(first.stdout) as {
+      runId: string
+      buildCommitSha: string
+      actions: { name: string; intervals: unknown[] }[]
+    }
     expect(result.buildCommitSha).toBe('b'.repeat(40))
     expect(readdirSync(join(shop, '.pipeline', 'runs'))).toContain(`${result.runId}.json`)
     expect(first.stderr).toMatch(/ok {3}orders_daily \[incremental\]/)
@@ -95,13 +123,32 @@ describe('pipeline CLI', () => {
   })
 
   it('refuses --full-refresh of a protected action with exit 2', async () => {
-    const result = await runCli(['--project', fixturePath('protected'), '--warehouse', ':memory:', 'run', '--full-refresh'])
+    const result = await runCli([
+      '--project',
+      fixturePath('protected'),
+      '--warehouse',
+      ':memory:',
+      'run',
+      '--full-refresh',
+    ])
     expect(result.code).toBe(2)
     expect(result.stderr).toContain('--full-refresh refused for protected action(s) "history" (definitions/history.ts)')
   })
 
   it('requires --reason, and --dry-run or --yes, before a backfill touches anything', async () => {
-    const base = ['--project', fixturePath('forecasts'), '--warehouse', ':memory:', 'backfill', '--from', '2026-01-01', '--to', '2026-01-02', '--actions', 'forecasts']
+    const base = [
+      '--project',
+      fixturePath('forecasts'),
+      '--warehouse',
+      ':memory:',
+      'backfill',
+      '--from',
+      '2026-01-01',
+      '--to',
+      '2026-01-02',
+      '--actions',
+      'forecasts',
+    ]
     const noReason = await runCli(base)
     expect(noReason.code).toBe(2)
     expect(noReason.stderr).toContain("required option '--reason <text>' not specified")

@@ -36,13 +36,25 @@ describe('compileProject', () => {
   it('collects every problem with file, action and a fix, not only the first', async () => {
     const graph = await compileFixture('broken-project')
     const messages = graph.issues.map((i) => `${i.code} ${i.file} ${i.action ?? ''}: ${i.message}`)
-    expect(messages).toEqual(expect.arrayContaining([
-      expect.stringMatching(/^unknown-ref definitions\/refs\.ts orders_summary: unknown dependency "order_itemz"; did you mean "order_items"\?/),
-      expect.stringMatching(/^graph-cycle definitions\/cycle\.ts cycle_a: dependency cycle: cycle_a → cycle_b → cycle_c → cycle_a/),
-      expect.stringMatching(/^duplicate-name definitions\/refs\.ts order_items: duplicate action name, also defined in definitions\/dupes\.ts/),
-      expect.stringMatching(/^invalid-config definitions\/bad-config\.ts bad_key: unknown table config key "uniqueKeys"/),
-      expect.stringMatching(/^invalid-config definitions\/bad-config\.ts BadName: invalid table config at "name": use snake_case/),
-    ]))
+    expect(messages).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^unknown-ref definitions\/refs\.ts orders_summary: unknown dependency "order_itemz"; did you mean "order_items"\?/,
+        ),
+        expect.stringMatching(
+          /^graph-cycle definitions\/cycle\.ts cycle_a: dependency cycle: cycle_a → cycle_b → cycle_c → cycle_a/,
+        ),
+        expect.stringMatching(
+          /^duplicate-name definitions\/refs\.ts order_items: duplicate action name, also defined in definitions\/dupes\.ts/,
+        ),
+        expect.stringMatching(
+          /^invalid-config definitions\/bad-config\.ts bad_key: unknown table config key "uniqueKeys"/,
+        ),
+        expect.stringMatching(
+          /^invalid-config definitions\/bad-config\.ts BadName: invalid table config at "name": use snake_case/,
+        ),
+      ]),
+    )
     expect(graph.issues.length).toBe(5)
   })
 })

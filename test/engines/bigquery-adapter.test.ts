@@ -9,16 +9,31 @@ import { RecordingBigQueryClient } from '../support/recording-bigquery.js'
 describe('BigQueryAdapter over a recording client', () => {
   it('sends standard SQL with only the parameters the statement uses, typed, with location and labels', async () => {
     const client = new RecordingBigQueryClient(() => [{ n: { value: '5' }, d: { value: '2026-01-09' } }])
-    const adapter = new BigQueryAdapter(client, { project: 'proj', location: 'EU', labels: { run_id: 'Run/ABC', build_commit_sha: 'a'.repeat(50) } })
+    const adapter = new BigQueryAdapter(client, {
+      project: 'proj',
+      location: 'EU',
+      labels: { run_id: 'Run/ABC', build_commit_sha: 'a'.repeat(50) },
+    })
     const rows = await adapter.query('SELECT COUNT(*) AS n FROM t WHERE d >= CAST(@interval_start AS DATE)', {
-      params: { interval_start: '2026-01-09', unused: 'x', n: null }, label: 'ml_feature_store_v2',
+      params: { interval_start: '2026-01-09', unused: 'x', n: null },
+      label: 'ml_feature_store_v2',
     })
     expect(rows).toEqual([{ n: 5, d: '2026-01-09' }])
-    expect(client.requests).toEqual([expect.objectContaining({
-      query: 'SELECT COUNT(*) AS n FROM t WHERE d >= CAST(@interval_start AS DATE)',
-      useLegacySql: false, location: 'EU', params: { interval_start: '2026-01-09' }, types: { interval_start: 'STRING' },
-      labels: { app: 'nba-props-pipeline', run_id: 'run_abc', build_commit_sha: 'a'.repeat(50), action: 'ml_feature_store_v2' },
-    })])
+    expect(client.requests).toEqual([
+      expect.objectContaining({
+        query: 'SELECT COUNT(*) AS n FROM t WHERE d >= CAST(@interval_start AS DATE)',
+        useLegacySql: false,
+        location: 'EU',
+        params: { interval_start: '2026-01-09' },
+        types: { interval_start: 'STRING' },
+        labels: {
+          app: 'nba-props-pipeline',
+          run_id: 'run_abc',
+          build_commit_sha: 'a'.repeat(50),
+          action: 'ml_feature_store_v2',
+        },
+      }),
+    ])
     expect(client.requests[0]?.dryRun).toBeUndefined()
   })
 
@@ -28,16 +43,25 @@ describe('BigQueryAdapter over a recording client', () => {
     const statement = adapter.dialect.createSchema('nba_predictions')
     expect(statement).toBe("CREATE SCHEMA IF NOT EXISTS `proj.nba_predictions` OPTIONS (location = 'europe-west2')")
     expect(() => parseBigQuery(statement)).not.toThrow()
-    expect(createBigQueryDialect({ project: 'proj' }).createSchema('nba_predictions')).toBe('CREATE SCHEMA IF NOT EXISTS `proj.nba_predictions`')
-    expect(() => createBigQueryDialect({ location: "US') --" })).toThrow(/BigQuery location "US'\) --" is not a location name; set PIPELINE_BQ_LOCATION/)
+    expect(createBigQueryDialect({ project: 'proj' }).createSchema('nba_predictions')).toBe(
+      'CREATE SCHEMA IF NOT EXISTS `proj.nba_predictions`',
+    )
+    expect(() => createBigQueryDialect({ location: "US') --" })).toThrow(
+      /BigQuery location "US'\) --" is not a location name; set PIPELINE_BQ_LOCATION/,
+    )
   })
 
   it('sends a transaction as one script and dry runs add up bytes without reading results', async () => {
     const client = new RecordingBigQueryClient()
     const adapter = new BigQueryAdapter(client, { project: 'proj', dryRun: true })
-    await adapter.transaction([{ sql: 'DELETE FROM `proj.d.t` WHERE x = @a', params: { a: 1 } }, { sql: 'INSERT INTO `proj.d.t` (x) VALUES (@b)', params: { b: 2.5 } }])
+    await adapter.transaction([
+      { sql: 'DELETE FROM `proj.d.t` WHERE x = @a', params: { a: 1 } },
+      { sql: 'INSERT INTO `proj.d.t` (x) VALUES (@b)', params: { b: 2.5 } },
+    ])
     await adapter.execute('SELECT 1')
-    expect(client.requests[0]?.query).toBe('BEGIN TRANSACTION;\nDELETE FROM `proj.d.t` WHERE x = @a;\nINSERT INTO `proj.d.t` (x) VALUES (@b);\nCOMMIT TRANSACTION;')
+    expect(client.requests[0]?.query).toBe(
+      'BEGIN TRANSACTION;\nDELETE FROM `proj.d.t` WHERE x = @a;\nINSERT INTO `proj.d.t` (x) VALUES (@b);\nCOMMIT TRANSACTION;',
+    )
     expect(client.requests[0]?.types).toEqual({ a: 'INT64', b: 'FLOAT64' })
     expect(client.requests.every((r) => r.dryRun === true)).toBe(true)
     expect(adapter.dryRunBytes).toBe(2 * 1048576)
@@ -45,13 +69,21 @@ describe('BigQueryAdapter over a recording client', () => {
   })
 
   it('maps INFORMATION_SCHEMA and dry-run schemas to columns in BigQuery spelling', async () => {
-    const client = new RecordingBigQueryClient((r) => (r.query.includes('INFORMATION_SCHEMA')
-      ? [{ column_name: 'game_date', data_type: 'DATE', is_nullable: 'NO' }] : []))
+    const client = new RecordingBigQueryClient((r) =>
+      r.query.includes('INFORMATION_SCHEMA')
+        ? [{ column_name: 'game_date', data_type: 'DATE', is_nullable: 'NO' }]
+        : [],
+    )
     const adapter = new BigQueryAdapter(client, { project: 'proj' })
-    expect(await adapter.describeTable({ dataset: 'nba', name: 'fs' })).toEqual([{ name: 'game_date', type: 'DATE', nullable: false }])
+    expect(await adapter.describeTable({ dataset: 'nba', name: 'fs' })).toEqual([
+      { name: 'game_date', type: 'DATE', nullable: false },
+    ])
     expect(client.requests[0]?.query).toContain('`proj.nba`.INFORMATION_SCHEMA.COLUMNS')
     expect(client.requests[0]?.params).toEqual({ table: 'fs' })
-    expect(await adapter.describeQuery('SELECT 1')).toEqual([{ name: 'x', type: 'INT64', nullable: true }, { name: 'tags', type: 'ARRAY<STRING>', nullable: true }])
+    expect(await adapter.describeQuery('SELECT 1')).toEqual([
+      { name: 'x', type: 'INT64', nullable: true },
+      { name: 'tags', type: 'ARRAY<STRING>', nullable: true },
+    ])
   })
 
   it('wraps engine errors with the statement and job', async () => {

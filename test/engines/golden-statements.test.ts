@@ -22,25 +22,49 @@ function statementsByCase(graph: CompiledGraph, dialect: Dialect): Record<string
   const publish = publishTableStatements(table, dialect)
   const columns = (name: string) => {
     const d = action(graph, name).definition
-    return d.kind === 'incremental' && d.columns ? d.columns.map((c) => c.name) : ['order_date', 'customer_id', 'amount']
+    return d.kind === 'incremental' && d.columns
+      ? d.columns.map((c) => c.name)
+      : ['order_date', 'customer_id', 'amount']
   }
   const incremental = (name: string) => {
     const a = action(graph, name)
-    return [stageStatement(a, dialect, a.sql.query as string), ...dialect.transaction(writeIntervalStatements(a, dialect, columns(name)))]
+    return [
+      stageStatement(a, dialect, a.sql.query as string),
+      ...dialect.transaction(writeIntervalStatements(a, dialect, columns(name))),
+    ]
   }
   const orders = action(graph, 'orders_daily')
   const ordersDefinition = orders.definition
   return {
-    'table-build': [stageStatement(table, dialect, table.sql.query as string), ...dialect.transaction(publish.transactional), ...publish.after],
-    'view': [dialect.createOrReplaceView(action(graph, 'customer_countries').target!, action(graph, 'customer_countries').sql.query as string)],
-    'incremental-create-from-contract': ordersDefinition.kind === 'incremental' && ordersDefinition.columns
-      ? [dialect.createTable(orders.target!, ordersDefinition.columns, { partitionBy: 'order_date', clusterBy: ['customer_id'], requirePartitionFilter: true })] : [],
+    'table-build': [
+      stageStatement(table, dialect, table.sql.query as string),
+      ...dialect.transaction(publish.transactional),
+      ...publish.after,
+    ],
+    view: [
+      dialect.createOrReplaceView(
+        action(graph, 'customer_countries').target!,
+        action(graph, 'customer_countries').sql.query as string,
+      ),
+    ],
+    'incremental-create-from-contract':
+      ordersDefinition.kind === 'incremental' && ordersDefinition.columns
+        ? [
+            dialect.createTable(orders.target!, ordersDefinition.columns, {
+              partitionBy: 'order_date',
+              clusterBy: ['customer_id'],
+              requirePartitionFilter: true,
+            }),
+          ]
+        : [],
     'incremental-replace-interval': incremental('orders_daily'),
     'incremental-merge': incremental('customer_totals'),
     'incremental-append': incremental('orders_log'),
-    'operation': [...(action(graph, 'analyze_orders').sql.statements ?? [])],
-    'assertion': action(graph, 'orders_have_positive_amounts').checks.map((c) => c.summarySql),
-    'state-tables': Object.entries(STATE_TABLES).map(([name, spec]) => dialect.createTable({ dataset: 'pipeline_state', name }, spec.columns, spec)),
+    operation: [...(action(graph, 'analyze_orders').sql.statements ?? [])],
+    assertion: action(graph, 'orders_have_positive_amounts').checks.map((c) => c.summarySql),
+    'state-tables': Object.entries(STATE_TABLES).map(([name, spec]) =>
+      dialect.createTable({ dataset: 'pipeline_state', name }, spec.columns, spec),
+    ),
   }
 }
 
@@ -62,7 +86,12 @@ describe('BigQuery statements', () => {
     const graph = await compileFixture('shop', 'bigquery')
     const statements = [
       ...Object.values(statementsByCase(graph, bigQueryDialect)).flat(),
-      ...graph.actions.flatMap((a) => [a.sql.query, a.sql.fullQuery, ...(a.sql.statements ?? []), ...a.checks.flatMap((c) => [c.summarySql, c.offendingSql])]),
+      ...graph.actions.flatMap((a) => [
+        a.sql.query,
+        a.sql.fullQuery,
+        ...(a.sql.statements ?? []),
+        ...a.checks.flatMap((c) => [c.summarySql, c.offendingSql]),
+      ]),
     ].filter((s): s is string => typeof s === 'string')
     expect(statements.length).toBeGreaterThan(20)
     for (const statement of statements) parseBigQuery(statement)

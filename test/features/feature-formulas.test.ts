@@ -11,7 +11,10 @@ let store: Map<string, Row>
 
 beforeAll(async () => {
   fx = await runFixture()
-  store = await rowsByKey(fx.adapter, `SELECT *, CAST(game_date AS VARCHAR) AS game_date FROM nba_predictions.ml_feature_store_v2`)
+  store = await rowsByKey(
+    fx.adapter,
+    `SELECT *, CAST(game_date AS VARCHAR) AS game_date FROM nba_predictions.ml_feature_store_v2`,
+  )
 })
 afterAll(async () => {
   await fx.adapter.close()
@@ -32,7 +35,10 @@ describe('ml_feature_store_v2 on the hand-made fixture', () => {
   it('holds one row per roster player and date (daily roster: the newest context rows)', () => {
     for (const date of [E, D1, D2]) {
       const expected = roster(fx.fixture, date, 'daily').map((e) => e.player)
-      const actual = [...store.values()].filter((r) => r.game_date === date).map((r) => String(r.player_lookup)).sort()
+      const actual = [...store.values()]
+        .filter((r) => r.game_date === date)
+        .map((r) => String(r.player_lookup))
+        .sort()
       expect(actual, date).toEqual(expected)
     }
     expect(store.size).toBe(11)
@@ -63,23 +69,51 @@ describe('ml_feature_store_v2 on the hand-made fixture', () => {
     const onD1 = fx.fixture.box.find((b) => b.player_lookup === 'vetplayer' && b.game_date === D1)?.points as number
     expect(num(row('vetplayer', D1).points_avg_last_10)).toBeCloseTo(mean(before.slice(0, 10)) as number, 9)
     expect(num(row('vetplayer', D2).points_avg_last_10)).toBeCloseTo(mean([onD1, ...before.slice(0, 9)]) as number, 9)
-    expect(num(row('vetplayer', D1).points_avg_last_10)).not.toBeCloseTo(num(row('vetplayer', D2).points_avg_last_10) as number, 9)
+    expect(num(row('vetplayer', D1).points_avg_last_10)).not.toBeCloseTo(
+      num(row('vetplayer', D2).points_avg_last_10) as number,
+      9,
+    )
   })
 
   it('bounds the season and opponent windows by D (season_year of D, D minus 3 years)', () => {
-    const vsBbbThisSeason = fx.fixture.box.filter((b) => b.player_lookup === 'vetplayer' && b.opponent_team_abbr === 'BBB' && b.game_date >= '2024-10-01' && b.game_date < D1)
+    const vsBbbThisSeason = fx.fixture.box.filter(
+      (b) =>
+        b.player_lookup === 'vetplayer' &&
+        b.opponent_team_abbr === 'BBB' &&
+        b.game_date >= '2024-10-01' &&
+        b.game_date < D1,
+    )
     // 2022-01-20 is inside D1 - 3 years, 2021-11-15 is not
     expect(num(row('vetplayer', D1).games_vs_opponent)).toBe(vsBbbThisSeason.length + 1)
     // last season's 30-point game (2024-04-10) is not in the season average
-    const season = playedBefore(fx.fixture, 'vetplayer', D1).filter((b) => b.game_date >= '2024-10-01').map((b) => b.points as number)
+    const season = playedBefore(fx.fixture, 'vetplayer', D1)
+      .filter((b) => b.game_date >= '2024-10-01')
+      .map((b) => b.points as number)
     expect(num(row('vetplayer', D1).points_avg_season)).toBeCloseTo(mean(season) as number, 9)
   })
 
   it('keeps NULL, never 0.0, for a player without history, and labels it missing', () => {
     const rookie = row('rookiekid', D1)
-    for (const name of ['points_avg_last_5', 'points_avg_last_10', 'points_avg_season', 'points_std_last_10', 'recent_trend', 'minutes_change',
-      'pct_paint', 'pct_mid_range', 'pct_three', 'pct_free_throw', 'avg_points_vs_opponent', 'minutes_avg_last_10', 'ppm_avg_last_10',
-      'usage_spike_score', 'shot_zone_mismatch_score', 'vegas_points_line', 'vegas_opening_line', 'vegas_line_move']) {
+    for (const name of [
+      'points_avg_last_5',
+      'points_avg_last_10',
+      'points_avg_season',
+      'points_std_last_10',
+      'recent_trend',
+      'minutes_change',
+      'pct_paint',
+      'pct_mid_range',
+      'pct_three',
+      'pct_free_throw',
+      'avg_points_vs_opponent',
+      'minutes_avg_last_10',
+      'ppm_avg_last_10',
+      'usage_spike_score',
+      'shot_zone_mismatch_score',
+      'vegas_points_line',
+      'vegas_opening_line',
+      'vegas_line_move',
+    ]) {
       expect(rookie[name], name).toBeNull()
     }
     const sources = rookie.feature_sources as string[]
@@ -99,9 +133,15 @@ describe('ml_feature_store_v2 on the hand-made fixture', () => {
       const early = row(player, E)
       expect(isEarlySeason(E)).toBe(true)
       expect(early.early_season_flag).toBe(true)
-      for (const feature of FEATURE_CATALOG.filter((f) => !['has_vegas_line', 'has_shot_zone_data'].includes(f.name))) expect(early[feature.name], feature.name).toBeNull()
+      for (const feature of FEATURE_CATALOG.filter((f) => !['has_vegas_line', 'has_shot_zone_data'].includes(f.name)))
+        expect(early[feature.name], feature.name).toBeNull()
       expect(num(early.has_vegas_line)).toBe(0)
-      expect(early).toMatchObject({ data_source: 'early_season', vegas_line_source: 'none', insufficient_data_reason: 'early_season_skip_first_14_days', quality_tier: 'unusable' })
+      expect(early).toMatchObject({
+        data_source: 'early_season',
+        vegas_line_source: 'none',
+        insufficient_data_reason: 'early_season_skip_first_14_days',
+        quality_tier: 'unusable',
+      })
       expect(num(early.feature_quality_score)).toBe(0)
     }
   })
@@ -144,7 +184,9 @@ describe('ml_feature_store_v2 on the hand-made fixture', () => {
       expect(num(r.feature_quality_score), String(r.player_lookup)).toBeCloseTo(expected, 2)
       expect(r.quality_tier).toBe(qualityTier(expected))
       for (const [i, feature] of FEATURE_CATALOG.entries()) {
-        expect((r.feature_sources as string[])[i] === 'missing', `${String(r.player_lookup)} ${feature.name}`).toBe(r[feature.name] === null)
+        expect((r.feature_sources as string[])[i] === 'missing', `${String(r.player_lookup)} ${feature.name}`).toBe(
+          r[feature.name] === null,
+        )
       }
     }
     // vegas / opponent_history / minutes_ppm values count as real data (rebuild rule)
@@ -152,9 +194,12 @@ describe('ml_feature_store_v2 on the hand-made fixture', () => {
   })
 
   it('writes composite factors equal to the reference, with fatigue_context_json.final_score = fatigue_score', async () => {
-    const composites = await rowsByKey(fx.adapter, `SELECT player_lookup, CAST(game_date AS VARCHAR) AS game_date, fatigue_score, pace_score,
+    const composites = await rowsByKey(
+      fx.adapter,
+      `SELECT player_lookup, CAST(game_date AS VARCHAR) AS game_date, fatigue_score, pace_score,
       usage_spike_score, shot_zone_mismatch_score, json_extract_string(fatigue_context_json, '$.final_score') AS final_score
-      FROM nba_precompute.player_composite_factors`)
+      FROM nba_precompute.player_composite_factors`,
+    )
     for (const date of [D1, D2]) {
       for (const entry of roster(fx.fixture, date, 'daily')) {
         const actual = composites.get(`${entry.player}|${date}`) as Row
@@ -163,7 +208,10 @@ describe('ml_feature_store_v2 on the hand-made fixture', () => {
         expect(num(actual.final_score)).toBe(num(actual.fatigue_score))
         expect(differs(actual.pace_score, expected.pace), `${entry.player} ${date} pace`).toBeNull()
         expect(differs(actual.usage_spike_score, expected.usage), `${entry.player} ${date} usage`).toBeNull()
-        expect(differs(actual.shot_zone_mismatch_score, expected.mismatch), `${entry.player} ${date} mismatch`).toBeNull()
+        expect(
+          differs(actual.shot_zone_mismatch_score, expected.mismatch),
+          `${entry.player} ${date} mismatch`,
+        ).toBeNull()
       }
     }
     // a NULL usage baseline stays NULL (legacy: 25.0 → 0); the newest context re-run wins (22 → 0.3 × 3)

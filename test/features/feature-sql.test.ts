@@ -9,11 +9,26 @@ import { REPO_ROOT } from '../support/fixtures.js'
 
 /** The actions of the sources, precompute and feature-store layers and their assertions. */
 const FEATURE_ACTIONS = [
-  'player_daily_cache', 'team_defense_zone_analysis', 'player_shot_zone_analysis', 'player_composite_factors', 'ml_feature_store_v2',
-  'player_game_summary_health', 'upcoming_context_usage_baseline_loaded', 'odds_api_props_present', 'odds_api_props_thin',
-  'composite_fatigue_matches_context', 'composite_fatigue_mean', 'feature_store_back_to_back_share', 'feature_store_back_to_back_matches_context',
-  'feature_store_team_win_pct_not_default', 'feature_store_fatigue_mean', 'feature_store_vegas_coverage', 'feature_store_vegas_coverage_low',
-  'feature_store_one_version', 'feature_store_points_avg_no_leak', 'feature_store_contributing_dates_before',
+  'player_daily_cache',
+  'team_defense_zone_analysis',
+  'player_shot_zone_analysis',
+  'player_composite_factors',
+  'ml_feature_store_v2',
+  'player_game_summary_health',
+  'upcoming_context_usage_baseline_loaded',
+  'odds_api_props_present',
+  'odds_api_props_thin',
+  'composite_fatigue_matches_context',
+  'composite_fatigue_mean',
+  'feature_store_back_to_back_share',
+  'feature_store_back_to_back_matches_context',
+  'feature_store_team_win_pct_not_default',
+  'feature_store_fatigue_mean',
+  'feature_store_vegas_coverage',
+  'feature_store_vegas_coverage_low',
+  'feature_store_one_version',
+  'feature_store_points_avg_no_leak',
+  'feature_store_contributing_dates_before',
 ]
 
 const graphs: Partial<Record<'duckdb' | 'bigquery', CompiledGraph>> = {}
@@ -27,7 +42,11 @@ beforeAll(async () => {
 function texts(graph: CompiledGraph, name: string): string[] {
   const action = graph.actions.find((a) => a.name === name)
   if (!action) throw new Error(`no action ${name}`)
-  return [action.sql.query ?? '', action.sql.fullQuery ?? '', ...action.checks.flatMap((c) => [c.summarySql, c.offendingSql ?? ''])].filter(Boolean)
+  return [
+    action.sql.query ?? '',
+    action.sql.fullQuery ?? '',
+    ...action.checks.flatMap((c) => [c.summarySql, c.offendingSql ?? '']),
+  ].filter(Boolean)
 }
 
 describe('the feature layers compile for both engines', () => {
@@ -37,7 +56,9 @@ describe('the feature layers compile for both engines', () => {
   })
 
   it('renders BigQuery SQL that parses, for every query and check', () => {
-    for (const name of FEATURE_ACTIONS) for (const text of texts(graphs.bigquery as CompiledGraph, name)) expect(() => parseBigQuery(text), name).not.toThrow()
+    for (const name of FEATURE_ACTIONS)
+      for (const text of texts(graphs.bigquery as CompiledGraph, name))
+        expect(() => parseBigQuery(text), name).not.toThrow()
   })
 
   it('writes no date literal in feature or window SQL (A-04c): windows derive from D or season_year', () => {
@@ -53,7 +74,9 @@ describe('the feature layers compile for both engines', () => {
 
   it("has every reader of bettingpros_player_points_props filter market_type = 'points' (A-09a)", () => {
     const graph = graphs.bigquery as CompiledGraph
-    const readers = graph.actions.filter((a) => a.dependencies.includes('bettingpros_player_points_props') && a.sql.query)
+    const readers = graph.actions.filter(
+      (a) => a.dependencies.includes('bettingpros_player_points_props') && a.sql.query,
+    )
     expect(readers.map((a) => a.name)).toContain('ml_feature_store_v2')
     for (const reader of readers) expect(reader.sql.query, reader.name).toMatch(/market_type = 'points'/)
   })

@@ -9,7 +9,11 @@ import type { FixtureRun } from './support.js'
 
 const STORE = 'nba_predictions.ml_feature_store_v2'
 const keysOn = async (fx: FixtureRun, date: string) =>
-  (await fx.adapter.query<{ player_lookup: string }>(`SELECT player_lookup FROM ${STORE} WHERE game_date = DATE '${date}' ORDER BY 1`)).map((r) => r.player_lookup)
+  (
+    await fx.adapter.query<{ player_lookup: string }>(
+      `SELECT player_lookup FROM ${STORE} WHERE game_date = DATE '${date}' ORDER BY 1`,
+    )
+  ).map((r) => r.player_lookup)
 
 describe('the feature store in backfill mode', () => {
   let fx: FixtureRun
@@ -51,8 +55,12 @@ describe('the feature store in backfill mode', () => {
   })
 
   it('records the mode on every row and in the precompute tables', async () => {
-    expect(await fx.adapter.query(`SELECT DISTINCT feature_source_mode FROM ${STORE}`)).toEqual([{ feature_source_mode: 'backfill' }])
-    expect(await fx.adapter.query('SELECT DISTINCT feature_source_mode FROM nba_precompute.player_composite_factors')).toEqual([{ feature_source_mode: 'backfill' }])
+    expect(await fx.adapter.query(`SELECT DISTINCT feature_source_mode FROM ${STORE}`)).toEqual([
+      { feature_source_mode: 'backfill' },
+    ])
+    expect(
+      await fx.adapter.query('SELECT DISTINCT feature_source_mode FROM nba_precompute.player_composite_factors'),
+    ).toEqual([{ feature_source_mode: 'backfill' }])
   })
 })
 
@@ -66,19 +74,34 @@ describe('rebuilding dates of the feature store', () => {
   })
 
   it('merges on (player_lookup, game_date): same rows, new run and build, first created_at kept, updated_at moved', async () => {
-    const before = await rowsByKey(fx.adapter, `SELECT player_lookup, CAST(game_date AS VARCHAR) AS game_date, created_at, updated_at, run_id FROM ${STORE}`)
+    const before = await rowsByKey(
+      fx.adapter,
+      `SELECT player_lookup, CAST(game_date AS VARCHAR) AS game_date, created_at, updated_at, run_id FROM ${STORE}`,
+    )
     const second = testRun({ startedAt: '2025-01-05T08:00:00.000Z', buildCommitSha: 'b'.repeat(40) })
     const result = await runPipeline({
-      graph: await projectGraph(), adapter: fx.adapter, run: second, today: '2024-12-31', runsDir: null, from: D1, to: D1, restate: true,
-      selection: { actions: ['ml_feature_store_v2'] }, skipAssertions: true,
+      graph: await projectGraph(),
+      adapter: fx.adapter,
+      run: second,
+      today: '2024-12-31',
+      runsDir: null,
+      from: D1,
+      to: D1,
+      restate: true,
+      selection: { actions: ['ml_feature_store_v2'] },
+      skipAssertions: true,
     })
     expect(result.ok).toBe(true)
-    const after = await rowsByKey(fx.adapter, `SELECT player_lookup, CAST(game_date AS VARCHAR) AS game_date, created_at, updated_at, run_id, build_commit_sha FROM ${STORE}`)
+    const after = await rowsByKey(
+      fx.adapter,
+      `SELECT player_lookup, CAST(game_date AS VARCHAR) AS game_date, created_at, updated_at, run_id, build_commit_sha FROM ${STORE}`,
+    )
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort())
     for (const [key, row] of after) {
       const old = before.get(key)
       expect(row.created_at, key).toEqual(old?.created_at)
-      if (key.endsWith(D1)) expect(row).toMatchObject({ run_id: second.id, build_commit_sha: 'b'.repeat(40), updated_at: second.startedAt })
+      if (key.endsWith(D1))
+        expect(row).toMatchObject({ run_id: second.id, build_commit_sha: 'b'.repeat(40), updated_at: second.startedAt })
       else expect(row.run_id, key).toBe(old?.run_id)
     }
   })
@@ -98,18 +121,31 @@ describe('auditing the feature store before it is published', () => {
     const store = fx.result.actions.find((a) => a.name === 'ml_feature_store_v2')
     expect(store?.status).toBe('failed')
     expect(store?.error?.code).toBe('assertion-failed')
-    const failed = store?.checks.filter((c) => !c.passed && c.severity === 'error').map((c) => `${c.assertion} ${c.partition}`)
+    const failed = store?.checks
+      .filter((c) => !c.passed && c.severity === 'error')
+      .map((c) => `${c.assertion} ${c.partition}`)
     expect(failed).toEqual([`ml_feature_store_v2.games_in_last_7_days_range ${D1}`])
     expect(await keysOn(fx, D1)).toEqual([])
     expect(await keysOn(fx, E)).toEqual(roster(fx.fixture, E, 'daily').map((e) => e.player))
     // its readers never ran
-    expect(fx.result.actions.find((a) => a.name === 'feature_store_points_avg_no_leak')).toMatchObject({ status: 'skipped', skippedBecause: 'ml_feature_store_v2' })
+    expect(fx.result.actions.find((a) => a.name === 'feature_store_points_avg_no_leak')).toMatchObject({
+      status: 'skipped',
+      skippedBecause: 'ml_feature_store_v2',
+    })
   })
 
   it('passes the other checks of the batch: ranges, lines, tracking, one version, the roster count', () => {
     const store = fx.result.actions.find((a) => a.name === 'ml_feature_store_v2')
     const names = new Set(store?.checks.filter((c) => c.passed).map((c) => c.assertion))
-    for (const check of ['has_vegas_line_matches_line', 'vegas_line_source_matches_line', 'vegas_lines_positive', 'roster_row_count', 'unique_key', 'fatigue_score_range', 'early_season_rows_withheld']) {
+    for (const check of [
+      'has_vegas_line_matches_line',
+      'vegas_line_source_matches_line',
+      'vegas_lines_positive',
+      'roster_row_count',
+      'unique_key',
+      'fatigue_score_range',
+      'early_season_rows_withheld',
+    ]) {
       expect(names.has(`ml_feature_store_v2.${check}`), check).toBe(true)
     }
   })

@@ -21,7 +21,11 @@ let healthy: CompiledGraph
 let broken: CompiledGraph
 
 function failed(result: RunResult, check: string): string[] {
-  return result.actions.flatMap((a) => a.checks).filter((c) => c.assertion === check && !c.passed && !c.skipped).map((c) => String(c.partition)).sort()
+  return result.actions
+    .flatMap((a) => a.checks)
+    .filter((c) => c.assertion === check && !c.passed && !c.skipped)
+    .map((c) => String(c.partition))
+    .sort()
 }
 
 beforeAll(async () => {
@@ -35,7 +39,10 @@ afterAll(async () => adapter.close())
 describe('I-4: pace_score written as 0.0 for a range of dates', () => {
   let damaged: RunResult
   beforeAll(async () => {
-    damaged = await run(broken, adapter, { selection: { actions: ['ml_feature_store_v2'], includeDeps: true }, skipAssertions: false })
+    damaged = await run(broken, adapter, {
+      selection: { actions: ['ml_feature_store_v2'], includeDeps: true },
+      skipAssertions: false,
+    })
   }, 180_000)
 
   it('fails A-04a on exactly the damaged dates of 3+ games and publishes nothing of their batch', async () => {
@@ -47,18 +54,35 @@ describe('I-4: pace_score written as 0.0 for a range of dates', () => {
     const store = damaged.actions.find((a) => a.name === 'ml_feature_store_v2')
     expect(store?.status).toBe('failed')
     expect(store?.error?.code).toBe('assertion-failed')
-    expect(store?.error?.message).toMatch(/pace_score_nonzero_share failed on 2024-12-\d\d: 1\.00 of \d+ rows are 0 or NULL \(max 0\.90\)/)
-    const [inRange] = await adapter.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${FS} WHERE game_date BETWEEN DATE '${I4_RANGE.from}' AND DATE '${I4_RANGE.to}'`)
+    expect(store?.error?.message).toMatch(
+      /pace_score_nonzero_share failed on 2024-12-\d\d: 1\.00 of \d+ rows are 0 or NULL \(max 0\.90\)/,
+    )
+    const [inRange] = await adapter.query<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM ${FS} WHERE game_date BETWEEN DATE '${I4_RANGE.from}' AND DATE '${I4_RANGE.to}'`,
+    )
     expect(Number(inRange?.n)).toBe(0)
-    const [before] = await adapter.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${FS} WHERE game_date < DATE '2024-12-01'`)
+    const [before] = await adapter.query<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM ${FS} WHERE game_date < DATE '2024-12-01'`,
+    )
     expect(Number(before?.n)).toBeGreaterThan(1000)
   })
 
   it('builds the range once the fixed code restates the composite factors', async () => {
-    const fixed = await run(healthy, adapter, { selection: { actions: ['player_composite_factors', 'ml_feature_store_v2'] }, from: I4_RANGE.from, to: I4_RANGE.to, restate: true })
-    expect(fixed.actions.filter((a) => a.status !== 'succeeded').map((a) => `${a.name}: ${a.error?.message ?? a.skippedBecause}`)).toEqual([])
+    const fixed = await run(healthy, adapter, {
+      selection: { actions: ['player_composite_factors', 'ml_feature_store_v2'] },
+      from: I4_RANGE.from,
+      to: I4_RANGE.to,
+      restate: true,
+    })
+    expect(
+      fixed.actions
+        .filter((a) => a.status !== 'succeeded')
+        .map((a) => `${a.name}: ${a.error?.message ?? a.skippedBecause}`),
+    ).toEqual([])
     expect(failed(fixed, CHECK)).toEqual([])
-    const [share] = await adapter.query<{ nonzero: number }>(`SELECT AVG(CASE WHEN pace_score <> 0 THEN 1.0 ELSE 0.0 END) AS nonzero FROM ${FS}
+    const [share] = await adapter.query<{
+      nonzero: number
+    }>(`SELECT AVG(CASE WHEN pace_score <> 0 THEN 1.0 ELSE 0.0 END) AS nonzero FROM ${FS}
       WHERE game_date BETWEEN DATE '${I4_RANGE.from}' AND DATE '${I4_RANGE.to}' AND NOT early_season_flag`)
     expect(Number(share?.nonzero)).toBeGreaterThan(0.5)
   })

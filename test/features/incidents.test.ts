@@ -29,16 +29,34 @@ async function damage(adapter: DuckDbAdapter, incidents: SeedIncidents): Promise
   await adapter.withConnection((c) => applyIncidents(c, incidents))
 }
 
-async function run(adapter: DuckDbAdapter, actions: string[], includeDeps: boolean, includeDependents = false): Promise<RunResult> {
-  return runPipeline({ graph: await projectGraph(), adapter, run: testRun(), today: '2025-01-15', runsDir: null, selection: { actions, includeDeps, includeDependents } })
+async function run(
+  adapter: DuckDbAdapter,
+  actions: string[],
+  includeDeps: boolean,
+  includeDependents = false,
+): Promise<RunResult> {
+  return runPipeline({
+    graph: await projectGraph(),
+    adapter,
+    run: testRun(),
+    today: '2025-01-15',
+    runsDir: null,
+    selection: { actions, includeDeps, includeDependents },
+  })
 }
 
 function failedPartitions(result: RunResult, check: string): string[] {
-  return result.actions.flatMap((a) => a.checks).filter((c) => c.assertion === check && !c.passed && c.severity === 'error').map((c) => String(c.partition)).sort()
+  return result.actions
+    .flatMap((a) => a.checks)
+    .filter((c) => c.assertion === check && !c.passed && c.severity === 'error')
+    .map((c) => String(c.partition))
+    .sort()
 }
 
 async function gameDates(adapter: DuckDbAdapter, from: string, to: string, minPlayers = 1): Promise<string[]> {
-  const rows = await adapter.query<{ d: string }>(`SELECT CAST(game_date AS VARCHAR) AS d FROM nba_analytics.upcoming_player_game_context
+  const rows = await adapter.query<{
+    d: string
+  }>(`SELECT CAST(game_date AS VARCHAR) AS d FROM nba_analytics.upcoming_player_game_context
     WHERE game_date BETWEEN DATE '${from}' AND DATE '${to}' GROUP BY game_date HAVING COUNT(DISTINCT player_lookup) >= ${minPlayers} ORDER BY 1`)
   return rows.map((r) => r.d)
 }
@@ -67,14 +85,18 @@ describe('I-3: the usage baseline (avg_usage_rate_last_7_games) never loads for 
     expect(dates.length).toBeGreaterThan(2)
     expect(failedPartitions(damaged, 'upcoming_context_usage_baseline_loaded')).toEqual(dates)
     // usage_spike_score is all NULL on those dates: constant (no variance at all) is an error (A-03b)
-    expect(failedPartitions(damaged, 'player_composite_factors.usage_spike_score_not_constant')).toEqual(await gameDates(adapter, USAGE_MISSING.from, USAGE_MISSING.to, 20))
+    expect(failedPartitions(damaged, 'player_composite_factors.usage_spike_score_not_constant')).toEqual(
+      await gameDates(adapter, USAGE_MISSING.from, USAGE_MISSING.to, 20),
+    )
   })
 
   it('publishes nothing of the damaged batch and blocks the feature store and everything that reads it', async () => {
     const composite = damaged.actions.find((a) => a.name === 'player_composite_factors')
     expect(composite?.status).toBe('failed')
     expect(composite?.error?.code).toBe('assertion-failed')
-    const [row] = await adapter.query<{ n: number }>(`SELECT COUNT(*) AS n FROM nba_precompute.player_composite_factors WHERE game_date BETWEEN DATE '${USAGE_MISSING.from}' AND DATE '${USAGE_MISSING.to}'`)
+    const [row] = await adapter.query<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM nba_precompute.player_composite_factors WHERE game_date BETWEEN DATE '${USAGE_MISSING.from}' AND DATE '${USAGE_MISSING.to}'`,
+    )
     expect(Number(row?.n)).toBe(0)
     const store = damaged.actions.find((a) => a.name === 'ml_feature_store_v2')
     expect(store?.status).toBe('skipped')
@@ -82,7 +104,9 @@ describe('I-3: the usage baseline (avg_usage_rate_last_7_games) never loads for 
     // every reader of the store (predictions, grading, their assertions) is skipped too
     const graph = await projectGraph()
     const dependents = dependentsIndex(graph.actions)
-    const readers = [...closure(['ml_feature_store_v2'], (n) => dependents.get(n) ?? [])].filter((n) => n !== 'ml_feature_store_v2')
+    const readers = [...closure(['ml_feature_store_v2'], (n) => dependents.get(n) ?? [])].filter(
+      (n) => n !== 'ml_feature_store_v2',
+    )
     expect(readers.length).toBeGreaterThan(0)
     for (const name of readers) expect(damaged.actions.find((a) => a.name === name)?.status, name).toBe('skipped')
     // the layers that do not read the usage baseline still build
@@ -110,7 +134,9 @@ describe('I-13: no Vegas lines for a date', () => {
   })
 
   it('fails the sources assertion for exactly that date and skips the feature store', async () => {
-    const [slate] = await adapter.query<{ games: number }>(`SELECT COUNT(*) AS games FROM nba_reference.nba_schedule WHERE game_date = DATE '${NO_PROPS_DATE}'`)
+    const [slate] = await adapter.query<{ games: number }>(
+      `SELECT COUNT(*) AS games FROM nba_reference.nba_schedule WHERE game_date = DATE '${NO_PROPS_DATE}'`,
+    )
     expect(Number(slate?.games)).toBeGreaterThanOrEqual(4)
     expect(failedPartitions(damaged, 'odds_api_props_present')).toEqual([NO_PROPS_DATE])
     const store = damaged.actions.find((a) => a.name === 'ml_feature_store_v2')
@@ -130,9 +156,14 @@ describe('I-6: team_win_pct written as the 0.5 default (A-06b)', () => {
     const built = await run(adapter, ['ml_feature_store_v2'], true)
     expect(built.ok).toBe(true)
     clean = await run(adapter, [CHECK], false)
-    slates = (await adapter.query<{ d: string; teams: number }>(`SELECT CAST(game_date AS VARCHAR) AS d, COUNT(DISTINCT team_abbr) AS teams
+    slates = (
+      await adapter.query<{
+        d: string
+        teams: number
+      }>(`SELECT CAST(game_date AS VARCHAR) AS d, COUNT(DISTINCT team_abbr) AS teams
       FROM nba_analytics.team_offense_game_summary WHERE game_date IN (SELECT game_date FROM ${FS} WHERE NOT early_season_flag)
-      GROUP BY game_date ORDER BY game_date`)).map((r) => ({ d: r.d, teams: Number(r.teams) }))
+      GROUP BY game_date ORDER BY game_date`)
+    ).map((r) => ({ d: r.d, teams: Number(r.teams) }))
   }, 180_000)
   afterAll(async () => {
     await adapter.close()
@@ -158,8 +189,17 @@ describe('I-6: team_win_pct written as the 0.5 default (A-06b)', () => {
     expect(failed).toContain(day!.d)
     expect(failed.filter((d) => d < day!.d)).toEqual([])
     // the repair: the fixed code restates that date, and the check passes everywhere again
-    const restated = await runPipeline({ graph: await projectGraph(), adapter, run: testRun(), today: '2025-01-15', runsDir: null,
-      selection: { actions: ['ml_feature_store_v2'] }, from: day!.d, to: day!.d, restate: true })
+    const restated = await runPipeline({
+      graph: await projectGraph(),
+      adapter,
+      run: testRun(),
+      today: '2025-01-15',
+      runsDir: null,
+      selection: { actions: ['ml_feature_store_v2'] },
+      from: day!.d,
+      to: day!.d,
+      restate: true,
+    })
     expect(restated.ok).toBe(true)
     expect(failedPartitions(await run(adapter, [CHECK], false), CHECK)).toEqual([])
   })
@@ -172,7 +212,9 @@ describe('I-6: team_win_pct written as the 0.5 default (A-06b)', () => {
     expect(damaged.ok).toBe(false)
     expect(failed[0]).toBe(first)
     // every damaged date of 6+ teams on its own, and once the window is all damage, every date
-    const expected = slates.filter((s, index) => s.d >= first && (s.teams >= 6 || slates[index - 6]!.d >= first)).map((s) => s.d)
+    const expected = slates
+      .filter((s, index) => s.d >= first && (s.teams >= 6 || slates[index - 6]!.d >= first))
+      .map((s) => s.d)
     expect(failed).toEqual(expect.arrayContaining(expected))
     expect(failed).toContain(last)
   })
@@ -182,7 +224,10 @@ describe('source incidents injected into the sample stop the layers that read th
   const RANGE = { from: '2024-12-10', to: '2024-12-14' }
 
   /** The checks alone on the undamaged sample, then the damage, then the feature store and its upstreams. */
-  async function damagedRun(incidents: SeedIncidents, checks: string[] = []): Promise<{ adapter: DuckDbAdapter; clean: RunResult | null; damaged: RunResult }> {
+  async function damagedRun(
+    incidents: SeedIncidents,
+    checks: string[] = [],
+  ): Promise<{ adapter: DuckDbAdapter; clean: RunResult | null; damaged: RunResult }> {
     const adapter = await seeded()
     const clean = checks.length > 0 ? await run(adapter, checks, false) : null
     await damage(adapter, incidents)
@@ -190,10 +235,16 @@ describe('source incidents injected into the sample stop the layers that read th
     return { adapter, clean, damaged }
   }
   function warned(result: RunResult, check: string): string[] {
-    return result.actions.flatMap((a) => a.checks).filter((c) => c.assertion === check && !c.passed && c.severity === 'warn').map((c) => String(c.partition)).sort()
+    return result.actions
+      .flatMap((a) => a.checks)
+      .filter((c) => c.assertion === check && !c.passed && c.severity === 'warn')
+      .map((c) => String(c.partition))
+      .sort()
   }
   async function datesWith(adapter: DuckDbAdapter, minGames: number): Promise<string[]> {
-    const rows = await adapter.query<{ d: string }>(`SELECT CAST(game_date AS VARCHAR) AS d FROM nba_analytics.player_game_summary
+    const rows = await adapter.query<{
+      d: string
+    }>(`SELECT CAST(game_date AS VARCHAR) AS d FROM nba_analytics.player_game_summary
       WHERE game_date BETWEEN DATE '${RANGE.from}' AND DATE '${RANGE.to}' GROUP BY game_date HAVING COUNT(DISTINCT game_id) >= ${minGames} ORDER BY 1`)
     return rows.map((r) => r.d)
   }
@@ -202,7 +253,10 @@ describe('source incidents injected into the sample stop the layers that read th
   }
 
   it('I-10: DNPs written as played zeros fail A-10a (error) and A-10c (warn) on the damaged dates; nothing reads the box scores', async () => {
-    const { adapter, clean, damaged } = await damagedRun({ dnpAsZero: RANGE }, ['player_game_summary_health', 'player_game_summary_dnp_count'])
+    const { adapter, clean, damaged } = await damagedRun({ dnpAsZero: RANGE }, [
+      'player_game_summary_health',
+      'player_game_summary_dnp_count',
+    ])
     try {
       expect(clean?.ok).toBe(true)
       expect(failedPartitions(clean!, 'player_game_summary_health.points_zero_share')).toEqual([])
@@ -211,7 +265,8 @@ describe('source incidents injected into the sample stop the layers that read th
       expect(dates.length).toBeGreaterThan(2)
       expect(failedPartitions(damaged, 'player_game_summary_health.points_zero_share')).toEqual(dates)
       expect(warned(damaged, 'player_game_summary_dnp_count')).toEqual(dates)
-      for (const name of ['player_daily_cache', 'player_composite_factors', 'ml_feature_store_v2']) expect(status(damaged, name), name).toBe('skipped')
+      for (const name of ['player_daily_cache', 'player_composite_factors', 'ml_feature_store_v2'])
+        expect(status(damaged, name), name).toBe('skipped')
     } finally {
       await adapter.close()
     }
@@ -220,7 +275,9 @@ describe('source incidents injected into the sample stop the layers that read th
   it('A-10d: played rows without minutes fail on the damaged dates', async () => {
     const { adapter, damaged } = await damagedRun({ noMinutes: RANGE })
     try {
-      expect(failedPartitions(damaged, 'player_game_summary_health.played_minutes_missing_share')).toEqual(await datesWith(adapter, 2))
+      expect(failedPartitions(damaged, 'player_game_summary_health.played_minutes_missing_share')).toEqual(
+        await datesWith(adapter, 2),
+      )
       expect(status(damaged, 'ml_feature_store_v2')).toBe('skipped')
     } finally {
       await adapter.close()
@@ -249,7 +306,11 @@ describe('source incidents injected into the sample stop the layers that read th
     const { adapter, damaged } = await damagedRun({ bettingprosOnlyOtherMarkets: RANGE })
     try {
       expect(damaged.ok).toBe(true)
-      const [lines] = await adapter.query<{ rows: number; from_bettingpros: number; with_line: number }>(`SELECT COUNT(*) AS rows,
+      const [lines] = await adapter.query<{
+        rows: number
+        from_bettingpros: number
+        with_line: number
+      }>(`SELECT COUNT(*) AS rows,
         COUNT(*) FILTER (WHERE vegas_line_source IN ('bettingpros', 'both')) AS from_bettingpros,
         COUNT(*) FILTER (WHERE vegas_points_line IS NOT NULL) AS with_line
         FROM nba_predictions.ml_feature_store_v2 WHERE game_date BETWEEN DATE '${RANGE.from}' AND DATE '${RANGE.to}'`)
@@ -257,7 +318,10 @@ describe('source incidents injected into the sample stop the layers that read th
       expect(Number(lines?.with_line)).toBeGreaterThan(0)
       expect(Number(lines?.from_bettingpros)).toBe(0)
       // the players only BettingPros had now have no line: NULL, not a rebounds or assists line
-      const [orphans] = await adapter.query<{ n: number; with_line: number }>(`SELECT COUNT(*) AS n, COUNT(f.vegas_points_line) AS with_line
+      const [orphans] = await adapter.query<{
+        n: number
+        with_line: number
+      }>(`SELECT COUNT(*) AS n, COUNT(f.vegas_points_line) AS with_line
         FROM nba_predictions.ml_feature_store_v2 f
         JOIN (SELECT DISTINCT game_date, player_lookup FROM nba_raw.bettingpros_player_points_props) b USING (game_date, player_lookup)
         WHERE f.game_date BETWEEN DATE '${RANGE.from}' AND DATE '${RANGE.to}'

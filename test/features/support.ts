@@ -28,14 +28,21 @@ export interface FixtureRun {
 }
 
 /** A :memory: warehouse holding the hand-made fixture, with the feature store and its upstreams built in `mode`. */
-export async function runFixture(options: { mode?: 'daily' | 'backfill'; skipAssertions?: boolean } = {}): Promise<FixtureRun> {
+export async function runFixture(
+  options: { mode?: 'daily' | 'backfill'; skipAssertions?: boolean } = {},
+): Promise<FixtureRun> {
   const adapter = await memoryAdapter()
   const fixture = buildFixture()
   await loadFixture(adapter, fixture)
   const run = testRun({ mode: options.mode ?? 'daily' })
   const result = await runPipeline({
-    graph: await projectGraph(), adapter, run, today: '2024-12-31', runsDir: null,
-    selection: { actions: ['ml_feature_store_v2'], includeDeps: true }, skipAssertions: options.skipAssertions ?? true,
+    graph: await projectGraph(),
+    adapter,
+    run,
+    today: '2024-12-31',
+    runsDir: null,
+    selection: { actions: ['ml_feature_store_v2'], includeDeps: true },
+    skipAssertions: options.skipAssertions ?? true,
   })
   return { adapter, fixture, run, result }
 }

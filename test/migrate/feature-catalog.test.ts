@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import {
-  CRITICAL_FEATURE_KEYS, FEATURE_CATALOG, FEATURE_NAMES, LEGACY_SOURCE_WEIGHTS, SOURCE_WEIGHTS, V8_FEATURE_COUNT, qualityScore, qualityTier,
+  CRITICAL_FEATURE_KEYS,
+  FEATURE_CATALOG,
+  FEATURE_NAMES,
+  LEGACY_SOURCE_WEIGHTS,
+  SOURCE_WEIGHTS,
+  V8_FEATURE_COUNT,
+  qualityScore,
+  qualityTier,
 } from '../../includes/feature-catalog.js'
 import { FEATURE_COLUMNS, FEATURE_STORE_COLUMNS, PERSISTENT_TABLES } from '../../includes/contracts.js'
 import type { FeatureSourceLabel } from '../../includes/feature-catalog.js'
@@ -16,7 +23,9 @@ describe('the V8 feature catalog', () => {
   })
 
   it('marks exactly the critical features that critical_features snapshots', () => {
-    const critical = FEATURE_CATALOG.filter((f) => f.isCritical).map((f) => f.name).sort()
+    const critical = FEATURE_CATALOG.filter((f) => f.isCritical)
+      .map((f) => f.name)
+      .sort()
     expect(critical).toEqual(CRITICAL_FEATURE_KEYS.filter((k) => k !== 'feature_quality_score').sort())
     expect(CRITICAL_FEATURE_KEYS).toHaveLength(8)
   })
@@ -44,15 +53,34 @@ describe('the V8 feature catalog', () => {
   })
 
   it('reproduces the legacy maximum score of a v2_37features row (88.65) and the tiers', () => {
-    const labels: FeatureSourceLabel[] = [...Array<FeatureSourceLabel>(30).fill('phase4'), 'vegas', 'vegas', 'vegas', 'opponent_history', 'opponent_history', 'minutes_ppm', 'minutes_ppm']
+    const labels: FeatureSourceLabel[] = [
+      ...Array<FeatureSourceLabel>(30).fill('phase4'),
+      'vegas',
+      'vegas',
+      'vegas',
+      'opponent_history',
+      'opponent_history',
+      'minutes_ppm',
+      'minutes_ppm',
+    ]
     expect(qualityScore(labels, LEGACY_SOURCE_WEIGHTS)).toBe(88.65)
     expect(qualityScore(labels, SOURCE_WEIGHTS)).toBe(100)
-    expect([95, 94.99, 75, 50, 25, 24.99].map(qualityTier)).toEqual(['gold', 'silver', 'silver', 'bronze', 'poor', 'unusable'])
+    expect([95, 94.99, 75, 50, 25, 24.99].map(qualityTier)).toEqual([
+      'gold',
+      'silver',
+      'silver',
+      'bronze',
+      'poor',
+      'unusable',
+    ])
   })
 
   it('generates the feature store contract from the catalog: one nullable FLOAT64 per feature', () => {
-    expect(FEATURE_COLUMNS.map((c) => [c.name, c.type, c.nullable ?? true])).toEqual(FEATURE_NAMES.map((n) => [n, 'FLOAT64', true]))
+    expect(FEATURE_COLUMNS.map((c) => [c.name, c.type, c.nullable ?? true])).toEqual(
+      FEATURE_NAMES.map((n) => [n, 'FLOAT64', true]),
+    )
     expect(FEATURE_STORE_COLUMNS.map((c) => c.name)).toEqual(expect.arrayContaining([...FEATURE_NAMES]))
-    for (const table of PERSISTENT_TABLES) expect(new Set(table.columns.map((c) => c.name)).size, table.target.name).toBe(table.columns.length)
+    for (const table of PERSISTENT_TABLES)
+      expect(new Set(table.columns.map((c) => c.name)).size, table.target.name).toBe(table.columns.length)
   })
 })

@@ -40,9 +40,12 @@ async function createLocks(adapter: Adapter): Promise<void> {
 }
 
 async function insertLease(adapter: Adapter, owner: string, expiresAt: Date): Promise<void> {
-  await adapter.execute(`INSERT INTO pipeline_state.locks VALUES ('schema_migrations', $owner, CAST($now AS TIMESTAMP), CAST($expires AS TIMESTAMP))`, {
-    params: { owner, now: new Date(expiresAt.getTime() - 60_000).toISOString(), expires: expiresAt.toISOString() },
-  })
+  await adapter.execute(
+    `INSERT INTO pipeline_state.locks VALUES ('schema_migrations', $owner, CAST($now AS TIMESTAMP), CAST($expires AS TIMESTAMP))`,
+    {
+      params: { owner, now: new Date(expiresAt.getTime() - 60_000).toISOString(), expires: expiresAt.toISOString() },
+    },
+  )
 }
 
 async function ledgerVersions(adapter: Adapter): Promise<number[]> {
@@ -52,7 +55,8 @@ async function ledgerVersions(adapter: Adapter): Promise<number[]> {
 describe('the migration lease', () => {
   it('two concurrent migrators on one warehouse: exactly one applies, the other reports the holder', async () => {
     const { root, adapter } = await setup()
-    const run = (owner: string) => applyMigrations(slow(adapter, 300), { root, lock: { owner, waitMs: 100, pollMs: 20 } })
+    const run = (owner: string) =>
+      applyMigrations(slow(adapter, 300), { root, lock: { owner, waitMs: 100, pollMs: 20 } })
     const results = await Promise.allSettled([run('migrator-a'), run('migrator-b')])
     const won = results.filter((r) => r.status === 'fulfilled')
     const lost = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected')
@@ -68,7 +72,11 @@ describe('the migration lease', () => {
 
   it('many concurrent migrators that may wait: each migration is applied exactly once', async () => {
     const { root, adapter } = await setup()
-    const results = await Promise.all(Array.from({ length: 5 }, (_, i) => applyMigrations(adapter, { root, lock: { owner: `m${i}`, waitMs: 20_000, pollMs: 10 } })))
+    const results = await Promise.all(
+      Array.from({ length: 5 }, (_, i) =>
+        applyMigrations(adapter, { root, lock: { owner: `m${i}`, waitMs: 20_000, pollMs: 10 } }),
+      ),
+    )
     expect(results.flatMap((r) => r.applied.map((m) => m.version)).sort()).toEqual([1, 2])
     expect(results.filter((r) => r.applied.length > 0)).toHaveLength(1)
     expect(await ledgerVersions(adapter)).toEqual([1, 2])
@@ -95,7 +103,9 @@ describe('the migration lease', () => {
     await insertLease(adapter, 'crashed-host:1:dead', new Date(Date.now() - 1000))
     const result = await applyMigrations(adapter, { root, lock: { owner: 'me', waitMs: 0 } })
     expect(result.applied).toHaveLength(2)
-    const rows = await adapter.query<{ owner: string; expires_at: string }>("SELECT owner, expires_at FROM pipeline_state.locks WHERE name = 'schema_migrations'")
+    const rows = await adapter.query<{ owner: string; expires_at: string }>(
+      "SELECT owner, expires_at FROM pipeline_state.locks WHERE name = 'schema_migrations'",
+    )
     expect(rows.map((r) => r.owner)).toEqual(['me'])
     expect(Date.parse(rows[0]?.expires_at ?? '')).toBeLessThanOrEqual(Date.now())
   })
@@ -118,13 +128,19 @@ describe('the migration lease', () => {
     for (let round = 0; round < 5; round++) {
       const { adapter } = await setup()
       await createLocks(adapter)
-      const locks = Array.from({ length: 8 }, (_, i) => new LeaseLock(adapter, 'pipeline_state', { name: `race_${round}`, owner: `o${i}`, waitMs: 0 }))
+      const locks = Array.from(
+        { length: 8 },
+        (_, i) => new LeaseLock(adapter, 'pipeline_state', { name: `race_${round}`, owner: `o${i}`, waitMs: 0 }),
+      )
       const outcomes = await Promise.all(locks.map((l) => l.acquire()))
       const winners = locks.filter((_, i) => outcomes[i] === null).map((l) => l.owner)
       expect(winners, `round ${round}`).toHaveLength(1)
-      const holders = await adapter.query<{ owner: string }>('SELECT DISTINCT owner FROM pipeline_state.locks WHERE name = $name AND expires_at > CAST($now AS TIMESTAMP)', {
-        params: { name: `race_${round}`, now: new Date().toISOString() },
-      })
+      const holders = await adapter.query<{ owner: string }>(
+        'SELECT DISTINCT owner FROM pipeline_state.locks WHERE name = $name AND expires_at > CAST($now AS TIMESTAMP)',
+        {
+          params: { name: `race_${round}`, now: new Date().toISOString() },
+        },
+      )
       expect(holders.map((h) => h.owner)).toEqual(winners)
     }
   })
@@ -136,9 +152,12 @@ describe('the migration lease', () => {
     const stamp = { buildCommitSha: 's', owner: 'o', startedAt: '2026-01-01T00:00:00.000Z' }
     const statements = [
       ...Object.values(leaseStatements(dialect, 'pipeline_state')),
-      ledger.createTableSql(), ledger.insert(file, 'running', stamp).sql, ledger.insert(file, 'applied', stamp).sql,
+      ledger.createTableSql(),
+      ledger.insert(file, 'running', stamp).sql,
+      ledger.insert(file, 'applied', stamp).sql,
       ledger.finish(1, { status: 'applied', durationMs: 3 }).sql,
     ]
-    for (const sql of statements) expect(() => parse(sql, { dialect: 'bigquery', paramTypes: ['@name'] }), sql).not.toThrow()
+    for (const sql of statements)
+      expect(() => parse(sql, { dialect: 'bigquery', paramTypes: ['@name'] }), sql).not.toThrow()
   })
 })

@@ -24,11 +24,20 @@ async function cli(argv: readonly string[]): Promise<Captured> {
   const out = { stdout: '', stderr: '' }
   const env = { BUILD_COMMIT_SHA: 'c'.repeat(40) }
   const context: CliContext = {
-    io: { stdout: (t) => { out.stdout += t }, stderr: (t) => { out.stderr += t }, isTty: false },
+    io: {
+      stdout: (t) => {
+        out.stdout += t
+      },
+      stderr: (t) => {
+        out.stderr += t
+      },
+      isTty: false,
+    },
     env,
     cwd: REPO_ROOT,
     now: () => new Date('2026-01-15T12:00:00Z'),
-    openAdapter: async (g) => (g.engine === 'duckdb' ? DuckDbAdapter.open({ path: g.warehouse }) : (await createEngine(g, env)).adapter),
+    openAdapter: async (g) =>
+      g.engine === 'duckdb' ? DuckDbAdapter.open({ path: g.warehouse }) : (await createEngine(g, env)).adapter,
     compile: () => Promise.reject(new Error('migrate must not compile the project')),
   }
   const code = await main(argv, context)
@@ -49,7 +58,11 @@ describe('pipeline migrate', () => {
     const pending = JSON.parse(before.stdout)
     expect(pending.current).toBe(false)
     expect(pending.pending).toBe(pending.migrations.length)
-    expect(pending.migrations[0]).toMatchObject({ version: 1, state: 'pending', file: 'migrations/0001-legacy-prediction-tables.ts' })
+    expect(pending.migrations[0]).toMatchObject({
+      version: 1,
+      state: 'pending',
+      file: 'migrations/0001-legacy-prediction-tables.ts',
+    })
 
     const up = await cli(['--warehouse', file, 'migrate', 'up'])
     expect(up.code).toBe(0)
@@ -60,7 +73,11 @@ describe('pipeline migrate', () => {
     expect(after.code).toBe(0)
     const current = JSON.parse(after.stdout)
     expect(current).toMatchObject({ current: true, pending: 0 })
-    expect(current.migrations.every((m: { state: string; buildCommitSha: string }) => m.state === 'applied' && m.buildCommitSha === 'c'.repeat(40))).toBe(true)
+    expect(
+      current.migrations.every(
+        (m: { state: string; buildCommitSha: string }) => m.state === 'applied' && m.buildCommitSha === 'c'.repeat(40),
+      ),
+    ).toBe(true)
 
     const verify = await cli(['--warehouse', file, '--json', 'migrate', 'verify'])
     expect(verify.code).toBe(0)
@@ -83,7 +100,9 @@ describe('pipeline migrate', () => {
     expect(plan.engine).toBe('bigquery')
     const statements = plan.migrations.flatMap((m) => m.statements.map((s) => s.sql))
     for (const sql of statements) expect(() => parse(sql, { dialect: 'bigquery' }), sql).not.toThrow()
-    expect(statements.filter((s) => /PARTITION BY[\s\S]*CLUSTER BY[\s\S]*require_partition_filter = TRUE/.test(s))).toHaveLength(4)
+    expect(
+      statements.filter((s) => /PARTITION BY[\s\S]*CLUSTER BY[\s\S]*require_partition_filter = TRUE/.test(s)),
+    ).toHaveLength(4)
   })
 
   it('rejects a bad --to as usage (exit 2)', async () => {
@@ -111,19 +130,30 @@ describe('pipeline migrate', () => {
 
 describe('pipeline migrate up in separate processes on one warehouse file', () => {
   const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx')
-  const env = Object.fromEntries(Object.entries({ ...process.env, BUILD_COMMIT_SHA: 'd'.repeat(40) }).filter(([key]) => !/^PIPELINE_/.test(key)))
-  const spawnUp = (file: string, root: string, timeout: string): Promise<Captured> => new Promise((resolve) => {
-    execFile(tsx, ['src/cli/main.ts', '--warehouse', file, '--project', root, 'migrate', 'up', '--lock-timeout', timeout], { cwd: REPO_ROOT, env }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr })
+  const env = Object.fromEntries(
+    Object.entries({ ...process.env, BUILD_COMMIT_SHA: 'd'.repeat(40) }).filter(([key]) => !/^PIPELINE_/.test(key)),
+  )
+  const spawnUp = (file: string, root: string, timeout: string): Promise<Captured> =>
+    new Promise((resolve) => {
+      execFile(
+        tsx,
+        ['src/cli/main.ts', '--warehouse', file, '--project', root, 'migrate', 'up', '--lock-timeout', timeout],
+        { cwd: REPO_ROOT, env },
+        (error, stdout, stderr) => {
+          resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr })
+        },
+      )
     })
-  })
 
   it('exactly one applies; the other waits for the file and finds nothing to apply', async () => {
     const { root, cleanup } = await copyFixture('migrations-basic')
     cleanups.push(cleanup)
     const file = await warehouse()
     const results = await Promise.all([spawnUp(file, root, '60'), spawnUp(file, root, '60')])
-    expect(results.map((r) => r.code), results.map((r) => r.stderr).join('\n')).toEqual([0, 0])
+    expect(
+      results.map((r) => r.code),
+      results.map((r) => r.stderr).join('\n'),
+    ).toEqual([0, 0])
     expect(results.filter((r) => r.stdout.includes('applied 0001-create-widgets'))).toHaveLength(1)
     expect(results.filter((r) => r.stdout.includes('nothing to apply: 2 migration(s) already applied'))).toHaveLength(1)
   })

@@ -7,10 +7,18 @@ import type { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
 import { sha256Hex } from '../../src/migrate/discover.js'
 import { recordStatements } from '../../src/migrate/migration-context.js'
 import {
-  MigrationDriftError, MigrationFailedError, MigrationOrderError, MigrationsNotCurrentError,
+  MigrationDriftError,
+  MigrationFailedError,
+  MigrationOrderError,
+  MigrationsNotCurrentError,
 } from '../../src/migrate/migration-errors.js'
 import { defineMigration } from '../../src/index.js'
-import { applyMigrations, ensureMigrationsCurrent, migrationStatus, planMigrations } from '../../src/migrate/migrator.js'
+import {
+  applyMigrations,
+  ensureMigrationsCurrent,
+  migrationStatus,
+  planMigrations,
+} from '../../src/migrate/migrator.js'
 import { FIXTURES, copyFixture, openMemory, withoutTransactionalDdl } from './support.js'
 
 const cleanups: (() => Promise<void>)[] = []
@@ -39,9 +47,16 @@ describe('applyMigrations', () => {
     const { root, adapter } = await fixture('migrations-basic')
     const result = await applyMigrations(adapter, { root, buildCommitSha: 'abc' })
     expect(result.applied.map((m) => m.name)).toEqual(['0001-create-widgets', '0002-add-widget-color'])
-    const [row] = await adapter.query<{ checksum: string }>('SELECT checksum FROM pipeline_state.schema_migrations WHERE version = 1')
+    const [row] = await adapter.query<{ checksum: string }>(
+      'SELECT checksum FROM pipeline_state.schema_migrations WHERE version = 1',
+    )
     expect(row?.checksum).toBe(sha256Hex(await readFile(join(root, 'migrations/0001-create-widgets.ts'))))
-    expect((await adapter.describeTable({ dataset: 'shop', name: 'widgets' }))?.map((c) => c.name)).toEqual(['widget_id', 'made_on', 'created_at', 'color'])
+    expect((await adapter.describeTable({ dataset: 'shop', name: 'widgets' }))?.map((c) => c.name)).toEqual([
+      'widget_id',
+      'made_on',
+      'created_at',
+      'color',
+    ])
     expect(await adapter.tableExists({ dataset: 'shop', name: 'red_widgets' })).toBe(true)
   })
 
@@ -58,35 +73,50 @@ describe('applyMigrations', () => {
     expect((error as Error).message).toContain(applied)
     expect((error as Error).message).toContain(edited)
     // Nothing else was applied either.
-    expect(await adapter.describeTable({ dataset: 'shop', name: 'widgets' })).not.toEqual(expect.arrayContaining([expect.objectContaining({ name: 'color' })]))
+    expect(await adapter.describeTable({ dataset: 'shop', name: 'widgets' })).not.toEqual(
+      expect.arrayContaining([expect.objectContaining({ name: 'color' })]),
+    )
     expect((await migrationStatus(adapter, { root })).entries.map((e) => e.state)).toEqual(['drifted', 'pending'])
-    await expect(ensureMigrationsCurrent(adapter, { root })).rejects.toThrow(/drifted: migrations\/0001-create-widgets\.ts changed/)
+    await expect(ensureMigrationsCurrent(adapter, { root })).rejects.toThrow(
+      /drifted: migrations\/0001-create-widgets\.ts changed/,
+    )
   })
 
   it('reports an applied migration whose file is gone', async () => {
     const { root, adapter } = await fixture('migrations-basic')
     await applyMigrations(adapter, { root })
-    await rename(join(root, 'migrations/0002-add-widget-color.ts'), join(root, 'migrations/0002-add-widget-color.ts.bak'))
+    await rename(
+      join(root, 'migrations/0002-add-widget-color.ts'),
+      join(root, 'migrations/0002-add-widget-color.ts.bak'),
+    )
     const status = await migrationStatus(adapter, { root })
     expect(status.entries.map((e) => e.state)).toEqual(['applied', 'missing'])
     await expect(ensureMigrationsCurrent(adapter, { root })).rejects.toBeInstanceOf(MigrationsNotCurrentError)
   })
 
   it('refuses a gap in the numbers, naming the file', async () => {
-    const error = await migrationStatus(await memory(), { root: join(FIXTURES, 'migrations-gap') }).catch((e: unknown) => e)
+    const error = await migrationStatus(await memory(), { root: join(FIXTURES, 'migrations-gap') }).catch(
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(MigrationOrderError)
     expect((error as MigrationOrderError).code).toBe('migration-order')
     expect((error as Error).message).toContain('migrations/0003-third.ts is number 0003 but 0002 is missing')
   })
 
   it('refuses a duplicate number, naming both files', async () => {
-    const error = await applyMigrations(await memory(), { root: join(FIXTURES, 'migrations-duplicate') }).catch((e: unknown) => e)
+    const error = await applyMigrations(await memory(), { root: join(FIXTURES, 'migrations-duplicate') }).catch(
+      (e: unknown) => e,
+    )
     expect(error).toBeInstanceOf(MigrationOrderError)
-    expect((error as Error).message).toContain('duplicate number 0002: migrations/0002-other-second.ts, migrations/0002-second.ts')
+    expect((error as Error).message).toContain(
+      'duplicate number 0002: migrations/0002-other-second.ts, migrations/0002-second.ts',
+    )
   })
 
   it('refuses a badly named file', async () => {
-    await expect(planMigrations(duckDbDialect, { root: join(FIXTURES, 'migrations-bad-name') })).rejects.toThrow(/migrations\/2_Second\.ts: bad name/)
+    await expect(planMigrations(duckDbDialect, { root: join(FIXTURES, 'migrations-bad-name') })).rejects.toThrow(
+      /migrations\/2_Second\.ts: bad name/,
+    )
   })
 
   it('applies up to --to and leaves the rest pending; an unknown --to is bad usage', async () => {
@@ -101,7 +131,9 @@ describe('applyMigrations', () => {
     const error = await applyMigrations(adapter, { root }).catch((e: unknown) => e)
     expect(error).toBeInstanceOf(MigrationFailedError)
     expect((error as Error).message).toMatch(/0002-broken-statement\.ts failed and was rolled back/)
-    expect((await adapter.describeTable({ dataset: 'shop', name: 'widgets' }))?.map((c) => c.name)).not.toContain('weight')
+    expect((await adapter.describeTable({ dataset: 'shop', name: 'widgets' }))?.map((c) => c.name)).not.toContain(
+      'weight',
+    )
     expect((await migrationStatus(adapter, { root })).entries.map((e) => e.state)).toEqual(['applied', 'pending'])
   })
 })
@@ -110,7 +142,9 @@ describe('applyMigrations without transactional DDL', () => {
   it('marks a migration whose statement failed, keeps what ran, and refuses to re-apply it', async () => {
     const { root, adapter } = await fixture('migrations-failing')
     const stepwise = withoutTransactionalDdl(adapter)
-    await expect(applyMigrations(stepwise, { root })).rejects.toThrow(/statement 2 of 2 .* failed[\s\S]*Statements 1–1 were applied/)
+    await expect(applyMigrations(stepwise, { root })).rejects.toThrow(
+      /statement 2 of 2 .* failed[\s\S]*Statements 1–1 were applied/,
+    )
     expect((await adapter.describeTable({ dataset: 'shop', name: 'widgets' }))?.map((c) => c.name)).toContain('weight')
     const status = await migrationStatus(stepwise, { root })
     expect(status.entries.map((e) => e.state)).toEqual(['applied', 'failed'])
@@ -145,9 +179,11 @@ describe('the migration context', () => {
   const target = { dataset: 'raw', name: 'orders' }
 
   it('refuses to add a NOT NULL column', async () => {
-    await expect(recordStatements(duckDbDialect, async ({ addColumn }) => {
-      await addColumn(target, { name: 'currency', type: 'STRING', nullable: false })
-    })).rejects.toThrow(/NOT NULL column cannot be added/)
+    await expect(
+      recordStatements(duckDbDialect, async ({ addColumn }) => {
+        await addColumn(target, { name: 'currency', type: 'STRING', nullable: false })
+      }),
+    ).rejects.toThrow(/NOT NULL column cannot be added/)
   })
 
   it('merges only consecutive column additions to one table, and refuses a column added twice', async () => {
@@ -166,12 +202,18 @@ describe('the migration context', () => {
       'ALTER TABLE `raw.orders`\n  ADD COLUMN IF NOT EXISTS `note` STRING',
     ])
     expect((await recordStatements(duckDbDialect, up)).map((s) => s.label)).toEqual([
-      'add column raw.orders.currency', 'add column raw.orders.amount', 'add column raw.customers.tier', 'statement', 'add column raw.orders.note',
+      'add column raw.orders.currency',
+      'add column raw.orders.amount',
+      'add column raw.customers.tier',
+      'statement',
+      'add column raw.orders.note',
     ])
-    await expect(recordStatements(createBigQueryDialect(), async ({ addColumn }) => {
-      await addColumn(target, { name: 'currency', type: 'STRING' })
-      await addColumn(target, { name: 'currency', type: 'STRING' })
-    })).rejects.toThrow(/raw\.orders\.currency: the column is added twice/)
+    await expect(
+      recordStatements(createBigQueryDialect(), async ({ addColumn }) => {
+        await addColumn(target, { name: 'currency', type: 'STRING' })
+        await addColumn(target, { name: 'currency', type: 'STRING' })
+      }),
+    ).rejects.toThrow(/raw\.orders\.currency: the column is added twice/)
   })
 
   it('runs per-engine SQL only on its engine and refuses unknown engine keys', async () => {
@@ -179,13 +221,19 @@ describe('the migration context', () => {
       await execute({ bigquery: 'ALTER TABLE `raw.orders` SET OPTIONS (description = "x")' })
     }
     expect(await recordStatements(duckDbDialect, up)).toEqual([])
-    expect((await recordStatements(createBigQueryDialect(), up)).map((s) => s.sql)).toEqual(['ALTER TABLE `raw.orders` SET OPTIONS (description = "x")'])
-    await expect(recordStatements(duckDbDialect, ({ execute }) => execute({ postgres: 'select 1' } as never))).rejects.toThrow(/unknown engine key/)
+    expect((await recordStatements(createBigQueryDialect(), up)).map((s) => s.sql)).toEqual([
+      'ALTER TABLE `raw.orders` SET OPTIONS (description = "x")',
+    ])
+    await expect(
+      recordStatements(duckDbDialect, ({ execute }) => execute({ postgres: 'select 1' } as never)),
+    ).rejects.toThrow(/unknown engine key/)
   })
 
   it('defineMigration validates and freezes', () => {
     const migration = defineMigration({ description: 'x', up: () => undefined })
     expect(Object.isFrozen(migration)).toBe(true)
-    expect(() => defineMigration({ description: '', up: () => undefined })).toThrow(/describe what the migration changes/)
+    expect(() => defineMigration({ description: '', up: () => undefined })).toThrow(
+      /describe what the migration changes/,
+    )
   })
 })

@@ -8,7 +8,12 @@ import { duckDbDialect } from '../../src/engines/duckdb/duckdb-dialect.js'
 import type { MigrationStatement } from '../../src/migrate/migration-context.js'
 import { discoverMigrations } from '../../src/migrate/discover.js'
 import { MigrationsNotCurrentError } from '../../src/migrate/migration-errors.js'
-import { applyMigrations, ensureMigrationsCurrent, migrationStatus, planMigrations } from '../../src/migrate/migrator.js'
+import {
+  applyMigrations,
+  ensureMigrationsCurrent,
+  migrationStatus,
+  planMigrations,
+} from '../../src/migrate/migrator.js'
 import { verifyMigrations } from '../../src/migrate/verify.js'
 import { PERSISTENT_TABLES } from '../../includes/contracts.js'
 import { REPO_ROOT, openMemory } from './support.js'
@@ -37,10 +42,22 @@ describe('the project migrations', () => {
       const result = await applyMigrations(adapter, { ...options, to: file.version })
       expect(result.applied.map((m) => m.version)).toEqual([file.version])
     }
-    const rows = await adapter.query('SELECT version, name, checksum, status, build_commit_sha, applied_at, duration_ms FROM pipeline_state.schema_migrations ORDER BY version')
-    expect(rows).toEqual(files.map((f) => expect.objectContaining({
-      version: f.version, name: f.name, checksum: f.checksum, status: 'applied', build_commit_sha: 'test-sha', applied_at: expect.any(String), duration_ms: expect.any(Number),
-    })))
+    const rows = await adapter.query(
+      'SELECT version, name, checksum, status, build_commit_sha, applied_at, duration_ms FROM pipeline_state.schema_migrations ORDER BY version',
+    )
+    expect(rows).toEqual(
+      files.map((f) =>
+        expect.objectContaining({
+          version: f.version,
+          name: f.name,
+          checksum: f.checksum,
+          status: 'applied',
+          build_commit_sha: 'test-sha',
+          applied_at: expect.any(String),
+          duration_ms: expect.any(Number),
+        }),
+      ),
+    )
   })
 
   it('applying twice is a no-op', async () => {
@@ -55,14 +72,26 @@ describe('the project migrations', () => {
 
   it('leaves every persistent table exactly as its contract says (names, types, order; NOT NULL only where the DDL sets it)', async () => {
     await applyMigrations(adapter, options)
-    expect(PERSISTENT_TABLES.map((t) => t.target.name).sort()).toEqual(['ml_feature_store_v2', 'player_prop_predictions', 'prediction_accuracy', 'prediction_execution_log'])
+    expect(PERSISTENT_TABLES.map((t) => t.target.name).sort()).toEqual([
+      'ml_feature_store_v2',
+      'player_prop_predictions',
+      'prediction_accuracy',
+      'prediction_execution_log',
+    ])
     for (const contract of PERSISTENT_TABLES) {
       const live = await adapter.describeTable(contract.target)
       expect(live, contract.target.name).not.toBeNull()
       const normalize = (type: string) => type.replace(/\s+/g, '').replace('BOOLEAN', 'BOOL')
-      expect(live?.map((c) => `${c.name} ${normalize(c.type)}`), contract.target.name).toEqual(contract.columns.map((c) => `${c.name} ${normalize(c.type)}`))
+      expect(
+        live?.map((c) => `${c.name} ${normalize(c.type)}`),
+        contract.target.name,
+      ).toEqual(contract.columns.map((c) => `${c.name} ${normalize(c.type)}`))
       for (const column of live ?? []) {
-        if (!column.nullable) expect(contract.columns.find((c) => c.name === column.name)?.nullable, `${contract.target.name}.${column.name}`).toBe(false)
+        if (!column.nullable)
+          expect(
+            contract.columns.find((c) => c.name === column.name)?.nullable,
+            `${contract.target.name}.${column.name}`,
+          ).toBe(false)
       }
     }
     const report = await verifyMigrations(adapter, { ...options, contracts: PERSISTENT_TABLES })
@@ -78,11 +107,13 @@ describe('the project migrations', () => {
     const report = await verifyMigrations(adapter, { ...options, contracts: PERSISTENT_TABLES })
     expect(report.ok).toBe(false)
     const log = report.tables.find((t) => t.target.name === 'prediction_execution_log')
-    expect(log?.problems).toEqual(expect.arrayContaining([
-      expect.stringContaining('missing column "run_id"'),
-      expect.stringContaining('extra column "surprise"'),
-      expect.stringContaining('column "error_count" is FLOAT64, contract says INT64'),
-    ]))
+    expect(log?.problems).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('missing column "run_id"'),
+        expect.stringContaining('extra column "surprise"'),
+        expect.stringContaining('column "error_count" is FLOAT64, contract says INT64'),
+      ]),
+    )
   })
 
   it('ensureMigrationsCurrent names pending migrations and the command to apply them', async () => {
@@ -111,22 +142,32 @@ describe('the project migrations', () => {
     expect(statements.join('\n')).toContain('CLUSTER BY `system_id`, `player_lookup`, `confidence_score`, `game_date`')
   })
 
-  it('adds a table\'s columns in one ALTER on BigQuery (one metadata update, not 12) and one per column on DuckDB', async () => {
-    const tracking = async (dialect: Dialect) => (await planMigrations(dialect, options)).migrations.find((m) => m.version === 2)!.statements
+  it("adds a table's columns in one ALTER on BigQuery (one metadata update, not 12) and one per column on DuckDB", async () => {
+    const tracking = async (dialect: Dialect) =>
+      (await planMigrations(dialect, options)).migrations.find((m) => m.version === 2)!.statements
     const bigquery = await tracking(createBigQueryDialect({ project: 'my-proj' }))
     const duckdb = await tracking(duckDbDialect)
     const adds = (list: readonly MigrationStatement[]) => list.filter((s) => /ADD COLUMN/.test(s.sql))
-    const columnsAdded = (list: readonly MigrationStatement[]) => adds(list).reduce((n, s) => n + (s.sql.match(/ADD COLUMN/g) ?? []).length, 0)
+    const columnsAdded = (list: readonly MigrationStatement[]) =>
+      adds(list).reduce((n, s) => n + (s.sql.match(/ADD COLUMN/g) ?? []).length, 0)
     expect(columnsAdded(duckdb)).toBe(24)
     expect(columnsAdded(bigquery)).toBe(24)
     expect(adds(duckdb)).toHaveLength(24)
     const perTable = adds(bigquery).map((s) => /^ALTER TABLE `my-proj\.nba_predictions\.(\w+)`/.exec(s.sql)?.[1])
     expect(perTable).toEqual(['ml_feature_store_v2', 'player_prop_predictions', 'prediction_accuracy'])
-    expect(adds(bigquery)[1]?.label).toMatch(/^add columns nba_predictions\.player_prop_predictions\.\{build_commit_sha, .*superseded_metadata\}$/)
+    expect(adds(bigquery)[1]?.label).toMatch(
+      /^add columns nba_predictions\.player_prop_predictions\.\{build_commit_sha, .*superseded_metadata\}$/,
+    )
     // the order of operations is kept: a table's defaults follow its columns
     expect(bigquery.map((s) => s.label.split(' ').slice(0, 2).join(' '))).toEqual([
-      'add columns', 'add columns', 'set default', 'set default', 'add columns', 'set default',
+      'add columns',
+      'add columns',
+      'set default',
+      'set default',
+      'add columns',
+      'set default',
     ])
-    for (const statement of bigquery) expect(() => parse(statement.sql, { dialect: 'bigquery' }), statement.sql).not.toThrow()
+    for (const statement of bigquery)
+      expect(() => parse(statement.sql, { dialect: 'bigquery' }), statement.sql).not.toThrow()
   })
 })

@@ -42,8 +42,14 @@ export function delegate(adapter: Adapter, overrides: Partial<Adapter> = {}): Ad
 }
 
 /** The same DuckDB connection pool, but reporting an engine without transactional DDL (BigQuery's behaviour). */
-export function withoutTransactionalDdl(adapter: Adapter, hooks: { beforeExecute?: (sql: string) => void } = {}): Adapter {
-  const dialect = Object.freeze({ ...adapter.dialect, capabilities: { ...adapter.dialect.capabilities, supportsTransactionalDdl: false } })
+export function withoutTransactionalDdl(
+  adapter: Adapter,
+  hooks: { beforeExecute?: (sql: string) => void } = {},
+): Adapter {
+  const dialect = Object.freeze({
+    ...adapter.dialect,
+    capabilities: { ...adapter.dialect.capabilities, supportsTransactionalDdl: false },
+  })
   return delegate(adapter, {
     dialect,
     execute: (sql, options) => {

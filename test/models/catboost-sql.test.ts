@@ -84,7 +84,15 @@ function edgeValues(borders: readonly number[]): number[] {
   const out: number[] = []
   for (const border of borders) {
     const { value } = float32GreaterThreshold(border)
-    out.push(border, Math.fround(border), value, nextDouble(value, 1), nextDouble(value, -1), nextDouble(border, 1), nextDouble(border, -1))
+    out.push(
+      border,
+      Math.fround(border),
+      value,
+      nextDouble(value, 1),
+      nextDouble(value, -1),
+      nextDouble(border, 1),
+      nextDouble(border, -1),
+    )
   }
   return out
 }
@@ -103,10 +111,14 @@ function randomRows(columns: Record<string, readonly number[]>, count: number, s
     const row: Row = {}
     for (const [name, edges] of Object.entries(columns)) {
       const u = random()
-      row[name] = u < 0.08 ? null
-        : u < 0.12 ? NaN
-          : u < 0.45 ? edges[Math.floor(random() * edges.length)]!
-            : (random() - 0.4) * 10
+      row[name] =
+        u < 0.08
+          ? null
+          : u < 0.12
+            ? NaN
+            : u < 0.45
+              ? edges[Math.floor(random() * edges.length)]!
+              : (random() - 0.4) * 10
     }
     return row
   })
@@ -153,7 +165,10 @@ describe('hand-made model', () => {
 
   it('evaluates the hand-computed rows in DuckDB', async () => {
     const model = handMade()
-    const table = await loadRows(['a', 'b', 'c'], cases.map((c) => c.row))
+    const table = await loadRows(
+      ['a', 'b', 'c'],
+      cases.map((c) => c.row),
+    )
     expect(await predictInDuckDb(model, table)).toEqual(cases.map((c) => c.expected))
   })
 
@@ -163,7 +178,10 @@ describe('hand-made model', () => {
     expect(rows.filter((r) => r.b === null).length).toBeGreaterThan(10)
     expect(rows.filter((r) => Number.isNaN(r.c)).length).toBeGreaterThan(5)
     const table = await loadRows(['a', 'b', 'c'], rows)
-    expectAllClose(await predictInDuckDb(model, table), rows.map((r) => evaluateCatBoost(model, r)))
+    expectAllClose(
+      await predictInDuckDb(model, table),
+      rows.map((r) => evaluateCatBoost(model, r)),
+    )
   })
 
   it('reads INTEGER and DECIMAL columns', async () => {
@@ -172,9 +190,15 @@ describe('hand-made model', () => {
       (0, 2::INTEGER, 1::INTEGER, 0.1::DECIMAL(6, 3)), (1, NULL, NULL, -2.5::DECIMAL(6, 3)), (2, 4, 0, 3.25)) v(id, a, b, c)`)
     const expression = renderCatBoostExpression(model, { engine: 'duckdb', column: (n) => `typed."${n}"` })
     const result = await connection.runAndReadAll(`SELECT ${expression} AS p FROM typed ORDER BY id`)
-    const expected = [{ a: 2, b: 1, c: 0.1 }, { a: null, b: null, c: -2.5 }, { a: 4, b: 0, c: 3.25 }]
-      .map((r) => evaluateCatBoost(model, r))
-    expectAllClose(result.getRowObjectsJS().map((r) => r.p as number), expected)
+    const expected = [
+      { a: 2, b: 1, c: 0.1 },
+      { a: null, b: null, c: -2.5 },
+      { a: 4, b: 0, c: 3.25 },
+    ].map((r) => evaluateCatBoost(model, r))
+    expectAllClose(
+      result.getRowObjectsJS().map((r) => r.p as number),
+      expected,
+    )
   })
 
   it('renders BigQuery SQL that parses', () => {
@@ -205,20 +229,24 @@ describe('model validation', () => {
   }
 
   it('rejects multi-dimensional leaf values, naming the file', () => {
-    const error = errorOf(withChange((m) => {
-      for (const tree of m.oblivious_trees) tree.leaf_values = [...tree.leaf_values, ...tree.leaf_values]
-      delete m.oblivious_trees[0].leaf_weights
-      delete m.oblivious_trees[1].leaf_weights
-    }))
+    const error = errorOf(
+      withChange((m) => {
+        for (const tree of m.oblivious_trees) tree.leaf_values = [...tree.leaf_values, ...tree.leaf_values]
+        delete m.oblivious_trees[0].leaf_weights
+        delete m.oblivious_trees[1].leaf_weights
+      }),
+    )
     expect(error.message).toContain('includes/models/bad.json')
     expect(error.message).toContain('approx dimension 2')
   })
 
   it('rejects non-float splits and unknown features with their paths', () => {
-    const error = errorOf(withChange((m) => {
-      m.oblivious_trees[2].splits[0].split_type = 'OnlineCtr'
-      m.oblivious_trees[3].splits[1].float_feature_index = 9
-    }))
+    const error = errorOf(
+      withChange((m) => {
+        m.oblivious_trees[2].splits[0].split_type = 'OnlineCtr'
+        m.oblivious_trees[3].splits[1].float_feature_index = 9
+      }),
+    )
     expect(error.issues.map((i) => i.path)).toEqual([
       'oblivious_trees[2].splits[0].split_type',
       'oblivious_trees[3].splits[1].float_feature_index',
@@ -226,27 +254,43 @@ describe('model validation', () => {
   })
 
   it('rejects a loss whose raw value is not the prediction', () => {
-    const error = errorOf(withChange((m) => { m.model_info.params.loss_function = { type: 'Logloss' } }))
+    const error = errorOf(
+      withChange((m) => {
+        m.model_info.params.loss_function = { type: 'Logloss' }
+      }),
+    )
     expect(error.issues.map((i) => i.path)).toEqual(['model_info.params.loss_function.type'])
   })
 
   it('reports schema errors by path', () => {
-    const error = errorOf(withChange((m) => { m.oblivious_trees[1].leaf_values[2] = 'x' }))
+    const error = errorOf(
+      withChange((m) => {
+        m.oblivious_trees[1].leaf_values[2] = 'x'
+      }),
+    )
     expect(error.issues[0]?.path).toBe('oblivious_trees[1].leaf_values[2]')
   })
 
   it('rejects categorical features and a leaf count that is not 2^depth', () => {
-    const error = errorOf(withChange((m) => {
-      m.features_info.categorical_features = [{ feature_index: 0, flat_feature_index: 3 }]
-      m.oblivious_trees[0].leaf_values = [1, 2, 3]
-    }))
-    expect(error.issues.map((i) => i.path)).toEqual(['features_info.categorical_features', 'oblivious_trees[0].leaf_values'])
+    const error = errorOf(
+      withChange((m) => {
+        m.features_info.categorical_features = [{ feature_index: 0, flat_feature_index: 3 }]
+        m.oblivious_trees[0].leaf_values = [1, 2, 3]
+      }),
+    )
+    expect(error.issues.map((i) => i.path)).toEqual([
+      'features_info.categorical_features',
+      'oblivious_trees[0].leaf_values',
+    ])
   })
 
   it('needs explicit names for a model without feature_id, and checks them against feature_id', () => {
-    const unnamed = parseCatBoostModel(withChange((m) => {
-      for (const f of m.features_info.float_features) delete f.feature_id
-    }), 'unnamed.json')
+    const unnamed = parseCatBoostModel(
+      withChange((m) => {
+        for (const f of m.features_info.float_features) delete f.feature_id
+      }),
+      'unnamed.json',
+    )
     expect(() => featureNames(unnamed)).toThrow(/no feature_id/)
     expect(featureNames(unnamed, ['x', 'y', 'z'])).toEqual(['x', 'y', 'z'])
     expect(evaluateCatBoost(unnamed, { x: 3.5, y: 0, z: -3 }, { featureNames: ['x', 'y', 'z'] })).toBe(123.5)
@@ -290,17 +334,30 @@ describe('trained model', () => {
   ])
   const target = features.map((x) => 2 * x[0]! + 3 * x[1]! + (Number.isNaN(x[2]!) ? 5 : x[2]!) + random())
   const model = trainObliviousBoosting({
-    features, target, featureNames: names, iterations: 30, depth: 4, learningRate: 0.3, borderCount: 32, l2LeafReg: 3, seed: 1,
+    features,
+    target,
+    featureNames: names,
+    iterations: 30,
+    depth: 4,
+    learningRate: 0.3,
+    borderCount: 32,
+    l2LeafReg: 3,
+    seed: 1,
   })
 
   it('equals the TypeScript evaluator in DuckDB on its training rows and on rows with NULL and NaN', async () => {
-    const edges = Object.fromEntries(names.map((n, f) => [n, edgeValues(model.features_info.float_features![f]!.borders ?? [])]))
+    const edges = Object.fromEntries(
+      names.map((n, f) => [n, edgeValues(model.features_info.float_features![f]!.borders ?? [])]),
+    )
     const rows: Row[] = [
       ...features.map((x) => Object.fromEntries(names.map((n, f) => [n, x[f]]))),
       ...randomRows(edges, 300, 5),
     ]
     const table = await loadRows(names, rows)
-    expectAllClose(await predictInDuckDb(model, table), rows.map((r) => evaluateCatBoost(model, r)))
+    expectAllClose(
+      await predictInDuckDb(model, table),
+      rows.map((r) => evaluateCatBoost(model, r)),
+    )
   })
 
   it('renders BigQuery SQL that parses', () => {
@@ -311,7 +368,10 @@ describe('trained model', () => {
 
 describe('real CatBoost export (kiwicom/catboost-cxx xor model)', () => {
   const expected = readFixture('catboost-cxx-xor.json') as { x: number[][]; y: number[] }
-  const model = parseCatBoostModel(readFixture('catboost-cxx-xor-model.json'), 'test/fixtures/models/catboost-cxx-xor-model.json')
+  const model = parseCatBoostModel(
+    readFixture('catboost-cxx-xor-model.json'),
+    'test/fixtures/models/catboost-cxx-xor-model.json',
+  )
 
   it('parses unchanged and has no feature names', () => {
     expect(model.oblivious_trees).toHaveLength(50)
@@ -322,14 +382,22 @@ describe('real CatBoost export (kiwicom/catboost-cxx xor model)', () => {
   it('reproduces the predictions CatBoost made', () => {
     expected.x.forEach((x, i) => {
       expect(Math.abs(evaluateCatBoostVector(model, x) - expected.y[i]!)).toBeLessThan(1e-12)
-      expect(evaluateCatBoost(model, { f0: x[0], f1: x[1] }, { featureNames: ['f0', 'f1'] })).toBe(evaluateCatBoostVector(model, x))
+      expect(evaluateCatBoost(model, { f0: x[0], f1: x[1] }, { featureNames: ['f0', 'f1'] })).toBe(
+        evaluateCatBoostVector(model, x),
+      )
     })
   })
 
   it('evaluates the same in DuckDB', async () => {
-    const table = await loadRows(['f0', 'f1'], expected.x.map((x) => ({ f0: x[0], f1: x[1] })))
+    const table = await loadRows(
+      ['f0', 'f1'],
+      expected.x.map((x) => ({ f0: x[0], f1: x[1] })),
+    )
     const sqlPredictions = await predictInDuckDb(model, table, ['f0', 'f1'])
     expectAllClose(sqlPredictions, expected.y)
-    expectAllClose(sqlPredictions, expected.x.map((x) => evaluateCatBoostVector(model, x)))
+    expectAllClose(
+      sqlPredictions,
+      expected.x.map((x) => evaluateCatBoostVector(model, x)),
+    )
   })
 })

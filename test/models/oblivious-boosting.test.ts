@@ -23,12 +23,21 @@ function syntheticData(rows: number, seed: number): { features: number[][]; targ
   for (let r = 0; r < rows; r++) {
     const x = [random() * 10, random(), random() * 6, random() < 0.2 ? NaN : random(), random()]
     features.push(x)
-    target.push(2 * x[0]! + (x[1]! > 0.5 ? 5 : 0) + 3 * Math.sin(x[2]!) + (Number.isNaN(x[3]!) ? 4 : 0) + (random() - 0.5) * 0.5)
+    target.push(
+      2 * x[0]! + (x[1]! > 0.5 ? 5 : 0) + 3 * Math.sin(x[2]!) + (Number.isNaN(x[3]!) ? 4 : 0) + (random() - 0.5) * 0.5,
+    )
   }
   return { features, target }
 }
 
-const PARAMS: ObliviousBoostingParams = { iterations: 80, depth: 4, learningRate: 0.2, borderCount: 64, l2LeafReg: 3, seed: 7 }
+const PARAMS: ObliviousBoostingParams = {
+  iterations: 80,
+  depth: 4,
+  learningRate: 0.2,
+  borderCount: 64,
+  l2LeafReg: 3,
+  seed: 7,
+}
 
 function train(features: number[][], target: number[]): CatBoostModel {
   return trainObliviousBoosting({ ...PARAMS, features, target, featureNames: NAMES })
@@ -45,14 +54,23 @@ describe('trainObliviousBoosting', () => {
 
   it('reduces MAE well below a constant predictor on held-out rows', () => {
     const mean = data.target.reduce((a, b) => a + b, 0) / data.target.length
-    const constant = mae(holdout.target.map(() => mean), holdout.target)
-    const trained = mae(holdout.features.map((x) => evaluateCatBoostVector(model, x)), holdout.target)
+    const constant = mae(
+      holdout.target.map(() => mean),
+      holdout.target,
+    )
+    const trained = mae(
+      holdout.features.map((x) => evaluateCatBoostVector(model, x)),
+      holdout.target,
+    )
     expect(constant).toBeGreaterThan(4)
     expect(trained).toBeLessThan(0.15 * constant)
   })
 
   it('is deterministic: two runs give byte-identical JSON', () => {
-    const again = train(data.features.map((x) => [...x]), [...data.target])
+    const again = train(
+      data.features.map((x) => [...x]),
+      [...data.target],
+    )
     expect(serializeCatBoostModel(again)).toBe(serializeCatBoostModel(model))
   })
 
@@ -69,7 +87,11 @@ describe('trainObliviousBoosting', () => {
   it('exports CatBoost nan_mode Min features and consistent split indexes', () => {
     const features = model.features_info.float_features!
     expect(features.map((f) => [f.has_nans, f.nan_value_treatment])).toEqual([
-      [false, 'AsIs'], [false, 'AsIs'], [false, 'AsIs'], [true, 'AsFalse'], [false, 'AsIs'],
+      [false, 'AsIs'],
+      [false, 'AsIs'],
+      [false, 'AsIs'],
+      [true, 'AsFalse'],
+      [false, 'AsIs'],
     ])
     const offsets = features.map((_, f) => features.slice(0, f).reduce((n, g) => n + (g.borders?.length ?? 0), 0))
     for (const tree of model.oblivious_trees) {
@@ -90,10 +112,12 @@ describe('trainObliviousBoosting', () => {
   })
 
   it('rejects inconsistent input with a ModelError', () => {
-    expect(() => trainObliviousBoosting({ ...PARAMS, features: [[1, 2]], target: [1, 2], featureNames: ['a', 'b'] }))
-      .toThrow(ModelError)
-    expect(() => trainObliviousBoosting({ ...PARAMS, depth: 0, features: [[1]], target: [1], featureNames: ['a'] }))
-      .toThrow(/depth/)
+    expect(() =>
+      trainObliviousBoosting({ ...PARAMS, features: [[1, 2]], target: [1, 2], featureNames: ['a', 'b'] }),
+    ).toThrow(ModelError)
+    expect(() =>
+      trainObliviousBoosting({ ...PARAMS, depth: 0, features: [[1]], target: [1], featureNames: ['a'] }),
+    ).toThrow(/depth/)
   })
 })
 

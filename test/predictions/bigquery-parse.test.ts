@@ -29,13 +29,21 @@ describe('BigQuery rendering of the predictions, grading and reports', () => {
     const parsed: string[] = []
     for (const action of graph.actions.filter(own)) {
       const texts = [
-        action.sql.query, action.sql.fullQuery, ...(action.sql.statements ?? []),
+        action.sql.query,
+        action.sql.fullQuery,
+        ...(action.sql.statements ?? []),
         ...Object.values(action.sql.hooks ?? {}).flat(),
         ...action.checks.flatMap((c) => [c.summarySql, c.offendingSql]),
       ].filter((t): t is string => typeof t === 'string')
       if (action.kind === 'incremental') {
         texts.push(stageStatement(action, bigQueryDialect, action.sql.query as string))
-        texts.push(...writeIntervalStatements(action, bigQueryDialect, (action.definition.kind === 'incremental' ? action.definition.columns ?? [] : []).map((c) => c.name)))
+        texts.push(
+          ...writeIntervalStatements(
+            action,
+            bigQueryDialect,
+            (action.definition.kind === 'incremental' ? (action.definition.columns ?? []) : []).map((c) => c.name),
+          ),
+        )
         const drop = dropUnchangedStatement(action, bigQueryDialect)
         if (drop) texts.push(drop)
       }
@@ -45,7 +53,7 @@ describe('BigQuery rendering of the predictions, grading and reports', () => {
     expect(parsed.length).toBeGreaterThanOrEqual(15)
   })
 
-  it('renders the model under BigQuery\'s 1 MB query limit', () => {
+  it("renders the model under BigQuery's 1 MB query limit", () => {
     const query = graph.actions.find((a) => a.name === 'player_prop_predictions')?.sql.query ?? ''
     expect(query).toContain('[OFFSET(')
     expect(new TextEncoder().encode(query).length).toBeLessThan(500_000)
@@ -63,7 +71,9 @@ describe('BigQuery rendering of the predictions, grading and reports', () => {
   })
 
   it('filters every read of a partitioned prediction table on its partition column', () => {
-    const targets = ['player_prop_predictions', 'prediction_accuracy', 'ml_feature_store_v2'].map((name) => graph.actions.find((a) => a.name === name)?.target as Target)
+    const targets = ['player_prop_predictions', 'prediction_accuracy', 'ml_feature_store_v2'].map(
+      (name) => graph.actions.find((a) => a.name === name)?.target as Target,
+    )
     for (const action of graph.actions.filter((a) => own(a) && a.kind === 'assertion')) {
       for (const target of targets) {
         if (!action.sql.query?.includes(`\`${target.dataset}.${target.name}\``)) continue

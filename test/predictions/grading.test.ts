@@ -33,23 +33,75 @@ const CASES: readonly Case[] = [
   { player: 'underwin', rec: 'UNDER', line: 22.5, predicted: 19.0, box: { points: 12, minutes: 31 } },
   { player: 'zeropoints', rec: 'UNDER', line: 6.5, predicted: 4.9, box: { points: 0, minutes: 12 } },
   { player: 'pass', rec: 'PASS', line: 12.5, predicted: 12.9, box: { points: 15, minutes: 25 } },
-  { player: 'noline', rec: 'NO_LINE', line: null, predicted: 6.0, source: 'NO_PROP_LINE', box: { points: 4, minutes: 10 } },
+  {
+    player: 'noline',
+    rec: 'NO_LINE',
+    line: null,
+    predicted: 6.0,
+    source: 'NO_PROP_LINE',
+    box: { points: 4, minutes: 10 },
+  },
   { player: 'push', rec: 'OVER', line: 15.0, predicted: 17.5, box: { points: 15, minutes: 29 } },
   { player: 'placeholder', rec: 'OVER', line: 20.0, predicted: 24.0, box: { points: 25, minutes: 33 } },
-  { player: 'dnpout', rec: 'OVER', line: 11.5, predicted: 13.0, injury: 'OUT', box: { points: null, minutes: null, dnp: true } },
-  { player: 'dnpscratch', rec: 'UNDER', line: 9.5, predicted: 7.0, postgame: 'QUESTIONABLE', box: { points: null, minutes: null, dnp: true } },
+  {
+    player: 'dnpout',
+    rec: 'OVER',
+    line: 11.5,
+    predicted: 13.0,
+    injury: 'OUT',
+    box: { points: null, minutes: null, dnp: true },
+  },
+  {
+    player: 'dnpscratch',
+    rec: 'UNDER',
+    line: 9.5,
+    predicted: 7.0,
+    postgame: 'QUESTIONABLE',
+    box: { points: null, minutes: null, dnp: true },
+  },
   { player: 'unmarkeddnp', rec: 'OVER', line: 8.5, predicted: 10.0, box: { points: null, minutes: null } },
-  { player: 'superseded', rec: 'UNDER', line: 18.5, predicted: 15.0, active: false, superseded: true, box: { points: 14, minutes: 30 } },
-  { player: 'inactive', rec: 'UNDER', line: 18.5, predicted: 15.0, active: false, superseded: false, box: { points: 14, minutes: 30 } },
-  { player: 'invalidated', rec: 'OVER', line: 10.5, predicted: 13.0, invalidated: true, box: { points: 12, minutes: 22 } },
+  {
+    player: 'superseded',
+    rec: 'UNDER',
+    line: 18.5,
+    predicted: 15.0,
+    active: false,
+    superseded: true,
+    box: { points: 14, minutes: 30 },
+  },
+  {
+    player: 'inactive',
+    rec: 'UNDER',
+    line: 18.5,
+    predicted: 15.0,
+    active: false,
+    superseded: false,
+    box: { points: 14, minutes: 30 },
+  },
+  {
+    player: 'invalidated',
+    rec: 'OVER',
+    line: 10.5,
+    predicted: 13.0,
+    invalidated: true,
+    box: { points: 12, minutes: 22 },
+  },
   { player: 'noactual', rec: 'OVER', line: 10.5, predicted: 13.0 },
-  { player: 'bootstrap', rec: 'PASS', line: 10.5, predicted: 10.0, source: 'NEEDS_BOOTSTRAP', box: { points: 12, minutes: 22 } },
+  {
+    player: 'bootstrap',
+    rec: 'PASS',
+    line: 10.5,
+    predicted: 10.0,
+    source: 'NEEDS_BOOTSTRAP',
+    box: { points: 12, minutes: 22 },
+  },
 ]
 
 let adapter: DuckDbAdapter
 let graph: CompiledGraph
 
-const sqlValue = (v: string | number | boolean | null | undefined) => (v === null || v === undefined ? 'NULL' : typeof v === 'string' ? `'${v}'` : String(v))
+const sqlValue = (v: string | number | boolean | null | undefined) =>
+  v === null || v === undefined ? 'NULL' : typeof v === 'string' ? `'${v}'` : String(v)
 
 async function loadCases(): Promise<void> {
   await adapter.execute('CREATE SCHEMA IF NOT EXISTS nba_analytics; CREATE SCHEMA IF NOT EXISTS nba_raw')
@@ -78,14 +130,25 @@ async function loadCases(): Promise<void> {
 }
 
 type Graded = Record<string, string | number | boolean | null>
-const graded = async (): Promise<Map<string, Graded>> => new Map((await rows<Graded>(adapter, 'SELECT * FROM nba_predictions.prediction_accuracy')).map((r) => [r.player_lookup as string, r]))
+const graded = async (): Promise<Map<string, Graded>> =>
+  new Map(
+    (await rows<Graded>(adapter, 'SELECT * FROM nba_predictions.prediction_accuracy')).map((r) => [
+      r.player_lookup as string,
+      r,
+    ]),
+  )
 
 beforeAll(async () => {
   adapter = await memoryAdapter()
   graph = await compileReal()
   await migrate(adapter)
   await loadCases()
-  const result = await run(graph, adapter, { selection: { actions: ['prediction_accuracy'] }, from: DAY, to: DAY, sha: SHA_A })
+  const result = await run(graph, adapter, {
+    selection: { actions: ['prediction_accuracy'] },
+    from: DAY,
+    to: DAY,
+    sha: SHA_A,
+  })
   expect(action(result, 'prediction_accuracy').status).toBe('succeeded')
 })
 afterAll(async () => adapter.close())
@@ -93,13 +156,39 @@ afterAll(async () => adapter.close())
 describe('grading (DOMAIN §5.3)', () => {
   it('grades exactly the gradable predictions that have an actual row', async () => {
     const players = [...(await graded()).keys()].sort()
-    expect(players).toEqual(['dnpout', 'dnpscratch', 'overloss', 'overwin', 'pass', 'push', 'superseded', 'underwin', 'unmarkeddnp', 'zeropoints'])
+    expect(players).toEqual([
+      'dnpout',
+      'dnpscratch',
+      'overloss',
+      'overwin',
+      'pass',
+      'push',
+      'superseded',
+      'underwin',
+      'unmarkeddnp',
+      'zeropoints',
+    ])
   })
 
   it('scores OVER and UNDER by the side of the line the actual points fell on', async () => {
     const g = await graded()
-    expect(g.get('overwin')).toMatchObject({ prediction_correct: true, actual_points: 20, absolute_error: 1.8, signed_error: -1.8, predicted_margin: 3.7, actual_margin: 5.5, within_3_points: true, within_5_points: true })
-    expect(g.get('overloss')).toMatchObject({ prediction_correct: false, actual_points: 10, absolute_error: 6, within_3_points: false, within_5_points: false })
+    expect(g.get('overwin')).toMatchObject({
+      prediction_correct: true,
+      actual_points: 20,
+      absolute_error: 1.8,
+      signed_error: -1.8,
+      predicted_margin: 3.7,
+      actual_margin: 5.5,
+      within_3_points: true,
+      within_5_points: true,
+    })
+    expect(g.get('overloss')).toMatchObject({
+      prediction_correct: false,
+      actual_points: 10,
+      absolute_error: 6,
+      within_3_points: false,
+      within_5_points: false,
+    })
     expect(g.get('underwin')).toMatchObject({ prediction_correct: true, signed_error: 7 })
     expect(g.get('zeropoints')).toMatchObject({ prediction_correct: true, actual_points: 0, is_voided: false })
   })
@@ -112,26 +201,60 @@ describe('grading (DOMAIN §5.3)', () => {
 
   it('voids DNPs with the reason known before the game, else after it', async () => {
     const g = await graded()
-    expect(g.get('dnpout')).toMatchObject({ is_voided: true, void_reason: 'dnp_injury_confirmed', actual_points: null, prediction_correct: null, absolute_error: null, pre_game_injury_flag: true, pre_game_injury_status: 'OUT' })
-    expect(g.get('dnpscratch')).toMatchObject({ is_voided: true, void_reason: 'dnp_late_scratch', injury_confirmed_postgame: false, pre_game_injury_flag: false })
-    expect(g.get('unmarkeddnp')).toMatchObject({ is_voided: true, void_reason: 'dnp_unknown', prediction_correct: null })
+    expect(g.get('dnpout')).toMatchObject({
+      is_voided: true,
+      void_reason: 'dnp_injury_confirmed',
+      actual_points: null,
+      prediction_correct: null,
+      absolute_error: null,
+      pre_game_injury_flag: true,
+      pre_game_injury_status: 'OUT',
+    })
+    expect(g.get('dnpscratch')).toMatchObject({
+      is_voided: true,
+      void_reason: 'dnp_late_scratch',
+      injury_confirmed_postgame: false,
+      pre_game_injury_flag: false,
+    })
+    expect(g.get('unmarkeddnp')).toMatchObject({
+      is_voided: true,
+      void_reason: 'dnp_unknown',
+      prediction_correct: null,
+    })
   })
 
   it('keeps superseded predictions, flagged, and copies the prediction tracking', async () => {
     const g = await graded()
     expect(g.get('superseded')).toMatchObject({ is_superseded_prediction: true, prediction_correct: true })
-    expect(g.get('overwin')).toMatchObject({ is_superseded_prediction: false, build_commit_sha: '9'.repeat(40), grading_commit_sha: SHA_A, prediction_id: 'p-overwin', line_bookmaker: 'DRAFTKINGS', line_value: 14.5 })
-    expect(JSON.parse(String(g.get('overwin')?.critical_features))).toMatchObject({ has_vegas_line: 1, feature_quality_score: 95 })
+    expect(g.get('overwin')).toMatchObject({
+      is_superseded_prediction: false,
+      build_commit_sha: '9'.repeat(40),
+      grading_commit_sha: SHA_A,
+      prediction_id: 'p-overwin',
+      line_bookmaker: 'DRAFTKINGS',
+      line_value: 14.5,
+    })
+    expect(JSON.parse(String(g.get('overwin')?.critical_features))).toMatchObject({
+      has_vegas_line: 1,
+      feature_quality_score: 95,
+    })
   })
 
   it('derives the confidence decile as min(10, floor(confidence × 10) + 1)', async () => {
     const g = await graded()
-    for (const row of g.values()) expect(row.confidence_decile).toBe(Math.min(10, Math.floor(Number(row.confidence_score) * 10) + 1))
+    for (const row of g.values())
+      expect(row.confidence_decile).toBe(Math.min(10, Math.floor(Number(row.confidence_score) * 10) + 1))
   })
 
   it('regrades in place: same rows, new grading sha, the superseded row kept', async () => {
     const before = await graded()
-    const result = await run(graph, adapter, { selection: { actions: ['prediction_accuracy'] }, from: DAY, to: DAY, restate: true, sha: SHA_B })
+    const result = await run(graph, adapter, {
+      selection: { actions: ['prediction_accuracy'] },
+      from: DAY,
+      to: DAY,
+      restate: true,
+      sha: SHA_B,
+    })
     expect(action(result, 'prediction_accuracy').status).toBe('succeeded')
     const after = await graded()
     expect([...after.keys()].sort()).toEqual([...before.keys()].sort())

@@ -26,7 +26,12 @@ let healthy: CompiledGraph
 let broken: CompiledGraph
 
 async function hitRate(by?: 'build'): Promise<{ rows: readonly ReportRow[]; total: ReportRow | null }> {
-  return runReport({ graph: healthy, adapter, reports: await loadReports(REPO_ROOT), request: { name: 'hit-rate', ...range, ...(by ? { by } : {}) } })
+  return runReport({
+    graph: healthy,
+    adapter,
+    reports: await loadReports(REPO_ROOT),
+    request: { name: 'hit-rate', ...range, ...(by ? { by } : {}) },
+  })
 }
 
 beforeAll(async () => {
@@ -35,9 +40,18 @@ beforeAll(async () => {
   broken = await compileReal('duckdb', [brokenServingPredictions])
   await migrate(adapter)
   await seed(adapter, { seasons: 1, through: I1_RANGE.to })
-  const upstream = await run(healthy, adapter, { selection: { actions: UPSTREAM, includeDeps: true }, skipAssertions: true, from: '2025-10-01' })
+  const upstream = await run(healthy, adapter, {
+    selection: { actions: UPSTREAM, includeDeps: true },
+    skipAssertions: true,
+    from: '2025-10-01',
+  })
   expect(upstream.ok).toBe(true)
-  const before = await run(healthy, adapter, { selection: { actions: OURS }, from: '2025-10-01', to: '2026-01-08', sha: SHA_A })
+  const before = await run(healthy, adapter, {
+    selection: { actions: OURS },
+    from: '2025-10-01',
+    to: '2026-01-08',
+    sha: SHA_A,
+  })
   expect(before.ok).toBe(true)
 }, 180_000)
 afterAll(async () => adapter.close())
@@ -50,9 +64,15 @@ describe('I-1: Vegas and PPM reach the model as defaults', () => {
     expect(predictions.error?.code).toBe('assertion-failed')
     expect(predictions.error?.message).toMatch(/a01a_has_vegas_line_fed/)
     expect(action(result, 'prediction_accuracy').status).toBe('skipped')
-    const [written] = await rows<{ n: number }>(adapter, `SELECT COUNT(*) AS n FROM ${PPP} WHERE game_date BETWEEN DATE '${range.from}' AND DATE '${range.to}'`)
+    const [written] = await rows<{ n: number }>(
+      adapter,
+      `SELECT COUNT(*) AS n FROM ${PPP} WHERE game_date BETWEEN DATE '${range.from}' AND DATE '${range.to}'`,
+    )
     expect(written?.n).toBe(0)
-    const log = await rows<{ status: string; error_message: string }>(adapter, `SELECT DISTINCT status, error_message FROM ${LOG} WHERE build_commit_sha = '${SHA_B}'`)
+    const log = await rows<{ status: string; error_message: string }>(
+      adapter,
+      `SELECT DISTINCT status, error_message FROM ${LOG} WHERE build_commit_sha = '${SHA_B}'`,
+    )
     expect(log.map((l) => l.status)).toEqual(['failed'])
     expect(log[0]?.error_message).toMatch(/a01a_has_vegas_line_fed/)
   })
@@ -60,20 +80,35 @@ describe('I-1: Vegas and PPM reach the model as defaults', () => {
   it('forced through, writes the rows with the defaults fed and the coverage shares at 0', async () => {
     const healthyBefore = (await hitRate()).total
     expect(healthyBefore).toBeNull()
-    const forced = await run(broken, adapter, { selection: { actions: OURS }, ...range, sha: SHA_B, skipAssertions: true })
+    const forced = await run(broken, adapter, {
+      selection: { actions: OURS },
+      ...range,
+      sha: SHA_B,
+      skipAssertions: true,
+    })
     expect(forced.ok).toBe(true)
-    const fed = await rows<{ hv: number; ppm: number }>(adapter, `SELECT AVG(CAST(json_extract_string(critical_features, '$.has_vegas_line') AS DOUBLE)) AS hv,
+    const fed = await rows<{ hv: number; ppm: number }>(
+      adapter,
+      `SELECT AVG(CAST(json_extract_string(critical_features, '$.has_vegas_line') AS DOUBLE)) AS hv,
       AVG(CAST(json_extract_string(critical_features, '$.ppm_avg_last_10') AS DOUBLE)) AS ppm
-      FROM ${PPP} WHERE is_active AND line_source = 'ACTUAL_PROP' AND game_date BETWEEN DATE '${range.from}' AND DATE '${range.to}'`)
+      FROM ${PPP} WHERE is_active AND line_source = 'ACTUAL_PROP' AND game_date BETWEEN DATE '${range.from}' AND DATE '${range.to}'`,
+    )
     expect(fed[0]?.hv).toBe(0)
     expect(fed[0]?.ppm).toBeCloseTo(0.4, 9)
-    const shares = await rows<{ vegas: number; ppm: number }>(adapter, `SELECT MAX(share_with_vegas_line) AS vegas, MAX(share_with_ppm) AS ppm FROM ${LOG} WHERE build_commit_sha = '${SHA_B}' AND status = 'completed'`)
+    const shares = await rows<{ vegas: number; ppm: number }>(
+      adapter,
+      `SELECT MAX(share_with_vegas_line) AS vegas, MAX(share_with_ppm) AS ppm FROM ${LOG} WHERE build_commit_sha = '${SHA_B}' AND status = 'completed'`,
+    )
     expect(shares[0]).toEqual({ vegas: 0, ppm: 0 })
   })
 
   it('is superseded by the fixed code; both versions stay graded for the comparison', async () => {
     const fixed = await run(healthy, adapter, { selection: { actions: OURS }, ...range, restate: true, sha: SHA_C })
-    expect(fixed.actions.filter((a) => a.status !== 'succeeded').map((a) => `${a.name}: ${a.error?.message ?? a.skippedBecause}`)).toEqual([])
+    expect(
+      fixed.actions
+        .filter((a) => a.status !== 'succeeded')
+        .map((a) => `${a.name}: ${a.error?.message ?? a.skippedBecause}`),
+    ).toEqual([])
     const report = await hitRate('build')
     const byBuild = new Map(report.rows.map((r) => [r.group_key, r]))
     const bad = byBuild.get(SHA_B)

@@ -5,7 +5,14 @@ import type { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
 import { evaluateCatBoost, float32GreaterThreshold, floatFeatures, renderDouble } from '../../src/models/index.js'
 import type { CatBoostModel, FeatureValue } from '../../src/models/index.js'
 import { FEATURE_NAMES } from '../../includes/feature-catalog.js'
-import { CATBOOST_V8, MODEL_INPUTS, MODEL_VERSION, loadModel, modelExpression, vectorColumn } from '../../includes/predictions/model.js'
+import {
+  CATBOOST_V8,
+  MODEL_INPUTS,
+  MODEL_VERSION,
+  loadModel,
+  modelExpression,
+  vectorColumn,
+} from '../../includes/predictions/model.js'
 import { memoryAdapter } from '../support/fixtures.js'
 import { mulberry32 as prng } from '../../scripts/seed/prng.js'
 
@@ -24,16 +31,18 @@ type Row = Record<string, FeatureValue>
 function fixtureRows(model: CatBoostModel, count: number, seed: number): Row[] {
   const random = prng(seed)
   const borders = new Map(floatFeatures(model).map((f) => [f.feature_id ?? '', f.borders ?? []]))
-  const edges = (name: string) => (borders.get(name) ?? []).flatMap((b) => {
-    const { value } = float32GreaterThreshold(b)
-    return [b, Math.fround(b), value, value * (1 + 1e-15), value * (1 - 1e-15)]
-  })
+  const edges = (name: string) =>
+    (borders.get(name) ?? []).flatMap((b) => {
+      const { value } = float32GreaterThreshold(b)
+      return [b, Math.fround(b), value, value * (1 + 1e-15), value * (1 - 1e-15)]
+    })
   return Array.from({ length: count }, () => {
     const row: Row = {}
     for (const name of FEATURE_NAMES) {
       const u = random()
       const near = edges(name)
-      row[name] = u < 0.1 ? null : u < 0.45 && near.length ? near[Math.floor(random() * near.length)]! : (random() - 0.2) * 40
+      row[name] =
+        u < 0.1 ? null : u < 0.45 && near.length ? near[Math.floor(random() * near.length)]! : (random() - 0.2) * 40
     }
     return row
   })
@@ -53,9 +62,15 @@ async function sqlPredictions(model: CatBoostModel, fixture: readonly Row[]): Pr
   await adapter.execute(`CREATE TABLE ${table} (id INTEGER, ${columns})`)
   // Exponent literals parse straight to DOUBLE; a plain decimal literal goes through DECIMAL and can
   // land one ulp off, which matters exactly at a split threshold.
-  const values = fixture.map((row, id) => `(${id}, ${FEATURE_NAMES.map((n) => (row[n] === null || row[n] === undefined ? 'NULL' : renderDouble(row[n] as number))).join(', ')})`)
-  for (let i = 0; i < values.length; i += 500) await adapter.execute(`INSERT INTO ${table} VALUES ${values.slice(i, i + 500).join(', ')}`)
-  const expression = modelExpression(DUCKDB, 'v', model).nodes.map((n) => (n as { text: string }).text).join('')
+  const values = fixture.map(
+    (row, id) =>
+      `(${id}, ${FEATURE_NAMES.map((n) => (row[n] === null || row[n] === undefined ? 'NULL' : renderDouble(row[n] as number))).join(', ')})`,
+  )
+  for (let i = 0; i < values.length; i += 500)
+    await adapter.execute(`INSERT INTO ${table} VALUES ${values.slice(i, i + 500).join(', ')}`)
+  const expression = modelExpression(DUCKDB, 'v', model)
+    .nodes.map((n) => (n as { text: string }).text)
+    .join('')
   const result = await adapter.query<{ p: number }>(`SELECT ${expression} AS p FROM ${table} AS v ORDER BY id`)
   return result.map((r) => r.p)
 }
@@ -69,12 +84,18 @@ function expectClose(actual: readonly number[], expected: readonly number[]): vo
 describe('catboost_v8 evaluated in SQL (DuckDB) vs the TypeScript evaluator', () => {
   it('agrees on every row for a hand-made model with each missing-value treatment', async () => {
     const fixture = fixtureRows(handMade, 2000, 11)
-    expectClose(await sqlPredictions(handMade, fixture), fixture.map((row) => evaluateCatBoost(handMade, row)))
+    expectClose(
+      await sqlPredictions(handMade, fixture),
+      fixture.map((row) => evaluateCatBoost(handMade, row)),
+    )
   })
 
   it('agrees on every row for the bundled model', async () => {
     const fixture = fixtureRows(CATBOOST_V8, 3000, 7)
-    expectClose(await sqlPredictions(CATBOOST_V8, fixture), fixture.map((row) => evaluateCatBoost(CATBOOST_V8, row)))
+    expectClose(
+      await sqlPredictions(CATBOOST_V8, fixture),
+      fixture.map((row) => evaluateCatBoost(CATBOOST_V8, row)),
+    )
   })
 })
 
@@ -87,7 +108,9 @@ describe('the bundled model file', () => {
   it('is small enough for BigQuery and DuckDB planning', () => {
     expect(CATBOOST_V8.oblivious_trees.length).toBeLessThanOrEqual(200)
     expect(Math.max(...CATBOOST_V8.oblivious_trees.map((t) => t.splits.length))).toBeLessThanOrEqual(6)
-    const text = modelExpression({ engine: 'bigquery' } as ActionContext, 'v').nodes.map((n) => (n as { text: string }).text).join('')
+    const text = modelExpression({ engine: 'bigquery' } as ActionContext, 'v')
+      .nodes.map((n) => (n as { text: string }).text)
+      .join('')
     expect(text.length).toBeLessThan(400_000)
   })
 

@@ -32,7 +32,11 @@ beforeAll(async () => {
   await migrate(adapter)
   await seed(adapter, { seasons: 1, through: '2025-12-10' })
   const result = await buildSample(graph, adapter, { from: FROM, sha: SHA_A })
-  expect(result.actions.filter((a) => a.status !== 'succeeded').map((a) => `${a.name}: ${a.error?.message ?? a.skippedBecause}`)).toEqual([])
+  expect(
+    result.actions
+      .filter((a) => a.status !== 'succeeded')
+      .map((a) => `${a.name}: ${a.error?.message ?? a.skippedBecause}`),
+  ).toEqual([])
 }, 120_000)
 afterAll(async () => adapter?.close().catch(() => undefined))
 
@@ -40,13 +44,23 @@ const count = async (sql: string) => Number((await rows<{ n: number }>(adapter, 
 
 describe('player_prop_predictions on the sample', () => {
   it('predicts every feature-store row, with the engine-written tracking columns', async () => {
-    expect(await count(`SELECT COUNT(*) AS n FROM ${PPP}`)).toBe(await count('SELECT COUNT(*) AS n FROM nba_predictions.ml_feature_store_v2'))
-    expect(await count(`SELECT COUNT(*) AS n FROM ${PPP} WHERE build_commit_sha <> '${SHA_A}' OR deployment_revision IS NULL OR predicted_at IS NULL OR run_id IS NULL OR execution_id IS NULL OR model_input_hash IS NULL`)).toBe(0)
-    expect(await count(`SELECT COUNT(*) AS n FROM ${PPP} WHERE system_id <> 'catboost_v8' OR NOT is_active OR superseded`)).toBe(0)
+    expect(await count(`SELECT COUNT(*) AS n FROM ${PPP}`)).toBe(
+      await count('SELECT COUNT(*) AS n FROM nba_predictions.ml_feature_store_v2'),
+    )
+    expect(
+      await count(
+        `SELECT COUNT(*) AS n FROM ${PPP} WHERE build_commit_sha <> '${SHA_A}' OR deployment_revision IS NULL OR predicted_at IS NULL OR run_id IS NULL OR execution_id IS NULL OR model_input_hash IS NULL`,
+      ),
+    ).toBe(0)
+    expect(
+      await count(`SELECT COUNT(*) AS n FROM ${PPP} WHERE system_id <> 'catboost_v8' OR NOT is_active OR superseded`),
+    ).toBe(0)
   })
 
   it('applies the recommendation, confidence and line rules of §5.2', async () => {
-    const broken = await rows(adapter, `SELECT player_lookup, game_date, recommendation, line_margin, confidence_score FROM ${PPP} WHERE NOT (
+    const broken = await rows(
+      adapter,
+      `SELECT player_lookup, game_date, recommendation, line_margin, confidence_score FROM ${PPP} WHERE NOT (
       CASE WHEN current_points_line IS NULL THEN recommendation = 'NO_LINE'
         WHEN prediction_error_code IS NOT NULL THEN recommendation = 'PASS' AND line_source = 'NEEDS_BOOTSTRAP' AND confidence_score = 0.5
         WHEN predicted_points - current_points_line >= 1 THEN recommendation = 'OVER'
@@ -55,38 +69,54 @@ describe('player_prop_predictions on the sample', () => {
       OR (prediction_error_code IS NULL AND (confidence_score < 0.79 OR confidence_score > 0.95))
       OR (line_source = 'ACTUAL_PROP') <> (current_points_line IS NOT NULL AND prediction_error_code IS NULL)
       OR predicted_points < 0 OR predicted_points > 60
-      OR (is_actionable AND (recommendation NOT IN ('OVER', 'UNDER') OR confidence_score >= 0.88 AND confidence_score < 0.9))`)
+      OR (is_actionable AND (recommendation NOT IN ('OVER', 'UNDER') OR confidence_score >= 0.88 AND confidence_score < 0.9))`,
+    )
     expect(broken).toEqual([])
-    const byRecommendation = await rows<{ recommendation: string; n: number }>(adapter, `SELECT recommendation, COUNT(*) AS n FROM ${PPP} GROUP BY 1`)
+    const byRecommendation = await rows<{ recommendation: string; n: number }>(
+      adapter,
+      `SELECT recommendation, COUNT(*) AS n FROM ${PPP} GROUP BY 1`,
+    )
     expect(byRecommendation.map((r) => r.recommendation).sort()).toEqual(['NO_LINE', 'OVER', 'PASS', 'UNDER'])
   })
 
   it('keeps the bootstrap days out of the model: no prediction, fallback flagged', async () => {
-    const early = await rows<{ codes: number; gated: number; n: number }>(adapter, `SELECT COUNT(*) AS n,
+    const early = await rows<{ codes: number; gated: number; n: number }>(
+      adapter,
+      `SELECT COUNT(*) AS n,
       COUNT(CASE WHEN prediction_error_code = 'FEATURE_PREPARATION_FAILED' THEN 1 END) AS codes,
       COUNT(CASE WHEN filter_reason = 'quality_gate' AND list_contains(prediction_warnings, 'FALLBACK_USED') THEN 1 END) AS gated
-      FROM ${PPP} WHERE early_season_flag`)
+      FROM ${PPP} WHERE early_season_flag`,
+    )
     expect(early[0]?.n).toBeGreaterThan(100)
     expect(early[0]).toMatchObject({ codes: early[0]?.n, gated: early[0]?.n })
   })
 
   it('equals the TypeScript evaluator on every model row (clamped, to 0.1)', async () => {
-    const predicted = await rows<{ predicted_points: number; features_snapshot: string }>(adapter,
-      `SELECT predicted_points, features_snapshot FROM ${PPP} WHERE prediction_error_code IS NULL`)
+    const predicted = await rows<{ predicted_points: number; features_snapshot: string }>(
+      adapter,
+      `SELECT predicted_points, features_snapshot FROM ${PPP} WHERE prediction_error_code IS NULL`,
+    )
     expect(predicted.length).toBeGreaterThan(3000)
-    const worst = Math.max(...predicted.map((r) => {
-      const expected = Math.min(60, Math.max(0, evaluateCatBoost(CATBOOST_V8, JSON.parse(r.features_snapshot))))
-      return Math.abs(r.predicted_points - expected)
-    }))
+    const worst = Math.max(
+      ...predicted.map((r) => {
+        const expected = Math.min(60, Math.max(0, evaluateCatBoost(CATBOOST_V8, JSON.parse(r.features_snapshot))))
+        return Math.abs(r.predicted_points - expected)
+      }),
+    )
     expect(worst).toBeLessThanOrEqual(0.05 + 1e-9)
   })
 
   it('records exactly the 8 critical features, equal to the store', async () => {
-    const [row] = await rows<{ critical_features: string }>(adapter, `SELECT critical_features FROM ${PPP} WHERE line_source = 'ACTUAL_PROP' LIMIT 1`)
+    const [row] = await rows<{ critical_features: string }>(
+      adapter,
+      `SELECT critical_features FROM ${PPP} WHERE line_source = 'ACTUAL_PROP' LIMIT 1`,
+    )
     expect(Object.keys(JSON.parse(String(row?.critical_features)))).toEqual([...CRITICAL_FEATURE_KEYS])
-    expect(await count(`SELECT COUNT(*) AS n FROM ${PPP} p JOIN nba_predictions.ml_feature_store_v2 f USING (player_lookup, game_date)
+    expect(
+      await count(`SELECT COUNT(*) AS n FROM ${PPP} p JOIN nba_predictions.ml_feature_store_v2 f USING (player_lookup, game_date)
       WHERE CAST(json_extract_string(p.critical_features, '$.ppm_avg_last_10') AS DOUBLE) IS DISTINCT FROM f.ppm_avg_last_10
-         OR CAST(json_extract_string(p.critical_features, '$.has_vegas_line') AS DOUBLE) IS DISTINCT FROM f.has_vegas_line`)).toBe(0)
+         OR CAST(json_extract_string(p.critical_features, '$.has_vegas_line') AS DOUBLE) IS DISTINCT FROM f.has_vegas_line`),
+    ).toBe(0)
   })
 })
 
@@ -96,73 +126,161 @@ describe('the execution log', () => {
     const dates = await count(`SELECT COUNT(DISTINCT game_date) AS n FROM nba_predictions.ml_feature_store_v2`)
     expect(log.length).toBe(dates)
     for (const row of log) {
-      expect(row).toMatchObject({ status: 'completed', system_id: 'catboost_v8', build_commit_sha: SHA_A, feature_source_mode: 'daily' })
+      expect(row).toMatchObject({
+        status: 'completed',
+        system_id: 'catboost_v8',
+        build_commit_sha: SHA_A,
+        feature_source_mode: 'daily',
+      })
       expect(Number(row.players_predicted) + Number(row.error_count)).toBe(Number(row.players_requested))
-      for (const share of ['share_with_vegas_line', 'share_with_ppm', 'share_with_shot_zones']) expect(Number(row[share])).toBeGreaterThanOrEqual(0)
-      for (const share of ['share_with_vegas_line', 'share_with_ppm', 'share_with_shot_zones']) expect(Number(row[share])).toBeLessThanOrEqual(1)
+      for (const share of ['share_with_vegas_line', 'share_with_ppm', 'share_with_shot_zones'])
+        expect(Number(row[share])).toBeGreaterThanOrEqual(0)
+      for (const share of ['share_with_vegas_line', 'share_with_ppm', 'share_with_shot_zones'])
+        expect(Number(row[share])).toBeLessThanOrEqual(1)
     }
-    expect(await count(`SELECT COUNT(*) AS n FROM ${PPP} p LEFT JOIN ${LOG} l ON l.execution_id = p.execution_id
-      WHERE l.execution_id IS NULL OR l.game_date <> p.game_date OR p.predicted_at < l.execution_start_timestamp OR p.predicted_at > l.execution_end_timestamp`)).toBe(0)
+    expect(
+      await count(`SELECT COUNT(*) AS n FROM ${PPP} p LEFT JOIN ${LOG} l ON l.execution_id = p.execution_id
+      WHERE l.execution_id IS NULL OR l.game_date <> p.game_date OR p.predicted_at < l.execution_start_timestamp OR p.predicted_at > l.execution_end_timestamp`),
+    ).toBe(0)
   })
 })
 
 describe('supersede and idempotency', () => {
   it('changes nothing when the same code re-runs on the same inputs', async () => {
     const before = await rows(adapter, `SELECT * FROM ${PPP} ORDER BY prediction_id`)
-    const result = await run(graph, adapter, { selection: { actions: ['player_prop_predictions'] }, from: '2025-11-20', to: DAY, restate: true, sha: SHA_A })
+    const result = await run(graph, adapter, {
+      selection: { actions: ['player_prop_predictions'] },
+      from: '2025-11-20',
+      to: DAY,
+      restate: true,
+      sha: SHA_A,
+    })
     expect(action(result, 'player_prop_predictions')).toMatchObject({ status: 'succeeded', rowsWritten: 0 })
     expect(await rows(adapter, `SELECT * FROM ${PPP} ORDER BY prediction_id`)).toEqual(before)
   })
 
   it('supersedes only the row whose inputs changed, keeping it', async () => {
-    const [target] = await rows<{ player_lookup: string; prediction_id: string }>(adapter,
-      `SELECT player_lookup, prediction_id FROM ${PPP} WHERE game_date = DATE '${DAY}' AND line_source = 'ACTUAL_PROP' ORDER BY player_lookup LIMIT 1`)
-    await adapter.execute(`UPDATE nba_predictions.ml_feature_store_v2 SET pace_score = COALESCE(pace_score, 0) + 0.5 WHERE game_date = DATE '${DAY}' AND player_lookup = '${target?.player_lookup}'`)
+    const [target] = await rows<{ player_lookup: string; prediction_id: string }>(
+      adapter,
+      `SELECT player_lookup, prediction_id FROM ${PPP} WHERE game_date = DATE '${DAY}' AND line_source = 'ACTUAL_PROP' ORDER BY player_lookup LIMIT 1`,
+    )
+    await adapter.execute(
+      `UPDATE nba_predictions.ml_feature_store_v2 SET pace_score = COALESCE(pace_score, 0) + 0.5 WHERE game_date = DATE '${DAY}' AND player_lookup = '${target?.player_lookup}'`,
+    )
     const total = await count(`SELECT COUNT(*) AS n FROM ${PPP}`)
-    const result = await run(graph, adapter, { selection: { actions: ['player_prop_predictions'] }, from: DAY, to: DAY, restate: true, sha: SHA_A })
+    const result = await run(graph, adapter, {
+      selection: { actions: ['player_prop_predictions'] },
+      from: DAY,
+      to: DAY,
+      restate: true,
+      sha: SHA_A,
+    })
     expect(action(result, 'player_prop_predictions')).toMatchObject({ status: 'succeeded', rowsWritten: 1 })
     expect(await count(`SELECT COUNT(*) AS n FROM ${PPP}`)).toBe(total + 1)
-    const [old] = await rows<Record<string, unknown>>(adapter, `SELECT * FROM ${PPP} WHERE prediction_id = '${target?.prediction_id}'`)
-    const [replacement] = await rows<Record<string, unknown>>(adapter, `SELECT * FROM ${PPP} WHERE is_active AND game_date = DATE '${DAY}' AND player_lookup = '${target?.player_lookup}'`)
-    expect(old).toMatchObject({ is_active: false, superseded: true, superseded_by: replacement?.prediction_id, superseded_reason: `daily:${SHA_A}` })
-    expect(JSON.parse(String(replacement?.critical_features)).pace_score).not.toBe(JSON.parse(String(old?.critical_features)).pace_score)
+    const [old] = await rows<Record<string, unknown>>(
+      adapter,
+      `SELECT * FROM ${PPP} WHERE prediction_id = '${target?.prediction_id}'`,
+    )
+    const [replacement] = await rows<Record<string, unknown>>(
+      adapter,
+      `SELECT * FROM ${PPP} WHERE is_active AND game_date = DATE '${DAY}' AND player_lookup = '${target?.player_lookup}'`,
+    )
+    expect(old).toMatchObject({
+      is_active: false,
+      superseded: true,
+      superseded_by: replacement?.prediction_id,
+      superseded_reason: `daily:${SHA_A}`,
+    })
+    expect(JSON.parse(String(replacement?.critical_features)).pace_score).not.toBe(
+      JSON.parse(String(old?.critical_features)).pace_score,
+    )
   })
 
   it('supersedes every row of a date when the code changes, one active row and one build per key', async () => {
     const rowsOfDay = await count(`SELECT COUNT(*) AS n FROM ${PPP} WHERE is_active AND game_date = DATE '${DAY}'`)
-    const result = await run(graph, adapter, { selection: { actions: ['player_prop_predictions'], includeDependents: true }, from: DAY, to: DAY, restate: true, sha: SHA_B })
+    const result = await run(graph, adapter, {
+      selection: { actions: ['player_prop_predictions'], includeDependents: true },
+      from: DAY,
+      to: DAY,
+      restate: true,
+      sha: SHA_B,
+    })
     expect(result.actions.filter((a) => a.status !== 'succeeded').map((a) => a.name)).toEqual([])
     expect(action(result, 'player_prop_predictions').rowsWritten).toBe(rowsOfDay)
-    expect(await count(`SELECT COUNT(*) AS n FROM ${PPP} WHERE is_active AND game_date = DATE '${DAY}' AND build_commit_sha <> '${SHA_B}'`)).toBe(0)
-    expect(await count(`SELECT COUNT(*) AS n FROM (SELECT game_id, player_lookup, system_id FROM ${PPP} GROUP BY ALL HAVING COUNT(CASE WHEN is_active THEN 1 END) <> 1)`)).toBe(0)
+    expect(
+      await count(
+        `SELECT COUNT(*) AS n FROM ${PPP} WHERE is_active AND game_date = DATE '${DAY}' AND build_commit_sha <> '${SHA_B}'`,
+      ),
+    ).toBe(0)
+    expect(
+      await count(
+        `SELECT COUNT(*) AS n FROM (SELECT game_id, player_lookup, system_id FROM ${PPP} GROUP BY ALL HAVING COUNT(CASE WHEN is_active THEN 1 END) <> 1)`,
+      ),
+    ).toBe(0)
     // The first build, the unchanged re-run, the input change and this run each logged the date.
-    expect(await count(`SELECT COUNT(*) AS n FROM ${LOG} WHERE game_date = DATE '${DAY}' AND status = 'completed'`)).toBe(4)
+    expect(
+      await count(`SELECT COUNT(*) AS n FROM ${LOG} WHERE game_date = DATE '${DAY}' AND status = 'completed'`),
+    ).toBe(4)
   })
 
   it('keeps the graded rows of superseded predictions after the regrade', async () => {
-    const graded = await rows<{ is_superseded_prediction: boolean; build_commit_sha: string; n: number }>(adapter,
-      `SELECT is_superseded_prediction, build_commit_sha, COUNT(*) AS n FROM ${PA} WHERE game_date = DATE '${DAY}' GROUP BY 1, 2 ORDER BY 1, 2`)
-    expect(graded.map((g) => [g.is_superseded_prediction, g.build_commit_sha])).toEqual([[false, SHA_B], [true, SHA_A]])
+    const graded = await rows<{ is_superseded_prediction: boolean; build_commit_sha: string; n: number }>(
+      adapter,
+      `SELECT is_superseded_prediction, build_commit_sha, COUNT(*) AS n FROM ${PA} WHERE game_date = DATE '${DAY}' GROUP BY 1, 2 ORDER BY 1, 2`,
+    )
+    expect(graded.map((g) => [g.is_superseded_prediction, g.build_commit_sha])).toEqual([
+      [false, SHA_B],
+      [true, SHA_A],
+    ])
     expect(graded[1]!.n).toBeGreaterThan(graded[0]!.n)
   })
 })
 
 describe('pipeline report hit-rate', () => {
   it('reports per build with the graded rows of both builds', async () => {
-    const result = await runReport({ graph, adapter, reports: await loadReports(REPO_ROOT), request: { name: 'hit-rate', from: DAY, to: DAY, by: 'build' } })
+    const result = await runReport({
+      graph,
+      adapter,
+      reports: await loadReports(REPO_ROOT),
+      request: { name: 'hit-rate', from: DAY, to: DAY, by: 'build' },
+    })
     expect(result.rows.map((r) => r.group_key)).toEqual([SHA_A, SHA_B])
     expect(formatReport(result)).toMatch(/hit rate/)
   })
 
   it('runs from the CLI by day, in text and JSON', async () => {
     await adapter.close()
-    const text = await runCli(['--warehouse', path, '--project', REPO_ROOT, 'report', 'hit-rate', '--by', 'day', '--from', '2025-11-15'])
+    const text = await runCli([
+      '--warehouse',
+      path,
+      '--project',
+      REPO_ROOT,
+      'report',
+      'hit-rate',
+      '--by',
+      'day',
+      '--from',
+      '2025-11-15',
+    ])
     expect(text.stderr).toBe('')
     expect(text.code).toBe(0)
     expect(text.stdout).toMatch(/^2025-11-15 +\d+ +0\.\d{3}/m)
     expect(text.stdout).toMatch(/^current +\d+ +0\.\d{3}/m)
-    const json = await runCli(['--warehouse', path, '--project', REPO_ROOT, '--json', 'report', 'hit-rate', '--by', 'day'])
-    const parsed = JSON.parse(json.stdout) as { rows: { group_key: string; hit_rate: number; picks: number }[]; total: { hit_rate: number; picks: number } }
+    const json = await runCli([
+      '--warehouse',
+      path,
+      '--project',
+      REPO_ROOT,
+      '--json',
+      'report',
+      'hit-rate',
+      '--by',
+      'day',
+    ])
+    const parsed = JSON.parse(json.stdout) as {
+      rows: { group_key: string; hit_rate: number; picks: number }[]
+      total: { hit_rate: number; picks: number }
+    }
     expect(parsed.rows.length).toBeGreaterThan(20)
     const hits = parsed.rows.reduce((n, r) => n + r.hit_rate * r.picks, 0)
     expect(hits / parsed.total.picks).toBeCloseTo(parsed.total.hit_rate, 9)

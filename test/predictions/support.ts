@@ -27,7 +27,10 @@ export function loadRealProject(): Promise<LoadedProject> {
 }
 
 /** Compile the real project, optionally replacing definitions by name (incident replays). */
-export async function compileReal(engine: EngineId = 'duckdb', replace: readonly (ActionDefinition | InvalidAction)[] = []): Promise<CompiledGraph> {
+export async function compileReal(
+  engine: EngineId = 'duckdb',
+  replace: readonly (ActionDefinition | InvalidAction)[] = [],
+): Promise<CompiledGraph> {
   const project = await loadRealProject()
   const byName = new Map(replace.map((d) => [d.name, d]))
   const definitions = project.definitions.map((d) => {
@@ -60,9 +63,18 @@ export function run(graph: CompiledGraph, adapter: DuckDbAdapter, args: RunArgs 
  * The sample up to the feature store, assertions skipped there (the feature store's own checks are
  * another suite's subject), then predictions and grading with every assertion.
  */
-export async function buildSample(graph: CompiledGraph, adapter: DuckDbAdapter, args: RunArgs = {}): Promise<RunResult> {
-  const upstream = await run(graph, adapter, { ...args, selection: { actions: UPSTREAM, includeDeps: true }, skipAssertions: true })
-  if (!upstream.ok) throw new Error(`upstream build failed: ${JSON.stringify(upstream.actions.filter((a) => a.status === 'failed'))}`)
+export async function buildSample(
+  graph: CompiledGraph,
+  adapter: DuckDbAdapter,
+  args: RunArgs = {},
+): Promise<RunResult> {
+  const upstream = await run(graph, adapter, {
+    ...args,
+    selection: { actions: UPSTREAM, includeDeps: true },
+    skipAssertions: true,
+  })
+  if (!upstream.ok)
+    throw new Error(`upstream build failed: ${JSON.stringify(upstream.actions.filter((a) => a.status === 'failed'))}`)
   return run(graph, adapter, { ...args, selection: { actions: OURS } })
 }
 
@@ -75,5 +87,7 @@ export function action(result: RunResult, name: string) {
 /** Rows with BIGINT/DECIMAL as numbers. */
 export async function rows<T = Record<string, unknown>>(adapter: DuckDbAdapter, sql: string): Promise<T[]> {
   const result = await adapter.query(sql)
-  return result.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]))) as T[]
+  return result.map((r) =>
+    Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])),
+  ) as T[]
 }

@@ -11,7 +11,10 @@ let adapter: DuckDbAdapter
 let graph: CompiledGraph
 const OLD = 'a'.repeat(40)
 const FIX = 'f'.repeat(40)
-const cleanGit = (contains: string[] = [FIX]): GitProbe => ({ isClean: () => true, contains: (sha) => contains.includes(sha) })
+const cleanGit = (contains: string[] = [FIX]): GitProbe => ({
+  isClean: () => true,
+  contains: (sha) => contains.includes(sha),
+})
 
 beforeEach(async () => {
   adapter = await memoryAdapter()
@@ -27,8 +30,16 @@ afterEach(async () => adapter.close())
 
 function options(overrides: Partial<BackfillOptions> = {}): BackfillOptions {
   return {
-    graph, adapter, run: testRun({ buildCommitSha: FIX, mode: 'backfill' }), git: cleanGit(), actions: ['forecasts'],
-    from: '2026-01-01', to: '2026-01-03', reason: 'fix f', requireCommits: [FIX], ...overrides,
+    graph,
+    adapter,
+    run: testRun({ buildCommitSha: FIX, mode: 'backfill' }),
+    git: cleanGit(),
+    actions: ['forecasts'],
+    from: '2026-01-01',
+    to: '2026-01-03',
+    reason: 'fix f',
+    requireCommits: [FIX],
+    ...overrides,
   }
 }
 const rows = () => adapter.query<{ n: number }>('SELECT COUNT(*) AS n FROM analytics.forecasts').then((r) => r[0]?.n)
@@ -41,20 +52,30 @@ describe('backfill', () => {
     expect(dirty.checks.find((c) => c.name === 'clean working tree')?.ok).toBe(false)
     const missingFix = await backfill(options({ git: cleanGit([]) }))
     expect(missingFix.checks.find((c) => c.name.startsWith('contains'))?.detail).toContain(`does not contain ${FIX}`)
-    const notDeployed = await backfill(options({ run: testRun({ buildCommitSha: 'c'.repeat(40), mode: 'backfill' }), requireCommits: [] }))
+    const notDeployed = await backfill(
+      options({ run: testRun({ buildCommitSha: 'c'.repeat(40), mode: 'backfill' }), requireCommits: [] }),
+    )
     expect(notDeployed.go).toBe(false)
-    expect(notDeployed.checks.find((c) => c.name === 'deployed before backfill')?.detail).toContain(`production runs ${FIX}`)
+    expect(notDeployed.checks.find((c) => c.name === 'deployed before backfill')?.detail).toContain(
+      `production runs ${FIX}`,
+    )
     const migrations = await backfill(options({ migrationProblem: async () => 'pending: migrations/0004-x.ts' }))
     expect(migrations.go).toBe(false)
     expect(await rows()).toBe(before)
-    expect(await adapter.query(`SELECT COUNT(*) AS n FROM pipeline_state.runs WHERE command = 'backfill'`)).toEqual([{ n: 0 }])
+    expect(await adapter.query(`SELECT COUNT(*) AS n FROM pipeline_state.runs WHERE command = 'backfill'`)).toEqual([
+      { n: 0 },
+    ])
   })
 
   it('gives a no-go for the dates whose upstream assertions fail', async () => {
     await adapter.execute(`INSERT INTO raw.scores VALUES (DATE '2026-01-02', 'bad', -1.0)`)
     const result = await backfill(options())
     expect(result.go).toBe(false)
-    expect(result.dates.map((d) => [d.date, d.go])).toEqual([['2026-01-01', true], ['2026-01-02', false], ['2026-01-03', true]])
+    expect(result.dates.map((d) => [d.date, d.go])).toEqual([
+      ['2026-01-01', true],
+      ['2026-01-02', false],
+      ['2026-01-03', true],
+    ])
     expect(result.dates[1]?.failures[0]).toMatch(/^scores_non_negative failed on 2026-01-02/)
   })
 
@@ -64,14 +85,20 @@ describe('backfill', () => {
     expect(dry.go).toBe(true)
     expect(dry.run).toBeUndefined()
     expect(dry.plan).toEqual([
-      { action: 'forecasts', date: '2026-01-01', existingRows: 2 }, { action: 'forecasts', date: '2026-01-02', existingRows: 1 }, { action: 'forecasts', date: '2026-01-03', existingRows: 1 },
+      { action: 'forecasts', date: '2026-01-01', existingRows: 2 },
+      { action: 'forecasts', date: '2026-01-02', existingRows: 1 },
+      { action: 'forecasts', date: '2026-01-03', existingRows: 1 },
     ])
     const before = await rows()
     const result = await backfill(options())
     expect(result.run?.ok).toBe(true)
     expect(result.run?.mode).toBe('backfill')
     expect(await rows()).toBe((before ?? 0) + 4)
-    expect(await adapter.query(`SELECT DISTINCT superseded_reason FROM analytics.forecasts WHERE superseded AND superseded_at >= CAST('${result.run?.startedAt}' AS TIMESTAMP)`)).toEqual([{ superseded_reason: 'backfill:fix f' }])
+    expect(
+      await adapter.query(
+        `SELECT DISTINCT superseded_reason FROM analytics.forecasts WHERE superseded AND superseded_at >= CAST('${result.run?.startedAt}' AS TIMESTAMP)`,
+      ),
+    ).toEqual([{ superseded_reason: 'backfill:fix f' }])
     expect(await adapter.query('SELECT COUNT(*) AS n FROM analytics.forecasts WHERE is_active')).toEqual([{ n: 4 }])
   })
 
@@ -79,10 +106,19 @@ describe('backfill', () => {
     await adapter.execute(`UPDATE raw.scores SET value = value + 1`)
     let batches = 0
     // the first batch commits, then the process dies (here: the batch event throws and the action stops)
-    const stopped = await backfill(options({ onEvent: (e) => { if (e.type === 'batch' && ++batches === 1) throw new Error('killed') } }))
+    const stopped = await backfill(
+      options({
+        onEvent: (e) => {
+          if (e.type === 'batch' && ++batches === 1) throw new Error('killed')
+        },
+      }),
+    )
     expect(stopped.run?.ok).toBe(false)
     const resumed = await backfill(options())
     expect(resumed.resumed).toHaveLength(1)
-    expect(resumed.run?.actions.find((a) => a.name === 'forecasts')?.intervals).toEqual([{ start: '2026-01-02', end: '2026-01-03' }, { start: '2026-01-03', end: '2026-01-04' }])
+    expect(resumed.run?.actions.find((a) => a.name === 'forecasts')?.intervals).toEqual([
+      { start: '2026-01-02', end: '2026-01-03' },
+      { start: '2026-01-03', end: '2026-01-04' },
+    ])
   })
 })

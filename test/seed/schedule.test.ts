@@ -77,11 +77,15 @@ describe.each(CASES)('buildSeasonSchedule (seed $seed, season $season)', ({ seed
       window.reduce((sum, day) => sum + day.backToBacks, 0) / window.reduce((sum, day) => sum + day.teamGames, 0)
     expectBetween(share(days), 0.15, 0.2, `back-to-back share ${seed}/${season}`)
     const judged = byDate.filter(([date]) => date >= addDays(calendar.opener, 14)).map(([, day]) => day)
-    const shares = judged.slice(WINDOW_GAME_DAYS - 1).map((_, index) => share(judged.slice(index, index + WINDOW_GAME_DAYS)))
+    const shares = judged
+      .slice(WINDOW_GAME_DAYS - 1)
+      .map((_, index) => share(judged.slice(index, index + WINDOW_GAME_DAYS)))
     expectBetween(Math.min(...shares), 0.08, 0.3, `lowest 14-game-day back-to-back share ${seed}/${season}`)
     expectBetween(Math.max(...shares), 0.08, 0.3, `highest 14-game-day back-to-back share ${seed}/${season}`)
     for (const [team, dates] of teamDates(regular)) {
-      const backToBacks = dates.filter((date, index) => index > 0 && daysBetween(dates[index - 1] as string, date) === 1).length
+      const backToBacks = dates.filter(
+        (date, index) => index > 0 && daysBetween(dates[index - 1] as string, date) === 1,
+      ).length
       expect(backToBacks, `${team} back-to-backs`).toBeGreaterThanOrEqual(10)
       expect(backToBacks, `${team} back-to-backs`).toBeLessThanOrEqual(20)
     }

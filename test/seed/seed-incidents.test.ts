@@ -14,8 +14,11 @@ const INCIDENTS: Required<SeedIncidents> = {
   playByPlayMissing: { from: '2024-12-02', to: '2024-12-03' },
   noMinutes: { from: '2024-12-05', to: '2024-12-06' },
 }
-const inRange = (name: keyof SeedIncidents) => `game_date BETWEEN DATE '${INCIDENTS[name].from}' AND DATE '${INCIDENTS[name].to}'`
-const ANY_INCIDENT = Object.keys(INCIDENTS).map((name) => inRange(name as keyof SeedIncidents)).join(' OR ')
+const inRange = (name: keyof SeedIncidents) =>
+  `game_date BETWEEN DATE '${INCIDENTS[name].from}' AND DATE '${INCIDENTS[name].to}'`
+const ANY_INCIDENT = Object.keys(INCIDENTS)
+  .map((name) => inRange(name as keyof SeedIncidents))
+  .join(' OR ')
 
 let clean: SeededDb
 let damaged: SeededDb
@@ -57,12 +60,17 @@ describe('determinism', () => {
 
 describe('incidents', () => {
   it('reports the rows each incident changed', () => {
-    for (const name of Object.keys(INCIDENTS)) expect(damaged.summary.incidents[name as keyof SeedIncidents], name).toBeGreaterThan(0)
+    for (const name of Object.keys(INCIDENTS))
+      expect(damaged.summary.incidents[name as keyof SeedIncidents], name).toBeGreaterThan(0)
   })
 
   it('leaves every row outside the incident dates untouched', async () => {
-    for (const table of ['nba_analytics.player_game_summary', 'nba_analytics.upcoming_player_game_context',
-      'nba_raw.odds_api_player_points_props', 'nba_raw.bettingpros_player_points_props']) {
+    for (const table of [
+      'nba_analytics.player_game_summary',
+      'nba_analytics.upcoming_player_game_context',
+      'nba_raw.odds_api_player_points_props',
+      'nba_raw.bettingpros_player_points_props',
+    ]) {
       const sql = `SELECT count(*) AS n, sum(hash(t)::HUGEINT)::VARCHAR AS c FROM ${table} t WHERE NOT (${ANY_INCIDENT})`
       const [a, b] = await Promise.all([damaged.connection.runAndReadAll(sql), clean.connection.runAndReadAll(sql)])
       expect(a.getRowObjectsJS(), table).toEqual(b.getRowObjectsJS())
@@ -70,7 +78,9 @@ describe('incidents', () => {
   })
 
   it('dnpAsZero: DNPs become unmarked zero-point rows (I-10), 32-50% zeros, only on its dates', async () => {
-    const sql = (where: string) => `SELECT count(*) FILTER (WHERE is_dnp) AS dnp, avg(coalesce(points = 0, FALSE)::INTEGER) AS zeros
+    const sql = (
+      where: string,
+    ) => `SELECT count(*) FILTER (WHERE is_dnp) AS dnp, avg(coalesce(points = 0, FALSE)::INTEGER) AS zeros
       FROM nba_analytics.player_game_summary WHERE ${where}`
     const hit = await numbers(damaged.connection, sql(inRange('dnpAsZero')))
     expect(hit.dnp).toBe(0)
@@ -83,12 +93,17 @@ describe('incidents', () => {
     const sql = (where: string) => `SELECT avg((avg_usage_rate_last_7_games IS NOT NULL)::INTEGER) AS share
       FROM nba_analytics.upcoming_player_game_context WHERE ${where}`
     expect((await numbers(damaged.connection, sql(inRange('usageRateMissing')))).share).toBe(0)
-    const elsewhere = await numbers(damaged.connection, sql(`NOT (${inRange('usageRateMissing')}) AND game_date > DATE '2024-11-01'`))
+    const elsewhere = await numbers(
+      damaged.connection,
+      sql(`NOT (${inRange('usageRateMissing')}) AND game_date > DATE '2024-11-01'`),
+    )
     expectBetween(elsewhere.share!, 0.45, 0.65, 'usage present elsewhere')
   })
 
   it('noProps: no Odds API or BettingPros rows and no context lines on its dates (I-13)', async () => {
-    const sql = (where: string) => `SELECT (SELECT count(*) FROM nba_raw.odds_api_player_points_props WHERE ${where}) AS odds,
+    const sql = (
+      where: string,
+    ) => `SELECT (SELECT count(*) FROM nba_raw.odds_api_player_points_props WHERE ${where}) AS odds,
       (SELECT count(*) FROM nba_raw.bettingpros_player_points_props WHERE ${where}) AS bp,
       (SELECT count(*) FILTER (WHERE has_prop_line) FROM nba_analytics.upcoming_player_game_context WHERE ${where}) AS context`
     expect(await numbers(damaged.connection, sql(inRange('noProps')))).toEqual({ odds: 0, bp: 0, context: 0 })
@@ -106,7 +121,9 @@ describe('incidents', () => {
   })
 
   it('playByPlayMissing: shot-zone columns NULL on its dates, >= 97% of games covered elsewhere (I-17)', async () => {
-    const sql = (where: string) => `SELECT count(DISTINCT game_id) FILTER (WHERE fg_attempts IS NOT NULL) / count(DISTINCT game_id) AS coverage
+    const sql = (
+      where: string,
+    ) => `SELECT count(DISTINCT game_id) FILTER (WHERE fg_attempts IS NOT NULL) / count(DISTINCT game_id) AS coverage
       FROM nba_analytics.player_game_summary WHERE NOT is_dnp AND ${where}`
     expect((await numbers(damaged.connection, sql(inRange('playByPlayMissing')))).coverage).toBe(0)
     const elsewhere = await numbers(damaged.connection, sql(`NOT (${inRange('playByPlayMissing')})`))
@@ -114,10 +131,15 @@ describe('incidents', () => {
   })
 
   it('noMinutes: played rows lose minutes_played on its dates only (A-10d)', async () => {
-    const sql = (where: string) => `SELECT avg((minutes_played > 0)::INTEGER) AS share FROM nba_analytics.player_game_summary
+    const sql = (
+      where: string,
+    ) => `SELECT avg((minutes_played > 0)::INTEGER) AS share FROM nba_analytics.player_game_summary
       WHERE NOT is_dnp AND ${where}`
     expect((await numbers(damaged.connection, sql(inRange('noMinutes')))).share).toBeNaN()
-    const elsewhere = await numbers(damaged.connection, sql(`NOT (${inRange('noMinutes')}) AND NOT (${inRange('dnpAsZero')})`))
+    const elsewhere = await numbers(
+      damaged.connection,
+      sql(`NOT (${inRange('noMinutes')}) AND NOT (${inRange('dnpAsZero')})`),
+    )
     expectBetween(elsewhere.share!, 0.9, 1, 'minutes share elsewhere')
   })
 
@@ -126,6 +148,8 @@ describe('incidents', () => {
     const summary = await applyIncidents(target.connection, { noMinutes: { from: '2024-12-01', to: '2024-12-01' } })
     expect(Object.keys(summary)).toEqual(['noMinutes'])
     expect(summary.noMinutes).toBeGreaterThan(0)
-    await expect(applyIncidents(target.connection, { noMinutes: { from: '2024-12-02', to: '2024-12-01' } })).rejects.toThrow()
+    await expect(
+      applyIncidents(target.connection, { noMinutes: { from: '2024-12-02', to: '2024-12-01' } }),
+    ).rejects.toThrow()
   })
 })

@@ -1,6 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest'
 import { SEED_TABLES, SOURCE_TABLES } from '../../scripts/seed/index.js'
-import { PROP_GAMES_SQL, expectBetween, leastSquares, meanAbsoluteError, numbers, rows, seedInMemory } from './support.js'
+import {
+  PROP_GAMES_SQL,
+  expectBetween,
+  leastSquares,
+  meanAbsoluteError,
+  numbers,
+  rows,
+  seedInMemory,
+} from './support.js'
 import type { SeededDb } from './support.js'
 
 // One full default seed (2024-25 complete, 2025-26 through 2026-01-31); magnitudes from DOMAIN §8.
@@ -34,15 +42,21 @@ describe('seedWarehouse with default options', () => {
     expect(SOURCE_TABLES.map((table) => table.name)).not.toContain('player_registry')
     expect(SOURCE_TABLES).toHaveLength(SEED_TABLES.length - 1)
     for (const table of SOURCE_TABLES) {
-      const found = await rows(db.connection, `SELECT data_type FROM information_schema.columns
-        WHERE table_schema = '${table.dataset}' AND table_name = '${table.name}' AND column_name = '${table.dateColumn}'`)
+      const found = await rows(
+        db.connection,
+        `SELECT data_type FROM information_schema.columns
+        WHERE table_schema = '${table.dataset}' AND table_name = '${table.name}' AND column_name = '${table.dateColumn}'`,
+      )
       expect(found).toEqual([{ data_type: 'DATE' }])
     }
   })
 
   it('uses the DOMAIN §2 types mapped to DuckDB, with created_at everywhere', async () => {
-    const types = await rows(db.connection, `SELECT table_name || '.' || column_name AS c, data_type AS t FROM information_schema.columns
-      WHERE table_schema IN ('nba_reference', 'nba_analytics', 'nba_raw')`)
+    const types = await rows(
+      db.connection,
+      `SELECT table_name || '.' || column_name AS c, data_type AS t FROM information_schema.columns
+      WHERE table_schema IN ('nba_reference', 'nba_analytics', 'nba_raw')`,
+    )
     const typeOf = new Map(types.map((row) => [row.c, row.t]))
     expect(typeOf.get('player_game_summary.minutes_played')).toBe('DECIMAL(5,1)')
     expect(typeOf.get('player_game_summary.points')).toBe('BIGINT')
@@ -58,10 +72,13 @@ describe('seedWarehouse with default options', () => {
 
 describe('schedule', () => {
   it('plays 1,230 regular-season games per full season, exactly 82 per team', async () => {
-    const perTeam = await rows(db.connection, `SELECT team, count(*) AS n FROM (
+    const perTeam = await rows(
+      db.connection,
+      `SELECT team, count(*) AS n FROM (
         SELECT home_team_tricode AS team FROM ${SCHEDULE} WHERE season_year = 2024 AND season_phase = 'regular_season'
         UNION ALL SELECT away_team_tricode FROM ${SCHEDULE} WHERE season_year = 2024 AND season_phase = 'regular_season'
-      ) GROUP BY team`)
+      ) GROUP BY team`,
+    )
     expect(perTeam).toHaveLength(30)
     expect(new Set(perTeam.map((row) => row.n))).toEqual(new Set([82]))
   })
@@ -81,10 +98,15 @@ describe('schedule', () => {
   })
 
   it('averages 6.8-8.0 games per regular-season date and opens in late October', async () => {
-    const perDate = await q(`SELECT count(*) / count(DISTINCT game_date) AS games_per_date FROM ${SCHEDULE} WHERE season_phase = 'regular_season'`)
+    const perDate = await q(
+      `SELECT count(*) / count(DISTINCT game_date) AS games_per_date FROM ${SCHEDULE} WHERE season_phase = 'regular_season'`,
+    )
     expectBetween(perDate.games_per_date!, 6.8, 8.0, 'games per regular-season date')
-    const openers = await rows(db.connection, `SELECT strftime(min(game_date), '%m-%d') AS d FROM ${SCHEDULE}
-      GROUP BY season_year ORDER BY season_year`)
+    const openers = await rows(
+      db.connection,
+      `SELECT strftime(min(game_date), '%m-%d') AS d FROM ${SCHEDULE}
+      GROUP BY season_year ORDER BY season_year`,
+    )
     expect(openers).toEqual([{ d: '10-22' }, { d: '10-21' }])
   })
 
@@ -95,7 +117,8 @@ describe('schedule', () => {
         RANGE BETWEEN INTERVAL 6 DAYS PRECEDING AND CURRENT ROW) AS n FROM sides)`)
     expect(load.most).toBe(4)
     // A-05a's windows over the context rows: regular season, after each season's first 14 days.
-    const shares = await q(`WITH openers AS (SELECT season_year, min(game_date) AS opener FROM ${SCHEDULE} GROUP BY ALL),
+    const shares =
+      await q(`WITH openers AS (SELECT season_year, min(game_date) AS opener FROM ${SCHEDULE} GROUP BY ALL),
       daily AS (
         SELECT c.game_date, count(*) AS n, count(*) FILTER (WHERE c.back_to_back) AS b
         FROM (SELECT DISTINCT player_lookup, game_id, game_date, back_to_back FROM ${UPGC}) c
@@ -110,7 +133,8 @@ describe('schedule', () => {
   })
 
   it('keeps games Final through `through` and schedules the next slate without box scores', async () => {
-    const status = await q(`SELECT max(game_date) FILTER (WHERE game_status = 'Final') - DATE '2026-01-31' AS last_final,
+    const status =
+      await q(`SELECT max(game_date) FILTER (WHERE game_status = 'Final') - DATE '2026-01-31' AS last_final,
         count(*) FILTER (WHERE game_status = 'Scheduled') AS scheduled,
         count(*) FILTER (WHERE game_status = 'Scheduled' AND game_date <> DATE '2026-02-01') AS scheduled_elsewhere FROM ${SCHEDULE}`)
     expect(status).toEqual({ last_final: 0, scheduled: expect.any(Number), scheduled_elsewhere: 0 })
@@ -128,7 +152,9 @@ describe('schedule', () => {
         OR split_part(game_id, '_', 1) <> strftime(game_date, '%Y%m%d') OR split_part(game_id, '_', 2) <> away_team_tricode
         OR split_part(game_id, '_', 3) <> home_team_tricode) AS bad, count(DISTINCT home_team_tricode) AS teams FROM ${SCHEDULE}`)
     expect(ids).toEqual({ bad: 0, teams: 30 })
-    const home = await q(`SELECT count(*) FILTER (WHERE (split_part(game_id, '_', 3) = team_abbr) <> home_game) AS mismatches FROM ${UPGC}`)
+    const home = await q(
+      `SELECT count(*) FILTER (WHERE (split_part(game_id, '_', 3) = team_abbr) <> home_game) AS mismatches FROM ${UPGC}`,
+    )
     expect(home.mismatches).toBe(0)
   })
 })
@@ -159,14 +185,16 @@ describe('player_game_summary', () => {
   })
 
   it('marks 25-40% of rows DNP (6.5-11 per game) with NULL points and minutes and a reason', async () => {
-    const dnp = await q(`SELECT avg(is_dnp::INTEGER) AS share, count(*) FILTER (WHERE is_dnp) / count(DISTINCT game_id) AS per_game,
+    const dnp =
+      await q(`SELECT avg(is_dnp::INTEGER) AS share, count(*) FILTER (WHERE is_dnp) / count(DISTINCT game_id) AS per_game,
         count(*) FILTER (WHERE is_dnp AND (points IS NOT NULL OR minutes_played IS NOT NULL OR dnp_reason IS NULL
           OR dnp_reason_category IS NULL)) AS bad,
         count(*) FILTER (WHERE NOT is_dnp AND (points IS NULL OR dnp_reason IS NOT NULL)) AS bad_played FROM ${PGS}`)
     expectBetween(dnp.share!, 0.25, 0.4, 'DNP share')
     expectBetween(dnp.per_game!, 6.5, 11, 'DNPs per game')
     expect(dnp).toMatchObject({ bad: 0, bad_played: 0 })
-    const perDate = await q(`SELECT min(n) AS low, max(n) AS high FROM (SELECT game_date, count(*) FILTER (WHERE is_dnp) AS n FROM ${PGS}
+    const perDate =
+      await q(`SELECT min(n) AS low, max(n) AS high FROM (SELECT game_date, count(*) FILTER (WHERE is_dnp) AS n FROM ${PGS}
       GROUP BY game_date HAVING count(DISTINCT game_id) >= 3)`)
     expectBetween(perDate.low!, 20, 200, 'DNPs on the lightest date with >= 3 games (A-10c)')
     expectBetween(perDate.high!, 20, 200, 'DNPs on the busiest date (A-10c)')
@@ -175,13 +203,15 @@ describe('player_game_summary', () => {
   it('keeps zero-point rows at 6-12% of all rows overall and at most 15% on every date (A-10a)', async () => {
     const zeros = await q(`SELECT avg(coalesce(points = 0, FALSE)::INTEGER) AS share FROM ${PGS}`)
     expectBetween(zeros.share!, 0.06, 0.12, 'zero-point share of PGS rows')
-    const worst = await q(`SELECT max(share) AS share FROM (SELECT avg(coalesce(points = 0, FALSE)::INTEGER) AS share FROM ${PGS}
+    const worst =
+      await q(`SELECT max(share) AS share FROM (SELECT avg(coalesce(points = 0, FALSE)::INTEGER) AS share FROM ${PGS}
       GROUP BY game_date)`)
     expectBetween(worst.share!, 0, 0.15, 'worst date zero-point share')
   })
 
   it('has minutes > 0 on at least 90% of played rows of every date (A-10d)', async () => {
-    const minutes = await q(`SELECT min(share) AS worst FROM (SELECT avg((minutes_played > 0)::INTEGER) AS share FROM ${PGS}
+    const minutes =
+      await q(`SELECT min(share) AS worst FROM (SELECT avg((minutes_played > 0)::INTEGER) AS share FROM ${PGS}
       WHERE NOT is_dnp GROUP BY game_date)`)
     expectBetween(minutes.worst!, 0.9, 1, 'worst date share(minutes_played > 0)')
   })
@@ -198,7 +228,8 @@ describe('player_game_summary', () => {
   })
 
   it('fills shot zones that sum to FG attempts, NULL only for games without play-by-play (<= 3%)', async () => {
-    const zones = await q(`SELECT count(*) FILTER (WHERE paint_attempts + mid_range_attempts + three_pt_attempts <> fg_attempts
+    const zones =
+      await q(`SELECT count(*) FILTER (WHERE paint_attempts + mid_range_attempts + three_pt_attempts <> fg_attempts
         OR least(paint_attempts, mid_range_attempts, three_pt_attempts) < 0) AS bad,
         count(DISTINCT game_id) FILTER (WHERE fg_attempts IS NULL) / count(DISTINCT game_id) AS missing_games,
         count(*) FILTER (WHERE ft_makes > points) AS bad_ft FROM ${PGS} WHERE NOT is_dnp`)
@@ -209,7 +240,8 @@ describe('player_game_summary', () => {
 
 describe('team_offense_game_summary', () => {
   it('derives wins from team points (no ties), team points mean 105-120, win pct sd >= 0.08', async () => {
-    const games = await q(`SELECT count(*) FILTER (WHERE a.win_flag <> (a.points > b.points) OR a.points = b.points) AS bad,
+    const games =
+      await q(`SELECT count(*) FILTER (WHERE a.win_flag <> (a.points > b.points) OR a.points = b.points) AS bad,
         count(*) FILTER (WHERE a.points <> (SELECT sum(points) FROM ${PGS} p WHERE p.game_id = a.game_id AND p.team_abbr = a.team_abbr)) AS bad_sum,
         avg(a.points) AS mean_points FROM ${TEAM} a JOIN ${TEAM} b ON b.game_id = a.game_id AND b.team_abbr = a.opponent_team_abbr`)
     expect(games).toMatchObject({ bad: 0, bad_sum: 0 })
@@ -222,18 +254,24 @@ describe('team_offense_game_summary', () => {
 
 describe('team offense', () => {
   /** `fn(column)` over a team's last `games` games; `alias` qualifies the team and date columns. */
-  const rolling = (fn: string, games: number, alias = '') => `${fn} OVER (PARTITION BY ${alias}team_abbr ORDER BY ${alias}game_date
+  const rolling = (
+    fn: string,
+    games: number,
+    alias = '',
+  ) => `${fn} OVER (PARTITION BY ${alias}team_abbr ORDER BY ${alias}game_date
     ROWS BETWEEN ${games - 1} PRECEDING AND CURRENT ROW)`
 
   it('rates single games 112 +- 9.5-12 and teams 100-120, with 10-game means inside the A-16 range', async () => {
     const games = await q(`SELECT avg(offensive_rating) AS mean, stddev_samp(offensive_rating) AS sd FROM ${TEAM}`)
     expectBetween(games.mean!, 108, 116, 'mean single-game offensive rating')
     expectBetween(games.sd!, 9.5, 12, 'std of single-game offensive rating (NBA ≈ 11-12)')
-    const teams = await q(`SELECT min(rating) AS low, max(rating) AS high FROM (SELECT avg(offensive_rating) AS rating FROM ${TEAM}
+    const teams =
+      await q(`SELECT min(rating) AS low, max(rating) AS high FROM (SELECT avg(offensive_rating) AS rating FROM ${TEAM}
       GROUP BY team_abbr, year(game_date - INTERVAL 9 MONTH))`)
     expectBetween(teams.low!, 100, 112, 'lowest team-season offensive rating')
     expectBetween(teams.high!, 112, 120, 'highest team-season offensive rating')
-    const windows = await q(`SELECT min(off_10) AS off_low, max(off_10) AS off_high, min(pace_10) AS pace_low, max(pace_10) AS pace_high
+    const windows =
+      await q(`SELECT min(off_10) AS off_low, max(off_10) AS off_high, min(pace_10) AS pace_low, max(pace_10) AS pace_high
       FROM (SELECT ${rolling('avg(offensive_rating)', 10)} AS off_10, ${rolling('avg(pace)', 10)} AS pace_10,
         ${rolling('count(*)', 10)} AS n FROM ${TEAM})
       WHERE n = 10`)
@@ -258,10 +296,16 @@ describe('props and lines', () => {
       SELECT game_id, count(DISTINCT player_lookup) AS players,
         count(DISTINCT player_lookup) FILTER (WHERE bookmaker = 'DRAFTKINGS') / count(DISTINCT player_lookup) AS dk,
         count(*) / count(DISTINCT player_lookup || bookmaker) AS snapshots FROM ${ODDS} GROUP BY game_id)`)
-    expectBetween(props.per_game!, 13, 16, 'prop players per game: starters and rotation (DOMAIN\'s 40-50 cannot be players: 25-30 rostered)')
+    expectBetween(
+      props.per_game!,
+      13,
+      16,
+      "prop players per game: starters and rotation (DOMAIN's 40-50 cannot be players: 25-30 rostered)",
+    )
     expectBetween(props.dk_share!, 0.9, 1, 'share of prop players with a DraftKings line')
     expectBetween(props.snapshots!, 2, 3, 'snapshots per player, game and book')
-    const moves = await q(`SELECT avg((earliest >= 540 AND latest <= 90)::INTEGER) AS opening_and_current, avg((opening <> current)::INTEGER) AS moved
+    const moves =
+      await q(`SELECT avg((earliest >= 540 AND latest <= 90)::INTEGER) AS opening_and_current, avg((opening <> current)::INTEGER) AS moved
       FROM (SELECT max(minutes_before_tipoff) AS earliest, min(minutes_before_tipoff) AS latest,
         arg_min(points_line, snapshot_timestamp) AS opening, arg_max(points_line, snapshot_timestamp) AS current
         FROM ${ODDS} GROUP BY game_id, player_lookup, bookmaker)`)
@@ -270,7 +314,9 @@ describe('props and lines', () => {
   })
 
   it('puts lines on half points: prop lines mean 14-16, std 6.5-7.8, p5 5-8, p95 26-31', async () => {
-    const lines = await q(`SELECT count(*) FILTER (WHERE points_line * 2 <> round(points_line * 2) OR points_line <= 0) AS off_grid FROM ${ODDS}`)
+    const lines = await q(
+      `SELECT count(*) FILTER (WHERE points_line * 2 <> round(points_line * 2) OR points_line <= 0) AS off_grid FROM ${ODDS}`,
+    )
     expect(lines.off_grid).toBe(0)
     const spread = await q(`SELECT avg(line) AS mean, stddev_samp(line) AS sd, quantile_cont(line, 0.05) AS p5,
       quantile_cont(line, 0.95) AS p95 FROM ${PROP_PLAYED}`)
@@ -281,16 +327,18 @@ describe('props and lines', () => {
   })
 
   it('scores prop players like their lines (mean within 0.6, std 8.3-9.3) with a Vegas MAE of 4.8-5.3', async () => {
-    const fit = await q(`SELECT avg(points) AS mean, avg(line) AS line_mean, stddev_samp(points) AS sd, avg(abs(line - points)) AS mae,
+    const fit =
+      await q(`SELECT avg(points) AS mean, avg(line) AS line_mean, stddev_samp(points) AS sd, avg(abs(line - points)) AS mae,
       avg((points >= 30)::INTEGER) AS p30 FROM ${PROP_PLAYED}`)
     expectBetween(fit.mean! - fit.line_mean!, -0.6, 0.6, 'mean points minus mean line')
-    expectBetween(fit.sd!, 8.3, 9.3, 'std of prop players\' points')
+    expectBetween(fit.sd!, 8.3, 9.3, "std of prop players' points")
     expectBetween(fit.p30!, 0.03, 0.09, 'share of 30+ games among prop players')
-    expectBetween(fit.mae!, 4.8, 5.3, 'Vegas MAE over prop players\' played games')
+    expectBetween(fit.mae!, 4.8, 5.3, "Vegas MAE over prop players' played games")
   })
 
   it('has BettingPros for every prop player-game, incl. 3-8% the Odds API misses', async () => {
-    const coverage = await q(`WITH bp AS (SELECT DISTINCT game_date, player_lookup FROM ${BETTINGPROS} WHERE market_type = 'points'),
+    const coverage =
+      await q(`WITH bp AS (SELECT DISTINCT game_date, player_lookup FROM ${BETTINGPROS} WHERE market_type = 'points'),
       odds AS (SELECT DISTINCT game_date, player_lookup FROM ${ODDS})
       SELECT (SELECT count(*) FROM odds ANTI JOIN bp USING (game_date, player_lookup)) AS odds_only,
         (SELECT count(*) FROM bp ANTI JOIN odds USING (game_date, player_lookup)) / (SELECT count(*) FROM bp) AS bp_only_share`)
@@ -299,14 +347,18 @@ describe('props and lines', () => {
   })
 
   it('holds rebounds and assists markets next to points; only points rows carry the points line', async () => {
-    const markets = await rows(db.connection, `SELECT market_type, avg(points_line) AS mean, count(DISTINCT bookmaker) AS books,
-      count(DISTINCT bet_side) AS sides FROM ${BETTINGPROS} GROUP BY market_type ORDER BY market_type`)
+    const markets = await rows(
+      db.connection,
+      `SELECT market_type, avg(points_line) AS mean, count(DISTINCT bookmaker) AS books,
+      count(DISTINCT bet_side) AS sides FROM ${BETTINGPROS} GROUP BY market_type ORDER BY market_type`,
+    )
     expect(markets.map((row) => row.market_type)).toEqual(['assists', 'points', 'rebounds'])
     const mean = new Map(markets.map((row) => [row.market_type, Number(row.mean)]))
     expect(mean.get('rebounds')!).toBeLessThan(0.6 * mean.get('points')!)
     expect(mean.get('assists')!).toBeLessThan(0.6 * mean.get('points')!)
     expect(markets.every((row) => row.books === 3 && row.sides === 2)).toBe(true)
-    const consensus = await q(`SELECT avg(abs(b.points_line - c.current_points_line::DOUBLE)) AS gap FROM ${BETTINGPROS} b
+    const consensus =
+      await q(`SELECT avg(abs(b.points_line - c.current_points_line::DOUBLE)) AS gap FROM ${BETTINGPROS} b
       JOIN (SELECT DISTINCT game_date, player_lookup, current_points_line FROM ${UPGC} WHERE has_prop_line) c USING (game_date, player_lookup)
       WHERE b.market_type = 'points' AND b.bookmaker = 'BettingPros Consensus' AND b.bet_side = 'over'`)
     expectBetween(consensus.gap!, 0, 0.5, 'consensus points line vs context line')
@@ -315,7 +367,8 @@ describe('props and lines', () => {
 
 describe('injury report and upcoming context', () => {
   it('lists >= 80% of injury DNPs OUT/DOUBTFUL first, and some late scratches QUESTIONABLE/PROBABLE', async () => {
-    const listing = await q(`WITH first_report AS (SELECT player_lookup, game_date, arg_min(injury_status, report_timestamp) AS status
+    const listing =
+      await q(`WITH first_report AS (SELECT player_lookup, game_date, arg_min(injury_status, report_timestamp) AS status
         FROM nba_raw.nbac_injury_report GROUP BY ALL)
       SELECT avg((r.status IN ('OUT', 'DOUBTFUL'))::INTEGER) AS out_share,
         count(*) FILTER (WHERE r.status IN ('QUESTIONABLE', 'PROBABLE')) AS late_scratches
@@ -338,7 +391,8 @@ describe('injury report and upcoming context', () => {
   })
 
   it('has 15-20% back-to-backs, usage present on 50-60%, projected usage NULL, lower-case statuses', async () => {
-    const context = await q(`SELECT avg(back_to_back::INTEGER) AS b2b, avg((avg_usage_rate_last_7_games IS NOT NULL)::INTEGER) AS usage,
+    const context =
+      await q(`SELECT avg(back_to_back::INTEGER) AS b2b, avg((avg_usage_rate_last_7_games IS NOT NULL)::INTEGER) AS usage,
       count(projected_usage_rate) AS projected, count(*) FILTER (WHERE back_to_back <> coalesce(days_rest = 1, FALSE)) AS b2b_mismatch,
       count(*) FILTER (WHERE player_status NOT IN ('available', 'probable', 'questionable', 'doubtful', 'out')) AS bad_status,
       count(*) FILTER (WHERE has_prop_line AND (current_points_line IS NULL OR opening_points_line IS NULL
@@ -355,16 +409,22 @@ describe('signal beyond the line', () => {
     const split = (season: number) => games.filter((row) => row.season_year === season && row.def_rating !== null)
     const features = (row: Record<string, unknown>) => {
       const line = Number(row.line)
-      return [line, line * Number(row.stars_out), line * (Number(row.def_rating) - 112) / 10]
+      return [line, line * Number(row.stars_out), (line * (Number(row.def_rating) - 112)) / 10]
     }
     const train = split(2024)
     const test = split(2025)
-    const beta = leastSquares(train.map(features), train.map((row) => Number(row.points)))
+    const beta = leastSquares(
+      train.map(features),
+      train.map((row) => Number(row.points)),
+    )
     expect(beta[1]).toBeGreaterThan(0.03)
     expect(beta[2]).toBeGreaterThan(0.01)
     const actual = test.map((row) => Number(row.points))
     const adjusted = test.map((row) => features(row).reduce((sum, x, index) => sum + x * beta[index]!, 0))
-    const lineMae = meanAbsoluteError(actual, test.map((row) => Number(row.line)))
+    const lineMae = meanAbsoluteError(
+      actual,
+      test.map((row) => Number(row.line)),
+    )
     expect(meanAbsoluteError(actual, adjusted)).toBeLessThan(lineMae - 0.02)
   })
 
@@ -373,20 +433,45 @@ describe('signal beyond the line', () => {
     const value = (row: Record<string, unknown>, key: string) => Number(row[key])
     const features = (row: Record<string, unknown>) => {
       const level = (value(row, 'l10') + value(row, 'season_avg')) / 2
-      return [1, value(row, 'l10'), value(row, 'l5'), value(row, 'season_avg'), value(row, 'm10'), value(row, 'stars_out'),
-        level * value(row, 'stars_out'), level * (value(row, 'def_rating') - 112) / 10, level * value(row, 'b2b'),
-        level * value(row, 'home'), value(row, 'b2b'), value(row, 'pace_diff')]
+      return [
+        1,
+        value(row, 'l10'),
+        value(row, 'l5'),
+        value(row, 'season_avg'),
+        value(row, 'm10'),
+        value(row, 'stars_out'),
+        level * value(row, 'stars_out'),
+        (level * (value(row, 'def_rating') - 112)) / 10,
+        level * value(row, 'b2b'),
+        level * value(row, 'home'),
+        value(row, 'b2b'),
+        value(row, 'pace_diff'),
+      ]
     }
-    const withLine = (row: Record<string, unknown>) => [...features(row), value(row, 'line'), value(row, 'line') - value(row, 'opening'),
-      value(row, 'line') * value(row, 'stars_out'), value(row, 'line') * (value(row, 'def_rating') - 112) / 10]
+    const withLine = (row: Record<string, unknown>) => [
+      ...features(row),
+      value(row, 'line'),
+      value(row, 'line') - value(row, 'opening'),
+      value(row, 'line') * value(row, 'stars_out'),
+      (value(row, 'line') * (value(row, 'def_rating') - 112)) / 10,
+    ]
     const train = games.filter((row) => row.season_year === 2024)
     const test = games.filter((row) => row.season_year === 2025)
     const actual = test.map((row) => value(row, 'points'))
     const testMae = (inputs: (row: Record<string, unknown>) => number[]) => {
-      const beta = leastSquares(train.map(inputs), train.map((row) => value(row, 'points')))
-      return meanAbsoluteError(actual, test.map((row) => inputs(row).reduce((sum, x, index) => sum + x * beta[index]!, 0)))
+      const beta = leastSquares(
+        train.map(inputs),
+        train.map((row) => value(row, 'points')),
+      )
+      return meanAbsoluteError(
+        actual,
+        test.map((row) => inputs(row).reduce((sum, x, index) => sum + x * beta[index]!, 0)),
+      )
     }
-    const vegasMae = meanAbsoluteError(actual, test.map((row) => value(row, 'line')))
+    const vegasMae = meanAbsoluteError(
+      actual,
+      test.map((row) => value(row, 'line')),
+    )
     const lineModelMae = testMae(withLine)
     expectBetween(lineModelMae, 4.2, 4.7, 'feature-model MAE on 2025-26, line included')
     expect(lineModelMae).toBeLessThan(vegasMae - 0.3)

@@ -21,15 +21,21 @@ export async function seedInMemory(options: Partial<SeedOptions>, threads?: numb
 /** Rows as plain objects with BIGINT/HUGEINT/DECIMAL turned into numbers (test data stays small). */
 export async function rows(connection: DuckDBConnection, sql: string): Promise<Record<string, unknown>[]> {
   const reader = await connection.runAndReadAll(sql)
-  return reader.getRowObjectsJS().map((row) =>
-    Object.fromEntries(Object.entries(row).map(([key, value]) => [key, typeof value === 'bigint' ? Number(value) : value])),
-  )
+  return reader
+    .getRowObjectsJS()
+    .map((row) =>
+      Object.fromEntries(
+        Object.entries(row).map(([key, value]) => [key, typeof value === 'bigint' ? Number(value) : value]),
+      ),
+    )
 }
 
 /** The first row of a query, as numbers (NULL → NaN so a comparison fails loudly). */
 export async function numbers(connection: DuckDBConnection, sql: string): Promise<Record<string, number>> {
   const [row] = await rows(connection, sql)
-  return Object.fromEntries(Object.entries(row ?? {}).map(([key, value]) => [key, value === null ? Number.NaN : Number(value)]))
+  return Object.fromEntries(
+    Object.entries(row ?? {}).map(([key, value]) => [key, value === null ? Number.NaN : Number(value)]),
+  )
 }
 
 /** Order-independent content checksum per seed table: sum of row hashes (duplicates count). */
@@ -37,7 +43,9 @@ export async function checksums(connection: DuckDBConnection): Promise<Record<st
   const result: Record<string, string> = {}
   for (const table of SEED_TABLES) {
     const name = `${table.dataset}.${table.name}`
-    const reader = await connection.runAndReadAll(`SELECT sum(hash(t)::HUGEINT)::VARCHAR AS c, count(*) AS n FROM ${name} t`)
+    const reader = await connection.runAndReadAll(
+      `SELECT sum(hash(t)::HUGEINT)::VARCHAR AS c, count(*) AS n FROM ${name} t`,
+    )
     const row = reader.getRowObjectsJS()[0]
     result[name] = `${String(row?.n)}:${String(row?.c)}`
   }
@@ -57,7 +65,8 @@ export function leastSquares(features: readonly (readonly number[])[], target: r
   })
   for (let pivot = 0; pivot < width; pivot += 1) {
     let best = pivot
-    for (let r = pivot + 1; r < width; r += 1) if (Math.abs(matrix[r]![pivot]!) > Math.abs(matrix[best]![pivot]!)) best = r
+    for (let r = pivot + 1; r < width; r += 1)
+      if (Math.abs(matrix[r]![pivot]!) > Math.abs(matrix[best]![pivot]!)) best = r
     const swap = matrix[pivot]!
     matrix[pivot] = matrix[best]!
     matrix[best] = swap

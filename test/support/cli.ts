@@ -15,7 +15,15 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = {
   const real = createDefaultContext()
   const context: CliContext = {
     ...real,
-    io: { stdout: (t) => { stdout += t }, stderr: (t) => { stderr += t }, isTty: false },
+    io: {
+      stdout: (t) => {
+        stdout += t
+      },
+      stderr: (t) => {
+        stderr += t
+      },
+      isTty: false,
+    },
     env: { BUILD_COMMIT_SHA: 'b'.repeat(40), ...env },
   }
   const code = await main(argv, context)

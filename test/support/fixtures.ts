@@ -28,5 +28,8 @@ let counter = 0
 /** A run with fixed, injected identity so results are predictable. */
 export function testRun(overrides: Partial<RunInfo> = {}): RunInfo {
   counter++
-  return { ...createRunInfo({ root: REPO_ROOT, env: { BUILD_COMMIT_SHA: 'a'.repeat(40) }, id: `run-${counter}` }), ...overrides }
+  return {
+    ...createRunInfo({ root: REPO_ROOT, env: { BUILD_COMMIT_SHA: 'a'.repeat(40) }, id: `run-${counter}` }),
+    ...overrides,
+  }
 }

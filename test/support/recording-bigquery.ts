@@ -14,10 +14,25 @@ export class RecordingBigQueryClient implements BigQueryClient {
     const answer = this.#answer(request)
     if (answer instanceof Error) throw answer
     const id = `job_${this.requests.length}`
-    return [{
-      id,
-      metadata: { statistics: { totalBytesProcessed: request.dryRun ? '1048576' : '0', query: { numDmlAffectedRows: '3', schema: { fields: [{ name: 'x', type: 'INTEGER' }, { name: 'tags', type: 'STRING', mode: 'REPEATED' }] } } } },
-      getQueryResults: async () => [answer],
-    }]
+    return [
+      {
+        id,
+        metadata: {
+          statistics: {
+            totalBytesProcessed: request.dryRun ? '1048576' : '0',
+            query: {
+              numDmlAffectedRows: '3',
+              schema: {
+                fields: [
+                  { name: 'x', type: 'INTEGER' },
+                  { name: 'tags', type: 'STRING', mode: 'REPEATED' },
+                ],
+              },
+            },
+          },
+        },
+        getQueryResults: async () => [answer],
+      },
+    ]
   }
 }

@@ -14,28 +14,39 @@ import type { SelectionFlags } from './run.js'
 const MAX_PRINTED = 100
 
 export function assertCommand(context: CliContext, exit: ExitHolder): Command {
-  const command = addSelectionOptions(new Command('assert')
-    .description('run assertions alone against the built tables, without building anything (exit 1 if an error-severity check fails)'), {
-    verb: 'check', dateVerb: 'check', actions: 'comma-separated action names or globs whose checks run (with the assertions guarding them)',
-    toNote: '; freshness is judged as of this date',
-  })
-  return command.action(handle<SelectionFlags>(command, context, exit, async (flags, globals) => {
-    const range = parseDateRange(flags.from, flags.to)
-    const graph = await context.compile(globals)
-    const adapter = await context.openAdapter(globals)
-    try {
-      const result = await runAssertions({
-        graph, adapter, run: createRunInfo({ root: globals.root, env: context.env, now: context.now() }), ...range,
-        selection: selectionFrom(flags),
-        onAction: globals.json ? undefined : (action) => context.io.stderr(`${formatAssertedAction(action)}\n`),
-      })
-      if (globals.json) printJson(context, result)
-      else printAssertSummary(context.io, result)
-      return result.ok ? EXIT.ok : EXIT.failed
-    } finally {
-      await adapter.close()
-    }
-  }))
+  const command = addSelectionOptions(
+    new Command('assert').description(
+      'run assertions alone against the built tables, without building anything (exit 1 if an error-severity check fails)',
+    ),
+    {
+      verb: 'check',
+      dateVerb: 'check',
+      actions: 'comma-separated action names or globs whose checks run (with the assertions guarding them)',
+      toNote: '; freshness is judged as of this date',
+    },
+  )
+  return command.action(
+    handle<SelectionFlags>(command, context, exit, async (flags, globals) => {
+      const range = parseDateRange(flags.from, flags.to)
+      const graph = await context.compile(globals)
+      const adapter = await context.openAdapter(globals)
+      try {
+        const result = await runAssertions({
+          graph,
+          adapter,
+          run: createRunInfo({ root: globals.root, env: context.env, now: context.now() }),
+          ...range,
+          selection: selectionFrom(flags),
+          onAction: globals.json ? undefined : (action) => context.io.stderr(`${formatAssertedAction(action)}\n`),
+        })
+        if (globals.json) printJson(context, result)
+        else printAssertSummary(context.io, result)
+        return result.ok ? EXIT.ok : EXIT.failed
+      } finally {
+        await adapter.close()
+      }
+    }),
+  )
 }
 
 /** One progress line per action: its verdict and check counts. */
@@ -60,9 +71,21 @@ export function printAssertSummary(io: CliIo, result: AssertResult): void {
   const checks = result.actions.flatMap((a) => a.checks)
   const notable = checks.filter((c) => !c.passed || c.skipped)
   for (const check of notable.slice(0, MAX_PRINTED)) io.stdout(`${mark(check)} ${check.message}\n`)
-  if (notable.length > MAX_PRINTED) io.stdout(`… and ${notable.length - MAX_PRINTED} more; see pipeline_state.assertion_results for run ${result.runId}\n`)
+  if (notable.length > MAX_PRINTED)
+    io.stdout(
+      `… and ${notable.length - MAX_PRINTED} more; see pipeline_state.assertion_results for run ${result.runId}\n`,
+    )
   const errors = checks.filter((c) => !c.passed && c.severity === 'error').length
   const warnings = checks.filter((c) => !c.passed && c.severity === 'warn').length
-  const range = result.from && result.to ? ` over ${result.from}..${result.to}` : result.from ? ` from ${result.from}` : result.to ? ` up to ${result.to}` : ''
-  io.stdout(`assert ${result.runId} ${result.ok ? 'passed' : 'FAILED'}${range}: ${result.actions.length} action(s), ${checks.length} result(s); ${errors} error(s), ${warnings} warning(s), ${checks.filter((c) => c.skipped).length} skipped\n`)
+  const range =
+    result.from && result.to
+      ? ` over ${result.from}..${result.to}`
+      : result.from
+        ? ` from ${result.from}`
+        : result.to
+          ? ` up to ${result.to}`
+          : ''
+  io.stdout(
+    `assert ${result.runId} ${result.ok ? 'passed' : 'FAILED'}${range}: ${result.actions.length} action(s), ${checks.length} result(s); ${errors} error(s), ${warnings} warning(s), ${checks.filter((c) => c.skipped).length} skipped\n`,
+  )
 }

@@ -27,7 +27,8 @@ function printPreflight(io: CliIo, result: BackfillResult): void {
   io.stdout('preflight:\n')
   for (const check of result.checks) io.stdout(`  ${check.ok ? 'go   ' : 'NO-GO'} ${check.name}: ${check.detail}\n`)
   io.stdout('dates:\n')
-  for (const d of result.dates) io.stdout(`  ${d.date} ${d.go ? 'go' : `NO-GO  ${d.failures.slice(0, 3).join('; ')}`}\n`)
+  for (const d of result.dates)
+    io.stdout(`  ${d.date} ${d.go ? 'go' : `NO-GO  ${d.failures.slice(0, 3).join('; ')}`}\n`)
   if (result.plan.length) {
     io.stdout('plan (rows replaced or superseded per date):\n')
     for (const p of result.plan) io.stdout(`  ${p.date} ${p.action.padEnd(40)} ${p.existingRows}\n`)
@@ -37,41 +38,64 @@ function printPreflight(io: CliIo, result: BackfillResult): void {
 
 export function backfillCommand(context: CliContext, exit: ExitHolder): Command {
   const command = new Command('backfill')
-    .description('recompute a date range after a go/no-go preflight of code, schema and inputs; supersedes, never deletes')
+    .description(
+      'recompute a date range after a go/no-go preflight of code, schema and inputs; supersedes, never deletes',
+    )
     .requiredOption('--from <date>', 'first date (YYYY-MM-DD, inclusive)')
     .requiredOption('--to <date>', 'last date (YYYY-MM-DD, inclusive)')
-    .requiredOption('--actions <names>', 'comma-separated actions (names or globs) to recompute; their dependents follow')
+    .requiredOption(
+      '--actions <names>',
+      'comma-separated actions (names or globs) to recompute; their dependents follow',
+    )
     .requiredOption('--reason <text>', 'why: recorded on every superseded row and in the run')
     .option('--require-commit <sha...>', 'fix commit(s) the running code must contain')
     .option('--dry-run', 'preflight and plan only, write nothing')
     .option('--yes', 'proceed without confirmation (required when not on a terminal)')
-  return command.action(handle<BackfillFlags>(command, context, exit, async (flags, globals) => {
-    const range = parseDateRange(flags.from, flags.to) as { from: string; to: string }
-    const actions = splitList(flags.actions)
-    const reason = (flags.reason ?? '').trim()
-    if (!reason) throw new ConfigError('--reason must say why the range is recomputed, e.g. --reason "usage_spike fix a1b2c3"')
-    if (!flags.dryRun && !flags.yes) throw new ConfigError('backfill writes to persistent tables: run it with --dry-run first, then again with --yes')
-    const graph = await context.compile(globals)
-    const adapter = await context.openAdapter(globals)
-    try {
-      const progress = createProgress(context.io)
-      const result = await backfill({
-        graph, adapter, git: createGitProbe(globals.root), actions, ...range, reason, requireCommits: flags.requireCommit ?? [], dryRun: flags.dryRun ?? false,
-        run: createRunInfo({ root: globals.root, env: context.env, now: context.now(), mode: 'backfill' }),
-        migrationProblem: async () => ensureMigrationsCurrent(adapter, { root: globals.root, stateDataset: graph.project.stateDataset }).then(() => null, (e: Error) => e.message),
-        runsDir: join(globals.root, '.pipeline', 'runs'), onEvent: progress.onEvent,
-      })
-      progress.done()
-      if (globals.json) printJson(context, result)
-      else {
-        printPreflight(context.io, result)
-        if (!result.go) context.io.stdout('backfill refused: nothing was written\n')
-        else if (result.run) printRunSummary(context.io, result.run)
-        else context.io.stdout('dry run: nothing was written\n')
+  return command.action(
+    handle<BackfillFlags>(command, context, exit, async (flags, globals) => {
+      const range = parseDateRange(flags.from, flags.to) as { from: string; to: string }
+      const actions = splitList(flags.actions)
+      const reason = (flags.reason ?? '').trim()
+      if (!reason)
+        throw new ConfigError('--reason must say why the range is recomputed, e.g. --reason "usage_spike fix a1b2c3"')
+      if (!flags.dryRun && !flags.yes)
+        throw new ConfigError(
+          'backfill writes to persistent tables: run it with --dry-run first, then again with --yes',
+        )
+      const graph = await context.compile(globals)
+      const adapter = await context.openAdapter(globals)
+      try {
+        const progress = createProgress(context.io)
+        const result = await backfill({
+          graph,
+          adapter,
+          git: createGitProbe(globals.root),
+          actions,
+          ...range,
+          reason,
+          requireCommits: flags.requireCommit ?? [],
+          dryRun: flags.dryRun ?? false,
+          run: createRunInfo({ root: globals.root, env: context.env, now: context.now(), mode: 'backfill' }),
+          migrationProblem: async () =>
+            ensureMigrationsCurrent(adapter, { root: globals.root, stateDataset: graph.project.stateDataset }).then(
+              () => null,
+              (e: Error) => e.message,
+            ),
+          runsDir: join(globals.root, '.pipeline', 'runs'),
+          onEvent: progress.onEvent,
+        })
+        progress.done()
+        if (globals.json) printJson(context, result)
+        else {
+          printPreflight(context.io, result)
+          if (!result.go) context.io.stdout('backfill refused: nothing was written\n')
+          else if (result.run) printRunSummary(context.io, result.run)
+          else context.io.stdout('dry run: nothing was written\n')
+        }
+        return result.go && (result.run?.ok ?? true) ? EXIT.ok : EXIT.failed
+      } finally {
+        await adapter.close()
       }
-      return result.go && (result.run?.ok ?? true) ? EXIT.ok : EXIT.failed
-    } finally {
-      await adapter.close()
-    }
-  }))
+    }),
+  )
 }

@@ -14,25 +14,29 @@ export function compileCommand(context: CliContext, exit: ExitHolder): Command {
   const command = new Command('compile')
     .description('compile definitions into the DAG and print it (--json: every action with its SQL)')
     .option('--write-types', 'regenerate includes/action-names.generated.ts so ctx.ref() names are type-checked')
-  return command.action(handle<{ writeTypes?: boolean }>(command, context, exit, async (options, globals) => {
-    const graph = await context.compile(globals)
-    if (options.writeTypes) {
-      const path = join(globals.root, 'includes', 'action-names.generated.ts')
-      const registry = fileURLToPath(new URL('../../core/registry.js', import.meta.url))
-      const specifier = relative(dirname(path), registry).split(sep).join('/')
-      await mkdir(dirname(path), { recursive: true })
-      await writeFile(path, actionNamesModule(graph, specifier.startsWith('.') ? specifier : `./${specifier}`))
-      context.io.stderr(`wrote ${path}\n`)
-    }
-    if (globals.json) printJson(context, graphToJson(graph))
-    else {
-      for (const action of graph.actions) {
-        const target = action.target ? `${action.target.dataset}.${action.target.name}` : '-'
-        context.io.stdout(`${action.kind.padEnd(12)} ${action.name.padEnd(40)} ${target}${action.dependencies.length ? `  ← ${action.dependencies.join(', ')}` : ''}\n`)
+  return command.action(
+    handle<{ writeTypes?: boolean }>(command, context, exit, async (options, globals) => {
+      const graph = await context.compile(globals)
+      if (options.writeTypes) {
+        const path = join(globals.root, 'includes', 'action-names.generated.ts')
+        const registry = fileURLToPath(new URL('../../core/registry.js', import.meta.url))
+        const specifier = relative(dirname(path), registry).split(sep).join('/')
+        await mkdir(dirname(path), { recursive: true })
+        await writeFile(path, actionNamesModule(graph, specifier.startsWith('.') ? specifier : `./${specifier}`))
+        context.io.stderr(`wrote ${path}\n`)
       }
-      context.io.stdout(`${graph.actions.length} actions, ${graph.issues.length} problem(s)\n`)
-    }
-    for (const issue of graph.issues) context.io.stderr(`error: ${formatIssue(issue)}\n`)
-    return graph.issues.length ? EXIT.usage : EXIT.ok
-  }))
+      if (globals.json) printJson(context, graphToJson(graph))
+      else {
+        for (const action of graph.actions) {
+          const target = action.target ? `${action.target.dataset}.${action.target.name}` : '-'
+          context.io.stdout(
+            `${action.kind.padEnd(12)} ${action.name.padEnd(40)} ${target}${action.dependencies.length ? `  ← ${action.dependencies.join(', ')}` : ''}\n`,
+          )
+        }
+        context.io.stdout(`${graph.actions.length} actions, ${graph.issues.length} problem(s)\n`)
+      }
+      for (const issue of graph.issues) context.io.stderr(`error: ${formatIssue(issue)}\n`)
+      return graph.issues.length ? EXIT.usage : EXIT.ok
+    }),
+  )
 }

@@ -36,7 +36,11 @@ interface SelectionWording {
   readonly toNote?: string
 }
 
-const RUN_WORDING: SelectionWording = { verb: 'run', dateVerb: 'build', actions: 'comma-separated action names or globs (e.g. "ml_*")' }
+const RUN_WORDING: SelectionWording = {
+  verb: 'run',
+  dateVerb: 'build',
+  actions: 'comma-separated action names or globs (e.g. "ml_*")',
+}
 
 export function addSelectionOptions(command: Command, wording: SelectionWording = RUN_WORDING): Command {
   return command
@@ -50,37 +54,52 @@ export function addSelectionOptions(command: Command, wording: SelectionWording 
 
 export function selectionFrom(flags: SelectionFlags) {
   return {
-    actions: splitList(flags.actions), tags: splitList(flags.tags),
-    includeDeps: flags.includeDeps ?? false, includeDependents: flags.includeDependents ?? false,
+    actions: splitList(flags.actions),
+    tags: splitList(flags.tags),
+    includeDeps: flags.includeDeps ?? false,
+    includeDependents: flags.includeDependents ?? false,
   }
 }
 
 export function runCommand(context: CliContext, exit: ExitHolder): Command {
-  const command = addSelectionOptions(new Command('run').description('build what is selected (default: everything, missing intervals only)'))
+  const command = addSelectionOptions(
+    new Command('run').description('build what is selected (default: everything, missing intervals only)'),
+  )
     .option('--full-refresh', 'rebuild incremental tables from scratch (refused for protected actions)')
     .option('--restate', 'rebuild the --from/--to range even where it is recorded as done')
     .option('--dry-run', 'print the plan without writing')
     .option('--skip-assertions', 'emergency only: do not evaluate assertions (recorded in the run)')
     .option('--concurrency <n>', 'actions built at once')
-  return command.action(handle<RunFlags>(command, context, exit, async (flags, globals) => {
-    const range = parseDateRange(flags.from, flags.to)
-    const graph = await context.compile(globals)
-    const adapter = await context.openAdapter(globals)
-    try {
-      if (!flags.dryRun) await ensureMigrationsCurrent(adapter, { root: globals.root, stateDataset: graph.project.stateDataset })
-      const progress = createProgress(context.io)
-      const result = await runPipeline({
-        graph, adapter, run: createRunInfo({ root: globals.root, env: context.env, now: context.now() }), selection: selectionFrom(flags), ...range,
-        fullRefresh: flags.fullRefresh ?? false, restate: flags.restate ?? false, dryRun: flags.dryRun ?? false,
-        skipAssertions: flags.skipAssertions ?? false, ...(flags.concurrency ? { concurrency: Number(flags.concurrency) } : {}),
-        runsDir: join(globals.root, '.pipeline', 'runs'), onEvent: progress.onEvent,
-      })
-      progress.done()
-      if (globals.json) printJson(context, result)
-      else printRunSummary(context.io, result)
-      return result.ok ? EXIT.ok : EXIT.failed
-    } finally {
-      await adapter.close()
-    }
-  }))
+  return command.action(
+    handle<RunFlags>(command, context, exit, async (flags, globals) => {
+      const range = parseDateRange(flags.from, flags.to)
+      const graph = await context.compile(globals)
+      const adapter = await context.openAdapter(globals)
+      try {
+        if (!flags.dryRun)
+          await ensureMigrationsCurrent(adapter, { root: globals.root, stateDataset: graph.project.stateDataset })
+        const progress = createProgress(context.io)
+        const result = await runPipeline({
+          graph,
+          adapter,
+          run: createRunInfo({ root: globals.root, env: context.env, now: context.now() }),
+          selection: selectionFrom(flags),
+          ...range,
+          fullRefresh: flags.fullRefresh ?? false,
+          restate: flags.restate ?? false,
+          dryRun: flags.dryRun ?? false,
+          skipAssertions: flags.skipAssertions ?? false,
+          ...(flags.concurrency ? { concurrency: Number(flags.concurrency) } : {}),
+          runsDir: join(globals.root, '.pipeline', 'runs'),
+          onEvent: progress.onEvent,
+        })
+        progress.done()
+        if (globals.json) printJson(context, result)
+        else printRunSummary(context.io, result)
+        return result.ok ? EXIT.ok : EXIT.failed
+      } finally {
+        await adapter.close()
+      }
+    }),
+  )
 }

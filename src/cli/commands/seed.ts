@@ -19,7 +19,11 @@ const seedFlags = z.strictObject({
 
 /** What a project's seed module exports (includes/project.ts `seedModule`). */
 export interface SeedModule {
-  seedWarehouse(connection: unknown, options: Partial<{ seasons: number; seed: number; through: string }>, onProgress?: (message: string) => void): Promise<unknown>
+  seedWarehouse(
+    connection: unknown,
+    options: Partial<{ seasons: number; seed: number; through: string }>,
+    onProgress?: (message: string) => void,
+  ): Promise<unknown>
 }
 
 interface ConnectionProvider {
@@ -31,12 +35,21 @@ function hasConnection(adapter: Adapter): adapter is Adapter & ConnectionProvide
 }
 
 /** Generate the sample sources with the project's seed module (DuckDB only: it generates inside the engine). */
-export async function seedSources(graph: CompiledGraph, adapter: Adapter, options: z.output<typeof seedFlags>, log: (m: string) => void): Promise<unknown> {
+export async function seedSources(
+  graph: CompiledGraph,
+  adapter: Adapter,
+  options: z.output<typeof seedFlags>,
+  log: (m: string) => void,
+): Promise<unknown> {
   const modulePath = graph.project.seedModule
   if (!modulePath) throw new ConfigError('this project has no seed module; set seedModule in includes/project.ts')
-  if (!hasConnection(adapter)) throw new ConfigError(`"pipeline seed" generates data inside DuckDB; it is not available on --engine ${adapter.engine}`)
+  if (!hasConnection(adapter))
+    throw new ConfigError(
+      `"pipeline seed" generates data inside DuckDB; it is not available on --engine ${adapter.engine}`,
+    )
   const module = (await import(pathToFileURL(join(graph.root, modulePath)).href)) as Partial<SeedModule>
-  if (typeof module.seedWarehouse !== 'function') throw new ConfigError(`${modulePath} does not export seedWarehouse(connection, options)`)
+  if (typeof module.seedWarehouse !== 'function')
+    throw new ConfigError(`${modulePath} does not export seedWarehouse(connection, options)`)
   const seed = module.seedWarehouse
   return adapter.withConnection((connection) => seed(connection, options, log))
 }
@@ -47,21 +60,23 @@ export function seedCommand(context: CliContext, exit: ExitHolder): Command {
     .option('--seasons <n>', 'number of seasons ending with the one containing --through (default 2)')
     .option('--seed <s>', 'random seed (default 42)')
     .option('--through <date>', 'last date with final box scores (default 2026-01-31)')
-  return command.action(handle<Record<string, string>>(command, context, exit, async (flags, globals: GlobalOptions) => {
-    const parsed = seedFlags.safeParse(flags)
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      throw new ConfigError(`--${String(issue?.path[0])} "${flags[String(issue?.path[0])]}": ${issue?.message}`)
-    }
-    const graph = await context.compile(globals)
-    const adapter = await context.openAdapter(globals)
-    try {
-      const summary = await seedSources(graph, adapter, parsed.data, (m) => context.io.stderr(`seed: ${m}\n`))
-      if (globals.json) printJson(context, summary)
-      else context.io.stdout(`seeded ${globals.warehouse}\n`)
-      return EXIT.ok
-    } finally {
-      await adapter.close()
-    }
-  }))
+  return command.action(
+    handle<Record<string, string>>(command, context, exit, async (flags, globals: GlobalOptions) => {
+      const parsed = seedFlags.safeParse(flags)
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]
+        throw new ConfigError(`--${String(issue?.path[0])} "${flags[String(issue?.path[0])]}": ${issue?.message}`)
+      }
+      const graph = await context.compile(globals)
+      const adapter = await context.openAdapter(globals)
+      try {
+        const summary = await seedSources(graph, adapter, parsed.data, (m) => context.io.stderr(`seed: ${m}\n`))
+        if (globals.json) printJson(context, summary)
+        else context.io.stdout(`seeded ${globals.warehouse}\n`)
+        return EXIT.ok
+      } finally {
+        await adapter.close()
+      }
+    }),
+  )
 }

@@ -19,7 +19,8 @@ import { formatReport, loadReports, runReport } from '../../reports/run-report.j
 async function missingSources(graph: CompiledGraph, adapter: Adapter): Promise<string[]> {
   const missing: string[] = []
   for (const action of graph.actions) {
-    if (action.kind === 'declaration' && action.target && !(await adapter.tableExists(action.target))) missing.push(action.name)
+    if (action.kind === 'declaration' && action.target && !(await adapter.tableExists(action.target)))
+      missing.push(action.name)
   }
   return missing
 }
@@ -30,7 +31,9 @@ async function tableRows(graph: CompiledGraph, adapter: Adapter): Promise<{ tabl
   for (const action of graph.actions) {
     if ((action.kind !== 'table' && action.kind !== 'incremental') || !action.target) continue
     if (!(await adapter.tableExists(action.target))) continue
-    const [row] = await adapter.query<{ n: number }>(`SELECT COUNT(*) AS n FROM ${adapter.dialect.formatTarget(action.target)}`)
+    const [row] = await adapter.query<{ n: number }>(
+      `SELECT COUNT(*) AS n FROM ${adapter.dialect.formatTarget(action.target)}`,
+    )
     out.push({ table: `${action.target.dataset}.${action.target.name}`, rows: Number(row?.n ?? 0) })
   }
   return out
@@ -58,7 +61,12 @@ async function printSummaryReport(context: CliContext, graph: CompiledGraph, ada
   if (!summary) return
   try {
     const reports = await loadReports(graph.root)
-    const result = await runReport({ graph, adapter, reports, request: { name: summary.name, ...(summary.by ? { by: summary.by } : {}) } })
+    const result = await runReport({
+      graph,
+      adapter,
+      reports,
+      request: { name: summary.name, ...(summary.by ? { by: summary.by } : {}) },
+    })
     context.io.stdout(`\n${summary.name}${summary.by ? ` by ${summary.by}` : ''}:\n${formatReport(result)}`)
   } catch (error) {
     context.io.stdout(`\n${summary.name}: not available (${(error as Error).message.split('\n')[0]})\n`)
@@ -66,42 +74,57 @@ async function printSummaryReport(context: CliContext, graph: CompiledGraph, ada
 }
 
 export function startCommand(context: CliContext, exit: ExitHolder): Command {
-  const command = new Command('start').description('the whole job on the local warehouse: migrate, seed the sample if sources are missing, run the DAG, summarise')
-  return command.action(handle<Record<string, never>>(command, context, exit, async (_flags, globals) => {
-    const log = (m: string) => context.io.stderr(`${m}\n`)
-    const graph = await context.compile(globals)
-    const adapter = await context.openAdapter(globals)
-    try {
-      log(`warehouse: ${globals.warehouse} (${globals.engine})`)
-      const migrated = await applyMigrations(adapter, { root: globals.root, stateDataset: graph.project.stateDataset, onEvent: (e) => e.type === 'applied' && log(`migration ${e.version} ${e.name} applied (${e.durationMs} ms)`) })
-      log(migrated.applied.length ? `applied ${migrated.applied.length} migration(s)` : `schema up to date (${migrated.alreadyApplied} migrations applied earlier)`)
-      const missing = await missingSources(graph, adapter)
-      if (missing.length) {
-        log(`sources missing (${missing.join(', ')}): generating the sample warehouse`)
-        const started = performance.now()
-        await seedSources(graph, adapter, {}, (m) => log(`seed: ${m}`))
-        log(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+  const command = new Command('start').description(
+    'the whole job on the local warehouse: migrate, seed the sample if sources are missing, run the DAG, summarise',
+  )
+  return command.action(
+    handle<Record<string, never>>(command, context, exit, async (_flags, globals) => {
+      const log = (m: string) => context.io.stderr(`${m}\n`)
+      const graph = await context.compile(globals)
+      const adapter = await context.openAdapter(globals)
+      try {
+        log(`warehouse: ${globals.warehouse} (${globals.engine})`)
+        const migrated = await applyMigrations(adapter, {
+          root: globals.root,
+          stateDataset: graph.project.stateDataset,
+          onEvent: (e) => e.type === 'applied' && log(`migration ${e.version} ${e.name} applied (${e.durationMs} ms)`),
+        })
+        log(
+          migrated.applied.length
+            ? `applied ${migrated.applied.length} migration(s)`
+            : `schema up to date (${migrated.alreadyApplied} migrations applied earlier)`,
+        )
+        const missing = await missingSources(graph, adapter)
+        if (missing.length) {
+          log(`sources missing (${missing.join(', ')}): generating the sample warehouse`)
+          const started = performance.now()
+          await seedSources(graph, adapter, {}, (m) => log(`seed: ${m}`))
+          log(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+        }
+        const progress = createProgress(context.io)
+        const result = await runPipeline({
+          graph,
+          adapter,
+          run: createRunInfo({ root: globals.root, env: context.env, now: context.now() }),
+          runsDir: join(globals.root, '.pipeline', 'runs'),
+          onEvent: progress.onEvent,
+        })
+        progress.done()
+        const rows = await tableRows(graph, adapter)
+        if (globals.json) {
+          printJson(context, { run: result, tables: rows })
+        } else {
+          context.io.stdout('\ntables:\n')
+          for (const t of rows) context.io.stdout(`  ${t.table.padEnd(55)} ${String(t.rows).padStart(9)} rows\n`)
+          printChecks(context, result)
+          await printSummaryReport(context, graph, adapter)
+          context.io.stdout('\n')
+          printRunSummary(context.io, result)
+        }
+        return result.ok ? EXIT.ok : EXIT.failed
+      } finally {
+        await adapter.close()
       }
-      const progress = createProgress(context.io)
-      const result = await runPipeline({
-        graph, adapter, run: createRunInfo({ root: globals.root, env: context.env, now: context.now() }),
-        runsDir: join(globals.root, '.pipeline', 'runs'), onEvent: progress.onEvent,
-      })
-      progress.done()
-      const rows = await tableRows(graph, adapter)
-      if (globals.json) {
-        printJson(context, { run: result, tables: rows })
-      } else {
-        context.io.stdout('\ntables:\n')
-        for (const t of rows) context.io.stdout(`  ${t.table.padEnd(55)} ${String(t.rows).padStart(9)} rows\n`)
-        printChecks(context, result)
-        await printSummaryReport(context, graph, adapter)
-        context.io.stdout('\n')
-        printRunSummary(context.io, result)
-      }
-      return result.ok ? EXIT.ok : EXIT.failed
-    } finally {
-      await adapter.close()
-    }
-  }))
+    }),
+  )
 }

@@ -16,7 +16,10 @@ export interface BigQueryAdapterOptions {
 
 /** Label values: lower case letters, digits, _ and -, at most 63 characters. */
 export function sanitizeLabel(value: string): string {
-  return value.toLowerCase().replace(/[^a-z0-9_-]/g, '_').slice(0, 63)
+  return value
+    .toLowerCase()
+    .replace(/[^a-z0-9_-]/g, '_')
+    .slice(0, 63)
 }
 
 /** BigQuery through an injected client: parameters by name, labels on every job, optional dry runs. */
@@ -31,7 +34,10 @@ export class BigQueryAdapter implements Adapter {
   constructor(client: BigQueryClient, options: BigQueryAdapterOptions) {
     this.#client = client
     this.#options = options
-    this.dialect = createBigQueryDialect({ project: options.project, ...(options.location ? { location: options.location } : {}) })
+    this.dialect = createBigQueryDialect({
+      project: options.project,
+      ...(options.location ? { location: options.location } : {}),
+    })
   }
 
   async #job(sql: string, options?: StatementOptions, dryRun = this.#options.dryRun ?? false): Promise<BigQueryJob> {
@@ -104,7 +110,11 @@ export class BigQueryAdapter implements Adapter {
 
   async describeQuery(sql: string, options?: StatementOptions): Promise<LiveColumn[]> {
     const job = await this.#job(sql, options, true)
-    return (job.metadata?.statistics?.query?.schema?.fields ?? []).map((f) => ({ name: f.name, type: fieldType(f), nullable: f.mode !== 'REQUIRED' }))
+    return (job.metadata?.statistics?.query?.schema?.fields ?? []).map((f) => ({
+      name: f.name,
+      type: fieldType(f),
+      nullable: f.mode !== 'REQUIRED',
+    }))
   }
 
   async close(): Promise<void> {}
@@ -116,11 +126,18 @@ function nonNull(params: Record<string, ParamValue>): Record<string, unknown> {
 
 /** Types for every parameter: required for NULLs; CASTs in the SQL give DATE/TIMESTAMP meaning. */
 function paramTypes(params: Record<string, ParamValue>): Record<string, string> {
-  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k,
-    typeof v === 'boolean' ? 'BOOL' : typeof v === 'number' ? (Number.isInteger(v) ? 'INT64' : 'FLOAT64') : 'STRING']))
+  return Object.fromEntries(
+    Object.entries(params).map(([k, v]) => [
+      k,
+      typeof v === 'boolean' ? 'BOOL' : typeof v === 'number' ? (Number.isInteger(v) ? 'INT64' : 'FLOAT64') : 'STRING',
+    ]),
+  )
 }
 
-function labelsFor(base: Readonly<Record<string, string>> | undefined, action: string | undefined): Record<string, string> {
+function labelsFor(
+  base: Readonly<Record<string, string>> | undefined,
+  action: string | undefined,
+): Record<string, string> {
   const labels: Record<string, string> = { app: 'nba-props-pipeline' }
   for (const [k, v] of Object.entries(base ?? {})) labels[sanitizeLabel(k)] = sanitizeLabel(v)
   if (action) labels.action = sanitizeLabel(action)
@@ -128,9 +145,10 @@ function labelsFor(base: Readonly<Record<string, string>> | undefined, action: s
 }
 
 function fieldType(field: BigQueryField): string {
-  const base = field.type === 'RECORD' || field.type === 'STRUCT'
-    ? `STRUCT<${(field.fields ?? []).map((f) => `${f.name} ${fieldType(f)}`).join(', ')}>`
-    : ({ INTEGER: 'INT64', FLOAT: 'FLOAT64', BOOLEAN: 'BOOL' } as Record<string, string>)[field.type] ?? field.type
+  const base =
+    field.type === 'RECORD' || field.type === 'STRUCT'
+      ? `STRUCT<${(field.fields ?? []).map((f) => `${f.name} ${fieldType(f)}`).join(', ')}>`
+      : (({ INTEGER: 'INT64', FLOAT: 'FLOAT64', BOOLEAN: 'BOOL' } as Record<string, string>)[field.type] ?? field.type)
   return field.mode === 'REPEATED' ? `ARRAY<${base}>` : base
 }
 
@@ -145,9 +163,12 @@ function plainValue(value: unknown): unknown {
   if (typeof value === 'object') {
     if ('value' in value && Object.keys(value).length === 1) {
       const inner = (value as { value: unknown }).value
-      return typeof inner === 'string' && /^-?\d+(\.\d+)?$/.test(inner) && !/^\d{4}-/.test(inner) ? Number(inner) : inner
+      return typeof inner === 'string' && /^-?\d+(\.\d+)?$/.test(inner) && !/^\d{4}-/.test(inner)
+        ? Number(inner)
+        : inner
     }
-    if (typeof (value as { toNumber?: unknown }).toNumber === 'function') return (value as { toNumber: () => number }).toNumber()
+    if (typeof (value as { toNumber?: unknown }).toNumber === 'function')
+      return (value as { toNumber: () => number }).toNumber()
     return plainRow(value as Record<string, unknown>)
   }
   return value

@@ -37,6 +37,9 @@ export interface BigQueryClient {
 /** The real client, with Application Default Credentials; never prints credentials. */
 export async function loadBigQueryClient(options: { projectId: string; location?: string }): Promise<BigQueryClient> {
   const { BigQuery } = await import('@google-cloud/bigquery')
-  const client = new BigQuery({ projectId: options.projectId, ...(options.location ? { location: options.location } : {}) })
+  const client = new BigQuery({
+    projectId: options.projectId,
+    ...(options.location ? { location: options.location } : {}),
+  })
   return client as unknown as BigQueryClient
 }

@@ -35,12 +35,14 @@ const fn: SqlFunctions = {
   safeCast: (v, t) => sql`SAFE_CAST(${v} AS ${raw(columnType(t))})`,
   parseJson: (v) => sql`SAFE.PARSE_JSON(${v})`,
   cast: (v, t) => sql`CAST(${v} AS ${raw(columnType(t))})`,
-  clamp: (x, lo, hi) => sql`CASE WHEN ${x} IS NULL THEN NULL ELSE LEAST(GREATEST(${x}, ${raw(formatNumber(lo))}), ${raw(formatNumber(hi))}) END`,
+  clamp: (x, lo, hi) =>
+    sql`CASE WHEN ${x} IS NULL THEN NULL ELSE LEAST(GREATEST(${x}, ${raw(formatNumber(lo))}), ${raw(formatNumber(hi))}) END`,
   currentTimestamp: () => raw('CURRENT_TIMESTAMP()'),
   sha256Hex: (v) => sql`TO_HEX(SHA256(${v}))`,
   generateUuid: () => raw('GENERATE_UUID()'),
   stddevSamp: (x) => sql`STDDEV_SAMP(${x})`,
-  arrayAgg: (x, orderBy) => orderBy ? sql`ARRAY_AGG(${x} IGNORE NULLS ORDER BY ${orderBy})` : sql`ARRAY_AGG(${x} IGNORE NULLS)`,
+  arrayAgg: (x, orderBy) =>
+    orderBy ? sql`ARRAY_AGG(${x} IGNORE NULLS ORDER BY ${orderBy})` : sql`ARRAY_AGG(${x} IGNORE NULLS)`,
   dateToString: (d) => sql`FORMAT_DATE('%Y-%m-%d', ${d})`,
   percentile: (x, p) => sql`APPROX_QUANTILES(${x}, 100)[OFFSET(${raw(String(Math.round(p * 100)))})]`,
 }
@@ -57,15 +59,21 @@ const LOCATION = /^[A-Za-z][A-Za-z0-9-]{1,40}$/
 /** BigQuery: partitioned and clustered tables, scripts for transactions, bytes-billed dry runs. */
 export function createBigQueryDialect(options: BigQueryDialectOptions = {}): Dialect {
   if (options.location !== undefined && !LOCATION.test(options.location)) {
-    throw new ConfigError(`BigQuery location "${options.location}" is not a location name; set PIPELINE_BQ_LOCATION to one such as US, EU or europe-west2`)
+    throw new ConfigError(
+      `BigQuery location "${options.location}" is not a location name; set PIPELINE_BQ_LOCATION to one such as US, EU or europe-west2`,
+    )
   }
   const schemaOptions = options.location ? ` OPTIONS (location = ${literal(options.location)})` : ''
-  const formatTarget = (t: Target) => quote(options.project ? `${options.project}.${t.dataset}.${t.name}` : `${t.dataset}.${t.name}`)
+  const formatTarget = (t: Target) =>
+    quote(options.project ? `${options.project}.${t.dataset}.${t.name}` : `${t.dataset}.${t.name}`)
   const layout = (o?: TableOptions, columns?: readonly ColumnSpec[]): string => {
     const parts: string[] = []
     // A TIMESTAMP column partitions by its date; a DATE column by itself.
     const partitionType = columns?.find((c) => c.name === o?.partitionBy)?.type.toUpperCase()
-    if (o?.partitionBy) parts.push(`PARTITION BY ${partitionType === 'TIMESTAMP' ? `DATE(${quote(o.partitionBy)})` : quote(o.partitionBy)}`)
+    if (o?.partitionBy)
+      parts.push(
+        `PARTITION BY ${partitionType === 'TIMESTAMP' ? `DATE(${quote(o.partitionBy)})` : quote(o.partitionBy)}`,
+      )
     if (o?.clusterBy?.length) parts.push(`CLUSTER BY ${columnList(o.clusterBy, quote)}`)
     if (o?.partitionBy && o.requirePartitionFilter) parts.push('OPTIONS (require_partition_filter = TRUE)')
     return parts.length ? `\n${parts.join('\n')}` : ''
@@ -80,13 +88,16 @@ export function createBigQueryDialect(options: BigQueryDialectOptions = {}): Dia
     // Typed by a CAST so a NULL value (sent as STRING) still lands in a DATE or TIMESTAMP column.
     param: (name: string, type: ParamType) => (type === 'STRING' ? `@${name}` : `CAST(@${name} AS ${type})`),
     columnType,
-    createSchema: (dataset: string) => `CREATE SCHEMA IF NOT EXISTS ${quote(options.project ? `${options.project}.${dataset}` : dataset)}${schemaOptions}`,
+    createSchema: (dataset: string) =>
+      `CREATE SCHEMA IF NOT EXISTS ${quote(options.project ? `${options.project}.${dataset}` : dataset)}${schemaOptions}`,
     createTable: (target: Target, columns: readonly ColumnSpec[], o?: TableOptions) =>
       `CREATE TABLE IF NOT EXISTS ${formatTarget(target)} (\n${columnDefinitions(columns, quote, columnType)}\n)${layout(o, columns)}`,
-    createTableAs: (target: Target, select: string, o?: TableOptions) => `CREATE TABLE ${formatTarget(target)}${layout(o)}\nAS\n${select}`,
+    createTableAs: (target: Target, select: string, o?: TableOptions) =>
+      `CREATE TABLE ${formatTarget(target)}${layout(o)}\nAS\n${select}`,
     createOrReplaceTableAs: (target: Target, select: string, o?: TableOptions) =>
       `CREATE OR REPLACE TABLE ${formatTarget(target)}${layout(o)}\nAS\n${select}`,
-    createOrReplaceView: (target: Target, select: string) => `CREATE OR REPLACE VIEW ${formatTarget(target)} AS\n${select}`,
+    createOrReplaceView: (target: Target, select: string) =>
+      `CREATE OR REPLACE VIEW ${formatTarget(target)} AS\n${select}`,
     dropTable: (target: Target) => `DROP TABLE IF EXISTS ${formatTarget(target)}`,
     dropView: (target: Target) => `DROP VIEW IF EXISTS ${formatTarget(target)}`,
     renameTable: (from: Target, toName: string) => `ALTER TABLE ${formatTarget(from)} RENAME TO ${quote(toName)}`,
@@ -98,11 +109,16 @@ export function createBigQueryDialect(options: BigQueryDialectOptions = {}): Dia
       `DELETE FROM ${formatTarget(target)}\nWHERE ${quote(column)} >= CAST(@${INTERVAL_START} AS DATE) AND ${quote(column)} < CAST(@${INTERVAL_END} AS DATE)`,
     merge: (target: Target, source: Target, uniqueKey: readonly string[], columns: readonly string[]) =>
       mergeStatement({ target: formatTarget(target), source: formatTarget(source), uniqueKey, columns, quote }),
-    addColumns: (target: Target, columns: readonly ColumnSpec[]) => columns.length === 0 ? [] : [
-      `ALTER TABLE ${formatTarget(target)}\n${columns.map((column) => `  ADD COLUMN IF NOT EXISTS ${quote(column.name)} ${columnType(column.type)}`).join(',\n')}`,
-    ],
+    addColumns: (target: Target, columns: readonly ColumnSpec[]) =>
+      columns.length === 0
+        ? []
+        : [
+            `ALTER TABLE ${formatTarget(target)}\n${columns.map((column) => `  ADD COLUMN IF NOT EXISTS ${quote(column.name)} ${columnType(column.type)}`).join(',\n')}`,
+          ],
     // A BigQuery transaction is a multi-statement script sent as one job.
-    transaction: (statements: readonly string[]) => [`BEGIN TRANSACTION;\n${statements.map((s) => `${s};`).join('\n')}\nCOMMIT TRANSACTION;`],
+    transaction: (statements: readonly string[]) => [
+      `BEGIN TRANSACTION;\n${statements.map((s) => `${s};`).join('\n')}\nCOMMIT TRANSACTION;`,
+    ],
     limit: (select: string, n: number) => `SELECT * FROM (\n${select}\n) AS limited LIMIT ${Math.trunc(n)}`,
   })
 }

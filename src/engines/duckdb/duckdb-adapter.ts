@@ -74,7 +74,9 @@ export class DuckDbAdapter implements Adapter {
   }
 
   execute(sql: string, options?: StatementOptions): Promise<{ rowsChanged: number }> {
-    return this.#serialized(() => this.#with(async (c) => ({ rowsChanged: (await this.#run(c, sql, options)).rowsChanged })))
+    return this.#serialized(() =>
+      this.#with(async (c) => ({ rowsChanged: (await this.#run(c, sql, options)).rowsChanged })),
+    )
   }
 
   query<T extends Row = Row>(sql: string, options?: StatementOptions): Promise<T[]> {
@@ -82,16 +84,18 @@ export class DuckDbAdapter implements Adapter {
   }
 
   transaction(statements: readonly Statement[]): Promise<void> {
-    return this.#serialized(() => this.#with(async (c) => {
-      await this.#run(c, 'BEGIN TRANSACTION')
-      try {
-        for (const statement of statements) await this.#run(c, statement.sql, statement)
-        await this.#run(c, 'COMMIT')
-      } catch (error) {
-        await c.run('ROLLBACK').catch(() => undefined)
-        throw error
-      }
-    }))
+    return this.#serialized(() =>
+      this.#with(async (c) => {
+        await this.#run(c, 'BEGIN TRANSACTION')
+        try {
+          for (const statement of statements) await this.#run(c, statement.sql, statement)
+          await this.#run(c, 'COMMIT')
+        } catch (error) {
+          await c.run('ROLLBACK').catch(() => undefined)
+          throw error
+        }
+      }),
+    )
   }
 
   async tableExists(target: Target): Promise<boolean> {
@@ -105,7 +109,11 @@ export class DuckDbAdapter implements Adapter {
       { params: { schema: target.dataset, table: target.name } },
     )
     if (rows.length === 0) return null
-    return rows.map((r) => ({ name: r.column_name, type: duckDbTypeToBigQuery(r.data_type), nullable: r.is_nullable === 'YES' }))
+    return rows.map((r) => ({
+      name: r.column_name,
+      type: duckDbTypeToBigQuery(r.data_type),
+      nullable: r.is_nullable === 'YES',
+    }))
   }
 
   describeQuery(sql: string): Promise<LiveColumn[]> {

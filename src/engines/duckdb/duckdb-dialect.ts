@@ -6,7 +6,12 @@ import { raw, sql } from '../../sql/fragment.js'
 import type { ParamType, SqlScalar } from '../../sql/fragment.js'
 
 const DUCKDB_PARAM_TYPES: Record<ParamType, string> = {
-  DATE: 'DATE', STRING: 'VARCHAR', TIMESTAMP: 'TIMESTAMP', INT64: 'BIGINT', FLOAT64: 'DOUBLE', BOOL: 'BOOLEAN',
+  DATE: 'DATE',
+  STRING: 'VARCHAR',
+  TIMESTAMP: 'TIMESTAMP',
+  INT64: 'BIGINT',
+  FLOAT64: 'DOUBLE',
+  BOOL: 'BOOLEAN',
 }
 
 function quote(name: string): string {
@@ -32,14 +37,16 @@ const fn: SqlFunctions = {
   safeCast: (v, t) => sql`TRY_CAST(${v} AS ${raw(columnType(t))})`,
   parseJson: (v) => sql`CAST(${v} AS JSON)`,
   cast: (v, t) => sql`CAST(${v} AS ${raw(columnType(t))})`,
-  clamp: (x, lo, hi) => sql`CASE WHEN ${x} IS NULL THEN NULL ELSE LEAST(GREATEST(${x}, ${raw(formatNumber(lo))}), ${raw(formatNumber(hi))}) END`,
+  clamp: (x, lo, hi) =>
+    sql`CASE WHEN ${x} IS NULL THEN NULL ELSE LEAST(GREATEST(${x}, ${raw(formatNumber(lo))}), ${raw(formatNumber(hi))}) END`,
   currentTimestamp: () => raw('CAST(current_timestamp AS TIMESTAMP)'),
   sha256Hex: (v) => sql`sha256(${v})`,
   generateUuid: () => raw('CAST(uuid() AS VARCHAR)'),
   stddevSamp: (x) => sql`STDDEV_SAMP(${x})`,
-  arrayAgg: (x, orderBy) => orderBy
-    ? sql`array_agg(${x} ORDER BY ${orderBy}) FILTER (WHERE ${x} IS NOT NULL)`
-    : sql`array_agg(${x}) FILTER (WHERE ${x} IS NOT NULL)`,
+  arrayAgg: (x, orderBy) =>
+    orderBy
+      ? sql`array_agg(${x} ORDER BY ${orderBy}) FILTER (WHERE ${x} IS NOT NULL)`
+      : sql`array_agg(${x}) FILTER (WHERE ${x} IS NOT NULL)`,
   dateToString: (d) => sql`strftime(${d}, '%Y-%m-%d')`,
   percentile: (x, p) => sql`quantile_cont(${x}, ${raw(formatNumber(p))})`,
 }
@@ -94,7 +101,10 @@ export const duckDbDialect: Dialect = Object.freeze({
   },
   // DuckDB's ALTER TABLE takes one action per statement.
   addColumns(target: Target, columns: readonly ColumnSpec[]): string[] {
-    return columns.map((column) => `ALTER TABLE ${formatTarget(target)} ADD COLUMN IF NOT EXISTS ${quote(column.name)} ${columnType(column.type)}`)
+    return columns.map(
+      (column) =>
+        `ALTER TABLE ${formatTarget(target)} ADD COLUMN IF NOT EXISTS ${quote(column.name)} ${columnType(column.type)}`,
+    )
   },
   transaction: (statements: readonly string[]) => ['BEGIN TRANSACTION', ...statements, 'COMMIT'],
   limit: (select: string, n: number) => `SELECT * FROM (\n${select}\n) AS limited LIMIT ${Math.trunc(n)}`,

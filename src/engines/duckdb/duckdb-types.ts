@@ -3,14 +3,30 @@ export function duckDbTypeToBigQuery(type: string): string {
   const t = type.trim()
   if (t.endsWith('[]')) return `ARRAY<${duckDbTypeToBigQuery(t.slice(0, -2))}>`
   const struct = /^STRUCT\((.*)\)$/is.exec(t)
-  if (struct) return `STRUCT<${splitTopLevel(struct[1] as string).map(structField).join(', ')}>`
+  if (struct)
+    return `STRUCT<${splitTopLevel(struct[1] as string)
+      .map(structField)
+      .join(', ')}>`
   const decimal = /^DECIMAL\((\d+),\s*(\d+)\)$/i.exec(t)
   if (decimal) return `NUMERIC(${decimal[1]}, ${decimal[2]})`
   const upper = t.toUpperCase()
   const map: Record<string, string> = {
-    VARCHAR: 'STRING', BIGINT: 'INT64', INTEGER: 'INT64', SMALLINT: 'INT64', TINYINT: 'INT64', HUGEINT: 'INT64', UBIGINT: 'INT64',
-    DOUBLE: 'FLOAT64', FLOAT: 'FLOAT64', BOOLEAN: 'BOOL', DATE: 'DATE', TIMESTAMP: 'TIMESTAMP', 'TIMESTAMP WITH TIME ZONE': 'TIMESTAMP',
-    JSON: 'JSON', BLOB: 'BYTES', UUID: 'STRING',
+    VARCHAR: 'STRING',
+    BIGINT: 'INT64',
+    INTEGER: 'INT64',
+    SMALLINT: 'INT64',
+    TINYINT: 'INT64',
+    HUGEINT: 'INT64',
+    UBIGINT: 'INT64',
+    DOUBLE: 'FLOAT64',
+    FLOAT: 'FLOAT64',
+    BOOLEAN: 'BOOL',
+    DATE: 'DATE',
+    TIMESTAMP: 'TIMESTAMP',
+    'TIMESTAMP WITH TIME ZONE': 'TIMESTAMP',
+    JSON: 'JSON',
+    BLOB: 'BYTES',
+    UUID: 'STRING',
   }
   return map[upper] ?? upper
 }
