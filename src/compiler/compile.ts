@@ -36,7 +36,7 @@ export function compileProject(loaded: LoadedProject, dialect: Dialect): Compile
   const index = new Map(drafts.map((d) => [d.definition.name, d]))
   for (const draft of drafts) resolveDependencies(draft, index, issues)
   const gates = assertionGates(drafts, index)
-  const actions = drafts.map((d) => finish(d, index, gates, dialect)).sort((a, b) => a.name.localeCompare(b.name))
+  const actions = drafts.map((d) => finishAction(d, index, gates, dialect)).sort((a, b) => a.name.localeCompare(b.name))
   for (const cycle of findCycles(actions)) {
     const first = index.get(cycle[0] as string)
     issues.push({
@@ -172,7 +172,7 @@ function assertionGates(drafts: readonly Draft[], index: ReadonlyMap<string, Dra
   return gates
 }
 
-function finish(
+function finishAction(
   draft: Draft,
   index: ReadonlyMap<string, Draft>,
   gates: Map<string, string[]>,
@@ -182,39 +182,62 @@ function finish(
   const self = draft.target ?? undefined
   const render = (f: SqlFragment) => renderSql(f, { dialect, resolveRef, ...(self ? { self } : {}) })
   const { definition } = draft
-  let sql: CompiledSql = {}
-  if (definition.kind === 'operation') sql = { statements: draft.fragments.map(render) }
-  else if (draft.fragments[0])
-    sql = {
-      query: render(draft.fragments[0]),
-      ...(draft.fragments[1] ? { fullQuery: render(draft.fragments[1]) } : {}),
-    }
   const hookEntries = Object.entries(draft.hooks).map(([name, fragments]) => [name, fragments.map(render)] as const)
-  if (hookEntries.length) sql = { ...sql, hooks: Object.fromEntries(hookEntries) }
+  const hooks = hookEntries.length ? { hooks: Object.fromEntries(hookEntries) } : {}
+  // A query that threw at compile time is reported as an issue; its empty SQL is never run.
+  const query = draft.fragments[0] ? render(draft.fragments[0]) : ''
+  const querySql = {
+    query,
+    ...(draft.fragments[1] ? { fullQuery: render(draft.fragments[1]) } : {}),
+    ...hooks,
+  }
   const checks = draft.checks.map((check) =>
     compileCheck(`${definition.name}.${check.name}`, check, draft, index, dialect),
   )
-  if (definition.kind === 'assertion' && sql.query !== undefined) {
-    const check = queryCheck({
-      name: definition.name,
-      sql: sql.query,
-      severity: definition.severity,
-      partitionColumn: definition.partitionColumn,
-    })
-    checks.push(compileCheck(definition.name, check, draft, index, dialect))
-  }
-  const dependencies = [...new Set([...draft.refs, ...(gates.get(definition.name) ?? [])])].sort()
-  return {
+  const base = {
     name: definition.name,
-    kind: definition.kind,
     file: draft.file,
-    target: draft.target,
-    dependencies,
+    dependencies: [...new Set([...draft.refs, ...(gates.get(definition.name) ?? [])])].sort(),
     tags: definition.tags,
-    sql,
     checks,
-    definition,
-    ...(draft.guards ? { guards: draft.guards } : {}),
+  }
+  const target = draft.target ?? { dataset: '', name: definition.name }
+  switch (definition.kind) {
+    case 'declaration':
+      return { ...base, kind: 'declaration', target, sql: {}, definition }
+    case 'table':
+      return { ...base, kind: 'table', target, sql: querySql, definition }
+    case 'view':
+      return { ...base, kind: 'view', target, sql: querySql, definition }
+    case 'incremental':
+      return { ...base, kind: 'incremental', target, sql: querySql, definition }
+    case 'operation':
+      return {
+        ...base,
+        kind: 'operation',
+        target: draft.target,
+        sql: { statements: draft.fragments.map(render) },
+        definition,
+      }
+    case 'assertion': {
+      if (draft.fragments[0]) {
+        const check = queryCheck({
+          name: definition.name,
+          sql: query,
+          severity: definition.severity,
+          partitionColumn: definition.partitionColumn,
+        })
+        checks.push(compileCheck(definition.name, check, draft, index, dialect))
+      }
+      return {
+        ...base,
+        kind: 'assertion',
+        target: null,
+        sql: draft.fragments[0] ? { query } : {},
+        definition,
+        ...(draft.guards ? { guards: draft.guards } : {}),
+      }
+    }
   }
 }
 

@@ -23,7 +23,7 @@ export function graphToJson(graph: CompiledGraph): unknown {
           ? { interval: d.interval, write: d.write, protected: d.protected, tracking: d.tracking }
           : {}),
         ...((d.kind === 'incremental' || d.kind === 'table') && d.columns ? { columns: d.columns } : {}),
-        ...(d.kind === 'assertion' ? { severity: d.severity, guards: a.guards ?? null } : {}),
+        ...(a.kind === 'assertion' ? { severity: a.definition.severity, guards: a.guards ?? null } : {}),
         sql: a.sql,
         checks: a.checks.map((c) => ({
           name: c.name,

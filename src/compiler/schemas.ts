@@ -126,19 +126,29 @@ export const tableSchema = z.strictObject({
 
 export const viewSchema = z.strictObject({ ...common, query: queryFn, columns: z.array(columnSpecSchema).optional() })
 
-export const incrementalSchema = z.strictObject({
-  ...common,
-  ...layout,
-  interval: intervalSchema,
-  write: writeSchema,
-  query: queryFn,
-  columns: z.array(columnSpecSchema).optional(),
-  tracking: trackingSchema.default({}),
-  hooks: hooksSchema.optional(),
-  /** Refuse --full-refresh: the table holds history that cannot be rebuilt. */
-  protected: z.boolean().default(false),
-  assertions: inlineAssertionsSchema.optional(),
-})
+export const incrementalSchema = z
+  .strictObject({
+    ...common,
+    ...layout,
+    interval: intervalSchema,
+    write: writeSchema,
+    query: queryFn,
+    columns: z.array(columnSpecSchema).optional(),
+    tracking: trackingSchema.default({}),
+    hooks: hooksSchema.optional(),
+    /** Refuse --full-refresh: the table holds history that cannot be rebuilt. */
+    protected: z.boolean().default(false),
+    assertions: inlineAssertionsSchema.optional(),
+  })
+  .superRefine((config, ctx) => {
+    // A merge updates and inserts named columns: the contract names them before the first row exists.
+    if (config.write.strategy === 'merge' && !config.columns)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['columns'],
+        message: 'a merge write needs a columns contract (the columns it updates and inserts)',
+      })
+  })
 
 export const assertionSchema = z
   .strictObject({

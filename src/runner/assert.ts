@@ -11,10 +11,11 @@ import type { Target } from '../engines/dialect.js'
 import { StateStore } from '../state/state-store.js'
 import { blockingFailures, evaluateChecks } from './evaluate-checks.js'
 import type { EvaluateOptions } from './evaluate-checks.js'
-import { runParams } from './execute-action.js'
+import { runParams } from './run-params.js'
 import type { CheckResult } from './result.js'
 import type { RunInfo } from './run-info.js'
-import { checkRecord, resolveSelection } from './run.js'
+import { resolveSelection } from './run.js'
+import { checkRecord } from './scheduler.js'
 
 export interface AssertOptions {
   readonly graph: CompiledGraph

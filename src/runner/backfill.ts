@@ -5,6 +5,8 @@ import type { CompiledGraph } from '../compiler/compiled.js'
 import type { Adapter } from '../engines/adapter.js'
 import { StateStore } from '../state/state-store.js'
 import { runAssertions } from './assert.js'
+import { stagingTarget } from './staging.js'
+import { writeStrategyFor } from './strategies/index.js'
 import type { GitProbe } from './git-probe.js'
 import { resolveSelection, runPipeline } from './run.js'
 import type { RunResult, RunEvent } from './result.js'
@@ -58,6 +60,8 @@ export interface BackfillResult {
   readonly plan: readonly PlannedWrite[]
   /** Runs of an earlier, unfinished backfill with the same settings whose completed intervals are kept. */
   readonly resumed: readonly string[]
+  /** With dryRun: every statement the backfill would send, per action and batch. */
+  readonly statements?: RunResult['plan']
   readonly run?: RunResult
 }
 
@@ -84,21 +88,26 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
   const plan = await planWrites(graph, adapter, selected, options)
   const resumed = await state.unfinishedRuns('backfill', JSON.stringify(selection), options.from, options.to)
   const go = checks.every((c) => c.ok)
-  if (!go || options.dryRun) return { go, checks, dates, plan, resumed }
-  const result = await runPipeline({
+  if (!go) return { go, checks, dates, plan, resumed }
+  const runOptions = {
     graph,
     adapter,
     run,
     selection,
     from: options.from,
     to: options.to,
-    restate: true,
+    restate: true as const,
     resumeRunIds: resumed,
     command: 'backfill',
     reason: `backfill:${options.reason}`,
     runsDir: options.runsDir ?? null,
     ...(options.onEvent ? { onEvent: options.onEvent } : {}),
-  })
+  }
+  if (options.dryRun) {
+    const dry = await runPipeline({ ...runOptions, dryRun: true })
+    return { go, checks, dates, plan, resumed, ...(dry.plan ? { statements: dry.plan } : {}) }
+  }
+  const result = await runPipeline(runOptions)
   return { go, checks, dates, plan, resumed, run: result }
 }
 
@@ -189,23 +198,14 @@ async function planWrites(
   options: BackfillOptions,
 ): Promise<PlannedWrite[]> {
   const plan: PlannedWrite[] = []
-  const { dialect } = adapter
   for (const action of graph.actions) {
-    const d = action.definition
-    if (
-      !selected.has(action.name) ||
-      d.kind !== 'incremental' ||
-      !action.target ||
-      !(await adapter.tableExists(action.target))
-    )
+    if (!selected.has(action.name) || action.kind !== 'incremental' || !(await adapter.tableExists(action.target)))
       continue
-    const c = dialect.quoteIdentifier(d.interval.column)
-    const activeOnly = d.write.strategy === 'supersede' ? ` AND ${dialect.quoteIdentifier('is_active')} = TRUE` : ''
-    const rows = await adapter.query<{ d: string; n: number }>(
-      `SELECT ${c} AS d, COUNT(*) AS n FROM ${dialect.formatTarget(action.target)}
-WHERE ${c} >= ${dialect.param('from_date', 'DATE')} AND ${c} < ${dialect.param('end_date', 'DATE')}${activeOnly} GROUP BY 1 ORDER BY 1`,
-      { params: { from_date: options.from, end_date: addDays(options.to, 1) } },
-    )
+    const strategy = writeStrategyFor(action, adapter.dialect, stagingTarget(action.target))
+    const rows = await adapter.query<{ d: string; n: number }>(strategy.affectedRowsSql, {
+      params: { from_date: options.from, end_date: addDays(options.to, 1) },
+      label: `${action.name}: rows the backfill replaces`,
+    })
     for (const row of rows)
       plan.push({ action: action.name, date: String(row.d).slice(0, 10), existingRows: Number(row.n) })
   }

@@ -1,7 +1,8 @@
-import type { CheckDefinition, CheckSummaryRow } from '../assertions/types.js'
+import type { CheckDefinition, CheckQuery, CheckSummaryRow } from '../assertions/types.js'
 import { REFERENCE_DATE_PARAM } from '../assertions/types.js'
 import { addDays } from '../core/dates.js'
 import type { Adapter, ParamValue } from '../engines/adapter.js'
+import type { Dialect } from '../engines/dialect.js'
 import { INTERVAL_END, INTERVAL_START } from '../engines/dialect.js'
 import type { CheckResult } from './result.js'
 
@@ -58,41 +59,82 @@ function toSummaryRow(r: Record<string, unknown>): CheckSummaryRow {
 
 const SAMPLE_ROWS = 20
 
-/** Evaluate checks partition by partition; never throws for a failing check, only for engine errors. */
-export async function evaluateChecks(checks: readonly CheckTarget[], options: EvaluateOptions): Promise<CheckResult[]> {
-  const results: CheckResult[] = []
-  for (const check of checks) results.push(...(await evaluateOne(check, options)))
-  return results
+/** A check rendered for one relation: the SQL to send and how to judge what it returns. */
+export interface RenderedCheck {
+  readonly target: CheckTarget
+  readonly query: CheckQuery
+  readonly partitions?: (partition: string | null) => boolean
 }
 
-async function evaluateOne(check: CheckTarget, options: EvaluateOptions): Promise<CheckResult[]> {
-  const { adapter } = options
-  const params = withReferenceDate(options.params)
-  const restrictToInterval =
-    options.restrictToInterval ?? (params[INTERVAL_START] !== undefined && params[INTERVAL_END] !== undefined)
-  const rendered = check.definition.render({
-    dialect: adapter.dialect,
+/** Render a check against the options' relation; pure. */
+export function renderCheck(
+  check: CheckTarget,
+  options: Omit<EvaluateOptions, 'adapter' | 'params'> & {
+    readonly dialect: Dialect
+    readonly restrictToInterval: boolean
+  },
+): RenderedCheck {
+  const query = check.definition.render({
+    dialect: options.dialect,
     relation: options.relation,
     partitionColumn: options.partitionColumn,
     resolveRelation: options.resolveRelation,
-    restrictToInterval,
+    restrictToInterval: options.restrictToInterval,
   })
-  const rows = await adapter.query(rendered.summarySql, { params, label: `assert ${check.name}` })
+  return { target: check, query, ...(options.partitions ? { partitions: options.partitions } : {}) }
+}
+
+/** Parameters a check is evaluated with: the run's, plus the freshness reference date. */
+export function checkParams(params: Readonly<Record<string, ParamValue>>): Readonly<Record<string, ParamValue>> {
+  return withReferenceDate(params)
+}
+
+/** Evaluate checks partition by partition; never throws for a failing check, only for engine errors. */
+export async function evaluateChecks(checks: readonly CheckTarget[], options: EvaluateOptions): Promise<CheckResult[]> {
+  const results: CheckResult[] = []
+  const restrictToInterval =
+    options.restrictToInterval ??
+    (options.params[INTERVAL_START] !== undefined && options.params[INTERVAL_END] !== undefined)
+  for (const check of checks) {
+    const rendered = renderCheck(check, { ...options, dialect: options.adapter.dialect, restrictToInterval })
+    results.push(...(await runCheck(rendered, options.adapter, options.params)))
+  }
+  return results
+}
+
+/** Send a rendered check's summary query (and, when it fails, the sample query) and judge the rows. */
+export async function runCheck(
+  rendered: RenderedCheck,
+  adapter: Adapter,
+  runParams: Readonly<Record<string, ParamValue>>,
+): Promise<CheckResult[]> {
+  const params = withReferenceDate(runParams)
+  const { query } = rendered
+  const rows = await adapter.query(query.summarySql, { params, label: `assert ${rendered.target.name}` })
   const judged = rows
     .map(toSummaryRow)
-    .filter((r) => !options.partitions || options.partitions(r.partition))
+    .filter((r) => !rendered.partitions || rendered.partitions(r.partition))
     .sort((a, b) => String(a.partition).localeCompare(String(b.partition)))
   const anyFailed = judged.some((r) => !r.passed)
   const sample =
-    anyFailed && rendered.offendingSql
-      ? await adapter.query(adapter.dialect.limit(rendered.offendingSql, SAMPLE_ROWS), { params })
+    anyFailed && query.offendingSql
+      ? await adapter.query(adapter.dialect.limit(query.offendingSql, SAMPLE_ROWS), { params })
       : []
+  return judgeCheck(rendered, judged, sample)
+}
+
+function judgeCheck(
+  rendered: RenderedCheck,
+  judged: readonly CheckSummaryRow[],
+  sample: readonly Record<string, unknown>[],
+): CheckResult[] {
+  const { target: check, query: checkQuery } = rendered
   const base = {
     assertion: check.name,
     action: check.action,
     builtin: check.definition.builtin,
     severity: check.definition.severity,
-    threshold: rendered.threshold,
+    threshold: checkQuery.threshold,
   }
   if (judged.length === 0) {
     const detail = check.definition.builtin === 'query' ? 'no offending rows' : 'no rows to judge'
@@ -114,10 +156,10 @@ async function evaluateOne(check: CheckTarget, options: EvaluateOptions): Promis
     const verdict = row.skipped ? 'skipped' : row.passed ? 'passed' : 'failed'
     const where = row.partition === null ? '' : ` on ${row.partition}`
     const skipped =
-      rendered.describeSkipped?.(summary) ??
-      `only ${row.rowCount} rows, fewer than ${rendered.minRows ?? 'the minimum'}; not judged`
-    const detail = row.skipped ? skipped : `${rendered.describe(summary)} (${rendered.threshold})`
-    const severity = row.passed ? base.severity : (rendered.severityOf?.(summary) ?? base.severity)
+      checkQuery.describeSkipped?.(summary) ??
+      `only ${row.rowCount} rows, fewer than ${checkQuery.minRows ?? 'the minimum'}; not judged`
+    const detail = row.skipped ? skipped : `${checkQuery.describe(summary)} (${checkQuery.threshold})`
+    const severity = row.passed ? base.severity : (checkQuery.severityOf?.(summary) ?? base.severity)
     return {
       ...base,
       ...row,

@@ -1,3 +1,4 @@
+import type { PlanJson } from './plan-json.js'
 import type { DateInterval } from '../core/dates.js'
 import type { Severity } from '../assertions/types.js'
 
@@ -33,6 +34,8 @@ export interface ActionResult {
   readonly skippedBecause?: string
   readonly checks: readonly CheckResult[]
   readonly sqlHash: string | null
+  /** Problems beside the outcome that must not vanish (e.g. a failing onFailure hook). */
+  readonly warnings?: readonly string[]
 }
 
 export interface RunResult {
@@ -46,6 +49,8 @@ export interface RunResult {
   readonly skipAssertions: boolean
   readonly dryRun: boolean
   readonly actions: readonly ActionResult[]
+  /** With --dry-run: every statement the run would send, per action and batch. */
+  readonly plan?: readonly PlanJson[]
 }
 
 /** Progress events for live and CI output. */
@@ -64,3 +69,5 @@ export type RunEvent =
       readonly rows: number
     }
   | { readonly type: 'action-end'; readonly result: ActionResult }
+  /** Something went wrong beside the action's own outcome (e.g. a failure hook that failed too). */
+  | { readonly type: 'warning'; readonly name: string; readonly message: string }

@@ -1,17 +1,22 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { closure, dependentsIndex } from '../core/graph.js'
-import type { IsoDate } from '../core/dates.js'
+import type { DateInterval, IsoDate } from '../core/dates.js'
 import { ConfigError, CompileError } from '../core/errors.js'
 import { selectActions } from '../core/selection.js'
 import type { SelectionOptions } from '../core/selection.js'
 import type { CompiledAction, CompiledGraph } from '../compiler/compiled.js'
 import type { Adapter } from '../engines/adapter.js'
 import { StateStore } from '../state/state-store.js'
-import { executeAction } from './execute-action.js'
-import type { ExecutionEnv } from './execute-action.js'
+import type { ExecutorEnv } from './executor.js'
 import { planIntervals } from './plan.js'
-import type { ActionResult, CheckResult, RunEvent, RunResult } from './result.js'
+import type { PlanEnv } from './plan-env.js'
+import { relationKey } from './plan-env.js'
+import { planToJson } from './plan-json.js'
+import { planActions } from './planner.js'
+import type { ActionPlan } from './steps.js'
+import type { LiveColumn } from '../engines/adapter.js'
+import type { ActionResult, RunEvent, RunResult } from './result.js'
+import { schedulePlans } from './scheduler.js'
 import type { RunInfo } from './run-info.js'
 
 export interface RunOptions {
@@ -47,7 +52,7 @@ export function resolveSelection(graph: CompiledGraph, selection: SelectionOptio
       dependencies: a.dependencies,
       tags: a.tags,
       isAssertion: a.kind === 'assertion',
-      ...(a.guards ? { guards: a.guards } : {}),
+      ...(a.kind === 'assertion' && a.guards ? { guards: a.guards } : {}),
     })),
     selection,
   )
@@ -65,73 +70,97 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   refuseProtectedFullRefresh(graph, selected, options.fullRefresh)
   const state = new StateStore(adapter, graph.project.stateDataset)
   await state.ensure()
-  const today = options.today ?? run.startedAt.slice(0, 10)
-  const plans = await planIntervals(graph, selected, adapter, state, { ...pick(options), today })
-  const onEvent = options.onEvent ?? (() => undefined)
   const actions = graph.actions.filter((a) => selected.has(a.name))
+  const plans = await planRun(options, actions, state)
+  const onEvent = options.onEvent ?? (() => undefined)
   onEvent({
     type: 'plan',
-    actions: actions.map((a) => ({ name: a.name, kind: a.kind, intervals: plans.get(a.name)?.batches ?? [] })),
+    actions: plans.map((p) => ({ name: p.action.name, kind: p.action.kind, intervals: planIntervalsOf(p) })),
   })
-  const skipAssertions = options.skipAssertions ?? false
-  if (!options.dryRun) {
-    await state.startRun({
-      runId: run.id,
-      command: options.command ?? 'run',
-      mode: run.mode,
-      status: 'running',
-      startedAt: run.startedAt,
-      buildCommitSha: run.buildCommitSha,
-      deploymentRevision: run.deploymentRevision,
-      engine: adapter.engine,
-      selection: JSON.stringify(options.selection ?? {}),
-      fromDate: options.from ?? null,
-      toDate: options.to ?? null,
-      skipAssertions,
-      reason: options.reason ?? null,
-    })
+  if (options.dryRun) return finishResult(options, plans.map(dryRunResult), planToJson(plans))
+  await state.startRun({
+    runId: run.id,
+    command: options.command ?? 'run',
+    mode: run.mode,
+    status: 'running',
+    startedAt: run.startedAt,
+    buildCommitSha: run.buildCommitSha,
+    deploymentRevision: run.deploymentRevision,
+    engine: adapter.engine,
+    selection: JSON.stringify(options.selection ?? {}),
+    fromDate: options.from ?? null,
+    toDate: options.to ?? null,
+    skipAssertions: options.skipAssertions ?? false,
+    reason: options.reason ?? null,
+  })
+  const env: ExecutorEnv = { adapter, state, run, onEvent }
+  const results = await schedulePlans(plans, env, options.concurrency ?? graph.project.concurrency)
+  const result = finishResult(options, results)
+  const count = (s: string) => results.filter((r) => r.status === s).length
+  await state.finishRun(run.id, result.ok ? 'succeeded' : 'failed', result.finishedAt, {
+    succeeded: count('succeeded'),
+    failed: count('failed'),
+    skipped: count('skipped'),
+  })
+  if (options.runsDir) await writeRunFile(options.runsDir, result)
+  return result
+}
+
+/**
+ * Read the warehouse once (recorded intervals, the sources' latest dates, the live columns of every
+ * incremental target) and return every statement each selected action will send, in order.
+ */
+export async function planRun(
+  options: RunOptions,
+  actions: readonly CompiledAction[],
+  state: StateStore,
+): Promise<ActionPlan[]> {
+  const { graph, adapter, run } = options
+  const selected = new Set(actions.map((a) => a.name))
+  const today = options.today ?? run.startedAt.slice(0, 10)
+  const intervals = await planIntervals(graph, selected, adapter, state, { ...intervalOptions(options), today })
+  const relations = new Map<string, readonly LiveColumn[] | null>()
+  for (const action of actions) {
+    if (action.kind !== 'incremental') continue
+    relations.set(relationKey(action.target), await adapter.describeTable(action.target))
   }
-  const env: ExecutionEnv = {
-    adapter,
-    state,
+  const env: PlanEnv = {
+    dialect: adapter.dialect,
     graph,
     run,
-    plans,
+    intervals,
+    relations,
     fullRefresh: options.fullRefresh ?? false,
-    skipAssertions,
-    onEvent,
+    skipAssertions: options.skipAssertions ?? false,
     ...(options.reason ? { reason: options.reason } : {}),
+    clearIntervals: (name) => state.clearIntervalsStatement(name),
   }
-  const results = options.dryRun
-    ? actions.map((a) => dryRunResult(a, plans.get(a.name)?.batches ?? []))
-    : await schedule(actions, env, options.concurrency ?? graph.project.concurrency)
-  const finishedAt = new Date().toISOString()
-  const ok = results.every((r) => r.status !== 'failed')
-  const result: RunResult = {
-    ok,
+  return planActions(actions, env)
+}
+
+function planIntervalsOf(plan: ActionPlan): DateInterval[] {
+  return plan.batches.flatMap((b) => (b.interval ? [b.interval] : []))
+}
+
+function finishResult(options: RunOptions, results: ActionResult[], plan?: RunResult['plan']): RunResult {
+  const { run } = options
+  return {
+    ok: results.every((r) => r.status !== 'failed'),
     runId: run.id,
     buildCommitSha: run.buildCommitSha,
     deploymentRevision: run.deploymentRevision,
     mode: run.mode,
     startedAt: run.startedAt,
-    finishedAt,
-    skipAssertions,
+    finishedAt: new Date().toISOString(),
+    skipAssertions: options.skipAssertions ?? false,
     dryRun: options.dryRun ?? false,
     actions: results,
+    ...(plan ? { plan } : {}),
   }
-  if (!options.dryRun) {
-    const count = (s: string) => results.filter((r) => r.status === s).length
-    await state.finishRun(run.id, ok ? 'succeeded' : 'failed', finishedAt, {
-      succeeded: count('succeeded'),
-      failed: count('failed'),
-      skipped: count('skipped'),
-    })
-    if (options.runsDir) await writeRunFile(options.runsDir, result)
-  }
-  return result
 }
 
-function pick(options: RunOptions) {
+/** The date-range options of a run, as the interval planner takes them. */
+function intervalOptions(options: RunOptions) {
   return {
     ...(options.from ? { from: options.from } : {}),
     ...(options.to ? { to: options.to } : {}),
@@ -158,140 +187,17 @@ function refuseProtectedFullRefresh(
   }
 }
 
-function dryRunResult(action: CompiledAction, intervals: ActionResult['intervals']): ActionResult {
+function dryRunResult(plan: ActionPlan): ActionResult {
   return {
-    name: action.name,
-    kind: action.kind,
+    name: plan.action.name,
+    kind: plan.action.kind,
     status: 'skipped',
     durationMs: 0,
     rowsWritten: null,
-    intervals,
+    intervals: planIntervalsOf(plan),
     skippedBecause: '--dry-run',
     checks: [],
     sqlHash: null,
-  }
-}
-
-async function schedule(
-  actions: readonly CompiledAction[],
-  env: ExecutionEnv,
-  concurrency: number,
-): Promise<ActionResult[]> {
-  const names = new Set(actions.map((a) => a.name))
-  const pending = new Map(actions.map((a) => [a.name, a]))
-  const dependents = dependentsIndex(
-    actions.map((a) => ({ name: a.name, dependencies: a.dependencies.filter((d) => names.has(d)) })),
-  )
-  const waitingOn = new Map(actions.map((a) => [a.name, new Set(a.dependencies.filter((d) => names.has(d)))]))
-  const results = new Map<string, ActionResult>()
-  const running = new Map<string, Promise<void>>()
-  const finish = (result: ActionResult) => {
-    results.set(result.name, result)
-    for (const next of dependents.get(result.name) ?? []) waitingOn.get(next)?.delete(result.name)
-    if (result.status !== 'failed' && result.skippedBecause === undefined) return
-    const cause = result.skippedBecause ?? result.name
-    for (const name of closure([result.name], (n) => dependents.get(n) ?? [])) {
-      const action = pending.get(name)
-      if (!action) continue
-      pending.delete(name)
-      const skipped: ActionResult = {
-        name,
-        kind: action.kind,
-        status: 'skipped',
-        durationMs: 0,
-        rowsWritten: null,
-        intervals: [],
-        skippedBecause: cause,
-        checks: [],
-        sqlHash: null,
-      }
-      results.set(name, skipped)
-      env.onEvent({ type: 'action-end', result: skipped })
-    }
-  }
-  while (pending.size || running.size) {
-    for (const [name, action] of [...pending]) {
-      if (running.size >= concurrency) break
-      if ((waitingOn.get(name)?.size ?? 0) > 0) continue
-      pending.delete(name)
-      running.set(
-        name,
-        runOne(action, env).then(async (result) => {
-          try {
-            await recordResult(env, result)
-          } finally {
-            running.delete(name)
-          }
-          finish(result)
-          env.onEvent({ type: 'action-end', result })
-        }),
-      )
-    }
-    // A state write failing is unrecoverable: race rejects and the run stops with that error.
-    if (running.size) await Promise.race(running.values())
-    else if (pending.size) throw new Error(`scheduler stalled with ${[...pending.keys()].join(', ')} waiting`)
-  }
-  return actions.map((a) => results.get(a.name) as ActionResult)
-}
-
-async function runOne(action: CompiledAction, env: ExecutionEnv): Promise<ActionResult> {
-  env.onEvent({ type: 'action-start', name: action.name })
-  const started = performance.now()
-  const outcome = await executeAction(action, env)
-  return {
-    name: action.name,
-    kind: action.kind,
-    status: outcome.error ? 'failed' : 'succeeded',
-    durationMs: Math.round(performance.now() - started),
-    rowsWritten: outcome.rowsWritten,
-    intervals: outcome.intervals,
-    checks: outcome.checks,
-    sqlHash: outcome.sqlHash,
-    ...(outcome.error ? { error: { code: outcome.error.code, message: outcome.error.message } } : {}),
-  }
-}
-
-async function recordResult(env: ExecutionEnv, result: ActionResult): Promise<void> {
-  const { run, state } = env
-  const finishedAt = new Date().toISOString()
-  const first = result.intervals[0]
-  const last = result.intervals.at(-1)
-  await state.recordActionRun({
-    runId: run.id,
-    action: result.name,
-    kind: result.kind,
-    status: result.status,
-    startedAt: new Date(Date.now() - result.durationMs).toISOString(),
-    finishedAt,
-    durationMs: result.durationMs,
-    rowsWritten: result.rowsWritten,
-    interval: first && last ? { start: first.start, end: last.end } : null,
-    sqlHash: result.sqlHash,
-    buildCommitSha: run.buildCommitSha,
-    errorCode: result.error?.code ?? null,
-    errorMessage: result.error?.message ?? null,
-    skippedBecause: result.skippedBecause ?? null,
-  })
-  await state.recordAssertionResults(result.checks.map((c) => checkRecord(c, run, finishedAt)))
-}
-
-export function checkRecord(c: CheckResult, run: RunInfo, evaluatedAt: string) {
-  return {
-    runId: run.id,
-    assertion: c.assertion,
-    action: c.action,
-    builtin: c.builtin,
-    partition: c.partition,
-    observed: c.observed,
-    threshold: c.threshold,
-    rowCount: c.rowCount,
-    severity: c.severity,
-    passed: c.passed,
-    skipped: c.skipped,
-    message: c.message,
-    sample: c.sample.length ? JSON.stringify(c.sample.slice(0, 20)) : null,
-    buildCommitSha: run.buildCommitSha,
-    evaluatedAt,
   }
 }
 

@@ -17,7 +17,8 @@ describe('compileProject', () => {
     const graph = await compileFixture('shop')
     const totals = graph.actions.find((a) => a.name === 'customer_totals')
     expect(totals?.dependencies).toContain('orders_have_positive_amounts')
-    expect(graph.actions.find((a) => a.name === 'orders_have_positive_amounts')?.guards).toBe('orders_daily')
+    const guard = graph.actions.find((a) => a.name === 'orders_have_positive_amounts')
+    expect(guard?.kind === 'assertion' ? guard.guards : undefined).toBe('orders_daily')
   })
 
   it('is deterministic: two compiles give byte-identical JSON', async () => {

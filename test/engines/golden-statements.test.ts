@@ -1,71 +1,68 @@
 import { describe, expect, it } from 'vitest'
-import type { CompiledAction, CompiledGraph } from '../../src/compiler/compiled.js'
+import type { CompiledGraph } from '../../src/compiler/compiled.js'
 import { bigQueryDialect } from '../../src/engines/bigquery/bigquery-dialect.js'
 import { duckDbDialect } from '../../src/engines/duckdb/duckdb-dialect.js'
 import type { Dialect, EngineId } from '../../src/engines/dialect.js'
 import { STATE_TABLES } from '../../src/state/state-tables.js'
-import { publishTableStatements, stageStatement, writeIntervalStatements } from '../../src/runner/statements.js'
+import { planToJson } from '../../src/runner/plan-json.js'
+import { formatPlan } from '../../src/runner/plan-text.js'
+import type { ActionPlan } from '../../src/runner/steps.js'
 import { parseBigQuery } from '../support/bigquery-parse.js'
 import { compileFixture } from '../support/fixtures.js'
+import { planOffline } from '../support/plan.js'
 
 const DIALECTS: Record<EngineId, Dialect> = { duckdb: duckDbDialect, bigquery: bigQueryDialect }
 
-function action(graph: CompiledGraph, name: string): CompiledAction {
-  const found = graph.actions.find((a) => a.name === name)
-  if (!found) throw new Error(`no action ${name}`)
-  return found
+const LIVE = {
+  orders_daily: ['order_date', 'customer_id', 'orders', 'amount', 'build_commit_sha', 'run_id'],
+  customer_totals: ['order_date', 'customer_id', 'amount'],
+  orders_log: ['order_date', 'customer_id', 'amount', 'run_id', 'loaded_at'],
 }
 
-/** Every statement the engine would run for each action kind and write strategy of the shop fixture. */
+function plansOf(graph: CompiledGraph, dialect: Dialect, existing: boolean): Map<string, ActionPlan> {
+  const relations = existing
+    ? Object.fromEntries(
+        Object.entries(LIVE).map(([name, columns]) => [
+          name,
+          columns.map((c) => ({ name: c, type: 'STRING', nullable: true })),
+        ]),
+      )
+    : {}
+  const plans = planOffline(graph, dialect, { start: '2026-01-09', end: '2026-01-11', relations })
+  return new Map(plans.map((p) => [p.action.name, p]))
+}
+
+function sqlOf(plan: ActionPlan | undefined): string[] {
+  if (!plan) throw new Error('no plan')
+  return planToJson([plan]).flatMap((p) => p.batches.flatMap((b) => [...b.steps, ...b.onFailure].flatMap((s) => s.sql)))
+}
+
+/** Every statement the engine sends for each action kind and write strategy of the shop fixture, from the planner. */
 function statementsByCase(graph: CompiledGraph, dialect: Dialect): Record<string, string[]> {
-  const table = action(graph, 'customers')
-  const publish = publishTableStatements(table, dialect)
-  const columns = (name: string) => {
-    const d = action(graph, name).definition
-    return d.kind === 'incremental' && d.columns
-      ? d.columns.map((c) => c.name)
-      : ['order_date', 'customer_id', 'amount']
-  }
-  const incremental = (name: string) => {
-    const a = action(graph, name)
-    return [
-      stageStatement(a, dialect, a.sql.query as string),
-      ...dialect.transaction(writeIntervalStatements(a, dialect, columns(name))),
-    ]
-  }
-  const orders = action(graph, 'orders_daily')
-  const ordersDefinition = orders.definition
+  const existing = plansOf(graph, dialect, true)
+  const fresh = plansOf(graph, dialect, false)
   return {
-    'table-build': [
-      stageStatement(table, dialect, table.sql.query as string),
-      ...dialect.transaction(publish.transactional),
-      ...publish.after,
-    ],
-    view: [
-      dialect.createOrReplaceView(
-        action(graph, 'customer_countries').target!,
-        action(graph, 'customer_countries').sql.query as string,
-      ),
-    ],
-    'incremental-create-from-contract':
-      ordersDefinition.kind === 'incremental' && ordersDefinition.columns
-        ? [
-            dialect.createTable(orders.target!, ordersDefinition.columns, {
-              partitionBy: 'order_date',
-              clusterBy: ['customer_id'],
-              requirePartitionFilter: true,
-            }),
-          ]
-        : [],
-    'incremental-replace-interval': incremental('orders_daily'),
-    'incremental-merge': incremental('customer_totals'),
-    'incremental-append': incremental('orders_log'),
-    operation: [...(action(graph, 'analyze_orders').sql.statements ?? [])],
-    assertion: action(graph, 'orders_have_positive_amounts').checks.map((c) => c.summarySql),
+    'table-build': sqlOf(existing.get('customers')),
+    view: sqlOf(existing.get('customer_countries')),
+    'incremental-create-from-contract': sqlOf(fresh.get('orders_daily')),
+    'incremental-create-from-first-batch': sqlOf(fresh.get('orders_log')),
+    'incremental-replace-interval': sqlOf(existing.get('orders_daily')),
+    'incremental-merge': sqlOf(existing.get('customer_totals')),
+    'incremental-append': sqlOf(existing.get('orders_log')),
+    operation: sqlOf(existing.get('analyze_orders')),
+    assertion: sqlOf(existing.get('orders_have_positive_amounts')),
+    'source-declaration': [formatPlan(planToJson([existing.get('raw_orders') ?? fail()]))],
     'state-tables': Object.entries(STATE_TABLES).map(([name, spec]) =>
       dialect.createTable({ dataset: 'pipeline_state', name }, spec.columns, spec),
     ),
+    'plan-text-orders-daily': [
+      formatPlan(planToJson([existing.get('orders_daily') ?? fail(), fresh.get('orders_daily') ?? fail()])),
+    ],
   }
+}
+
+function fail(): never {
+  throw new Error('missing plan')
 }
 
 for (const engine of ['duckdb', 'bigquery'] as const) {
@@ -75,7 +72,13 @@ for (const engine of ['duckdb', 'bigquery'] as const) {
       expect(graph.issues).toEqual([])
       for (const [name, statements] of Object.entries(statementsByCase(graph, DIALECTS[engine]))) {
         expect(statements.length).toBeGreaterThan(0)
-        await expect(`${statements.join(';\n\n')};\n`).toMatchFileSnapshot(`../golden/${engine}/${name}.sql`)
+        const text =
+          name.startsWith('plan-text') || name === 'source-declaration'
+            ? statements.join('')
+            : `${statements.join(';\n\n')};\n`
+        await expect(text).toMatchFileSnapshot(
+          `../golden/${engine}/${name}.${name.startsWith('plan-text') || name === 'source-declaration' ? 'txt' : 'sql'}`,
+        )
       }
     })
   })
@@ -84,8 +87,11 @@ for (const engine of ['duckdb', 'bigquery'] as const) {
 describe('BigQuery statements', () => {
   it('every compiled query and every strategy statement parses as BigQuery SQL', async () => {
     const graph = await compileFixture('shop', 'bigquery')
+    const cases = statementsByCase(graph, bigQueryDialect)
     const statements = [
-      ...Object.values(statementsByCase(graph, bigQueryDialect)).flat(),
+      ...Object.entries(cases)
+        .filter(([name]) => !name.startsWith('plan-text') && name !== 'source-declaration')
+        .flatMap(([, list]) => list),
       ...graph.actions.flatMap((a) => [
         a.sql.query,
         a.sql.fullQuery,

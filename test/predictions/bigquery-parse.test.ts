@@ -3,7 +3,8 @@ import type { CompiledAction, CompiledGraph } from '../../src/compiler/compiled.
 import { bigQueryDialect } from '../../src/engines/bigquery/bigquery-dialect.js'
 import type { Target } from '../../src/engines/dialect.js'
 import { loadReports, renderReport } from '../../src/reports/run-report.js'
-import { dropUnchangedStatement, stageStatement, writeIntervalStatements } from '../../src/runner/statements.js'
+import { planToJson } from '../../src/runner/plan-json.js'
+import { planOffline } from '../support/plan.js'
 import { parseBigQuery } from '../support/bigquery-parse.js'
 import { REPO_ROOT } from '../support/fixtures.js'
 import { compileReal } from './support.js'
@@ -36,16 +37,16 @@ describe('BigQuery rendering of the predictions, grading and reports', () => {
         ...action.checks.flatMap((c) => [c.summarySql, c.offendingSql]),
       ].filter((t): t is string => typeof t === 'string')
       if (action.kind === 'incremental') {
-        texts.push(stageStatement(action, bigQueryDialect, action.sql.query as string))
-        texts.push(
-          ...writeIntervalStatements(
-            action,
-            bigQueryDialect,
-            (action.definition.kind === 'incremental' ? (action.definition.columns ?? []) : []).map((c) => c.name),
-          ),
-        )
-        const drop = dropUnchangedStatement(action, bigQueryDialect)
-        if (drop) texts.push(drop)
+        // Every statement the planner would send for one batch, on a fresh warehouse and on a built one.
+        for (const existing of [false, true]) {
+          const live = (action.definition.columns ?? []).map((c) => ({ name: c.name, type: c.type, nullable: true }))
+          const plans = planOffline(graph, bigQueryDialect, {
+            start: '2026-01-09',
+            end: '2026-01-10',
+            ...(existing ? { relations: { [action.name]: live } } : {}),
+          }).filter((p) => p.action.name === action.name)
+          texts.push(...planToJson(plans).flatMap((p) => p.batches.flatMap((b) => b.steps.flatMap((s) => s.sql))))
+        }
       }
       for (const text of texts) parseBigQuery(text)
       parsed.push(`${action.name}: ${texts.length}`)

@@ -5,6 +5,7 @@ import { ensureMigrationsCurrent } from '../../migrate/index.js'
 import { backfill } from '../../runner/backfill.js'
 import type { BackfillResult } from '../../runner/backfill.js'
 import { createGitProbe } from '../../runner/git-probe.js'
+import { formatPlan } from '../../runner/plan-text.js'
 import { createRunInfo } from '../../runner/run-info.js'
 import type { CliContext, CliIo } from '../cli-context.js'
 import { EXIT, parseDateRange, splitList } from '../cli-context.js'
@@ -90,7 +91,10 @@ export function backfillCommand(context: CliContext, exit: ExitHolder): Command 
           printPreflight(context.io, result)
           if (!result.go) context.io.stdout('backfill refused: nothing was written\n')
           else if (result.run) printRunSummary(context.io, result.run)
-          else context.io.stdout('dry run: nothing was written\n')
+          else {
+            if (result.statements) context.io.stdout(`statements:\n${formatPlan(result.statements)}`)
+            context.io.stdout('dry run: nothing was written\n')
+          }
         }
         return result.go && (result.run?.ok ?? true) ? EXIT.ok : EXIT.failed
       } finally {

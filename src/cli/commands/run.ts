@@ -2,6 +2,7 @@ import { Command } from 'commander'
 import { join } from 'node:path'
 import { ensureMigrationsCurrent } from '../../migrate/index.js'
 import { runPipeline } from '../../runner/run.js'
+import { formatPlan } from '../../runner/plan-text.js'
 import { createRunInfo } from '../../runner/run-info.js'
 import type { CliContext } from '../cli-context.js'
 import { EXIT, parseDateRange, splitList } from '../cli-context.js'
@@ -67,7 +68,7 @@ export function runCommand(context: CliContext, exit: ExitHolder): Command {
   )
     .option('--full-refresh', 'rebuild incremental tables from scratch (refused for protected actions)')
     .option('--restate', 'rebuild the --from/--to range even where it is recorded as done')
-    .option('--dry-run', 'print the plan without writing')
+    .option('--dry-run', 'print every statement the run would send, in order, without writing')
     .option('--skip-assertions', 'emergency only: do not evaluate assertions (recorded in the run)')
     .option('--concurrency <n>', 'actions built at once')
   return command.action(
@@ -95,6 +96,7 @@ export function runCommand(context: CliContext, exit: ExitHolder): Command {
         })
         progress.done()
         if (globals.json) printJson(context, result)
+        else if (result.plan) context.io.stdout(formatPlan(result.plan))
         else printRunSummary(context.io, result)
         return result.ok ? EXIT.ok : EXIT.failed
       } finally {

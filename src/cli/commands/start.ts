@@ -4,6 +4,7 @@ import { applyMigrations } from '../../migrate/index.js'
 import type { CompiledGraph } from '../../compiler/compiled.js'
 import type { Adapter } from '../../engines/adapter.js'
 import { runPipeline } from '../../runner/run.js'
+import { countRowsSql } from '../../runner/staging.js'
 import type { RunResult } from '../../runner/result.js'
 import { createRunInfo } from '../../runner/run-info.js'
 import type { CliContext } from '../cli-context.js'
@@ -29,11 +30,9 @@ async function missingSources(graph: CompiledGraph, adapter: Adapter): Promise<s
 async function tableRows(graph: CompiledGraph, adapter: Adapter): Promise<{ table: string; rows: number }[]> {
   const out: { table: string; rows: number }[] = []
   for (const action of graph.actions) {
-    if ((action.kind !== 'table' && action.kind !== 'incremental') || !action.target) continue
+    if (action.kind !== 'table' && action.kind !== 'incremental') continue
     if (!(await adapter.tableExists(action.target))) continue
-    const [row] = await adapter.query<{ n: number }>(
-      `SELECT COUNT(*) AS n FROM ${adapter.dialect.formatTarget(action.target)}`,
-    )
+    const [row] = await adapter.query<{ n: number }>(countRowsSql(adapter.dialect, action.target))
     out.push({ table: `${action.target.dataset}.${action.target.name}`, rows: Number(row?.n ?? 0) })
   }
   return out

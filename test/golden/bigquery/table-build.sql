@@ -1,11 +1,37 @@
+CREATE SCHEMA IF NOT EXISTS `shop`;
+
 CREATE OR REPLACE TABLE `shop.customers__staging`
 AS
 select customer_id, upper(country) as country from `raw.raw_customers`;
 
-BEGIN TRANSACTION;
+SELECT partition_value, observed, row_count,
+  row_count < 1 OR COALESCE(observed = 0, FALSE) AS passed,
+  row_count < 1 AS skipped
+FROM (
+  SELECT CAST(NULL AS STRING) AS partition_value,
+    CAST(COALESCE(SUM(key_rows) - COUNT(*), 0) AS FLOAT64) AS observed,
+    COALESCE(SUM(key_rows), 0) AS row_count
+  FROM (
+    SELECT COUNT(*) AS key_rows
+    FROM `shop.customers__staging`
+    GROUP BY `customer_id`
+  ) AS keyed
+) AS summary;
+
+SELECT partition_value, observed, row_count,
+  row_count < 1 OR COALESCE(observed = 0, FALSE) AS passed,
+  row_count < 1 AS skipped
+FROM (
+  SELECT CAST(NULL AS STRING) AS partition_value,
+    CAST(COUNTIF(`customer_id` IS NULL) AS FLOAT64) AS observed,
+    COUNT(*) AS row_count
+  FROM `shop.customers__staging`
+) AS summary;
+
+SELECT COUNT(*) AS n FROM `shop.customers__staging`;
+
 CREATE OR REPLACE TABLE `shop.customers`
 AS
 SELECT * FROM `shop.customers__staging`;
-COMMIT TRANSACTION;;
 
 DROP TABLE IF EXISTS `shop.customers__staging`;

@@ -1,0 +1,61 @@
+/**
+ * Fingerprint of a built DuckDB warehouse, to compare a full build before and after a change:
+ * rows and an order-independent checksum per table (run-dependent columns left out, floats rounded),
+ * the outcome of every check of the latest run, and the catboost_v8 hit rate.
+ *
+ *   npx tsx scripts/fingerprint.ts .pipeline/warehouse.duckdb > after.json
+ *   diff before.json after.json
+ */
+import { DuckDBInstance } from '@duckdb/node-api'
+
+/** Columns whose values depend on the run (ids, clocks, code version), not on the data. */
+const RUN_DEPENDENT =
+  /^(run_id|execution_id|prediction_id|superseded_by|build_commit_sha|deployment_revision|.*_at|.*_timestamp|created_at|model_input_hash|duration_ms|.*_ms)$/
+
+async function main(): Promise<void> {
+  const path = process.argv[2]
+  if (!path) {
+    process.stderr.write('usage: npx tsx scripts/fingerprint.ts WAREHOUSE.duckdb\n')
+    process.exitCode = 2
+    return
+  }
+  const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' })
+  const connection = await instance.connect()
+  const rows = async (sql: string) => (await connection.runAndReadAll(sql)).getRowObjectsJson()
+  const tables = await rows(`SELECT table_schema, table_name FROM information_schema.tables
+    WHERE table_schema NOT IN ('pipeline_state', 'information_schema', 'main', 'pg_catalog') AND table_type = 'BASE TABLE'
+      AND table_name NOT LIKE '%staging%' ORDER BY 1, 2`)
+  const out: Record<string, unknown> = {}
+  for (const t of tables) {
+    const name = `"${t.table_schema}"."${t.table_name}"`
+    const columns = await rows(`SELECT column_name, data_type FROM information_schema.columns
+      WHERE table_schema = '${t.table_schema}' AND table_name = '${t.table_name}' ORDER BY ordinal_position`)
+    const kept = columns.filter((c) => !RUN_DEPENDENT.test(String(c.column_name)))
+    const expr = kept
+      .map((c) => {
+        const col = `"${c.column_name}"`
+        return /DOUBLE|FLOAT|DECIMAL|REAL/.test(String(c.data_type)) ? `round(${col}::DOUBLE, 6)` : col
+      })
+      .join(', ')
+    const [summary] = await rows(`SELECT COUNT(*) AS n, bit_xor(hash(${expr || '1'})) AS checksum FROM ${name}`)
+    out[`${t.table_schema}.${t.table_name}`] = { rows: summary?.n, checksum: String(summary?.checksum) }
+  }
+  const [last] = await rows(`SELECT run_id FROM pipeline_state.runs ORDER BY started_at DESC LIMIT 1`)
+  if (last) {
+    const checks = await rows(`SELECT assertion, severity, COUNT(*) AS partitions,
+        COUNT(*) FILTER (WHERE passed AND NOT skipped) AS passed, COUNT(*) FILTER (WHERE NOT passed) AS failed,
+        COUNT(*) FILTER (WHERE skipped) AS skipped
+      FROM pipeline_state.assertion_results WHERE run_id = '${last.run_id}' GROUP BY 1, 2 ORDER BY 1`)
+    out.checks = Object.fromEntries(
+      checks.map((c) => [c.assertion, `${c.severity} ${c.passed}/${c.failed}/${c.skipped} of ${c.partitions}`]),
+    )
+  }
+  const hitRate = await rows(`SELECT system_id, COUNT(*) FILTER (WHERE prediction_correct IS NOT NULL) AS picks,
+      round(AVG(CASE WHEN prediction_correct THEN 1.0 WHEN prediction_correct IS NOT NULL THEN 0.0 END), 4) AS hit_rate
+    FROM nba_predictions.prediction_accuracy GROUP BY 1 ORDER BY 1`).catch(() => [])
+  out.hitRate = hitRate
+  process.stdout.write(`${JSON.stringify(out, null, 2)}\n`)
+  connection.closeSync()
+}
+
+await main()

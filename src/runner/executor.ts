@@ -1,0 +1,195 @@
+import type { DateInterval } from '../core/dates.js'
+import { PipelineError } from '../core/errors.js'
+import type { CompiledAction } from '../compiler/compiled.js'
+import type { Adapter, ParamValue, Statement } from '../engines/adapter.js'
+import type { StateStore } from '../state/state-store.js'
+import { compareColumns } from './contract.js'
+import { blockingFailures, runCheck } from './evaluate-checks.js'
+import type { CheckResult, RunEvent } from './result.js'
+import type { RunInfo } from './run-info.js'
+import { hashSql } from './run-params.js'
+import type { ActionPlan, BatchPlan, DescribeStep, Step } from './steps.js'
+
+/** What executing a plan needs: where to send statements and where to record state. */
+export interface ExecutorEnv {
+  readonly adapter: Adapter
+  readonly state: StateStore
+  readonly run: RunInfo
+  readonly onEvent: (event: RunEvent) => void
+}
+
+export interface ActionOutcome {
+  rowsWritten: number | null
+  intervals: DateInterval[]
+  checks: CheckResult[]
+  sqlHash: string | null
+  error?: PipelineError
+  /** Problems that did not fail the action but must not vanish (e.g. a failing onFailure hook). */
+  warnings: string[]
+}
+
+export class ActionFailedError extends PipelineError {}
+
+interface BatchState {
+  readonly action: CompiledAction
+  readonly batch: BatchPlan
+  /** Checks since the last gate. */
+  pending: CheckResult[]
+  rows: number | null
+}
+
+/** Run an action's plan, batch by batch; an engine error or a failed gate becomes the outcome's error. */
+export async function executePlan(plan: ActionPlan, env: ExecutorEnv): Promise<ActionOutcome> {
+  const { action } = plan
+  const outcome: ActionOutcome = {
+    rowsWritten: null,
+    intervals: [],
+    checks: [],
+    sqlHash: hashSql(action.sql.query ?? action.sql.statements?.join(';\n')),
+    warnings: [],
+  }
+  try {
+    for (const [index, batch] of plan.batches.entries()) {
+      const state: BatchState = { action, batch, pending: [], rows: null }
+      await runBatch(state, env, outcome)
+      if (batch.interval) {
+        outcome.intervals.push(batch.interval)
+        outcome.rowsWritten = (outcome.rowsWritten ?? 0) + (state.rows ?? 0)
+        env.onEvent({
+          type: 'batch',
+          name: action.name,
+          interval: batch.interval,
+          done: index + 1,
+          total: plan.batches.length,
+          rows: state.rows ?? 0,
+        })
+      } else if (state.rows !== null) {
+        outcome.rowsWritten = state.rows
+      }
+    }
+  } catch (error) {
+    outcome.error =
+      error instanceof PipelineError
+        ? error
+        : new PipelineError('action-failed', error instanceof Error ? error.message : String(error), { cause: error })
+  }
+  return outcome
+}
+
+async function runBatch(state: BatchState, env: ExecutorEnv, outcome: ActionOutcome): Promise<void> {
+  try {
+    for (const step of state.batch.steps) await runStep(step, state, env, outcome)
+  } catch (error) {
+    const message = (error instanceof Error ? error.message : String(error)).slice(0, 1000)
+    const params = { ...state.batch.params, error_message: message }
+    for (const step of state.batch.onFailure) {
+      // The batch already failed; a failing failure hook is reported beside that error, never swallowed.
+      await runStep(step, { ...state, batch: { ...state.batch, params } }, env, outcome).catch((hookError: unknown) => {
+        const text = `${state.action.name}: ${step.label} failed after the batch failed: ${hookError instanceof Error ? hookError.message : String(hookError)}`
+        outcome.warnings.push(text)
+        env.onEvent({ type: 'warning', name: state.action.name, message: text })
+      })
+    }
+    throw error
+  }
+}
+
+function label(state: BatchState, step: Step): string {
+  return `${state.action.name}: ${step.label}`
+}
+
+async function runStep(step: Step, state: BatchState, env: ExecutorEnv, outcome: ActionOutcome): Promise<void> {
+  const { adapter } = env
+  const params = state.batch.params
+  switch (step.kind) {
+    case 'execute':
+      await adapter.execute(step.sql, { params, label: label(state, step) })
+      return
+    case 'transaction':
+      await adapter.transaction(transactionStatements(step.statements, step.records, state, env))
+      return
+    case 'describe':
+      await describe(step, state, env)
+      return
+    case 'check': {
+      const results = await runCheck(step.check, adapter, params)
+      state.pending.push(...results)
+      outcome.checks.push(...results)
+      return
+    }
+    case 'gate':
+      failIfBlocked(state.pending, step.where)
+      state.pending = []
+      return
+    case 'verify': {
+      const n = await countOf(adapter, step.sql, params, label(state, step))
+      if (n > 0) throw new ActionFailedError(step.code, step.failure(n))
+      return
+    }
+    case 'count':
+      state.rows = await countOf(adapter, step.sql, params, label(state, step))
+      return
+  }
+}
+
+function transactionStatements(
+  statements: readonly Statement[],
+  records: DateInterval | undefined,
+  state: BatchState,
+  env: ExecutorEnv,
+): Statement[] {
+  if (!records) return [...statements]
+  const run = { runId: env.run.id, buildCommitSha: env.run.buildCommitSha, mode: env.run.mode }
+  return [...statements, env.state.intervalStatement(state.action.name, records, run, state.rows)]
+}
+
+async function countOf(
+  adapter: Adapter,
+  sql: string,
+  params: Readonly<Record<string, ParamValue>>,
+  statementLabel: string,
+): Promise<number> {
+  const [row] = await adapter.query<{ n: number }>(sql, { params, label: statementLabel })
+  return Number(row?.n ?? 0)
+}
+
+async function describe(step: DescribeStep, state: BatchState, env: ExecutorEnv): Promise<void> {
+  const live = await env.adapter.describeTable(step.target)
+  const { action } = state
+  const name = `${step.target.dataset}.${step.target.name}`
+  if (step.mode === 'source') {
+    if (!live) {
+      throw new ActionFailedError(
+        'source-missing',
+        `Source "${name}" (${action.file}) does not exist; load it, or run "pipeline seed" for the sample warehouse`,
+      )
+    }
+    const missing = (step.columns ?? []).filter((c) => !live.some((l) => l.name === c.name))
+    if (missing.length)
+      throw new ActionFailedError(
+        'source-columns-missing',
+        `Source "${name}" lacks column(s) ${missing.map((c) => `"${c.name}"`).join(', ')}`,
+      )
+    return
+  }
+  const problems = compareColumns(live ?? [], step.columns ?? [])
+  if (problems.length) {
+    throw new ActionFailedError(
+      'contract-mismatch',
+      `Action "${action.name}" (${action.file}): output does not match its columns contract: ${problems.join('; ')}; fix the query or the contract (and add a migration for a persistent table)`,
+    )
+  }
+}
+
+function failIfBlocked(checks: readonly CheckResult[], where: string): void {
+  const failures = blockingFailures(checks)
+  if (failures.length === 0) return
+  const first = failures
+    .slice(0, 3)
+    .map((f) => f.message)
+    .join('; ')
+  throw new ActionFailedError(
+    'assertion-failed',
+    `${failures.length} error-severity check(s) failed on ${where}; nothing was published: ${first}`,
+  )
+}

@@ -1,0 +1,150 @@
+import type { CompiledIncremental } from '../compiler/compiled.js'
+import type { DateInterval } from '../core/dates.js'
+import { auditSteps, contractSteps } from './plan-checks.js'
+import type { PlanEnv } from './plan-env.js'
+import { batchParams, relationKey } from './plan-env.js'
+import { countRowsSql, selectWithTracking, stagingTarget, tableLayout } from './staging.js'
+import type { ActionPlan, BatchPlan, Step } from './steps.js'
+import { writeStrategyFor } from './strategies/index.js'
+import type { WriteStrategy } from './strategies/index.js'
+import { INTERVAL_END, INTERVAL_START } from '../engines/dialect.js'
+
+/** Everything an incremental action sends: setup, then stage → audit → publish per batch, then cleanup. */
+export function planIncremental(action: CompiledIncremental, env: PlanEnv): ActionPlan {
+  const plan = env.intervals.get(action.name)
+  if (!plan || plan.batches.length === 0) return { action, range: plan?.range ?? null, batches: [] }
+  const { dialect } = env
+  const staging = stagingTarget(action.target)
+  const strategy = writeStrategyFor(action, dialect, staging)
+  const live = env.fullRefresh ? null : (env.relations.get(relationKey(action.target)) ?? null)
+  const contract = action.definition.columns
+  const setup: Step[] = [
+    {
+      kind: 'execute',
+      role: 'setup',
+      label: `schema ${action.target.dataset}`,
+      sql: dialect.createSchema(action.target.dataset),
+    },
+  ]
+  if (env.fullRefresh) {
+    setup.push({
+      kind: 'transaction',
+      role: 'setup',
+      label: 'full refresh: drop the table and forget its intervals',
+      statements: [{ sql: dialect.dropTable(action.target) }, env.clearIntervals(action.name)],
+    })
+  }
+  if (!live && contract) {
+    setup.push({
+      kind: 'execute',
+      role: 'setup',
+      label: 'create table',
+      sql: dialect.createTable(action.target, contract, tableLayout(action)),
+    })
+  }
+  const exists = live !== null || contract !== undefined
+  // Insert by name: the contract's columns, else the live table's; a table created from the first batch takes them all.
+  const columns = contract?.map((c) => c.name) ?? live?.map((c) => c.name) ?? null
+  const query = exists || !action.sql.fullQuery ? action.sql.query : action.sql.fullQuery
+  const parts = { action, env, strategy, query, columns, createFromFirst: !exists }
+  const batches = plan.batches.map((interval, index) => planBatch(parts, interval, index))
+  const cleanup: Step = { kind: 'execute', role: 'setup', label: 'drop staging', sql: dialect.dropTable(staging) }
+  const last = batches.length - 1
+  const withEnds = batches.map((batch, i) => ({
+    ...batch,
+    steps: [...(i === 0 ? setup : []), ...batch.steps, ...(i === last ? [cleanup] : [])],
+  }))
+  return { action, range: plan.range, batches: withEnds }
+}
+
+interface BatchParts {
+  readonly action: CompiledIncremental
+  readonly env: PlanEnv
+  readonly strategy: WriteStrategy
+  readonly query: string
+  readonly columns: readonly string[] | null
+  /** The target does not exist yet: the first batch creates it from its staged rows. */
+  readonly createFromFirst: boolean
+}
+
+function hookSteps(parts: BatchParts, hook: 'beforeBatch' | 'afterBatch' | 'onFailure'): Step[] {
+  return (parts.action.sql.hooks?.[hook] ?? []).map((sql, i) => ({
+    kind: 'execute',
+    role: 'hook',
+    label: `${hook} ${i + 1}`,
+    sql,
+  }))
+}
+
+function planBatch(parts: BatchParts, interval: DateInterval, index: number): BatchPlan {
+  const { action, env, strategy } = parts
+  const { dialect } = env
+  const staging = stagingTarget(action.target)
+  const params = batchParams(env, interval)
+  const where = `${interval.start}..${interval.end} (exclusive)`
+  const steps: Step[] = [
+    ...hookSteps(parts, 'beforeBatch'),
+    {
+      kind: 'execute',
+      role: 'stage',
+      label: `stage ${where}`,
+      sql: dialect.createOrReplaceTableAs(
+        staging,
+        selectWithTracking(action, dialect, parts.query, strategy.stagedColumns),
+      ),
+    },
+    ...(index === 0 ? contractSteps(action, env, staging) : []),
+    rowsInIntervalStep(action, env, interval),
+    ...auditSteps(action, env, staging, where, true),
+    ...(index === 0 && parts.createFromFirst
+      ? [
+          {
+            kind: 'execute' as const,
+            role: 'setup' as const,
+            label: 'create table from the staged columns',
+            sql: dialect.createTableAs(
+              action.target,
+              dialect.limit(`SELECT * FROM ${dialect.formatTarget(staging)}`, 0),
+              tableLayout(action),
+            ),
+          },
+        ]
+      : []),
+    ...strategy.beforeWrite.map((sql): Step => ({ kind: 'execute', role: 'write', label: 'before write', sql })),
+    { kind: 'count', role: 'check', label: 'rows', sql: countRowsSql(dialect, staging) },
+    {
+      kind: 'transaction',
+      role: 'write',
+      label: `publish ${where}`,
+      statements: [
+        ...strategy.write(parts.columns).map((sql) => ({ sql, params })),
+        ...hookSteps(parts, 'afterBatch').flatMap((s) => (s.kind === 'execute' ? [{ sql: s.sql, params }] : [])),
+      ],
+      records: interval,
+    },
+    ...strategy.verify.map((v): Step => ({
+      kind: 'verify',
+      role: 'check',
+      code: v.code,
+      label: v.label,
+      sql: v.sql,
+      failure: v.failure,
+    })),
+  ]
+  return { interval, params, steps, onFailure: hookSteps(parts, 'onFailure') }
+}
+
+function rowsInIntervalStep(action: CompiledIncremental, env: PlanEnv, interval: DateInterval): Step {
+  const { dialect } = env
+  const column = action.definition.interval.column
+  const c = dialect.quoteIdentifier(column)
+  return {
+    kind: 'verify',
+    role: 'check',
+    code: 'rows-outside-interval',
+    label: `rows inside the interval`,
+    sql: `SELECT COUNT(*) AS n FROM ${dialect.formatTarget(stagingTarget(action.target))} WHERE ${c} IS NULL OR ${c} < ${dialect.param(INTERVAL_START, 'DATE')} OR ${c} >= ${dialect.param(INTERVAL_END, 'DATE')}`,
+    failure: (n) =>
+      `Action "${action.name}" (${action.file}): ${n} row(s) have "${column}" outside [${interval.start}, ${interval.end}); filter the query on ctx.interval.start/end`,
+  }
+}

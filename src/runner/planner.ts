@@ -1,0 +1,109 @@
+import type {
+  CompiledAction,
+  CompiledAssertion,
+  CompiledDeclaration,
+  CompiledOperation,
+  CompiledTable,
+  CompiledView,
+} from '../compiler/compiled.js'
+import { renderCheck } from './evaluate-checks.js'
+import { auditSteps, contractSteps } from './plan-checks.js'
+import type { PlanEnv } from './plan-env.js'
+import { relationKey, single } from './plan-env.js'
+import { planIncremental } from './plan-incremental.js'
+import { countRowsSql, publishTableStatements, stagingTarget } from './staging.js'
+import type { ActionPlan, Step } from './steps.js'
+
+type Planners = {
+  readonly [K in CompiledAction['kind']]: (action: Extract<CompiledAction, { kind: K }>, env: PlanEnv) => ActionPlan
+}
+
+const PLANNERS: Planners = {
+  declaration: planDeclaration,
+  view: planView,
+  operation: planOperation,
+  assertion: planAssertion,
+  table: planTable,
+  incremental: planIncremental,
+}
+
+function planFor<K extends CompiledAction['kind']>(
+  action: Extract<CompiledAction, { kind: K }>,
+  env: PlanEnv,
+): ActionPlan {
+  const planner: Planners[K] = PLANNERS[action.kind]
+  return planner(action, env)
+}
+
+/** Every statement each action will send, in the order the scheduler may run them (topological by name). */
+export function planActions(actions: readonly CompiledAction[], env: PlanEnv): ActionPlan[] {
+  return actions.map((action) => planFor(action, env))
+}
+
+function planDeclaration(action: CompiledDeclaration, env: PlanEnv): ActionPlan {
+  const label = `source ${relationKey(action.target)} exists`
+  return single(action, env, [
+    {
+      kind: 'describe',
+      role: 'introspection',
+      label,
+      target: action.target,
+      columns: action.definition.columns ?? null,
+      mode: 'source',
+    },
+  ])
+}
+
+function planView(action: CompiledView, env: PlanEnv): ActionPlan {
+  const sql = env.dialect.createOrReplaceView(action.target, action.sql.query)
+  return single(action, env, [{ kind: 'execute', role: 'write', label: `view ${relationKey(action.target)}`, sql }])
+}
+
+function planOperation(action: CompiledOperation, env: PlanEnv): ActionPlan {
+  const steps = action.sql.statements.map((sql, i): Step => ({
+    kind: 'execute',
+    role: 'write',
+    label: `statement ${i + 1}`,
+    sql,
+  }))
+  return single(action, env, steps)
+}
+
+function planAssertion(action: CompiledAssertion, env: PlanEnv): ActionPlan {
+  if (env.skipAssertions) return single(action, env, [])
+  const steps = action.checks.map((c): Step => {
+    const check = renderCheck(
+      { name: c.name, action: action.guards ?? action.name, definition: c.definition },
+      {
+        dialect: env.dialect,
+        relation: '(none)',
+        partitionColumn: null,
+        resolveRelation: (n) => n,
+        restrictToInterval: false,
+      },
+    )
+    return { kind: 'check', role: 'check', label: `check ${c.name}`, check, sql: check.query.summarySql }
+  })
+  return single(action, env, [...steps, { kind: 'gate', role: 'check', label: 'gate', where: 'its query' }])
+}
+
+function planTable(action: CompiledTable, env: PlanEnv): ActionPlan {
+  const { dialect } = env
+  const staging = stagingTarget(action.target)
+  const publish = publishTableStatements(action, dialect)
+  const steps: Step[] = [
+    {
+      kind: 'execute',
+      role: 'setup',
+      label: `schema ${action.target.dataset}`,
+      sql: dialect.createSchema(action.target.dataset),
+    },
+    { kind: 'execute', role: 'stage', label: 'stage', sql: dialect.createOrReplaceTableAs(staging, action.sql.query) },
+    ...contractSteps(action, env, staging),
+    ...auditSteps(action, env, staging, 'the rebuilt table', false),
+    { kind: 'count', role: 'check', label: 'rows', sql: countRowsSql(dialect, staging) },
+    { kind: 'transaction', role: 'write', label: 'publish', statements: publish.transactional.map((sql) => ({ sql })) },
+    ...publish.after.map((sql): Step => ({ kind: 'execute', role: 'setup', label: 'drop staging', sql })),
+  ]
+  return single(action, env, steps)
+}

@@ -1,0 +1,139 @@
+import { closure, dependentsIndex } from '../core/graph.js'
+import { executePlan } from './executor.js'
+import type { ExecutorEnv } from './executor.js'
+import type { ActionResult, CheckResult } from './result.js'
+import type { RunInfo } from './run-info.js'
+import type { ActionPlan } from './steps.js'
+
+/**
+ * Run action plans as their dependencies allow, at most `concurrency` at once. A failed action skips
+ * its dependents (naming it); results come back in plan order, never thrown.
+ */
+export async function schedulePlans(
+  plans: readonly ActionPlan[],
+  env: ExecutorEnv,
+  concurrency: number,
+): Promise<ActionResult[]> {
+  const actions = plans.map((p) => p.action)
+  const names = new Set(actions.map((a) => a.name))
+  const pending = new Map(plans.map((p) => [p.action.name, p]))
+  const dependents = dependentsIndex(
+    actions.map((a) => ({ name: a.name, dependencies: a.dependencies.filter((d) => names.has(d)) })),
+  )
+  const waitingOn = new Map(actions.map((a) => [a.name, new Set(a.dependencies.filter((d) => names.has(d)))]))
+  const results = new Map<string, ActionResult>()
+  const running = new Map<string, Promise<void>>()
+  const settle = (result: ActionResult) => {
+    results.set(result.name, result)
+    for (const next of dependents.get(result.name) ?? []) waitingOn.get(next)?.delete(result.name)
+    if (result.status !== 'failed' && result.skippedBecause === undefined) return
+    const cause = result.skippedBecause ?? result.name
+    for (const name of closure([result.name], (n) => dependents.get(n) ?? [])) {
+      const plan = pending.get(name)
+      if (!plan) continue
+      pending.delete(name)
+      const skipped: ActionResult = {
+        name,
+        kind: plan.action.kind,
+        status: 'skipped',
+        durationMs: 0,
+        rowsWritten: null,
+        intervals: [],
+        skippedBecause: cause,
+        checks: [],
+        sqlHash: null,
+      }
+      results.set(name, skipped)
+      env.onEvent({ type: 'action-end', result: skipped })
+    }
+  }
+  while (pending.size || running.size) {
+    for (const [name, plan] of [...pending]) {
+      if (running.size >= concurrency) break
+      if ((waitingOn.get(name)?.size ?? 0) > 0) continue
+      pending.delete(name)
+      running.set(
+        name,
+        runOne(plan, env).then(async (result) => {
+          try {
+            await recordResult(env, result)
+          } finally {
+            running.delete(name)
+          }
+          settle(result)
+          env.onEvent({ type: 'action-end', result })
+        }),
+      )
+    }
+    // A state write failing is unrecoverable: race rejects and the run stops with that error.
+    if (running.size) await Promise.race(running.values())
+    else if (pending.size) throw new Error(`scheduler stalled with ${[...pending.keys()].join(', ')} waiting`)
+  }
+  return actions.flatMap((a) => {
+    const result = results.get(a.name)
+    return result ? [result] : []
+  })
+}
+
+async function runOne(plan: ActionPlan, env: ExecutorEnv): Promise<ActionResult> {
+  const { action } = plan
+  env.onEvent({ type: 'action-start', name: action.name })
+  const started = performance.now()
+  const outcome = await executePlan(plan, env)
+  return {
+    name: action.name,
+    kind: action.kind,
+    status: outcome.error ? 'failed' : 'succeeded',
+    durationMs: Math.round(performance.now() - started),
+    rowsWritten: outcome.rowsWritten,
+    intervals: outcome.intervals,
+    checks: outcome.checks,
+    sqlHash: outcome.sqlHash,
+    ...(outcome.error ? { error: { code: outcome.error.code, message: outcome.error.message } } : {}),
+    ...(outcome.warnings.length ? { warnings: outcome.warnings } : {}),
+  }
+}
+
+async function recordResult(env: ExecutorEnv, result: ActionResult): Promise<void> {
+  const { run, state } = env
+  const finishedAt = new Date().toISOString()
+  const first = result.intervals[0]
+  const last = result.intervals.at(-1)
+  await state.recordActionRun({
+    runId: run.id,
+    action: result.name,
+    kind: result.kind,
+    status: result.status,
+    startedAt: new Date(Date.now() - result.durationMs).toISOString(),
+    finishedAt,
+    durationMs: result.durationMs,
+    rowsWritten: result.rowsWritten,
+    interval: first && last ? { start: first.start, end: last.end } : null,
+    sqlHash: result.sqlHash,
+    buildCommitSha: run.buildCommitSha,
+    errorCode: result.error?.code ?? null,
+    errorMessage: result.error?.message ?? null,
+    skippedBecause: result.skippedBecause ?? null,
+  })
+  await state.recordAssertionResults(result.checks.map((c) => checkRecord(c, run, finishedAt)))
+}
+
+export function checkRecord(c: CheckResult, run: RunInfo, evaluatedAt: string) {
+  return {
+    runId: run.id,
+    assertion: c.assertion,
+    action: c.action,
+    builtin: c.builtin,
+    partition: c.partition,
+    observed: c.observed,
+    threshold: c.threshold,
+    rowCount: c.rowCount,
+    severity: c.severity,
+    passed: c.passed,
+    skipped: c.skipped,
+    message: c.message,
+    sample: c.sample.length ? JSON.stringify(c.sample.slice(0, 20)) : null,
+    buildCommitSha: run.buildCommitSha,
+    evaluatedAt,
+  }
+}

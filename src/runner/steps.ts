@@ -1,0 +1,101 @@
+import type { DateInterval } from '../core/dates.js'
+import type { CompiledAction } from '../compiler/compiled.js'
+import type { ParamValue, Statement } from '../engines/adapter.js'
+import type { ColumnSpec, Target } from '../engines/dialect.js'
+import type { RenderedCheck } from './evaluate-checks.js'
+
+/** What a statement is for, so a profile can say where the time went. */
+export type StepRole = 'setup' | 'stage' | 'check' | 'write' | 'hook' | 'state' | 'introspection'
+
+interface StepBase {
+  readonly role: StepRole
+  /** One line for plans and progress, e.g. 'stage 2026-01-09..2026-01-10'. */
+  readonly label: string
+}
+
+/** A statement run on its own. */
+export interface ExecuteStep extends StepBase {
+  readonly kind: 'execute'
+  readonly sql: string
+}
+
+/** Statements committed together; the engine appends the interval record when `records` is set. */
+export interface TransactionStep extends StepBase {
+  readonly kind: 'transaction'
+  readonly statements: readonly Statement[]
+  /** Record this interval as done in the same transaction, with the rows the batch wrote. */
+  readonly records?: DateInterval
+}
+
+/** Compare a relation's live columns with a contract (and, for sources, that it exists). */
+export interface DescribeStep extends StepBase {
+  readonly kind: 'describe'
+  readonly target: Target
+  readonly columns: readonly ColumnSpec[] | null
+  /** 'source': the table must exist and hold the columns; 'contract': the output must match them exactly. */
+  readonly mode: 'source' | 'contract'
+}
+
+/** One check's summary query; a failing error-severity partition blocks at the next gate. */
+export interface CheckStep extends StepBase {
+  readonly kind: 'check'
+  readonly check: RenderedCheck
+  readonly sql: string
+}
+
+/** Fail the batch if any error-severity check since the last gate failed; nothing after it runs. */
+export interface GateStep extends StepBase {
+  readonly kind: 'gate'
+  /** Where the checks looked, for the failure message. */
+  readonly where: string
+}
+
+/** A query returning one row with `n`; n > 0 fails the batch. */
+export interface VerifyStep extends StepBase {
+  readonly kind: 'verify'
+  /** Error code of the failure, e.g. 'rows-outside-interval'. */
+  readonly code: string
+  readonly sql: string
+  readonly failure: (n: number) => string
+}
+
+/** Count the rows the batch will write (reported, and recorded with the interval). */
+export interface CountStep extends StepBase {
+  readonly kind: 'count'
+  readonly sql: string
+}
+
+export type Step = ExecuteStep | TransactionStep | DescribeStep | CheckStep | GateStep | VerifyStep | CountStep
+
+/** The steps of one batch (an interval of an incremental action, or the whole action), with its parameters. */
+export interface BatchPlan {
+  readonly interval: DateInterval | null
+  readonly params: Readonly<Record<string, ParamValue>>
+  readonly steps: readonly Step[]
+  /** Run when a step of the batch fails (the action's onFailure hook); @error_message holds the reason. */
+  readonly onFailure: readonly Step[]
+}
+
+/** Everything one action will send, in order. */
+export interface ActionPlan {
+  readonly action: CompiledAction
+  readonly batches: readonly BatchPlan[]
+  /** The dates the action covers in this run (incremental actions). */
+  readonly range: DateInterval | null
+}
+
+/** The statements of a step as the adapter receives them (describe steps send none through SQL). */
+export function stepStatements(step: Step, params: Readonly<Record<string, ParamValue>>): Statement[] {
+  switch (step.kind) {
+    case 'execute':
+    case 'check':
+    case 'verify':
+    case 'count':
+      return [{ sql: step.sql, params }]
+    case 'transaction':
+      return [...step.statements]
+    case 'describe':
+    case 'gate':
+      return []
+  }
+}

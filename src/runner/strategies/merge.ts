@@ -1,0 +1,14 @@
+import type { StrategyFactory } from './write-strategy.js'
+import { rowsPerDateSql } from './write-strategy.js'
+
+/** Upsert the staged rows on the unique key: matched rows are updated, new ones inserted. */
+export const merge: StrategyFactory<'merge'> = (context) => {
+  const { dialect, action, staging, write } = context
+  return {
+    stagedColumns: [],
+    beforeWrite: [],
+    write: (columns) => [dialect.merge(action.target, staging, write.uniqueKey, columns ?? [])],
+    verify: [],
+    affectedRowsSql: rowsPerDateSql(context),
+  }
+}
