@@ -173,7 +173,7 @@ async function assertAction(action: CompiledAction, env: AssertEnv): Promise<Ass
     return { ...base, status: blockingFailures(checks).length ? 'failed' : 'passed', checks }
   } catch (error) {
     const code = error instanceof PipelineError ? error.code : 'assert-failed'
-    const message = (error as Error).message
+    const message = error instanceof Error ? error.message : String(error)
     return { ...base, status: 'errored', checks: targets.map((t) => unevaluated(t, message)), error: { code, message } }
   }
 }
