@@ -1,7 +1,7 @@
 /**
  * ml_feature_store_v2 assertions that read other tables or the merged table as a whole (DOMAIN
  * §7.2). Each guards the feature store: a failure skips what reads it (predictions). The inline
- * checks in includes/feature-store-assertions.ts audit each batch before it is merged.
+ * checks in definitions/features/feature-store-assertions.ts audit each batch before it is merged.
  * Early-season rows withhold their features by design and are not judged.
  */
 import { assertion, checks, raw, sql } from '../src/index.js'

@@ -1,6 +1,6 @@
 /**
  * Prediction assertions of DOMAIN §7 that need the whole table or another table (the per-row ones
- * run inline on the staged rows, before publish: includes/predictions/prediction-action.ts). Each
+ * run inline on the staged rows, before publish: definitions/predictions/prediction-action.ts). Each
  * selects offending rows, per game_date; they run right after player_prop_predictions is written
  * and, on an error, block what reads it (grading).
  *

@@ -113,3 +113,47 @@ describe('dependency rules (DESIGN.md §2)', () => {
     expect(violations(files('migrations'), (e) => !(e.resolved ?? '').startsWith('includes/'))).toEqual([])
   })
 })
+
+/** The definitions/ area of a file (`definitions/features/x.ts` → `definitions/features/`), else null. */
+function areaOf(file: string): string | null {
+  return /^definitions\/[^/]+\//.exec(file)?.[0] ?? null
+}
+
+describe('project layout (README "Layout")', () => {
+  const PROJECT = ['definitions', 'includes', 'assertions', 'scripts'].flatMap(files)
+  /** Loaded by the engine itself or by tsc, not imported by project code. */
+  const ENGINE_LOADED = ['includes/project.ts', 'includes/reports.ts', 'includes/action-names.generated.ts']
+  const imported = (edge: ImportEdge) => (edge.resolved ?? '').replace(/\.js$/, '.ts')
+
+  it('finds the project modules it checks', () => {
+    expect(files('includes').length).toBeGreaterThan(5)
+    expect(files('definitions').filter((f) => areaOf(f) !== null).length).toBeGreaterThan(5)
+  })
+
+  it('keeps includes/ from importing definitions/ or assertions/ (shared code never depends on one action)', () => {
+    const reachesIn = (e: ImportEdge) => /^(definitions|assertions)\//.test(e.resolved ?? '')
+    expect(violations(files('includes'), (e) => !reachesIn(e))).toEqual([])
+  })
+
+  it("keeps an area's modules private: definitions/<area>/ is imported only from the same area (and tests)", () => {
+    const allowed = (e: ImportEdge) => {
+      const area = areaOf(e.resolved ?? '')
+      return area === null || e.file.startsWith(area)
+    }
+    expect(violations(PROJECT, allowed)).toEqual([])
+  })
+
+  it('keeps in includes/ only shared modules: each is imported by two files or more outside test/', () => {
+    const importers = new Map<string, Set<string>>()
+    for (const edge of PROJECT.flatMap(importsOf)) {
+      const target = imported(edge)
+      if (target.startsWith('includes/')) importers.set(target, (importers.get(target) ?? new Set()).add(edge.file))
+    }
+    const single = files('includes')
+      .filter((f) => !ENGINE_LOADED.includes(f) && (importers.get(f)?.size ?? 0) < 2)
+      .map(
+        (f) => `${f} is imported only by ${[...(importers.get(f) ?? [])].join(', ') || 'nothing'}: move it beside it`,
+      )
+    expect(single).toEqual([])
+  })
+})

@@ -18,9 +18,9 @@
  */
 import { incremental } from '../../src/index.js'
 import { FEATURE_STORE_COLUMNS, FEATURE_STORE_TARGET } from '../../includes/contracts.js'
-import { featureStoreAssertions } from '../../includes/feature-store-assertions.js'
-import { FEATURE_STORE_TRACKING, featureStoreQuery } from '../../includes/feature-store-query.js'
 import { BATCH_DAYS, HISTORY_START } from '../../includes/sql-helpers.js'
+import { featureStoreAssertions } from './feature-store-assertions.js'
+import { FEATURE_STORE_TRACKING, featureStoreQuery } from './feature-store-query.js'
 
 export const mlFeatureStoreV2 = incremental({
   name: FEATURE_STORE_TARGET.name,

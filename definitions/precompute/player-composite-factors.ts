@@ -4,18 +4,18 @@
  * shot-zone mismatch (#6), pace (#7) and usage spike (#8), each with its inputs as JSON.
  */
 import { incremental, sql } from '../../src/index.js'
+import { playerHistoryCtes } from '../../includes/player-history.js'
+import { PLAYER_COMPOSITE_COLUMNS, PRECOMPUTE_DATASET, PRECOMPUTE_TRACKING } from '../../includes/precompute-columns.js'
+import { rosterCtes } from '../../includes/roster.js'
+import { BATCH_DAYS, HISTORY_START, ageInYears, inInterval } from '../../includes/sql-helpers.js'
+import { teamHistoryCtes } from '../../includes/team-history.js'
 import {
   fatigueContextSql,
   fatigueScoreSql,
   paceScoreSql,
   shotZoneMismatchSql,
   usageSpikeScoreSql,
-} from '../../includes/composite-sql.js'
-import { playerHistoryCtes } from '../../includes/player-history.js'
-import { PLAYER_COMPOSITE_COLUMNS, PRECOMPUTE_DATASET, PRECOMPUTE_TRACKING } from '../../includes/precompute-columns.js'
-import { rosterCtes } from '../../includes/roster.js'
-import { BATCH_DAYS, HISTORY_START, ageInYears, inInterval } from '../../includes/sql-helpers.js'
-import { teamHistoryCtes } from '../../includes/team-history.js'
+} from './composite-sql.js'
 
 export const playerCompositeFactors = incremental({
   name: 'player_composite_factors',

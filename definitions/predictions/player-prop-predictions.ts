@@ -8,7 +8,7 @@
  */
 import { incremental } from '../../src/index.js'
 import { PREDICTION_COLUMNS } from '../../includes/contracts.js'
-import { predictionAssertions, predictionDefinition } from '../../includes/predictions/prediction-action.js'
+import { predictionAssertions, predictionDefinition } from './prediction-action.js'
 
 export const playerPropPredictions = incremental({
   ...predictionDefinition(),

@@ -1,6 +1,6 @@
 /**
  * nba_predictions.prediction_execution_log (DOMAIN §4.4): created by migration 0003, written only
- * by the hooks of player_prop_predictions (includes/predictions/execution-log.ts), one row per
+ * by the hooks of player_prop_predictions (definitions/predictions/execution-log.ts), one row per
  * (run, game_date, system). Declared so the hooks and the prediction query can ref it and a run
  * stops, naming the table, if the migration has not been applied.
  */

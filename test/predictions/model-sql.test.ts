@@ -12,12 +12,12 @@ import {
   loadModel,
   modelExpression,
   vectorColumn,
-} from '../../includes/predictions/model.js'
+} from '../../definitions/predictions/model.js'
 import { memoryAdapter } from '../support/fixtures.js'
 import { mulberry32 as prng } from '../../scripts/seed/prng.js'
 
 /**
- * The model as the prediction query evaluates it (includes/predictions/model.ts: the bundled JSON
+ * The model as the prediction query evaluates it (definitions/predictions/model.ts: the bundled JSON
  * rendered by renderCatBoostExpression over the vector columns) equals the TypeScript reference
  * evaluator on every row of a fixture, to 1e-9, on DuckDB.
  */

@@ -6,7 +6,7 @@
  */
 import { raw, sql } from '../../src/index.js'
 import type { ActionContext, SqlFragment } from '../../src/index.js'
-import { CRITICAL_FEATURE_KEYS, FEATURE_NAMES } from '../feature-catalog.js'
+import { CRITICAL_FEATURE_KEYS, FEATURE_NAMES } from '../../includes/feature-catalog.js'
 import { MODEL_INPUT_DEFAULTS, vectorColumn } from './model.js'
 
 /**

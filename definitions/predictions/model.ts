@@ -11,10 +11,10 @@ import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { featureNames, parseCatBoostModel, raw, renderCatBoostExpression } from '../../src/index.js'
 import type { ActionContext, CatBoostModel, SqlFragment } from '../../src/index.js'
-import { FEATURE_NAMES } from '../feature-catalog.js'
+import { FEATURE_NAMES } from '../../includes/feature-catalog.js'
 
 export const MODEL_FILE = 'includes/models/catboost_v8.json'
-const MODEL_URL = new URL('../models/catboost_v8.json', import.meta.url)
+const MODEL_URL = new URL('../../includes/models/catboost_v8.json', import.meta.url)
 
 /** Load and check a model file: every input must be a feature-store column. */
 export function loadModel(

@@ -3,13 +3,13 @@
  * incident replays (which build the same action with a serving override, in test fixtures).
  */
 import type { ActionContext, IncrementalConfig, InlineAssertions } from '../../src/index.js'
-import { lineSelectionCtes } from '../lines.js'
-import { BATCH_DAYS, HISTORY_START } from '../sql-helpers.js'
+import { lineSelectionCtes } from '../../includes/lines.js'
+import { BATCH_DAYS, HISTORY_START } from '../../includes/sql-helpers.js'
+import { A01, LINE_SOURCE, PREDICTION_RANGE, SYSTEM_ID } from '../../includes/predictions/rules.js'
 import { completeExecutions, failExecutions, startExecutions } from './execution-log.js'
 import type { ExecutionLogRefs } from './execution-log.js'
 import type { ServingOverride } from './model-vector.js'
 import { predictionQuery } from './prediction-sql.js'
-import { A01, LINE_SOURCE, PREDICTION_RANGE, SYSTEM_ID } from './rules.js'
 
 /** Compared by the supersede write: a re-run supersedes a row only when one of these changed. */
 export const PREDICTION_COMPARE_COLUMNS = ['model_input_hash', 'build_commit_sha', 'model_version'] as const

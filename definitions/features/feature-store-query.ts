@@ -7,10 +7,15 @@
  * and a final SELECT whose columns are the contract's, each from COLUMN_BUILDERS: a contract
  * column without a builder (or a builder without a column) fails compilation.
  */
-import { raw, sql } from '../src/index.js'
-import type { ActionContext, SqlFragment } from '../src/index.js'
-import { FEATURE_STORE_COLUMNS } from './contracts.js'
-import { FEATURE_CATALOG } from './feature-catalog.js'
+import { raw, sql } from '../../src/index.js'
+import type { ActionContext, SqlFragment } from '../../src/index.js'
+import { FEATURE_STORE_COLUMNS } from '../../includes/contracts.js'
+import { FEATURE_CATALOG } from '../../includes/feature-catalog.js'
+import { lineSelectionCtes } from '../../includes/lines.js'
+import { playerHistoryCtes } from '../../includes/player-history.js'
+import { rosterCtes } from '../../includes/roster.js'
+import { hashText, inInterval, joinWith, structOf } from '../../includes/sql-helpers.js'
+import { teamHistoryCtes } from '../../includes/team-history.js'
 import { featureExpressions, isDerived } from './feature-expressions.js'
 import type { DerivedFeature, FeatureExpression } from './feature-expressions.js'
 import {
@@ -31,11 +36,6 @@ import {
   upstreamJoins,
   UPSTREAMS,
 } from './feature-store-inputs.js'
-import { lineSelectionCtes } from './lines.js'
-import { playerHistoryCtes } from './player-history.js'
-import { rosterCtes } from './roster.js'
-import { hashText, inInterval, joinWith, structOf } from './sql-helpers.js'
-import { teamHistoryCtes } from './team-history.js'
 
 /** Columns the engine writes (never the query): the feature store's `tracking`. */
 export const FEATURE_STORE_TRACKING = {

@@ -2,9 +2,9 @@
  * The four composite scores of DOMAIN §3.1 (#5–#8), as SQL over named inputs. Missing inputs stay
  * NULL (rebuild rule), except fatigue: it starts at 100 and only known conditions move it.
  */
-import { raw, sql } from '../src/index.js'
-import type { ActionContext, SqlFragment } from '../src/index.js'
-import { asNumeric } from './sql-helpers.js'
+import { raw, sql } from '../../src/index.js'
+import type { ActionContext, SqlFragment } from '../../src/index.js'
+import { asNumeric } from '../../includes/sql-helpers.js'
 
 /** Fatigue adjustments, in the order of the formula; each is an integer (0 when its condition is unknown). */
 export const FATIGUE_ADJUSTMENTS = {

@@ -13,17 +13,7 @@
  */
 import { raw, sql } from '../../src/index.js'
 import type { ActionContext, SqlFragment } from '../../src/index.js'
-import { V8_FEATURE_COUNT } from '../feature-catalog.js'
-import { MODEL_VERSION, modelExpression } from './model.js'
-import {
-  criticalFeaturesJson,
-  featuresSnapshotJson,
-  fingerprint,
-  input,
-  vectorSelect,
-  vectorValues,
-} from './model-vector.js'
-import type { ServingOverride } from './model-vector.js'
+import { V8_FEATURE_COUNT } from '../../includes/feature-catalog.js'
 import {
   CONFIDENCE,
   CONFIDENCE_TIER_FILTER,
@@ -37,7 +27,17 @@ import {
   RECOMMENDATION_EDGE,
   REQUIRED_BASE_FEATURES,
   SYSTEM_ID,
-} from './rules.js'
+} from '../../includes/predictions/rules.js'
+import { MODEL_VERSION, modelExpression } from './model.js'
+import {
+  criticalFeaturesJson,
+  featuresSnapshotJson,
+  fingerprint,
+  input,
+  vectorSelect,
+  vectorValues,
+} from './model-vector.js'
+import type { ServingOverride } from './model-vector.js'
 
 /** Refs and options of the prediction query; the relations are rendered by the definition. */
 export interface PredictionSources {

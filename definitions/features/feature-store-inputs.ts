@@ -3,9 +3,9 @@
  * game coverage behind the completeness columns, and the lineage of each upstream row
  * (source_<upstream>_{last_updated, rows_found, completeness_pct, hash}).
  */
-import { raw, sql } from '../src/index.js'
-import type { ActionContext, SqlFragment } from '../src/index.js'
-import { beforeIntervalEnd, hashText, inInterval, joinWith } from './sql-helpers.js'
+import { raw, sql } from '../../src/index.js'
+import type { ActionContext, SqlFragment } from '../../src/index.js'
+import { beforeIntervalEnd, hashText, inInterval, joinWith } from '../../includes/sql-helpers.js'
 
 export interface Upstream {
   /** Suffix of the lineage columns: source_<key>_*. */

@@ -5,8 +5,8 @@
  * by design. Cross-table checks (A-05, A-06b, A-07a mean, A-08a, A-14a, A-15) are standalone
  * assertions in assertions/feature-store*.ts.
  */
-import type { InlineAssertions } from '../src/index.js'
-import { FEATURE_CATALOG, QUALITY_TIERS } from './feature-catalog.js'
+import type { InlineAssertions } from '../../src/index.js'
+import { FEATURE_CATALOG, QUALITY_TIERS } from '../../includes/feature-catalog.js'
 import { FEATURE_VERSION } from './feature-quality.js'
 
 const NOT_EARLY = 'NOT early_season_flag'

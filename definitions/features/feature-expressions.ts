@@ -8,12 +8,12 @@
  *   t team_history (own team)     l selected_lines
  * `derived` features are computed from other features' final values (so they are never NULL).
  */
-import { sql } from '../src/index.js'
-import type { ActionContext, SqlFragment } from '../src/index.js'
-import { FEATURE_CATALOG } from './feature-catalog.js'
-import type { FeatureSourceLabel } from './feature-catalog.js'
-import { recentPerformanceSql } from './player-history.js'
-import { teamWinPctSql } from './team-history.js'
+import { sql } from '../../src/index.js'
+import type { ActionContext, SqlFragment } from '../../src/index.js'
+import { FEATURE_CATALOG } from '../../includes/feature-catalog.js'
+import type { FeatureSourceLabel } from '../../includes/feature-catalog.js'
+import { recentPerformanceSql } from '../../includes/player-history.js'
+import { teamWinPctSql } from '../../includes/team-history.js'
 
 export interface FeatureExpression {
   /** Value as FLOAT64-castable SQL over the aliases above. */
@@ -109,7 +109,7 @@ export function featureExpressions(ctx: ActionContext): ReadonlyMap<string, Feat
   const unknown = Object.keys(entries).filter((name) => !FEATURE_CATALOG.some((f) => f.name === name))
   if (missing.length || unknown.length) {
     throw new Error(
-      `includes/feature-expressions.ts does not match the feature catalog: missing ${missing.join(', ') || 'none'}; unknown ${unknown.join(', ') || 'none'}`,
+      `definitions/features/feature-expressions.ts does not match the feature catalog: missing ${missing.join(', ') || 'none'}; unknown ${unknown.join(', ') || 'none'}`,
     )
   }
   return new Map(FEATURE_CATALOG.map((f) => [f.name, entries[f.name] as FeatureExpression | DerivedFeature]))

@@ -16,7 +16,7 @@
  */
 import { raw, sql } from '../../src/index.js'
 import type { ActionContext, SqlFragment } from '../../src/index.js'
-import { A01, SYSTEM_ID } from './rules.js'
+import { A01, SYSTEM_ID } from '../../includes/predictions/rules.js'
 
 export interface ExecutionLogRefs {
   readonly log: SqlFragment

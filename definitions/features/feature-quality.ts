@@ -4,17 +4,17 @@
  * Rebuild rule: a present value labelled vegas / opponent_history / minutes_ppm scores 100;
  * default / missing / fallback score 40. Early-season rows score 0.
  */
-import { raw, sql } from '../src/index.js'
-import type { ActionContext, SqlFragment } from '../src/index.js'
+import { raw, sql } from '../../src/index.js'
+import type { ActionContext, SqlFragment } from '../../src/index.js'
 import {
   DATA_SOURCE_RULES,
   FEATURE_CATALOG,
   FEATURE_VERSIONS,
   QUALITY_TIERS,
   SOURCE_WEIGHTS,
-} from './feature-catalog.js'
-import type { FeatureVersion } from './feature-catalog.js'
-import { joinWith } from './sql-helpers.js'
+} from '../../includes/feature-catalog.js'
+import type { FeatureVersion } from '../../includes/feature-catalog.js'
+import { joinWith } from '../../includes/sql-helpers.js'
 
 /**
  * The version this store writes: the 33 V8 store features 0–32 (+ has_shot_zone_data, a model
