@@ -40,8 +40,10 @@ export class Faults {
     this.#armed.push({ fault, remaining: options.times ?? 1, ...(options.match ? { match: options.match } : {}) })
   }
 
+  /** Disarms every fault and forgets those that fired. */
   clear(): void {
     this.#armed.length = 0
+    this.fired.length = 0
   }
 
   /** Takes the next armed fault of one of `kinds` matching `sql`. */
@@ -90,7 +92,7 @@ export function jobFaultError(fault: Fault, table: string): BigQueryApiError | u
 
 /** Parses `--fault kind[:arg][xN][@match]` / BIGQUERY_LOCAL_FAULTS (comma separated) for main.ts. */
 export function parseFaultSpec(spec: string): { fault: Fault; options: FaultOptions } {
-  const m = /^([a-zA-Z]+)(?::([a-zA-Z0-9]+))?(?:x(\d+))?(?:@(.+))?$/.exec(spec.trim())
+  const m = /^([a-zA-Z]+)(?::([a-zA-Z]+|\d+))?(?:x(\d+))?(?:@(.+))?$/.exec(spec.trim())
   if (!m) throw new Error(`Fault "${spec}" is not kind[:arg][xN][@match]; e.g. http:503x2 or jobError:backendError`)
   const [, kind, arg, times, match] = m
   const fault = faultOf(kind ?? '', arg)

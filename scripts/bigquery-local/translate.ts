@@ -233,8 +233,13 @@ function statementSql(node: AnyNode, info: StatementInfo): string[] {
       return ['COMMIT']
     case 'rollback':
       return ['ROLLBACK']
-    case 'create_table':
     case 'create_schema':
+      return [`CREATE SCHEMA IF NOT EXISTS ${quoteDuck(info.schema ?? '')}`]
+    case 'drop_schema':
+      return [
+        `DROP SCHEMA IF EXISTS ${quoteDuck(info.schema ?? '')}${/CASCADE/i.test(keywordText(node.behaviorKw)) ? ' CASCADE' : ''}`,
+      ]
+    case 'create_table':
     case 'create_view':
       node.clauses = ((node.clauses as AnyNode[] | undefined) ?? []).filter((c) => !METADATA_CLAUSES.has(c.type))
       return [text(node)]
