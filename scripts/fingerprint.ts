@@ -1,19 +1,22 @@
 /**
  * Fingerprint of a built DuckDB warehouse, to compare a full build before and after a change:
- * rows and an order-independent checksum per table (run-dependent columns left out, floats rounded),
+ * rows and an order-independent checksum per table (run-dependent columns and hashes left out, floats
+ * rounded to 6 decimals, also inside JSON, because DuckDB's parallel aggregation differs in the last bits),
  * the outcome of every check of the latest run, and the catboost_v8 hit rate.
  *
  *   npx tsx scripts/fingerprint.ts .pipeline/warehouse.duckdb > after.json
  *   diff before.json after.json
+ *   (--by-column adds one checksum per column, to find what differs)
  */
 import { DuckDBInstance } from '@duckdb/node-api'
 
 /** Columns whose values depend on the run (ids, clocks, code version), not on the data. */
 const RUN_DEPENDENT =
-  /^(run_id|execution_id|prediction_id|superseded_by|build_commit_sha|deployment_revision|.*_at|.*_timestamp|created_at|model_input_hash|duration_ms|.*_ms)$/
+  /^(run_id|execution_id|batch_id|prediction_id|superseded_by|build_commit_sha|deployment_revision|.*_at|.*_updated|.*_timestamp|.*_hash|.*_sha|duration_ms|duration_seconds|.*_ms)$/
 
 async function main(): Promise<void> {
-  const path = process.argv[2]
+  const byColumn = process.argv.includes('--by-column')
+  const path = process.argv.slice(2).find((a) => !a.startsWith('--'))
   if (!path) {
     process.stderr.write('usage: npx tsx scripts/fingerprint.ts WAREHOUSE.duckdb\n')
     process.exitCode = 2
@@ -31,14 +34,26 @@ async function main(): Promise<void> {
     const columns = await rows(`SELECT column_name, data_type FROM information_schema.columns
       WHERE table_schema = '${t.table_schema}' AND table_name = '${t.table_name}' ORDER BY ordinal_position`)
     const kept = columns.filter((c) => !RUN_DEPENDENT.test(String(c.column_name)))
-    const expr = kept
-      .map((c) => {
-        const col = `"${c.column_name}"`
-        return /DOUBLE|FLOAT|DECIMAL|REAL/.test(String(c.data_type)) ? `round(${col}::DOUBLE, 6)` : col
-      })
-      .join(', ')
+    const exprs = kept.map((c) => {
+      const col = `"${c.column_name}"`
+      if (/DOUBLE|FLOAT|DECIMAL|REAL/.test(String(c.data_type))) return `round(${col}::DOUBLE, 6)`
+      // JSON text carries full-precision floats; DuckDB's parallel sums differ in the last bits (1e-15).
+      if (/JSON|VARCHAR/.test(String(c.data_type)))
+        return `[regexp_replace(${col}::VARCHAR, '-?\\d+\\.\\d+', '#', 'g')::VARCHAR, list_transform(regexp_extract_all(${col}::VARCHAR, '-?\\d+\\.\\d+'), x -> round(x::DOUBLE, 6)::VARCHAR)::VARCHAR]`
+      return `regexp_replace(${col}::VARCHAR, '(\\d+\\.\\d{6})\\d+', '\\1', 'g')`
+      return col
+    })
+    const expr = exprs.join(', ')
     const [summary] = await rows(`SELECT COUNT(*) AS n, bit_xor(hash(${expr || '1'})) AS checksum FROM ${name}`)
-    out[`${t.table_schema}.${t.table_name}`] = { rows: summary?.n, checksum: String(summary?.checksum) }
+    const entry: Record<string, unknown> = { rows: summary?.n, checksum: String(summary?.checksum) }
+    if (byColumn) {
+      for (const [i, c] of kept.entries()) {
+        const one = exprs[i]
+        const [h] = await rows(`SELECT bit_xor(hash(${one})) AS h FROM ${name}`)
+        entry[String(c.column_name)] = `${c.data_type} ${String(h?.h)}`
+      }
+    }
+    out[`${t.table_schema}.${t.table_name}`] = entry
   }
   const [last] = await rows(`SELECT run_id FROM pipeline_state.runs ORDER BY started_at DESC LIMIT 1`)
   if (last) {
