@@ -74,14 +74,22 @@ async function applyStepwise(parts: ApplyParts, started: number): Promise<void> 
         durationMs: performance.now() - started,
         errorMessage: message,
       })
-      await adapter.execute(failed.sql, failed).catch(() => undefined)
+      // Marking the row failed may fail too (same outage); say so rather than claim the ledger says "failed".
+      const markError: unknown = await adapter.execute(failed.sql, failed).then(
+        () => null,
+        (e: unknown) => e,
+      )
       const kept =
         index === 0
           ? 'No statement of it was applied'
           : `Statements 1–${index} were applied and stay applied (this engine has no transactional DDL)`
+      const recorded =
+        markError === null
+          ? 'the ledger marks the migration failed'
+          : `marking it failed in the ledger failed too (${reason(markError)}), so the ledger still shows it running`
       throw new MigrationFailedError(
         file.file,
-        `${file.file}: ${message}\n${kept}; the ledger marks the migration failed. Run "pipeline migrate status" for how to resolve it`,
+        `${file.file}: ${message}\n${kept}; ${recorded}. Run "pipeline migrate status" for how to resolve it`,
         error,
       )
     }
