@@ -1,5 +1,5 @@
 import { AdapterError } from '../core/errors.js'
-import type { Adapter } from '../engines/adapter.js'
+import type { Adapter, Statement } from '../engines/adapter.js'
 import type { MigrationFile } from './discover.js'
 import type { ApplyStamp, Ledger } from './ledger.js'
 import type { MigrationStatement } from './migration-context.js'
@@ -75,10 +75,7 @@ async function applyStepwise(parts: ApplyParts, started: number): Promise<void> 
         errorMessage: message,
       })
       // Marking the row failed may fail too (same outage); say so rather than claim the ledger says "failed".
-      const markError: unknown = await adapter.execute(failed.sql, failed).then(
-        () => null,
-        (e: unknown) => e,
-      )
+      const markError = await executeOrError(adapter, failed)
       const kept =
         index === 0
           ? 'No statement of it was applied'
@@ -93,6 +90,16 @@ async function applyStepwise(parts: ApplyParts, started: number): Promise<void> 
         error,
       )
     }
+  }
+}
+
+/** Run a statement; the error it raised, or null. */
+async function executeOrError(adapter: Adapter, statement: Statement): Promise<unknown> {
+  try {
+    await adapter.execute(statement.sql, statement)
+    return null
+  } catch (error) {
+    return error
   }
 }
 
