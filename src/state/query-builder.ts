@@ -1,9 +1,7 @@
 import { DialectAdapterBase, DummyDriver, Kysely, sql } from 'kysely'
-import type { Compilable, DatabaseIntrospector, Expression, RawBuilder } from 'kysely'
+import type { Compilable, DatabaseIntrospector, RawBuilder } from 'kysely'
 import type { ParamValue, Statement } from '../engines/adapter.js'
 import type { Dialect, QueryCompilerOptions } from '../engines/dialect.js'
-import type { SqlFragment } from '../sql/fragment.js'
-import { raw } from '../sql/fragment.js'
 import { renderPlain } from '../sql/render.js'
 
 // Kysely here only compiles SQL text; the adapters execute it. Nothing below talks to a database.
@@ -60,12 +58,12 @@ function paramValue(value: unknown, text: string): ParamValue {
   )
 }
 
-/** How values reach the SQL: as named parameters (the default) or as literals (bulk inserts of many rows). */
+/** How values reach the SQL: as named parameters (the default) or as escaped literals (statements joining another's transaction). */
 export type ValueMode = 'param' | 'literal'
 
 /**
  * Values typed for a column, the same way on every engine: DATE and TIMESTAMP strings are CAST
- * (BigQuery would bind an ISO string as STRING), JSON text is parsed by the dialect's function.
+ * (BigQuery would bind an ISO string as STRING).
  */
 export class TypedValues {
   readonly #dialect: Dialect
@@ -89,11 +87,6 @@ export class TypedValues {
     return this.#cast(value, 'TIMESTAMP')
   }
 
-  /** JSON text parsed into the engine's JSON type (NULL stays NULL). */
-  json(text: string | null): RawBuilder<unknown> {
-    return around(this.#dialect, (x) => this.#dialect.fn.parseJson(x), this.plain(text))
-  }
-
   /** The engine's current UTC timestamp. */
   now(): RawBuilder<string> {
     return sql.raw<string>(renderPlain(this.#dialect, this.#dialect.fn.currentTimestamp()))
@@ -102,17 +95,4 @@ export class TypedValues {
   #cast<T extends string | null>(value: T, type: 'DATE' | 'TIMESTAMP'): RawBuilder<T> {
     return sql<T>`CAST(${this.plain(value)} AS ${sql.raw(this.#dialect.columnType(type))})`
   }
-}
-
-const HOLE = '\u0000kysely-expression\u0000'
-
-/** A dialect function (a SqlFragment builder) applied to a Kysely expression. */
-function around<T>(
-  dialect: Dialect,
-  build: (x: SqlFragment) => SqlFragment,
-  value: Expression<unknown>,
-): RawBuilder<T> {
-  const parts = renderPlain(dialect, build(raw(HOLE))).split(HOLE)
-  if (parts.length !== 2) throw new Error(`expected the argument once in ${parts.join('<arg>')}`)
-  return sql<T>`${sql.raw(parts[0] as string)}${value}${sql.raw(parts[1] as string)}`
 }

@@ -16,7 +16,7 @@ export type { ActionRunRecord, AssertionResultRecord, RunRecord } from './state-
 /**
  * Reads and writes the pipeline_state tables with typed Kysely queries, compiled to the adapter's
  * dialect and executed by the adapter. Values travel as named parameters, except in statements
- * that join a caller's transaction and in bulk inserts, which carry escaped literals.
+ * that join a caller's transaction (escaped literals) and in bulk inserts (one JSON parameter).
  */
 export class StateStore {
   readonly adapter: Adapter
