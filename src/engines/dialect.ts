@@ -1,3 +1,4 @@
+import type { QueryCompiler } from 'kysely'
 import type { ParamType, SqlFragment, SqlScalar } from '../sql/fragment.js'
 
 export type EngineId = 'duckdb' | 'bigquery'
@@ -31,6 +32,8 @@ export interface DialectCapabilities {
   readonly supportsTransactionalDdl: boolean
   /** Scans are billed by bytes, so dry runs report a cost. */
   readonly supportsDryRunCost: boolean
+  /** Longest SQL text one statement may have, in characters; bulk writes split their rows to fit. */
+  readonly maxStatementLength: number
 }
 
 /** SQL helpers for the functions that differ between engines; arguments and results are fragments. */
@@ -75,6 +78,15 @@ export interface SqlFunctions {
   percentile(x: SqlFragment, p: number): SqlFragment
 }
 
+/** How a dialect's Kysely query compiler names the parameters it emits. */
+export interface QueryCompilerOptions {
+  /**
+   * Parameters are named `<prefix>1`, `<prefix>2`, … in order (default `p`). Statements that run
+   * together in one BigQuery script share one parameter set, so give each a distinct prefix.
+   */
+  readonly parameterPrefix?: string
+}
+
 /** SQL text for one engine: no I/O, no state. */
 export interface Dialect {
   readonly engine: EngineId
@@ -105,10 +117,21 @@ export interface Dialect {
    * 5 table-metadata updates per table per 10 seconds).
    */
   addColumns(target: Target, columns: readonly ColumnSpec[]): string[]
+  /**
+   * INSERT of many rows bound as one parameter: a JSON array with one object per row, every value a
+   * string or null (numbers and booleans as their text), CAST to its column's type. Far faster than
+   * a VALUES list of thousands of rows, and one parameter never collides with a limit on their count.
+   */
+  insertJsonRows(target: Target, columns: readonly ColumnSpec[], parameter: string): string
   /** A transaction as the engine runs it: one string per statement. */
   transaction(statements: readonly string[]): string[]
   /** The select wrapped so it returns at most n rows. */
   limit(select: string, n: number): string
+  /**
+   * A Kysely query compiler for this engine's quoting and named-parameter style, for typed queries
+   * that are compiled to SQL text here and executed by an adapter (NULL values become literals).
+   */
+  createQueryCompiler(options?: QueryCompilerOptions): QueryCompiler
 }
 
 export const INTERVAL_START = 'interval_start'

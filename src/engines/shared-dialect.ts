@@ -34,6 +34,33 @@ export function mergeStatement(parts: {
   ].join('\n')
 }
 
+/**
+ * INSERT … SELECT of rows sent as one JSON-array parameter whose values are all text (or null):
+ * `extract(name)` reads a field of the row `r` as a string, `typed` casts it to the column's type.
+ */
+export function insertJsonRowsStatement(parts: {
+  target: string
+  columns: readonly ColumnSpec[]
+  rows: string
+  extract: (field: string) => string
+  typed: (text: string, column: ColumnSpec) => string
+  quote: (name: string) => string
+}): string {
+  const values = parts.columns.map((column) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(column.name))
+      throw new Error(`column "${column.name}" cannot be a JSON field path; use letters, digits and _`)
+    return parts.typed(parts.extract(`$.${column.name}`), column)
+  })
+  return [
+    `INSERT INTO ${parts.target} (${columnList(
+      parts.columns.map((c) => c.name),
+      parts.quote,
+    )})`,
+    `SELECT ${values.join(', ')}`,
+    `FROM ${parts.rows}`,
+  ].join('\n')
+}
+
 export function describeTarget(target: Target): string {
   return `${target.dataset}.${target.name}`
 }

@@ -1,5 +1,5 @@
 import { AdapterError } from '../core/errors.js'
-import type { Adapter } from '../engines/adapter.js'
+import type { Adapter, Statement } from '../engines/adapter.js'
 import type { MigrationFile } from './discover.js'
 import type { ApplyStamp, Ledger } from './ledger.js'
 import type { MigrationStatement } from './migration-context.js'
@@ -74,17 +74,32 @@ async function applyStepwise(parts: ApplyParts, started: number): Promise<void> 
         durationMs: performance.now() - started,
         errorMessage: message,
       })
-      await adapter.execute(failed.sql, failed).catch(() => undefined)
+      // Marking the row failed may fail too (same outage); say so rather than claim the ledger says "failed".
+      const markError = await executeOrError(adapter, failed)
       const kept =
         index === 0
           ? 'No statement of it was applied'
           : `Statements 1–${index} were applied and stay applied (this engine has no transactional DDL)`
+      const recorded =
+        markError === null
+          ? 'the ledger marks the migration failed'
+          : `marking it failed in the ledger failed too (${reason(markError)}), so the ledger still shows it running`
       throw new MigrationFailedError(
         file.file,
-        `${file.file}: ${message}\n${kept}; the ledger marks the migration failed. Run "pipeline migrate status" for how to resolve it`,
+        `${file.file}: ${message}\n${kept}; ${recorded}. Run "pipeline migrate status" for how to resolve it`,
         error,
       )
     }
+  }
+}
+
+/** Run a statement; the error it raised, or null. */
+async function executeOrError(adapter: Adapter, statement: Statement): Promise<unknown> {
+  try {
+    await adapter.execute(statement.sql, statement)
+    return null
+  } catch (error) {
+    return error
   }
 }
 

@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import { hostname } from 'node:os'
+import { sql } from 'kysely'
+import type { Compilable } from 'kysely'
 import type { Adapter, ParamValue } from '../engines/adapter.js'
 import type { Dialect, Target } from '../engines/dialect.js'
-import { raw } from '../sql/fragment.js'
-import { renderPlain } from '../sql/render.js'
+import { createQueryBuilder } from '../state/query-builder.js'
+import type { StateDatabase } from '../state/state-schema.js'
 import { STATE_TABLES } from '../state/state-tables.js'
 
 /** A lease on one name in pipeline_state.locks. */
@@ -41,30 +43,95 @@ export function isConflict(error: unknown): boolean {
   return CONFLICT.test(error instanceof Error ? error.message : String(error))
 }
 
+/** Values a lease statement binds by name (see `LeaseLock`). */
+type LeaseParam = 'lock_name' | 'owner' | 'free_owner' | 'epoch' | 'now' | 'expires_at'
+
 /**
- * Lease SQL for a dialect. Insert-if-absent creates a free row per name; taking the lease is one
- * UPDATE of every row of the name guarded by "no unexpired row of another owner", so two
- * concurrent takers write the same rows and the engine lets only one commit (DuckDB raises a
- * write-write conflict; BigQuery serializes or aborts concurrent UPDATEs on a table).
+ * Lease SQL for a dialect, typed with Kysely over the locks table and compiled once: values are
+ * bound by name on each attempt (`lock_name`, `owner`, `free_owner`, `epoch`, `now`, `expires_at`).
+ * Insert-if-absent creates a free row per name; taking the lease is one UPDATE of every row of the
+ * name guarded by "no unexpired row of another owner", so two concurrent takers write the same
+ * rows and the engine lets only one commit (DuckDB raises a write-write conflict; BigQuery
+ * serializes or aborts concurrent UPDATEs on a table).
  */
 export function leaseStatements(dialect: Dialect, stateDataset: string) {
-  const locks = dialect.formatTarget({ dataset: stateDataset, name: 'locks' })
-  const p = (name: string) => dialect.param(name, 'STRING')
-  // CAST around the parameter: BigQuery would otherwise bind an ISO string as STRING.
-  const ts = (name: string) => renderPlain(dialect, dialect.fn.cast(raw(dialect.param(name, 'TIMESTAMP')), 'TIMESTAMP'))
+  const { db } = createQueryBuilder<StateDatabase>(dialect)
+  const locks = db.withSchema(stateDataset)
+  // The dialect's typed placeholder: BigQuery would otherwise bind an ISO string as STRING.
+  const bound = (name: LeaseParam, type: 'STRING' | 'TIMESTAMP' = 'STRING') =>
+    sql.raw<string>(dialect.param(name, type))
+  const seed = db.selectNoFrom(sql.lit(1).as('one')).as('seed')
   return {
     createTable: dialect.createTable(locksTarget(stateDataset), locksColumns()),
-    insertFree: `INSERT INTO ${locks} (name, owner, acquired_at, expires_at)
-SELECT ${p('lock_name')}, ${p('free_owner')}, ${ts('epoch')}, ${ts('epoch')} FROM (SELECT 1 AS one) AS seed
-WHERE NOT EXISTS (SELECT 1 FROM ${locks} WHERE name = ${p('lock_name')})`,
-    take: `UPDATE ${locks} SET owner = ${p('owner')}, acquired_at = ${ts('now')}, expires_at = ${ts('expires_at')}
-WHERE name = ${p('lock_name')} AND NOT EXISTS (
-  SELECT 1 FROM ${locks} AS other WHERE other.name = ${p('lock_name')} AND other.owner <> ${p('owner')} AND other.expires_at > ${ts('now')}
-)`,
-    holders: `SELECT owner, expires_at FROM ${locks} WHERE name = ${p('lock_name')} AND expires_at > ${ts('now')} ORDER BY expires_at DESC`,
-    renew: `UPDATE ${locks} SET expires_at = ${ts('expires_at')} WHERE name = ${p('lock_name')} AND owner = ${p('owner')}`,
-    release: `UPDATE ${locks} SET expires_at = ${ts('now')} WHERE name = ${p('lock_name')} AND owner = ${p('owner')}`,
+    insertFree: namedText(
+      locks
+        .insertInto('locks')
+        .columns(['name', 'owner', 'acquired_at', 'expires_at'])
+        .expression((eb) =>
+          eb
+            .selectFrom(seed)
+            .select([
+              bound('lock_name').as('name'),
+              bound('free_owner').as('owner'),
+              bound('epoch', 'TIMESTAMP').as('acquired_at'),
+              bound('epoch', 'TIMESTAMP').as('expires_at'),
+            ])
+            .where(({ not, exists, selectFrom }) =>
+              not(exists(selectFrom('locks').select(sql.lit(1).as('one')).where('name', '=', bound('lock_name')))),
+            ),
+        ),
+    ),
+    take: namedText(
+      locks
+        .updateTable('locks')
+        .set({
+          owner: bound('owner'),
+          acquired_at: bound('now', 'TIMESTAMP'),
+          expires_at: bound('expires_at', 'TIMESTAMP'),
+        })
+        .where('name', '=', bound('lock_name'))
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('locks as other')
+                .select(sql.lit(1).as('one'))
+                .where('other.name', '=', bound('lock_name'))
+                .where('other.owner', '<>', bound('owner'))
+                .where('other.expires_at', '>', bound('now', 'TIMESTAMP')),
+            ),
+          ),
+        ),
+    ),
+    holders: namedText(
+      locks
+        .selectFrom('locks')
+        .select(['owner', 'expires_at'])
+        .where('name', '=', bound('lock_name'))
+        .where('expires_at', '>', bound('now', 'TIMESTAMP'))
+        .orderBy('expires_at', 'desc'),
+    ),
+    renew: namedText(
+      locks
+        .updateTable('locks')
+        .set({ expires_at: bound('expires_at', 'TIMESTAMP') })
+        .where('name', '=', bound('lock_name'))
+        .where('owner', '=', bound('owner')),
+    ),
+    release: namedText(
+      locks
+        .updateTable('locks')
+        .set({ expires_at: bound('now', 'TIMESTAMP') })
+        .where('name', '=', bound('lock_name'))
+        .where('owner', '=', bound('owner')),
+    ),
   }
+}
+
+/** SQL text of a query whose values are all named placeholders (no positional parameter to bind). */
+function namedText(query: Compilable): string {
+  const compiled = query.compile()
+  if (compiled.parameters.length > 0) throw new Error(`lease SQL has unnamed parameters: ${compiled.sql}`)
+  return compiled.sql
 }
 
 export function locksTarget(stateDataset: string): Target {

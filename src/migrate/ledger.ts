@@ -68,7 +68,7 @@ export class Ledger {
     const adapter = this.#requireAdapter()
     if (!(await adapter.tableExists(this.target))) return []
     const rows = await adapter.query(
-      `SELECT ${LEDGER_COLUMNS.map((c) => c.name).join(', ')} FROM ${this.#t()} ORDER BY version`,
+      `SELECT ${LEDGER_COLUMNS.map((c) => c.name).join(', ')} FROM ${this.#qualifiedTable()} ORDER BY version`,
     )
     return rows.map((r) => ({
       version: Number(r.version),
@@ -97,11 +97,11 @@ export class Ledger {
     ]
     const columns = [...values.map(([name]) => name), 'applied_at']
     const rendered = [
-      ...values.map(([name, , type]) => this.#p(`l_${name}`, type)),
-      status === 'applied' ? this.#now() : 'NULL',
+      ...values.map(([name, , type]) => this.#typedParam(`l_${name}`, type)),
+      status === 'applied' ? this.#currentTimestamp() : 'NULL',
     ]
     return {
-      sql: `INSERT INTO ${this.#t()} (${columns.join(', ')})\nVALUES (${rendered.join(', ')})`,
+      sql: `INSERT INTO ${this.#qualifiedTable()} (${columns.join(', ')})\nVALUES (${rendered.join(', ')})`,
       params: Object.fromEntries(values.map(([name, value]) => [`l_${name}`, value])),
       label: `ledger ${file.name}`,
     }
@@ -112,10 +112,10 @@ export class Ledger {
     version: number,
     outcome: { status: 'applied' | 'failed'; durationMs: number; errorMessage?: string },
   ): Statement {
-    const appliedAt = outcome.status === 'applied' ? `, applied_at = ${this.#now()}` : ''
+    const appliedAt = outcome.status === 'applied' ? `, applied_at = ${this.#currentTimestamp()}` : ''
     return {
-      sql: `UPDATE ${this.#t()} SET status = ${this.#p('l_status', 'STRING')}, duration_ms = ${this.#p('l_duration', 'INT64')}, error_message = ${this.#p('l_error', 'STRING')}${appliedAt}
-WHERE version = ${this.#p('l_version', 'INT64')}`,
+      sql: `UPDATE ${this.#qualifiedTable()} SET status = ${this.#typedParam('l_status', 'STRING')}, duration_ms = ${this.#typedParam('l_duration', 'INT64')}, error_message = ${this.#typedParam('l_error', 'STRING')}${appliedAt}
+WHERE version = ${this.#typedParam('l_version', 'INT64')}`,
       params: {
         l_status: outcome.status,
         l_duration: Math.round(outcome.durationMs),
@@ -131,18 +131,18 @@ WHERE version = ${this.#p('l_version', 'INT64')}`,
     return this.#adapter
   }
 
-  #t(): string {
+  #qualifiedTable(): string {
     return this.#dialect.formatTarget(this.target)
   }
 
-  #p(name: string, type: ParamType): string {
+  #typedParam(name: string, type: ParamType): string {
     // CAST keeps the type when an engine binds parameters untyped (BigQuery binds ISO strings as STRING).
     return type === 'STRING'
       ? this.#dialect.param(name, type)
       : renderPlain(this.#dialect, this.#dialect.fn.cast(raw(this.#dialect.param(name, type)), type))
   }
 
-  #now(): string {
+  #currentTimestamp(): string {
     return renderPlain(this.#dialect, this.#dialect.fn.currentTimestamp())
   }
 }

@@ -1,116 +1,82 @@
-import type { Adapter, ParamValue, Statement } from '../engines/adapter.js'
-import type { Target } from '../engines/dialect.js'
+import { hostname } from 'node:os'
+import type { Compilable } from 'kysely'
 import type { DateInterval } from '../core/dates.js'
-import { STATE_TABLES } from './state-tables.js'
-import { raw } from '../sql/fragment.js'
-import { renderPlain } from '../sql/render.js'
+import type { Adapter, Statement } from '../engines/adapter.js'
+import type { Target } from '../engines/dialect.js'
+import { assertionResultStatements } from './assertion-results.js'
+import { createQueryBuilder, TypedValues } from './query-builder.js'
+import type { QueryBuilder } from './query-builder.js'
+import type { ActionRunRecord, AssertionResultRecord, IntervalRun, LastRun, RunRecord } from './state-records.js'
+import type { StateDatabase } from './state-schema.js'
+import { upgradeStateSchema } from './state-upgrade.js'
+import type { StateUpgradeOptions, StateUpgradeResult } from './state-upgrade.js'
 
-export interface RunRecord {
-  readonly runId: string
-  readonly command: string
-  readonly mode: string
-  readonly status: string
-  readonly startedAt: string
-  readonly finishedAt?: string | null
-  readonly buildCommitSha: string
-  readonly deploymentRevision: string
-  readonly engine: string
-  readonly selection?: string | null
-  readonly fromDate?: string | null
-  readonly toDate?: string | null
-  readonly skipAssertions: boolean
-  readonly reason?: string | null
-  readonly counts?: { succeeded: number; failed: number; skipped: number }
-}
+export type { ActionRunRecord, AssertionResultRecord, RunRecord } from './state-records.js'
 
-export interface ActionRunRecord {
-  readonly runId: string
-  readonly action: string
-  readonly kind: string
-  readonly status: string
-  readonly startedAt: string | null
-  readonly finishedAt: string | null
-  readonly durationMs: number
-  readonly rowsWritten: number | null
-  readonly interval: DateInterval | null
-  readonly sqlHash: string | null
-  readonly buildCommitSha: string
-  readonly errorCode: string | null
-  readonly errorMessage: string | null
-  readonly skippedBecause: string | null
-}
-
-export interface AssertionResultRecord {
-  readonly runId: string
-  readonly assertion: string
-  readonly action: string | null
-  readonly builtin: string
-  readonly partition: string | null
-  readonly observed: number | null
-  readonly threshold: string
-  readonly rowCount: number
-  readonly severity: string
-  readonly passed: boolean
-  readonly skipped: boolean
-  readonly message: string
-  readonly sample: string | null
-  readonly buildCommitSha: string
-  readonly evaluatedAt: string
-}
-
-/** Reads and writes the pipeline_state tables; SQL from the adapter's dialect, values as parameters. */
+/**
+ * Reads and writes the pipeline_state tables with typed Kysely queries, compiled to the adapter's
+ * dialect and executed by the adapter. Values travel as named parameters, except in statements
+ * that join a caller's transaction (escaped literals) and in bulk inserts (one JSON parameter).
+ */
 export class StateStore {
   readonly adapter: Adapter
   readonly dataset: string
+  readonly #queries: QueryBuilder<StateDatabase>
+  readonly #params: TypedValues
+  readonly #literals: TypedValues
 
   constructor(adapter: Adapter, dataset: string) {
     this.adapter = adapter
     this.dataset = dataset
+    this.#queries = createQueryBuilder<StateDatabase>(adapter.dialect)
+    this.#params = new TypedValues(adapter.dialect, 'param')
+    this.#literals = new TypedValues(adapter.dialect, 'literal')
   }
 
-  target(name: keyof typeof STATE_TABLES | string): Target {
+  target(name: keyof StateDatabase | string): Target {
     return { dataset: this.dataset, name }
   }
 
-  #t(name: string): string {
-    return this.adapter.dialect.formatTarget(this.target(name))
+  get #tables() {
+    return this.#queries.db.withSchema(this.dataset)
   }
 
-  #p(name: string, type: Parameters<Adapter['dialect']['param']>[1] = 'STRING'): string {
-    return this.adapter.dialect.param(name, type)
+  /** Create the state dataset when missing and bring its tables to the latest state version. */
+  async ensure(options: StateUpgradeOptions = {}): Promise<StateUpgradeResult> {
+    await this.adapter.execute(this.adapter.dialect.createSchema(this.dataset))
+    return upgradeStateSchema(this.adapter, this.dataset, options)
   }
 
-  /** Create the state dataset and tables when missing. */
-  async ensure(): Promise<void> {
-    const { dialect } = this.adapter
-    await this.adapter.execute(dialect.createSchema(this.dataset))
-    for (const [name, spec] of Object.entries(STATE_TABLES)) {
-      await this.adapter.execute(dialect.createTable(this.target(name), spec.columns, spec))
-    }
+  async #execute(query: Compilable, label: string): Promise<void> {
+    const statement = this.#queries.statement(query, label)
+    await this.adapter.execute(statement.sql, statement)
+  }
+
+  async #rows<O>(query: Compilable<O>, label: string): Promise<O[]> {
+    const statement = this.#queries.statement(query, label)
+    return this.adapter.query<O & Record<string, unknown>>(statement.sql, statement)
   }
 
   async startRun(run: RunRecord): Promise<void> {
-    await this.adapter.execute(
-      `INSERT INTO ${this.#t('runs')} (run_id, command, mode, status, started_at, build_commit_sha, deployment_revision, engine, selection, from_date, to_date, skip_assertions, reason)
-VALUES (${this.#p('run_id')}, ${this.#p('command')}, ${this.#p('mode')}, ${this.#p('status')}, ${this.#p('started_at', 'TIMESTAMP')}, ${this.#p('sha')}, ${this.#p('rev')}, ${this.#p('engine')}, ${this.#p('selection')}, ${this.#p('from_date', 'DATE')}, ${this.#p('to_date', 'DATE')}, ${this.#p('skip', 'BOOL')}, ${this.#p('reason')})`,
-      {
-        params: {
-          run_id: run.runId,
-          command: run.command,
-          mode: run.mode,
-          status: run.status,
-          started_at: run.startedAt,
-          sha: run.buildCommitSha,
-          rev: run.deploymentRevision,
-          engine: run.engine,
-          selection: run.selection ?? null,
-          from_date: run.fromDate ?? null,
-          to_date: run.toDate ?? null,
-          skip: run.skipAssertions,
-          reason: run.reason ?? null,
-        },
-      },
-    )
+    const v = this.#params
+    const query = this.#tables.insertInto('runs').values({
+      run_id: run.runId,
+      command: run.command,
+      mode: run.mode,
+      status: run.status,
+      started_at: v.timestamp(run.startedAt),
+      build_commit_sha: run.buildCommitSha,
+      deployment_revision: run.deploymentRevision,
+      engine: run.engine,
+      selection: run.selection ?? null,
+      from_date: v.date(run.fromDate ?? null),
+      to_date: v.date(run.toDate ?? null),
+      skip_assertions: run.skipAssertions,
+      reason: run.reason ?? null,
+      pid: run.pid === undefined ? process.pid : run.pid,
+      host: run.host === undefined ? hostname() : run.host,
+    })
+    await this.#execute(query, `start run ${run.runId}`)
   }
 
   async finishRun(
@@ -119,179 +85,125 @@ VALUES (${this.#p('run_id')}, ${this.#p('command')}, ${this.#p('mode')}, ${this.
     finishedAt: string,
     counts: { succeeded: number; failed: number; skipped: number },
   ): Promise<void> {
-    await this.adapter.execute(
-      `UPDATE ${this.#t('runs')} SET status = ${this.#p('status')}, finished_at = ${this.#p('finished_at', 'TIMESTAMP')},
-  actions_succeeded = ${this.#p('ok', 'INT64')}, actions_failed = ${this.#p('failed', 'INT64')}, actions_skipped = ${this.#p('skipped', 'INT64')}
-WHERE run_id = ${this.#p('run_id')}`,
-      {
-        params: {
-          status,
-          finished_at: finishedAt,
-          ok: counts.succeeded,
-          failed: counts.failed,
-          skipped: counts.skipped,
-          run_id: runId,
-        },
-      },
-    )
+    const query = this.#tables
+      .updateTable('runs')
+      .set({
+        status,
+        finished_at: this.#params.timestamp(finishedAt),
+        actions_succeeded: counts.succeeded,
+        actions_failed: counts.failed,
+        actions_skipped: counts.skipped,
+      })
+      .where('run_id', '=', runId)
+    await this.#execute(query, `finish run ${runId}`)
   }
 
   async recordActionRun(r: ActionRunRecord): Promise<void> {
-    await this.adapter.execute(
-      `INSERT INTO ${this.#t('action_runs')} (run_id, action, kind, status, started_at, finished_at, duration_ms, rows_written, interval_start, interval_end, sql_hash, build_commit_sha, error_code, error_message, skipped_because)
-VALUES (${['run_id', 'action', 'kind', 'status'].map((n) => this.#p(n)).join(', ')}, ${this.#p('started_at', 'TIMESTAMP')}, ${this.#p('finished_at', 'TIMESTAMP')}, ${this.#p('duration_ms', 'INT64')}, ${this.#p('rows', 'INT64')}, ${this.#p('i_start', 'DATE')}, ${this.#p('i_end', 'DATE')}, ${['sql_hash', 'sha', 'error_code', 'error_message', 'skipped_because'].map((n) => this.#p(n)).join(', ')})`,
-      {
-        params: {
-          run_id: r.runId,
-          action: r.action,
-          kind: r.kind,
-          status: r.status,
-          started_at: r.startedAt,
-          finished_at: r.finishedAt,
-          duration_ms: Math.round(r.durationMs),
-          rows: r.rowsWritten,
-          i_start: r.interval?.start ?? null,
-          i_end: r.interval?.end ?? null,
-          sql_hash: r.sqlHash,
-          sha: r.buildCommitSha,
-          error_code: r.errorCode,
-          error_message: r.errorMessage,
-          skipped_because: r.skippedBecause,
-        },
-      },
-    )
+    const v = this.#params
+    const query = this.#tables.insertInto('action_runs').values({
+      run_id: r.runId,
+      action: r.action,
+      kind: r.kind,
+      status: r.status,
+      started_at: v.timestamp(r.startedAt),
+      finished_at: v.timestamp(r.finishedAt),
+      duration_ms: Math.round(r.durationMs),
+      rows_written: r.rowsWritten,
+      interval_start: v.date(r.interval?.start ?? null),
+      interval_end: v.date(r.interval?.end ?? null),
+      sql_hash: r.sqlHash,
+      build_commit_sha: r.buildCommitSha,
+      error_code: r.errorCode,
+      error_message: r.errorMessage,
+      skipped_because: r.skippedBecause,
+    })
+    await this.#execute(query, `action ${r.action}`)
   }
 
-  /** The statement recording a completed interval; runs in the same transaction as the write. */
+  /**
+   * The statement recording a completed interval; runs in the same transaction as the write. Its
+   * values are literals: on BigQuery a transaction is one script with one parameter set, so
+   * parameters of its own could collide with the other statements' (or another interval's).
+   * `verified` is false for an interval written without its assertions; omitted, it stays NULL.
+   */
   intervalStatement(
     action: string,
     interval: DateInterval,
-    run: { runId: string; buildCommitSha: string; mode: string },
+    run: IntervalRun,
     rowsWritten: number | null,
+    options: { verified?: boolean } = {},
   ): Statement {
-    return {
-      sql: `INSERT INTO ${this.#t('intervals')} (action, interval_start, interval_end, run_id, build_commit_sha, mode, rows_written, completed_at)
-VALUES (${this.#p('i_action')}, ${this.#p('i_start', 'DATE')}, ${this.#p('i_end', 'DATE')}, ${this.#p('i_run')}, ${this.#p('i_sha')}, ${this.#p('i_mode')}, ${this.#p('i_rows', 'INT64')}, ${renderPlain(this.adapter.dialect, this.adapter.dialect.fn.currentTimestamp())})`,
-      params: {
-        i_action: action,
-        i_start: interval.start,
-        i_end: interval.end,
-        i_run: run.runId,
-        i_sha: run.buildCommitSha,
-        i_mode: run.mode,
-        i_rows: rowsWritten,
-      },
-    }
+    const v = this.#literals
+    const query = this.#tables.insertInto('intervals').values({
+      action: v.plain(action),
+      interval_start: v.date(interval.start),
+      interval_end: v.date(interval.end),
+      run_id: v.plain(run.runId),
+      build_commit_sha: v.plain(run.buildCommitSha),
+      mode: v.plain(run.mode),
+      rows_written: v.plain(rowsWritten),
+      completed_at: v.now(),
+      ...(options.verified === undefined ? {} : { verified: v.plain(options.verified) }),
+    })
+    return this.#queries.statement(query)
   }
 
   /** Completed intervals of an action; only those written by `runIds` when given. */
   async completedIntervals(action: string, runIds?: readonly string[]): Promise<DateInterval[]> {
-    const params: Record<string, ParamValue> = { action }
-    runIds?.forEach((id, i) => {
-      params[`run_${i}`] = id
-    })
-    const byRun = runIds?.length ? ` AND run_id IN (${runIds.map((_, i) => this.#p(`run_${i}`)).join(', ')})` : ''
-    const rows = await this.adapter.query<{ interval_start: string; interval_end: string }>(
-      `SELECT interval_start, interval_end FROM ${this.#t('intervals')} WHERE action = ${this.#p('action')}${byRun} ORDER BY interval_start`,
-      { params },
-    )
+    let query = this.#tables
+      .selectFrom('intervals')
+      .select(['interval_start', 'interval_end'])
+      .where('action', '=', action)
+      .orderBy('interval_start')
+    if (runIds?.length) query = query.where('run_id', 'in', runIds)
+    const rows = await this.#rows(query, `intervals of ${action}`)
     return rows.map((r) => ({ start: r.interval_start, end: r.interval_end }))
   }
 
-  /** Forget completed intervals (full refresh, restatement); rows are kept in other tables. */
+  /**
+   * Forget completed intervals (full refresh, restatement); rows are kept in other tables. Values
+   * are literals, as in `intervalStatement`, because it joins the caller's transaction.
+   */
   clearIntervalsStatement(action: string, range?: DateInterval): Statement {
-    const where = range
-      ? ` AND interval_start >= ${this.#p('c_start', 'DATE')} AND interval_end <= ${this.#p('c_end', 'DATE')}`
-      : ''
-    return {
-      sql: `DELETE FROM ${this.#t('intervals')} WHERE action = ${this.#p('c_action')}${where}`,
-      params: { c_action: action, ...(range ? { c_start: range.start, c_end: range.end } : {}) },
-    }
+    const v = this.#literals
+    let query = this.#tables.deleteFrom('intervals').where('action', '=', v.plain(action))
+    if (range)
+      query = query.where('interval_start', '>=', v.date(range.start)).where('interval_end', '<=', v.date(range.end))
+    return this.#queries.statement(query)
   }
 
+  /** Insert assertion results in bulk: as few multi-row statements as the engine's statement length allows. */
   async recordAssertionResults(results: readonly AssertionResultRecord[]): Promise<void> {
-    if (results.length === 0) return
-    const columns = [
-      'run_id',
-      'assertion',
-      'action',
-      'builtin',
-      'partition_value',
-      'observed',
-      'threshold',
-      'row_count',
-      'severity',
-      'passed',
-      'skipped',
-      'message',
-      'sample',
-      'build_commit_sha',
-      'evaluated_at',
-    ]
-    const types: Record<string, Parameters<Adapter['dialect']['param']>[1]> = {
-      observed: 'FLOAT64',
-      row_count: 'INT64',
-      passed: 'BOOL',
-      skipped: 'BOOL',
-      evaluated_at: 'TIMESTAMP',
-    }
-    // Batched multi-row insert with one parameter set per row keeps every value out of the SQL text.
-    for (let offset = 0; offset < results.length; offset += 200) {
-      const chunk = results.slice(offset, offset + 200)
-      const params: Record<string, ParamValue> = {}
-      const rows = chunk.map((r, i) => {
-        const values: Record<string, ParamValue> = {
-          run_id: r.runId,
-          assertion: r.assertion,
-          action: r.action,
-          builtin: r.builtin,
-          partition_value: r.partition,
-          observed: r.observed,
-          threshold: r.threshold,
-          row_count: r.rowCount,
-          severity: r.severity,
-          passed: r.passed,
-          skipped: r.skipped,
-          message: r.message,
-          sample: r.sample,
-          build_commit_sha: r.buildCommitSha,
-          evaluated_at: r.evaluatedAt,
-        }
-        return `(${columns
-          .map((c) => {
-            params[`${c}_${i}`] = values[c] ?? null
-            const rendered = this.#p(`${c}_${i}`, types[c] ?? 'STRING')
-            return c === 'sample'
-              ? renderPlain(this.adapter.dialect, this.adapter.dialect.fn.parseJson(raw(rendered)))
-              : rendered
-          })
-          .join(', ')})`
-      })
-      await this.adapter.execute(
-        `INSERT INTO ${this.#t('assertion_results')} (${columns.join(', ')}) VALUES\n${rows.join(',\n')}`,
-        { params },
-      )
-    }
+    for (const statement of assertionResultStatements(this.adapter.dialect, this.dataset, results))
+      await this.adapter.execute(statement.sql, statement)
   }
 
   /** Runs of a command that started but never finished with these settings (a killed backfill), oldest first. */
   async unfinishedRuns(command: string, selection: string, fromDate: string, toDate: string): Promise<string[]> {
-    const rows = await this.adapter.query<{ run_id: string }>(
-      `SELECT run_id FROM ${this.#t('runs')} WHERE command = ${this.#p('command')} AND selection = ${this.#p('selection')}
-  AND from_date = ${this.#p('from_date', 'DATE')} AND to_date = ${this.#p('to_date', 'DATE')} AND (finished_at IS NULL OR status <> 'succeeded')
-ORDER BY started_at`,
-      { params: { command, selection, from_date: fromDate, to_date: toDate } },
-    )
-    return rows.map((r) => r.run_id)
+    const v = this.#params
+    const query = this.#tables
+      .selectFrom('runs')
+      .select('run_id')
+      .where('command', '=', command)
+      .where('selection', '=', selection)
+      .where('from_date', '=', v.date(fromDate))
+      .where('to_date', '=', v.date(toDate))
+      .where((eb) => eb.or([eb('finished_at', 'is', null), eb('status', '<>', 'succeeded')]))
+      .orderBy('started_at')
+    return (await this.#rows(query, `unfinished ${command} runs`)).map((r) => r.run_id)
   }
 
   /** The most recent run of a mode that finished, for deploy-before-backfill checks. */
-  async lastRun(mode: string): Promise<{ runId: string; buildCommitSha: string; startedAt: string } | null> {
-    const rows = await this.adapter.query<{ run_id: string; build_commit_sha: string; started_at: string }>(
-      `SELECT run_id, build_commit_sha, started_at FROM ${this.#t('runs')} WHERE mode = ${this.#p('mode')} AND command = 'run' AND finished_at IS NOT NULL ORDER BY started_at DESC LIMIT 1`,
-      { params: { mode } },
-    )
-    const row = rows[0]
+  async lastRun(mode: string): Promise<LastRun | null> {
+    const query = this.#tables
+      .selectFrom('runs')
+      .select(['run_id', 'build_commit_sha', 'started_at'])
+      .where('mode', '=', mode)
+      .where('command', '=', 'run')
+      .where('finished_at', 'is not', null)
+      .orderBy('started_at', 'desc')
+      .limit(this.#literals.plain(1))
+    const row = (await this.#rows(query, `last ${mode} run`))[0]
     return row ? { runId: row.run_id, buildCommitSha: row.build_commit_sha, startedAt: row.started_at } : null
   }
 }

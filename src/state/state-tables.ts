@@ -1,9 +1,16 @@
-import type { ColumnSpec } from '../engines/dialect.js'
+import type { ColumnSpec, TableOptions } from '../engines/dialect.js'
 
-/** The engine's own bookkeeping tables, created on demand in the state dataset. */
-export const STATE_TABLES: Readonly<
-  Record<string, { columns: readonly ColumnSpec[]; partitionBy?: string; clusterBy?: readonly string[] }>
-> = {
+/** One bookkeeping table: its columns and layout. */
+export interface StateTableSpec extends TableOptions {
+  readonly columns: readonly ColumnSpec[]
+}
+
+/**
+ * The engine's own bookkeeping tables as version 1 of the state schema creates them (the tables
+ * of every warehouse made before state versioning). Frozen: later columns come from the state
+ * migrations in state-migrations.ts, never from edits here.
+ */
+export const STATE_TABLES: Readonly<Record<string, StateTableSpec>> = {
   runs: {
     columns: [
       { name: 'run_id', type: 'STRING', nullable: false },
@@ -87,4 +94,17 @@ export const STATE_TABLES: Readonly<
       { name: 'expires_at', type: 'TIMESTAMP', nullable: false },
     ],
   },
+}
+
+/** The state version record: one row per state migration applied, created before the first one runs. */
+export const STATE_VERSION_TABLE = 'state_version'
+
+export const STATE_VERSION_SPEC: StateTableSpec = {
+  columns: [
+    { name: 'version', type: 'INT64', nullable: false },
+    { name: 'description', type: 'STRING', nullable: false },
+    { name: 'adopted', type: 'BOOL', nullable: false, description: 'found as made before state versioning' },
+    { name: 'applied_at', type: 'TIMESTAMP', nullable: false },
+    { name: 'build_commit_sha', type: 'STRING' },
+  ],
 }

@@ -1,7 +1,14 @@
 import { formatBigQueryType, parseColumnType } from '../column-types.js'
-import type { ColumnSpec, Dialect, SqlFunctions, TableOptions, Target } from '../dialect.js'
+import type { ColumnSpec, Dialect, QueryCompilerOptions, SqlFunctions, TableOptions, Target } from '../dialect.js'
 import { INTERVAL_END, INTERVAL_START } from '../dialect.js'
-import { columnDefinitions, columnList, formatNumber, mergeStatement } from '../shared-dialect.js'
+import {
+  columnDefinitions,
+  columnList,
+  formatNumber,
+  insertJsonRowsStatement,
+  mergeStatement,
+} from '../shared-dialect.js'
+import { BigQueryQueryCompiler } from './bigquery-query-compiler.js'
 import { ConfigError } from '../../core/errors.js'
 import { raw, sql } from '../../sql/fragment.js'
 import type { ParamType, SqlScalar } from '../../sql/fragment.js'
@@ -80,7 +87,8 @@ export function createBigQueryDialect(options: BigQueryDialectOptions = {}): Dia
   }
   return Object.freeze({
     engine: 'bigquery',
-    capabilities: { supportsTransactionalDdl: false, supportsDryRunCost: true },
+    // BigQuery takes at most 1,024K characters of GoogleSQL query text per job.
+    capabilities: { supportsTransactionalDdl: false, supportsDryRunCost: true, maxStatementLength: 1_000_000 },
     fn,
     quoteIdentifier: quote,
     formatTarget,
@@ -115,11 +123,27 @@ export function createBigQueryDialect(options: BigQueryDialectOptions = {}): Dia
         : [
             `ALTER TABLE ${formatTarget(target)}\n${columns.map((column) => `  ADD COLUMN IF NOT EXISTS ${quote(column.name)} ${columnType(column.type)}`).join(',\n')}`,
           ],
+    insertJsonRows: (target: Target, columns: readonly ColumnSpec[], parameter: string) =>
+      insertJsonRowsStatement({
+        target: formatTarget(target),
+        columns,
+        rows: `UNNEST(JSON_QUERY_ARRAY(@${parameter})) AS r`,
+        extract: (path) => `JSON_VALUE(r, '${path}')`,
+        typed: (text, column) =>
+          column.type.toUpperCase() === 'STRING'
+            ? text
+            : column.type.toUpperCase() === 'JSON'
+              ? `SAFE.PARSE_JSON(${text})`
+              : `CAST(${text} AS ${columnType(column.type)})`,
+        quote,
+      }),
     // A BigQuery transaction is a multi-statement script sent as one job.
     transaction: (statements: readonly string[]) => [
       `BEGIN TRANSACTION;\n${statements.map((s) => `${s};`).join('\n')}\nCOMMIT TRANSACTION;`,
     ],
     limit: (select: string, n: number) => `SELECT * FROM (\n${select}\n) AS limited LIMIT ${Math.trunc(n)}`,
+    createQueryCompiler: (compilerOptions?: QueryCompilerOptions) =>
+      new BigQueryQueryCompiler({ ...compilerOptions, ...(options.project ? { project: options.project } : {}) }),
   })
 }
 

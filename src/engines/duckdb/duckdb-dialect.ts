@@ -1,7 +1,14 @@
 import { formatDuckDbType, parseColumnType } from '../column-types.js'
-import type { ColumnSpec, Dialect, SqlFunctions, TableOptions, Target } from '../dialect.js'
+import type { ColumnSpec, Dialect, QueryCompilerOptions, SqlFunctions, TableOptions, Target } from '../dialect.js'
 import { INTERVAL_END, INTERVAL_START } from '../dialect.js'
-import { columnDefinitions, columnList, formatNumber, mergeStatement } from '../shared-dialect.js'
+import {
+  columnDefinitions,
+  columnList,
+  formatNumber,
+  insertJsonRowsStatement,
+  mergeStatement,
+} from '../shared-dialect.js'
+import { DuckDbQueryCompiler } from './duckdb-query-compiler.js'
 import { raw, sql } from '../../sql/fragment.js'
 import type { ParamType, SqlScalar } from '../../sql/fragment.js'
 
@@ -54,7 +61,8 @@ const fn: SqlFunctions = {
 /** DuckDB: schemas are datasets; DDL is transactional; no partitions or clustering. */
 export const duckDbDialect: Dialect = Object.freeze({
   engine: 'duckdb',
-  capabilities: { supportsTransactionalDdl: true, supportsDryRunCost: false },
+  // No documented limit on statement text; 64 MiB keeps one bulk INSERT well within memory.
+  capabilities: { supportsTransactionalDdl: true, supportsDryRunCost: false, maxStatementLength: 64 * 1024 * 1024 },
   fn,
   quoteIdentifier: quote,
   formatTarget,
@@ -106,6 +114,18 @@ export const duckDbDialect: Dialect = Object.freeze({
         `ALTER TABLE ${formatTarget(target)} ADD COLUMN IF NOT EXISTS ${quote(column.name)} ${columnType(column.type)}`,
     )
   },
+  insertJsonRows(target: Target, columns: readonly ColumnSpec[], parameter: string): string {
+    return insertJsonRowsStatement({
+      target: formatTarget(target),
+      columns,
+      rows: `(SELECT unnest(from_json(${param(parameter, 'STRING')}, '["json"]')) AS r) AS json_array`,
+      extract: (path) => `json_extract_string(r, '${path}')`,
+      typed: (text, column) =>
+        column.type.toUpperCase() === 'STRING' ? text : `CAST(${text} AS ${columnType(column.type)})`,
+      quote,
+    })
+  },
   transaction: (statements: readonly string[]) => ['BEGIN TRANSACTION', ...statements, 'COMMIT'],
   limit: (select: string, n: number) => `SELECT * FROM (\n${select}\n) AS limited LIMIT ${Math.trunc(n)}`,
+  createQueryCompiler: (options?: QueryCompilerOptions) => new DuckDbQueryCompiler(options),
 })
