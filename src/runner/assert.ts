@@ -78,7 +78,7 @@ export async function runAssertions(options: AssertOptions): Promise<AssertResul
   const { graph, adapter, run } = options
   const selected = resolveSelection(graph, options.selection)
   const state = new StateStore(adapter, graph.project.stateDataset)
-  await state.ensure()
+  await state.ensure({ buildCommitSha: options.run.buildCommitSha })
   await state.startRun({
     runId: run.id,
     command: 'assert',

@@ -77,7 +77,7 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
   const selection = { actions: [...options.actions], includeDependents: true }
   const selected = resolveSelection(graph, { actions: [...options.actions] })
   const state = new StateStore(adapter, graph.project.stateDataset)
-  await state.ensure()
+  await state.ensure({ buildCommitSha: options.run.buildCommitSha })
   const checks = await codeChecks(options, state)
   const dates = await inputVerdicts(options, selected)
   checks.push({

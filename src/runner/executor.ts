@@ -15,6 +15,8 @@ export interface ExecutorEnv {
   readonly adapter: Adapter
   readonly state: StateStore
   readonly run: RunInfo
+  /** Intervals written without their audits are recorded unverified (`--skip-assertions`). */
+  readonly skipAssertions: boolean
   readonly onEvent: (event: RunEvent) => void
 }
 
@@ -140,7 +142,8 @@ function transactionStatements(
 ): Statement[] {
   if (!records) return [...statements]
   const run = { runId: env.run.id, buildCommitSha: env.run.buildCommitSha, mode: env.run.mode }
-  return [...statements, env.state.intervalStatement(state.action.name, records, run, state.rows)]
+  const verified = { verified: !env.skipAssertions }
+  return [...statements, env.state.intervalStatement(state.action.name, records, run, state.rows, verified)]
 }
 
 async function countOf(

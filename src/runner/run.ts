@@ -69,7 +69,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   const selected = resolveSelection(graph, options.selection)
   refuseProtectedFullRefresh(graph, selected, options.fullRefresh)
   const state = new StateStore(adapter, graph.project.stateDataset)
-  await state.ensure()
+  await state.ensure({ buildCommitSha: run.buildCommitSha })
   const actions = graph.actions.filter((a) => selected.has(a.name))
   const plans = await planRun(options, actions, state)
   const onEvent = options.onEvent ?? (() => undefined)
@@ -93,7 +93,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     skipAssertions: options.skipAssertions ?? false,
     reason: options.reason ?? null,
   })
-  const env: ExecutorEnv = { adapter, state, run, onEvent }
+  const env: ExecutorEnv = { adapter, state, run, onEvent, skipAssertions: options.skipAssertions ?? false }
   const results = await schedulePlans(plans, env, options.concurrency ?? graph.project.concurrency)
   const result = finishResult(options, results)
   const count = (s: string) => results.filter((r) => r.status === s).length
