@@ -43,6 +43,28 @@ describe('pipeline CLI', () => {
     )
   })
 
+  it('exits 2 on a misspelt contract column type, naming file and action and suggesting the type', async () => {
+    const result = await runCli(['--project', fixturePath('bad-column-type'), 'compile'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain(
+      'Action "events_daily" (definitions/events.ts): column "events": unknown column type "INTT64"; did you mean "INT64"?',
+    )
+  })
+
+  it('exits 2 when --project is missing or is not a pipeline project, saying what to pass', async () => {
+    const missing = join(scratchDir('pipeline-cli-'), 'no-such-project')
+    for (const command of [['compile'], ['--warehouse', ':memory:', 'run']]) {
+      const result = await runCli(['--project', missing, ...command])
+      expect(result.code, command.join(' ')).toBe(2)
+      expect(result.stderr).toContain(`project folder "${missing}" does not exist; pass --project`)
+    }
+    const empty = scratchDir('pipeline-cli-')
+    const result = await runCli(['--project', empty, 'compile'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain(`"${empty}" is not a pipeline project: it has neither definitions/ nor assertions/`)
+    expect(result.stdout).toContain('0 actions, 1 problem(s)')
+  })
+
   it('refuses to run a project that does not compile, with exit 2', async () => {
     const result = await runCli(['--project', broken, '--warehouse', ':memory:', 'run'])
     expect(result.code).toBe(2)
