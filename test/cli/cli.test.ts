@@ -62,7 +62,7 @@ describe('pipeline CLI', () => {
     const result = await runCli(['--project', empty, 'compile'])
     expect(result.code).toBe(2)
     expect(result.stderr).toContain(`"${empty}" is not a pipeline project: it has neither definitions/ nor assertions/`)
-    expect(result.stdout).toContain('0 actions, 1 problem(s)')
+    expect(result.stdout).toContain('pipeline: 0 actions, 1 problem(s)')
   })
 
   it('refuses to run a project that does not compile, with exit 2', async () => {
