@@ -144,6 +144,47 @@ describe('pipeline CLI', () => {
     expect(again.actions.find((a) => a.name === 'orders_daily')?.intervals).toEqual([])
   })
 
+  it('runs a report with the parameters it declares, as --<name> VALUE or --param name=VALUE, and refuses others', async () => {
+    const warehouse = await shopWarehouse()
+    expect((await runCli(['--project', shop, '--warehouse', warehouse, 'run'])).code).toBe(0)
+    const report = async (...args: string[]) => {
+      const result = await runCli(['--project', shop, '--warehouse', warehouse, '--json', 'report', 'orders', ...args])
+      expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(0)
+      return JSON.parse(result.stdout) as { total: { orders: number; amount: number } | null; params: object }
+    }
+    expect((await report()).total).toEqual({ group_key: 'all', orders: 2, amount: 15 })
+    const france = await report('--country', 'FR')
+    expect(france.total).toEqual({ group_key: 'all', orders: 1, amount: 10 })
+    expect(france.params).toEqual({ from: null, to: null, country: 'FR', minAmount: 0 })
+    expect((await report('--param', 'country=US')).total?.amount).toBe(5)
+    expect((await report('--min-amount=6')).total?.amount).toBe(10)
+    const text = await runCli(['--project', shop, '--warehouse', warehouse, 'report', '--country', 'FR', 'orders'])
+    expect(text.stdout).toContain('from (start), to (end), country FR, min-amount 0')
+    const injected = await runCli([
+      '--project',
+      shop,
+      '--warehouse',
+      warehouse,
+      'report',
+      'orders',
+      '--country',
+      "FR' OR 1=1 --",
+    ])
+    expect(injected.code).toBe(2)
+    expect(injected.stderr).toContain(
+      'Report "orders": --country "FR\' OR 1=1 --" is not a value matching /^[A-Z]{2}$/',
+    )
+    const unknown = await runCli(['--project', shop, '--warehouse', warehouse, 'report', 'orders', '--contry', 'FR'])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain(
+      'has no parameter --contry; did you mean "--country"?; its parameters: --country, --min-amount',
+    )
+    const list = await runCli(['--project', shop, 'report'])
+    expect(list.stdout).toMatch(
+      /orders +orders and amount of the shop \(--by day\)\n +--country STRING: customer country code/,
+    )
+  })
+
   it('refuses --full-refresh of a protected action with exit 2', async () => {
     const result = await runCli([
       '--project',
