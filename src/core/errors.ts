@@ -46,13 +46,6 @@ export class AdapterError extends PipelineError {
   }
 }
 
-/** Pipeline state (runs, intervals, locks) is missing or inconsistent. */
-export class StateError extends PipelineError {
-  constructor(message: string, options?: { cause?: unknown; code?: string }) {
-    super(options?.code ?? 'state-invalid', message, options)
-  }
-}
-
 export function formatIssue(issue: CompileIssue): string {
   const where = issue.action
     ? `Action "${issue.action}"${issue.file ? ` (${issue.file})` : ''}: `

@@ -1,4 +1,4 @@
-import type { ColumnSpec, Target } from './dialect.js'
+import type { ColumnSpec } from './dialect.js'
 
 /** Pieces both dialects spell alike. */
 export function columnList(columns: readonly string[], quote: (name: string) => string): string {
@@ -32,10 +32,6 @@ export function mergeStatement(parts: {
     ...(updates.length ? [`WHEN MATCHED THEN UPDATE SET ${updates.join(', ')}`] : []),
     `WHEN NOT MATCHED THEN INSERT (${insertColumns}) VALUES (${values})`,
   ].join('\n')
-}
-
-export function describeTarget(target: Target): string {
-  return `${target.dataset}.${target.name}`
 }
 
 export function formatNumber(value: number): string {

@@ -7,7 +7,7 @@ import { applyMigrations, migrationStatus, planMigrations } from '../../migrate/
 import { loadContracts, resolveStateDataset } from '../../migrate/project-files.js'
 import { formatApply, formatPlan, formatStatus, formatVerify } from '../../migrate/report.js'
 import { verifyMigrations } from '../../migrate/verify.js'
-import { resolveBuildCommitSha } from '../../runner/run-info.js'
+import { resolveBuildCommitSha } from '../../build/build-info.js'
 import type { CliContext, GlobalOptions } from '../cli-context.js'
 import { EXIT } from '../cli-context.js'
 import { handle, printJson } from '../command-kit.js'
