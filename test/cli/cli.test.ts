@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs'
+import { readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { scratchDir } from '../support/scratch.js'
 import { describe, expect, it } from 'vitest'
@@ -174,7 +174,11 @@ describe('pipeline CLI', () => {
     expect(injected.stderr).toContain(
       'Report "orders": --country "FR\' OR 1=1 --" is not a value matching /^[A-Z]{2}$/',
     )
-    const unknown = await runCli(['--project', shop, '--warehouse', warehouse, 'report', 'orders', '--contry', 'FR'])
+    // Refused before the warehouse is opened: a warehouse under a regular file cannot be opened (exit 1).
+    const file = join(scratchDir('pipeline-cli-'), 'file')
+    writeFileSync(file, '')
+    const nowhere = join(file, 'warehouse.duckdb')
+    const unknown = await runCli(['--project', shop, '--warehouse', nowhere, 'report', 'orders', '--contry', 'FR'])
     expect(unknown.code).toBe(2)
     expect(unknown.stderr).toContain(
       'has no parameter --contry; did you mean "--country"?; its parameters: --country, --min-amount',

@@ -1,8 +1,8 @@
 import { Command } from 'commander'
 import { ConfigError } from '../../core/errors.js'
 import type { ReportDefinition } from '../../reports/define-report.js'
-import { paramFlag } from '../../reports/report-params.js'
-import { formatReport, loadReports, REPORTS_MODULE, runReport } from '../../reports/run-report.js'
+import { paramFlag, resolveReportParams } from '../../reports/report-params.js'
+import { formatReport, loadReports, REPORTS_MODULE, resolveReport, runReport } from '../../reports/run-report.js'
 import type { CliContext } from '../cli-context.js'
 import { EXIT, parseDateRange } from '../cli-context.js'
 import { handle, printJson } from '../command-kit.js'
@@ -43,6 +43,9 @@ export function reportCommand(context: CliContext, exit: ExitHolder): Command {
           throw new ConfigError('report parameters need a report name, e.g. pipeline report hit-rate --system ID')
         return listReports(context, globals.json, reports)
       }
+      const request = { name, ...range, params, ...(flags.by ? { by: flags.by } : {}) }
+      // A wrong name, grouping or parameter is bad usage: say so before compiling or opening the warehouse.
+      resolveReportParams(resolveReport(reports, request), params)
       const graph = await context.compile(globals)
       const adapter = await context.openAdapter(globals, { labels: { app: graph.project.name, command: 'report' } })
       try {
@@ -50,7 +53,7 @@ export function reportCommand(context: CliContext, exit: ExitHolder): Command {
           graph,
           adapter,
           reports,
-          request: { name, ...range, params, ...(flags.by ? { by: flags.by } : {}) },
+          request,
         })
         if (globals.json) printJson(context, result)
         else context.io.stdout(formatReport(result))
