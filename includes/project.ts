@@ -2,6 +2,7 @@ import { defineProject } from '../src/index.js'
 
 /** Project settings for the NBA props pipeline. */
 export const project = defineProject({
+  name: 'nba-props-pipeline',
   defaultDataset: 'nba_predictions',
   stateDataset: 'pipeline_state',
   // Two cores here; DuckDB parallelises each statement itself.

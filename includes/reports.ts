@@ -17,7 +17,10 @@ import { SYSTEM_ID } from './predictions/rules.js'
 export const hitRateReport = defineReport({
   name: 'hit-rate',
   description: 'hit rate, high-edge and premium hit rate, MAE vs Vegas MAE (graded predictions)',
-  defaultSystem: SYSTEM_ID,
+  params: {
+    // `--system ID` (or `--param system=ID`): the prediction system whose graded picks are in scope.
+    system: { description: 'prediction system id, e.g. catboost_v8', default: SYSTEM_ID, pattern: /^[a-z0-9_]+$/ },
+  },
   // The total is always over current predictions, also under --by build|run (which add superseded ones).
   totalLabel: 'current',
   groupings: {

@@ -22,8 +22,8 @@ import { ConfigError, PipelineError } from '../src/core/errors.js'
 import { evaluateCatBoostVector } from '../src/models/catboost-evaluator.js'
 import { serializeCatBoostModel } from '../src/models/catboost-model.js'
 import type { CatBoostModel } from '../src/models/catboost-model.js'
-import { trainObliviousBoosting } from '../src/models/oblivious-boosting.js'
-import type { ObliviousBoostingParams } from '../src/models/oblivious-boosting.js'
+import { trainObliviousBoosting } from './training/oblivious-boosting.js'
+import type { ObliviousBoostingParams } from './training/oblivious-boosting.js'
 
 /** catboost_v8 inputs in model order (index = position): the feature catalog's 34. */
 export const V8_MODEL_FEATURES: readonly string[] = FEATURE_NAMES

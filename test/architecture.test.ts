@@ -111,6 +111,18 @@ describe('dependency rules (DESIGN.md §2)', () => {
     ).toEqual([])
   })
 
+  it('keeps migrate/ independent of runner/ (shared helpers live in engines/ or build/)', () => {
+    const migrate = SRC.filter((f) => f.startsWith('src/migrate/'))
+    expect(migrate.length).toBeGreaterThan(5)
+    expect(violations(migrate, (e) => !(e.resolved ?? '').startsWith('src/runner/'))).toEqual([])
+  })
+
+  it('keeps src/build (which build is running) free of the engine layers above core', () => {
+    const build = SRC.filter((f) => f.startsWith('src/build/'))
+    expect(build.length).toBeGreaterThan(0)
+    expect(violations(build, (e) => !ours(e) || (e.resolved ?? '').startsWith('src/core/'))).toEqual([])
+  })
+
   it('keeps migrations from importing includes/', () => {
     expect(violations(files('migrations'), (e) => !(e.resolved ?? '').startsWith('includes/'))).toEqual([])
   })
@@ -157,5 +169,32 @@ describe('project layout (README "Layout")', () => {
         (f) => `${f} is imported only by ${[...(importers.get(f) ?? [])].join(', ') || 'nothing'}: move it beside it`,
       )
     expect(single).toEqual([])
+  })
+})
+
+/** Words of the project's domain: the engine in src/ must not know them (names, labels and parameters come from the project). */
+const DOMAIN_WORDS = /\bnba|basketball|player|\bpoints\b|catboost_v8|prop line|vegas|sportsbook/i
+
+describe('the engine is generic (DESIGN.md §2: src/ knows nothing about basketball)', () => {
+  it('detects domain words', () => {
+    for (const text of [
+      "name: 'nba_schedule'",
+      'player_lookup',
+      'the catboost_v8 model',
+      'over 24.5 points',
+      'Vegas line',
+    ])
+      expect(text, text).toMatch(DOMAIN_WORDS)
+    for (const text of ['unbalanced', 'endpoints', 'checkpoints', 'CatBoost JSON model', 'game_date'])
+      expect(text, text).not.toMatch(DOMAIN_WORDS)
+  })
+
+  it('has no domain words in src/', () => {
+    const hits = SRC.flatMap((file) =>
+      readFileSync(join(REPO_ROOT, file), 'utf8')
+        .split('\n')
+        .flatMap((line, i) => (DOMAIN_WORDS.test(line) ? [`${file}:${i + 1}: ${line.trim()}`] : [])),
+    )
+    expect(hits).toEqual([])
   })
 })

@@ -45,9 +45,9 @@ function parse<S extends z.ZodType>(schema: S, builtin: string, spec: unknown): 
 
 /**
  * The built-in checks as functions, for standalone assertion files:
- * @example assertion({ name: 'feature_health', target: 'ml_feature_store_v2', checks: [
- *   checks.zeroShare({ column: 'usage_spike_score', max: 0.5, includeNull: true, severity: 'warn' }),
- *   ...checks.sourcesPresent({ families: { vegas: 'vegas_line_source' }, min: 0.8 }),
+ * @example assertion({ name: 'order_health', target: 'orders_daily', checks: [
+ *   checks.zeroShare({ column: 'discount_rate', max: 0.5, includeNull: true, severity: 'warn' }),
+ *   ...checks.sourcesPresent({ families: { pricing: 'price_source' }, min: 0.8 }),
  * ] })
  */
 export const checks = Object.freeze({

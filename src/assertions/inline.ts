@@ -30,10 +30,10 @@ const acceptedValue = z.union([z.string(), z.number(), z.boolean()])
  * Inline assertions of an action: each key is a built-in, evaluated per partition (the action's
  * interval column unless `partition` says otherwise). List-like built-ins take one spec or a list.
  * @example assertions: {
- *   zeroShare: [{ column: 'usage_spike_score', max: 0.5, includeNull: true, severity: 'warn' }],
- *   notConstant: [{ column: 'usage_spike_score', minStddev: 0.0001, minDistinct: 2 }],
- *   range: { fatigue_score: { min: 0, max: 100 } },
- *   rowCount: { relativeTo: 'upcoming_player_game_context', minRatio: 0.9 },
+ *   zeroShare: [{ column: 'discount_rate', max: 0.5, includeNull: true, severity: 'warn' }],
+ *   notConstant: [{ column: 'discount_rate', minStddev: 0.0001, minDistinct: 2 }],
+ *   range: { basket_score: { min: 0, max: 100 } },
+ *   rowCount: { relativeTo: 'orders_daily', minRatio: 0.9 },
  * }
  */
 export const inlineAssertionsSchema = z

@@ -4,6 +4,8 @@ import { ConfigError } from '../core/errors.js'
 import { isIsoDate } from '../core/dates.js'
 import type { CompiledGraph } from '../compiler/compiled.js'
 import type { Adapter } from '../engines/adapter.js'
+import type { AdapterOptions } from '../engines/create-engine.js'
+import { ENGINE_IDS } from '../engines/dialect.js'
 import type { EngineId } from '../engines/dialect.js'
 
 /** Where output goes: stdout for results (JSON with --json), stderr for logs and progress. */
@@ -30,13 +32,16 @@ export interface CliContext {
   readonly env: NodeJS.ProcessEnv
   readonly cwd: string
   now(): Date
-  /** Open the engine adapter for these options (DuckDB file or BigQuery client). */
-  openAdapter(options: GlobalOptions): Promise<Adapter>
+  /**
+   * Open the engine adapter for these options (DuckDB file or BigQuery client). Commands that run
+   * the pipeline pass the run's job labels, and `dryRun` when nothing may be written.
+   */
+  openAdapter(options: GlobalOptions, adapterOptions?: AdapterOptions): Promise<Adapter>
   /** Load and compile the project for the options' engine. */
   compile(options: GlobalOptions): Promise<CompiledGraph>
 }
 
-const engineSchema = z.enum(['duckdb', 'bigquery'])
+const engineSchema = z.enum(ENGINE_IDS)
 
 /** Resolve global flags (already parsed by commander) with environment fallbacks. */
 export function resolveGlobals(
@@ -46,7 +51,7 @@ export function resolveGlobals(
   const engine = engineSchema.safeParse(flags.engine ?? context.env.PIPELINE_ENGINE ?? 'duckdb')
   if (!engine.success)
     throw new ConfigError(
-      `--engine "${flags.engine ?? context.env.PIPELINE_ENGINE}" is not an engine; use duckdb or bigquery`,
+      `--engine "${flags.engine ?? context.env.PIPELINE_ENGINE}" is not an engine; use ${ENGINE_IDS.join(' or ')}`,
     )
   const root = resolve(context.cwd, flags.project ?? context.env.PIPELINE_PROJECT ?? '.')
   const warehouse = flags.warehouse ?? context.env.PIPELINE_WAREHOUSE ?? join(root, '.pipeline', 'warehouse.duckdb')

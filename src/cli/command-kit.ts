@@ -1,5 +1,9 @@
 import type { Command } from 'commander'
+import type { CompiledGraph } from '../compiler/compiled.js'
 import { CompileError, ConfigError, PipelineError, formatIssue } from '../core/errors.js'
+import type { AdapterOptions } from '../engines/create-engine.js'
+import { runLabels } from '../engines/job-labels.js'
+import type { RunInfo } from '../runner/run-info.js'
 import type { CliContext, GlobalOptions } from './cli-context.js'
 import { EXIT, resolveGlobals } from './cli-context.js'
 
@@ -48,4 +52,17 @@ export function reportError(error: unknown, context: CliContext): number {
 
 export function printJson(context: CliContext, value: unknown): void {
   context.io.stdout(`${JSON.stringify(value, null, 2)}\n`)
+}
+
+/** Adapter options of a command that runs the pipeline: every job carries the run's labels; `dryRun` writes nothing. */
+export function runAdapterOptions(
+  graph: CompiledGraph,
+  command: string,
+  run: RunInfo,
+  options: { dryRun?: boolean } = {},
+): AdapterOptions {
+  return {
+    labels: runLabels({ app: graph.project.name, command, run }),
+    ...(options.dryRun ? { dryRun: true } : {}),
+  }
 }

@@ -1,25 +1,29 @@
 import { loadProject } from '../compiler/load.js'
 import { compileProject } from '../compiler/compile.js'
-import type { Adapter } from '../engines/adapter.js'
-import { createEngine } from '../engines/create-engine.js'
-import type { CliContext, GlobalOptions } from './cli-context.js'
+import { createDialect, createEngine } from '../engines/create-engine.js'
+import type { EngineDeps } from '../engines/create-engine.js'
+import type { CliContext } from './cli-context.js'
+
+/** What the real process may have replaced: the environment, and (tests) the BigQuery client. */
+export interface DefaultContextOptions extends EngineDeps {
+  readonly env?: NodeJS.ProcessEnv
+}
 
 /** The real process: stdout/stderr, env, clock, and engines loaded lazily. */
-export function createDefaultContext(): CliContext {
+export function createDefaultContext(options: DefaultContextOptions = {}): CliContext {
+  const env = options.env ?? process.env
   return {
     io: {
       stdout: (text) => process.stdout.write(text),
       stderr: (text) => process.stderr.write(text),
-      isTty: Boolean(process.stderr.isTTY) && !process.env.CI,
+      isTty: Boolean(process.stderr.isTTY) && !env.CI,
     },
-    env: process.env,
+    env,
     cwd: process.cwd(),
     now: () => new Date(),
-    openAdapter: (options: GlobalOptions): Promise<Adapter> =>
-      createEngine(options, process.env).then((e) => e.adapter),
-    compile: async (options: GlobalOptions) => {
-      const engine = await createEngine({ ...options, offline: true }, process.env)
-      return compileProject(await loadProject(options.root), engine.dialect)
-    },
+    openAdapter: async (globals, adapterOptions = {}) =>
+      (await createEngine({ ...globals, ...adapterOptions }, env, options)).adapter,
+    compile: async (globals) =>
+      compileProject(await loadProject(globals.root), await createDialect(globals.engine, env)),
   }
 }

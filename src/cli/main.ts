@@ -9,7 +9,7 @@ import { createDefaultContext } from './default-context.js'
 /** Build the program; every command reports its exit code through `exit`. */
 export function createProgram(context: CliContext, exit: ExitHolder): Command {
   const program = new Command('pipeline')
-    .description('NBA props pipeline: compile, run, assert, migrate and backfill the prediction warehouse')
+    .description('pipeline as code: compile TypeScript definitions into a DAG; run, assert, migrate and backfill it')
     .option('--engine <engine>', 'duckdb (default) or bigquery; env PIPELINE_ENGINE')
     .option(
       '--warehouse <path>',

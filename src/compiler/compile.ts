@@ -15,6 +15,7 @@ import { createContext } from './context-factory.js'
 import { defineProject } from './definitions.js'
 import type { ActionDefinition, ProjectDefinition } from './definitions.js'
 import type { LoadedDefinition, LoadedProject } from './load.js'
+import { validateColumns } from './validate-columns.js'
 
 interface Draft {
   readonly definition: ActionDefinition
@@ -30,7 +31,7 @@ interface Draft {
 
 /** Compile loaded definitions for one dialect: validate, resolve refs, render SQL, collect every issue. */
 export function compileProject(loaded: LoadedProject, dialect: Dialect): CompiledGraph {
-  const issues: CompileIssue[] = [...loaded.issues]
+  const issues: CompileIssue[] = [...loaded.issues, ...validateColumns(loaded.definitions)]
   const project = loaded.project ?? defineProject({})
   const drafts = collectDrafts(loaded.definitions, project, dialect, issues)
   const index = new Map(drafts.map((d) => [d.definition.name, d]))

@@ -81,7 +81,7 @@ export function isDefinition(value: unknown): value is ActionDefinition | Invali
 
 /**
  * A source table the pipeline reads but does not build.
- * @example export const games = declaration({ name: 'nba_schedule', dataset: 'nba_reference', interval: { column: 'game_date' } })
+ * @example export const orders = declaration({ name: 'raw_orders', dataset: 'raw', interval: { column: 'order_date' } })
  */
 export function declaration(config: DeclarationConfig) {
   return build('declaration', declarationSchema, config)

@@ -1,4 +1,4 @@
-import { readdir } from 'node:fs/promises'
+import { readdir, stat } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { CompileIssue } from '../core/errors.js'
@@ -45,6 +45,8 @@ function relativeFile(root: string, path: string): string {
 
 /** Import every module under definitions/ and assertions/ and collect the definitions they export. */
 export async function loadProject(root: string): Promise<LoadedProject> {
+  const missing = await missingProjectIssue(root)
+  if (missing) return { root, definitions: [], project: undefined, issues: [missing] }
   const issues: CompileIssue[] = []
   const definitions: LoadedDefinition[] = []
   for (const folder of CONTENT_FOLDERS) {
@@ -65,6 +67,26 @@ export async function loadProject(root: string): Promise<LoadedProject> {
     }
   }
   return { root, definitions, project: await loadProjectSettings(root, issues), issues }
+}
+
+async function isDirectory(path: string): Promise<boolean> {
+  try {
+    return (await stat(path)).isDirectory()
+  } catch {
+    return false
+  }
+}
+
+/** A root that does not exist, or holds neither definitions/ nor assertions/, is a mistake, not an empty project. */
+async function missingProjectIssue(root: string): Promise<CompileIssue | null> {
+  const fix = 'pass --project (or PIPELINE_PROJECT) the folder holding definitions/, or run from it'
+  if (!(await isDirectory(root)))
+    return { code: 'project-not-found', message: `project folder "${root}" does not exist; ${fix}` }
+  for (const folder of CONTENT_FOLDERS) if (await isDirectory(join(root, folder))) return null
+  return {
+    code: 'project-not-found',
+    message: `"${root}" is not a pipeline project: it has neither ${CONTENT_FOLDERS.map((f) => `${f}/`).join(' nor ')}; ${fix}`,
+  }
 }
 
 async function loadProjectSettings(root: string, issues: CompileIssue[]): Promise<ProjectDefinition | undefined> {

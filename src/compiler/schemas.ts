@@ -181,6 +181,15 @@ export const operationSchema = z.strictObject({
 })
 
 export const projectSchema = z.strictObject({
+  /**
+   * The project's name: the `app` label of every BigQuery job and the heading of CLI output. Lower case letters,
+   * digits, - and _ (a valid BigQuery label value). Default 'pipeline'.
+   */
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9_-]*$/, 'use lower case letters, digits, - and _, starting with a letter')
+    .max(63)
+    .default('pipeline'),
   defaultDataset: snakeName.default('analytics'),
   stateDataset: snakeName.default('pipeline_state'),
   vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),

@@ -65,7 +65,3 @@ export function batchIntervals(intervals: readonly DateInterval[], batchDays: nu
   }
   return batches
 }
-
-export function countDays(intervals: readonly DateInterval[]): number {
-  return intervals.reduce((sum, i) => sum + daysBetween(i.start, i.end), 0)
-}

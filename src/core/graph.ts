@@ -33,30 +33,6 @@ export function findCycles(nodes: readonly GraphNode[]): string[][] {
   return cycles
 }
 
-/** Names in dependency order (dependencies first), ties broken by name for determinism. */
-export function topologicalOrder(nodes: readonly GraphNode[]): string[] {
-  const names = new Set(nodes.map((n) => n.name))
-  const remaining = new Map(nodes.map((n) => [n.name, new Set(n.dependencies.filter((d) => names.has(d)))]))
-  const order: string[] = []
-  let ready = [...remaining]
-    .filter(([, deps]) => deps.size === 0)
-    .map(([n]) => n)
-    .sort()
-  while (ready.length) {
-    const next: string[] = []
-    for (const name of ready) {
-      order.push(name)
-      remaining.delete(name)
-    }
-    for (const [name, deps] of remaining) {
-      for (const done of ready) deps.delete(done)
-      if (deps.size === 0) next.push(name)
-    }
-    ready = next.sort()
-  }
-  return order
-}
-
 /** name → names that depend on it directly. */
 export function dependentsIndex(nodes: readonly GraphNode[]): Map<string, string[]> {
   const index = new Map<string, string[]>(nodes.map((n) => [n.name, []]))

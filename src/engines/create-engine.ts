@@ -1,48 +1,70 @@
 import { ConfigError } from '../core/errors.js'
 import type { Adapter } from './adapter.js'
+import type { BigQueryClient } from './bigquery/bigquery-client.js'
 import type { Dialect, EngineId } from './dialect.js'
+import type { JobLabels } from './job-labels.js'
 
-export interface EngineOptions {
-  readonly engine: EngineId
-  readonly warehouse: string
-  /** Only the dialect is needed (compile): no client, no connection. */
-  readonly offline?: boolean
-  /** Labels for every BigQuery job (run id, build sha). */
-  readonly labels?: Readonly<Record<string, string>>
-  /** BigQuery: send dry-run jobs and add up bytes. */
+/** How the adapter sends jobs; engines without these features ignore them. */
+export interface AdapterOptions {
+  /** Labels on every BigQuery job (app, command, run id, build sha, mode); sanitised by the adapter. */
+  readonly labels?: JobLabels
+  /** BigQuery: send statements as dry-run jobs (nothing written) and add up the bytes they would scan. */
   readonly dryRun?: boolean
 }
 
-/** Dialect, plus an adapter unless offline. Vendor clients are imported lazily, only when used. */
+export interface EngineOptions extends AdapterOptions {
+  readonly engine: EngineId
+  /** DuckDB file, or ':memory:'. */
+  readonly warehouse: string
+}
+
+/** What a caller may inject instead of the vendor client (tests: a recording BigQuery client). */
+export interface EngineDeps {
+  readonly bigQueryClient?: BigQueryClient
+}
+
+/** The engine's dialect alone (compile, `migrate plan`): no client, no connection, works offline. */
+export async function createDialect(engine: EngineId, env: NodeJS.ProcessEnv): Promise<Dialect> {
+  if (engine === 'duckdb') return (await import('./duckdb/duckdb-dialect.js')).duckDbDialect
+  const { createBigQueryDialect } = await import('./bigquery/bigquery-dialect.js')
+  const { project, location } = bigQuerySettings(env)
+  return createBigQueryDialect({ ...(project ? { project } : {}), ...(location ? { location } : {}) })
+}
+
+/** Dialect and adapter. Vendor clients are imported lazily, only when used. */
 export async function createEngine(
   options: EngineOptions,
   env: NodeJS.ProcessEnv,
+  deps: EngineDeps = {},
 ): Promise<{ dialect: Dialect; adapter: Adapter }> {
   if (options.engine === 'duckdb') {
-    const { duckDbDialect } = await import('./duckdb/duckdb-dialect.js')
-    if (options.offline) return { dialect: duckDbDialect, adapter: undefined as unknown as Adapter }
     const { DuckDbAdapter } = await import('./duckdb/duckdb-adapter.js')
-    return { dialect: duckDbDialect, adapter: await DuckDbAdapter.open({ path: options.warehouse }) }
+    const adapter = await DuckDbAdapter.open({ path: options.warehouse })
+    return { dialect: adapter.dialect, adapter }
   }
-  const { createBigQueryDialect } = await import('./bigquery/bigquery-dialect.js')
-  const project = env.PIPELINE_BQ_PROJECT
-  const location = env.PIPELINE_BQ_LOCATION
-  const dialect = createBigQueryDialect({ ...(project ? { project } : {}), ...(location ? { location } : {}) })
-  if (options.offline) return { dialect, adapter: undefined as unknown as Adapter }
+  const { project, location } = bigQuerySettings(env)
   if (!project)
     throw new ConfigError(
       '--engine bigquery needs PIPELINE_BQ_PROJECT (and optionally PIPELINE_BQ_LOCATION); credentials come from Application Default Credentials',
     )
-  const { loadBigQueryClient } = await import('./bigquery/bigquery-client.js')
   const { BigQueryAdapter } = await import('./bigquery/bigquery-adapter.js')
-  const client = await loadBigQueryClient({ projectId: project, ...(location ? { location } : {}) })
-  return {
-    dialect,
-    adapter: new BigQueryAdapter(client, {
-      project,
-      ...(location ? { location } : {}),
-      ...(options.labels ? { labels: options.labels } : {}),
-      ...(options.dryRun ? { dryRun: true } : {}),
-    }),
-  }
+  const client = deps.bigQueryClient ?? (await loadClient(project, location))
+  const adapter = new BigQueryAdapter(client, {
+    project,
+    ...(location ? { location } : {}),
+    ...(options.labels ? { labels: options.labels } : {}),
+    ...(options.dryRun ? { dryRun: true } : {}),
+  })
+  return { dialect: adapter.dialect, adapter }
+}
+
+function bigQuerySettings(env: NodeJS.ProcessEnv): { project?: string; location?: string } {
+  const project = env.PIPELINE_BQ_PROJECT
+  const location = env.PIPELINE_BQ_LOCATION
+  return { ...(project ? { project } : {}), ...(location ? { location } : {}) }
+}
+
+async function loadClient(project: string, location: string | undefined): Promise<BigQueryClient> {
+  const { loadBigQueryClient } = await import('./bigquery/bigquery-client.js')
+  return loadBigQueryClient({ projectId: project, ...(location ? { location } : {}) })
 }

@@ -1,8 +1,9 @@
 import type { QueryCompiler } from 'kysely'
 import type { ParamType, SqlFragment, SqlScalar } from '../sql/fragment.js'
 
-export type EngineId = 'duckdb' | 'bigquery'
-export const ENGINE_IDS: readonly EngineId[] = ['duckdb', 'bigquery']
+/** Every engine the CLI accepts for --engine. */
+export const ENGINE_IDS = ['duckdb', 'bigquery'] as const
+export type EngineId = (typeof ENGINE_IDS)[number]
 
 /** A table or view: a dataset (a DuckDB schema, a BigQuery dataset) and a name. */
 export interface Target {

@@ -1,4 +1,4 @@
-import type { ColumnSpec, Target } from './dialect.js'
+import type { ColumnSpec } from './dialect.js'
 
 /** Pieces both dialects spell alike. */
 export function columnList(columns: readonly string[], quote: (name: string) => string): string {
@@ -59,10 +59,6 @@ export function insertJsonRowsStatement(parts: {
     `SELECT ${values.join(', ')}`,
     `FROM ${parts.rows}`,
   ].join('\n')
-}
-
-export function describeTarget(target: Target): string {
-  return `${target.dataset}.${target.name}`
 }
 
 export function formatNumber(value: number): string {

@@ -156,11 +156,20 @@ function checkColumns(target: Target, columns: readonly ColumnSpec[], options?: 
     checkName(column.name, 'column')
     if (seen.has(column.name)) throw new TypeError(`${describe(target)}: column "${column.name}" is declared twice`)
     seen.add(column.name)
-    parseColumnType(column.type)
+    checkColumnType(target, column)
   }
   for (const name of [options?.partitionBy, ...(options?.clusterBy ?? [])]) {
     if (name !== undefined && !seen.has(name))
       throw new TypeError(`${describe(target)}: layout column "${name}" is not among the table's columns`)
+  }
+}
+
+/** A misspelt type fails `migrate plan` and `migrate up` before any SQL runs, naming the column and the fix. */
+function checkColumnType(target: Target, column: ColumnSpec): void {
+  try {
+    parseColumnType(column.type)
+  } catch (error) {
+    throw new TypeError(`${describe(target)}.${column.name}: ${(error as Error).message}`, { cause: error })
   }
 }
 

@@ -1,7 +1,7 @@
 import { ConfigError } from '../core/errors.js'
 import type { Adapter } from '../engines/adapter.js'
 import type { Dialect, EngineId } from '../engines/dialect.js'
-import { resolveBuildCommitSha } from '../runner/run-info.js'
+import { resolveBuildCommitSha } from '../build/build-info.js'
 import { applyMigration } from './apply.js'
 import type { AppliedMigration } from './apply.js'
 import { discoverMigrations, loadMigration, pad } from './discover.js'

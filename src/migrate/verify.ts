@@ -1,6 +1,6 @@
 import type { Adapter, LiveColumn } from '../engines/adapter.js'
 import type { ColumnSpec, TableOptions, Target } from '../engines/dialect.js'
-import { compareColumns } from '../runner/contract.js'
+import { compareColumns } from '../engines/column-contract.js'
 import { migrationStatus } from './migrator.js'
 import type { MigrateOptions } from './migrator.js'
 import type { MigrationStatusEntry } from './status.js'

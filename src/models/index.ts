@@ -19,5 +19,3 @@ export { compileCatBoost, evaluateCatBoost, evaluateCatBoostVector, pairwiseSum 
 export type { CompiledCatBoost, EvaluateOptions, FeatureValue } from './catboost-evaluator.js'
 export { float32GreaterThreshold, renderCatBoostExpression, renderDouble } from './catboost-sql.js'
 export type { RenderCatBoostOptions } from './catboost-sql.js'
-export { trainObliviousBoosting } from './oblivious-boosting.js'
-export type { ObliviousBoostingInput, ObliviousBoostingParams } from './oblivious-boosting.js'

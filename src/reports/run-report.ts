@@ -11,12 +11,13 @@ import type { SqlFragment } from '../sql/fragment.js'
 import { renderSql } from '../sql/render.js'
 import { isReportDefinition } from './define-report.js'
 import type { ReportColumn, ReportContext, ReportDefinition } from './define-report.js'
+import { paramFlag, paramSqlName, resolveReportParams } from './report-params.js'
 
 /** Where a project defines its reports, relative to the project root. */
 export const REPORTS_MODULE = 'includes/reports.ts'
 
-/** Parameter names the command-line values are bound to. */
-export const REPORT_PARAMS = { from: 'report_from', to: 'report_to', system: 'report_system' } as const
+/** Parameter names the date range is bound to; declared parameters are bound as report_<snake_name>. */
+export const REPORT_PARAMS = { from: 'report_from', to: 'report_to' } as const
 const OPEN_FROM = '0001-01-01'
 const OPEN_TO = '9999-12-31'
 
@@ -25,7 +26,8 @@ export interface ReportRequest {
   readonly name: string
   readonly from?: string
   readonly to?: string
-  readonly system?: string
+  /** Values of the report's declared parameters, as typed on the command line (checked against the declarations). */
+  readonly params?: Readonly<Record<string, string>>
   /** A grouping the report declares; omitted, only the total row. */
   readonly by?: string
 }
@@ -39,7 +41,8 @@ export interface ReportResult {
   /** Label of the total row under a grouping. */
   readonly totalLabel: string
   readonly by: string | null
-  readonly params: { readonly from: string | null; readonly to: string | null; readonly system: string | null }
+  /** The date range and the value of every declared parameter (given, default, or null). */
+  readonly params: { readonly from: string | null; readonly to: string | null } & Readonly<Record<string, ParamValue>>
   readonly columns: readonly ReportColumn[]
   /** One row per group, in the query's order (empty without --by). */
   readonly rows: readonly ReportRow[]
@@ -103,12 +106,13 @@ export function renderReport(
   options: { graph: CompiledGraph; dialect: Dialect; by: string | null },
 ): string {
   const { dialect, graph } = options
+  const declared = Object.entries(report.params).map(([name, spec]) => [name, param(paramSqlName(name), spec.type)])
   const base = {
     ref: (name: string) => refNode(name),
     params: {
+      ...Object.fromEntries(declared),
       from: param(REPORT_PARAMS.from, 'DATE'),
       to: param(REPORT_PARAMS.to, 'DATE'),
-      system: param(REPORT_PARAMS.system, 'STRING'),
     },
     fn: dialect.fn,
     engine: dialect.engine,
@@ -143,11 +147,11 @@ export async function runReport(options: {
 }): Promise<ReportResult> {
   const { adapter, graph, request } = options
   const report = resolveReport(options.reports, request)
-  const system = request.system ?? report.defaultSystem ?? null
+  const values = resolveReportParams(report, request.params)
   const params: Record<string, ParamValue> = {
     [REPORT_PARAMS.from]: request.from ?? OPEN_FROM,
     [REPORT_PARAMS.to]: request.to ?? OPEN_TO,
-    [REPORT_PARAMS.system]: system,
+    ...Object.fromEntries(Object.entries(values).map(([name, value]) => [paramSqlName(name), value])),
   }
   const execute = async (by: string | null) => {
     const text = renderReport(report, { graph, dialect: adapter.dialect, by })
@@ -161,7 +165,7 @@ export async function runReport(options: {
     description: report.description,
     totalLabel: report.totalLabel,
     by: request.by ?? null,
-    params: { from: request.from ?? null, to: request.to ?? null, system },
+    params: { ...values, from: request.from ?? null, to: request.to ?? null },
     columns: report.columns,
     rows,
     total: total ?? null,
@@ -202,10 +206,13 @@ export function formatReport(result: ReportResult): string {
       .map((v, i) => (i === 0 ? v.padEnd(widths[i] ?? 0) : v.padStart(widths[i] ?? 0)))
       .join('  ')
       .trimEnd()
+  const { from, to, ...declared } = result.params
   const scope = [
-    `from ${result.params.from ?? '(start)'}`,
-    `to ${result.params.to ?? '(end)'}`,
-    ...(result.params.system ? [`system ${result.params.system}`] : []),
+    `from ${from ?? '(start)'}`,
+    `to ${to ?? '(end)'}`,
+    ...Object.entries(declared).flatMap(([name, value]) =>
+      value === null ? [] : [`${paramFlag(name).slice(2)} ${String(value)}`],
+    ),
   ]
   const out = [
     `${result.report}: ${result.description}`,

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs'
+import { readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { scratchDir } from '../support/scratch.js'
 import { describe, expect, it } from 'vitest'
@@ -41,6 +41,28 @@ describe('pipeline CLI', () => {
     expect(result.stderr).toContain(
       'Action "bad_key" (definitions/bad-config.ts): unknown table config key "uniqueKeys"; remove it or check its spelling',
     )
+  })
+
+  it('exits 2 on a misspelt contract column type, naming file and action and suggesting the type', async () => {
+    const result = await runCli(['--project', fixturePath('bad-column-type'), 'compile'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain(
+      'Action "events_daily" (definitions/events.ts): column "events": unknown column type "INTT64"; did you mean "INT64"?',
+    )
+  })
+
+  it('exits 2 when --project is missing or is not a pipeline project, saying what to pass', async () => {
+    const missing = join(scratchDir('pipeline-cli-'), 'no-such-project')
+    for (const command of [['compile'], ['--warehouse', ':memory:', 'run']]) {
+      const result = await runCli(['--project', missing, ...command])
+      expect(result.code, command.join(' ')).toBe(2)
+      expect(result.stderr).toContain(`project folder "${missing}" does not exist; pass --project`)
+    }
+    const empty = scratchDir('pipeline-cli-')
+    const result = await runCli(['--project', empty, 'compile'])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain(`"${empty}" is not a pipeline project: it has neither definitions/ nor assertions/`)
+    expect(result.stdout).toContain('pipeline: 0 actions, 1 problem(s)')
   })
 
   it('refuses to run a project that does not compile, with exit 2', async () => {
@@ -120,6 +142,51 @@ describe('pipeline CLI', () => {
     const second = await runCli(['--project', shop, '--warehouse', warehouse, '--json', 'run'])
     const again = JSON.parse(second.stdout) as { actions: { name: string; intervals: unknown[] }[] }
     expect(again.actions.find((a) => a.name === 'orders_daily')?.intervals).toEqual([])
+  })
+
+  it('runs a report with the parameters it declares, as --<name> VALUE or --param name=VALUE, and refuses others', async () => {
+    const warehouse = await shopWarehouse()
+    expect((await runCli(['--project', shop, '--warehouse', warehouse, 'run'])).code).toBe(0)
+    const report = async (...args: string[]) => {
+      const result = await runCli(['--project', shop, '--warehouse', warehouse, '--json', 'report', 'orders', ...args])
+      expect(result.code, `${args.join(' ')}: ${result.stderr}`).toBe(0)
+      return JSON.parse(result.stdout) as { total: { orders: number; amount: number } | null; params: object }
+    }
+    expect((await report()).total).toEqual({ group_key: 'all', orders: 2, amount: 15 })
+    const france = await report('--country', 'FR')
+    expect(france.total).toEqual({ group_key: 'all', orders: 1, amount: 10 })
+    expect(france.params).toEqual({ from: null, to: null, country: 'FR', minAmount: 0 })
+    expect((await report('--param', 'country=US')).total?.amount).toBe(5)
+    expect((await report('--min-amount=6')).total?.amount).toBe(10)
+    const text = await runCli(['--project', shop, '--warehouse', warehouse, 'report', '--country', 'FR', 'orders'])
+    expect(text.stdout).toContain('from (start), to (end), country FR, min-amount 0')
+    const injected = await runCli([
+      '--project',
+      shop,
+      '--warehouse',
+      warehouse,
+      'report',
+      'orders',
+      '--country',
+      "FR' OR 1=1 --",
+    ])
+    expect(injected.code).toBe(2)
+    expect(injected.stderr).toContain(
+      'Report "orders": --country "FR\' OR 1=1 --" is not a value matching /^[A-Z]{2}$/',
+    )
+    // Refused before the warehouse is opened: a warehouse under a regular file cannot be opened (exit 1).
+    const file = join(scratchDir('pipeline-cli-'), 'file')
+    writeFileSync(file, '')
+    const nowhere = join(file, 'warehouse.duckdb')
+    const unknown = await runCli(['--project', shop, '--warehouse', nowhere, 'report', 'orders', '--contry', 'FR'])
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain(
+      'has no parameter --contry; did you mean "--country"?; its parameters: --country, --min-amount',
+    )
+    const list = await runCli(['--project', shop, 'report'])
+    expect(list.stdout).toMatch(
+      /orders +orders and amount of the shop \(--by day\)\n +--country STRING: customer country code/,
+    )
   })
 
   it('refuses --full-refresh of a protected action with exit 2', async () => {

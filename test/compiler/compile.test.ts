@@ -59,3 +59,38 @@ describe('compileProject', () => {
     expect(graph.issues.length).toBe(5)
   })
 })
+
+describe('column contracts', () => {
+  it('reports an unknown column type with file, action and a did-you-mean', async () => {
+    const graph = await compileFixture('bad-column-type')
+    const issues = graph.issues.map((i) => `${i.code} ${i.file} ${i.action}: ${i.message}`)
+    expect(issues).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          /^unknown-column-type definitions\/events\.ts events_daily: column "events": unknown column type "INTT64"; did you mean "INT64"\?/,
+        ),
+        expect.stringMatching(
+          /^unknown-column-type definitions\/events\.ts events_daily: column "tags": unknown column type "STRNG" in "ARRAY<STRNG>"; did you mean "STRING"\?/,
+        ),
+        expect.stringMatching(
+          /^invalid-column-type definitions\/events\.ts raw_events: column "amount": invalid column type "NUMERIC\(abc\)": "abc" is not a number/,
+        ),
+      ]),
+    )
+    // `numeric(18, 2)` is valid (case-insensitive, with parameters): three problems, not four.
+    expect(issues).toHaveLength(3)
+  })
+
+  it('reports the same problems when compiling for BigQuery', async () => {
+    const graph = await compileFixture('bad-column-type', 'bigquery')
+    expect(graph.issues.map((i) => `${i.action} ${i.code}`)).toEqual([
+      'events_daily unknown-column-type',
+      'events_daily unknown-column-type',
+      'raw_events invalid-column-type',
+    ])
+  })
+
+  it('accepts every contract of the shop fixture', async () => {
+    expect((await compileFixture('shop')).issues).toEqual([])
+  })
+})

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { BigQueryAdapter, sanitizeLabel } from '../../src/engines/bigquery/bigquery-adapter.js'
+import { BigQueryAdapter } from '../../src/engines/bigquery/bigquery-adapter.js'
 import { createBigQueryDialect } from '../../src/engines/bigquery/bigquery-dialect.js'
 import { runPipeline } from '../../src/runner/run.js'
 import { parseBigQuery } from '../support/bigquery-parse.js'
@@ -12,7 +12,7 @@ describe('BigQueryAdapter over a recording client', () => {
     const adapter = new BigQueryAdapter(client, {
       project: 'proj',
       location: 'EU',
-      labels: { run_id: 'Run/ABC', build_commit_sha: 'a'.repeat(50) },
+      labels: { app: 'shop', run_id: 'Run/ABC', build_commit_sha: 'a'.repeat(50) },
     })
     const rows = await adapter.query('SELECT COUNT(*) AS n FROM t WHERE d >= CAST(@interval_start AS DATE)', {
       params: { interval_start: '2026-01-09', unused: 'x', n: null },
@@ -27,7 +27,7 @@ describe('BigQueryAdapter over a recording client', () => {
         params: { interval_start: '2026-01-09' },
         types: { interval_start: 'STRING' },
         labels: {
-          app: 'nba-props-pipeline',
+          app: 'shop',
           run_id: 'run_abc',
           build_commit_sha: 'a'.repeat(50),
           action: 'ml_feature_store_v2',
@@ -89,10 +89,6 @@ describe('BigQueryAdapter over a recording client', () => {
   it('wraps engine errors with the statement and job', async () => {
     const adapter = new BigQueryAdapter(new RecordingBigQueryClient(() => new Error('Access Denied')), { project: 'p' })
     await expect(adapter.execute('SELECT 1')).rejects.toThrow(/bigquery: Access Denied\n {2}in statement: SELECT 1/)
-  })
-
-  it('sanitises label values', () => {
-    expect(sanitizeLabel('Build SHA: 1a2B-dirty')).toBe('build_sha__1a2b-dirty')
   })
 
   it('runs the shop fixture against the fake and every statement it sends parses as BigQuery SQL', async () => {

@@ -1,4 +1,4 @@
-import { appendFile, readFile, rename } from 'node:fs/promises'
+import { appendFile, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { duckDbDialect } from '../../src/engines/duckdb/duckdb-dialect.js'
@@ -214,6 +214,19 @@ describe('the migration context', () => {
         await addColumn(target, { name: 'currency', type: 'STRING' })
       }),
     ).rejects.toThrow(/raw\.orders\.currency: the column is added twice/)
+  })
+
+  it('refuses a misspelt column type while planning, naming the file, the column and the right type', async () => {
+    const { root } = await fixture('migrations-basic')
+    await writeFile(
+      join(root, 'migrations', '0003-add-widget-weight.ts'),
+      `export default { description: 'add weight', async up({ addColumn }) {
+        await addColumn({ dataset: 'shop', name: 'widgets' }, { name: 'weight', type: 'FLOAT46' })
+      } }\n`,
+    )
+    await expect(planMigrations(duckDbDialect, { root })).rejects.toThrow(
+      /0003-add-widget-weight\.ts: .*shop\.widgets\.weight: unknown column type "FLOAT46"; did you mean "FLOAT64"\?/,
+    )
   })
 
   it('runs per-engine SQL only on its engine and refuses unknown engine keys', async () => {

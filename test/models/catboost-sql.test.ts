@@ -14,9 +14,9 @@ import {
   parseCatBoostModel,
   renderCatBoostExpression,
   renderDouble,
-  trainObliviousBoosting,
 } from '../../src/models/index.js'
 import type { CatBoostModel, FeatureValue } from '../../src/models/index.js'
+import { trainObliviousBoosting } from '../../scripts/training/oblivious-boosting.js'
 import { mulberry32 as prng } from '../../scripts/seed/prng.js'
 
 const FIXTURES = new URL('../fixtures/models/', import.meta.url)

@@ -285,6 +285,15 @@ describe('pipeline report hit-rate', () => {
     const hits = parsed.rows.reduce((n, r) => n + r.hit_rate * r.picks, 0)
     expect(hits / parsed.total.picks).toBeCloseTo(parsed.total.hit_rate, 9)
     expect(parsed.total.hit_rate).toBeGreaterThan(0.55)
+    const hitRate = async (...args: string[]) => {
+      const run = await runCli(['--warehouse', path, '--project', REPO_ROOT, '--json', 'report', 'hit-rate', ...args])
+      expect(run.code, run.stderr).toBe(0)
+      return JSON.parse(run.stdout) as { total: { hit_rate: number } | null; params: { system: string } }
+    }
+    const catboost = await hitRate('--system', 'catboost_v8')
+    expect(catboost.params.system).toBe('catboost_v8')
+    expect(catboost.total?.hit_rate).toBe(parsed.total.hit_rate)
+    expect((await hitRate('--param', 'system=no_such_system')).total).toBeNull()
     const bad = await runCli(['--warehouse', path, '--project', REPO_ROOT, 'report', 'hit-rate', '--by', 'week'])
     expect(bad.code).toBe(2)
     expect(bad.stderr).toMatch(/no grouping "week"; use --by day\|season\|build\|run/)

@@ -1,5 +1,6 @@
 import type { CliContext } from '../../src/cli/cli-context.js'
 import { createDefaultContext } from '../../src/cli/default-context.js'
+import type { DefaultContextOptions } from '../../src/cli/default-context.js'
 import { main } from '../../src/cli/main.js'
 
 export interface CliRun {
@@ -8,11 +9,18 @@ export interface CliRun {
   readonly stderr: string
 }
 
-/** Run the CLI in-process with captured output; engines and compile are the real ones. */
-export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<CliRun> {
+/**
+ * Run the CLI in-process with captured output; engines and compile are the real ones, reading `env`
+ * (plus a fixed BUILD_COMMIT_SHA) instead of the process environment. `deps` may inject a BigQuery client.
+ */
+export async function runCli(
+  argv: readonly string[],
+  env: NodeJS.ProcessEnv = {},
+  deps: Omit<DefaultContextOptions, 'env'> = {},
+): Promise<CliRun> {
   let stdout = ''
   let stderr = ''
-  const real = createDefaultContext()
+  const real = createDefaultContext({ ...deps, env: { BUILD_COMMIT_SHA: 'b'.repeat(40), ...env } })
   const context: CliContext = {
     ...real,
     io: {
@@ -24,7 +32,6 @@ export async function runCli(argv: readonly string[], env: NodeJS.ProcessEnv = {
       },
       isTty: false,
     },
-    env: { BUILD_COMMIT_SHA: 'b'.repeat(40), ...env },
   }
   const code = await main(argv, context)
   return { code, stdout, stderr }

@@ -5,7 +5,7 @@ import { createRunInfo } from '../../runner/run-info.js'
 import type { CheckResult } from '../../runner/result.js'
 import type { CliContext, CliIo } from '../cli-context.js'
 import { EXIT, parseDateRange } from '../cli-context.js'
-import { handle, printJson } from '../command-kit.js'
+import { handle, printJson, runAdapterOptions } from '../command-kit.js'
 import type { ExitHolder } from '../command-kit.js'
 import { addSelectionOptions, selectionFrom } from './run.js'
 import type { SelectionFlags } from './run.js'
@@ -29,12 +29,13 @@ export function assertCommand(context: CliContext, exit: ExitHolder): Command {
     handle<SelectionFlags>(command, context, exit, async (flags, globals) => {
       const range = parseDateRange(flags.from, flags.to)
       const graph = await context.compile(globals)
-      const adapter = await context.openAdapter(globals)
+      const run = createRunInfo({ root: globals.root, env: context.env, now: context.now() })
+      const adapter = await context.openAdapter(globals, runAdapterOptions(graph, 'assert', run))
       try {
         const result = await runAssertions({
           graph,
           adapter,
-          run: createRunInfo({ root: globals.root, env: context.env, now: context.now() }),
+          run,
           ...range,
           selection: selectionFrom(flags),
           onAction: globals.json ? undefined : (action) => context.io.stderr(`${formatAssertedAction(action)}\n`),

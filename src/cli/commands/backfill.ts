@@ -9,7 +9,7 @@ import { formatPlan } from '../../runner/plan-text.js'
 import { createRunInfo } from '../../runner/run-info.js'
 import type { CliContext, CliIo } from '../cli-context.js'
 import { EXIT, parseDateRange, splitList } from '../cli-context.js'
-import { handle, printJson } from '../command-kit.js'
+import { handle, printJson, runAdapterOptions } from '../command-kit.js'
 import type { ExitHolder } from '../command-kit.js'
 import { createProgress } from '../progress.js'
 import { printRunSummary } from '../run-summary.js'
@@ -64,7 +64,8 @@ export function backfillCommand(context: CliContext, exit: ExitHolder): Command 
           'backfill writes to persistent tables: run it with --dry-run first, then again with --yes',
         )
       const graph = await context.compile(globals)
-      const adapter = await context.openAdapter(globals)
+      const run = createRunInfo({ root: globals.root, env: context.env, now: context.now(), mode: 'backfill' })
+      const adapter = await context.openAdapter(globals, runAdapterOptions(graph, 'backfill', run, flags))
       try {
         const progress = createProgress(context.io)
         const result = await backfill({
@@ -76,7 +77,7 @@ export function backfillCommand(context: CliContext, exit: ExitHolder): Command 
           reason,
           requireCommits: flags.requireCommit ?? [],
           dryRun: flags.dryRun ?? false,
-          run: createRunInfo({ root: globals.root, env: context.env, now: context.now(), mode: 'backfill' }),
+          run,
           migrationProblem: async () =>
             ensureMigrationsCurrent(adapter, { root: globals.root, stateDataset: graph.project.stateDataset }).then(
               () => null,

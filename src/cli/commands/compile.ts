@@ -33,7 +33,7 @@ export function compileCommand(context: CliContext, exit: ExitHolder): Command {
             `${action.kind.padEnd(12)} ${action.name.padEnd(40)} ${target}${action.dependencies.length ? `  ← ${action.dependencies.join(', ')}` : ''}\n`,
           )
         }
-        context.io.stdout(`${graph.actions.length} actions, ${graph.issues.length} problem(s)\n`)
+        context.io.stdout(`${graph.project.name}: ${graph.actions.length} actions, ${graph.issues.length} problem(s)\n`)
       }
       for (const issue of graph.issues) context.io.stderr(`error: ${formatIssue(issue)}\n`)
       return graph.issues.length ? EXIT.usage : EXIT.ok

@@ -1,13 +1,13 @@
 import { Command } from 'commander'
 import { ConfigError } from '../../core/errors.js'
 import type { Adapter } from '../../engines/adapter.js'
-import { createEngine } from '../../engines/create-engine.js'
+import { createDialect } from '../../engines/create-engine.js'
 import { MigrationLockError } from '../../migrate/migration-errors.js'
 import { applyMigrations, migrationStatus, planMigrations } from '../../migrate/migrator.js'
 import { loadContracts, resolveStateDataset } from '../../migrate/project-files.js'
 import { formatApply, formatPlan, formatStatus, formatVerify } from '../../migrate/report.js'
 import { verifyMigrations } from '../../migrate/verify.js'
-import { resolveBuildCommitSha } from '../../runner/run-info.js'
+import { resolveBuildCommitSha } from '../../build/build-info.js'
 import type { CliContext, GlobalOptions } from '../cli-context.js'
 import { EXIT } from '../cli-context.js'
 import { handle, printJson } from '../command-kit.js'
@@ -72,7 +72,7 @@ function planCommand(context: CliContext, exit: ExitHolder): Command {
       const adapter = flags.offline ? null : await openOrOffline(context, globals)
       const plan = adapter
         ? await closing(adapter, () => planMigrations(adapter, options))
-        : await planMigrations((await createEngine({ ...globals, offline: true }, context.env)).dialect, options)
+        : await planMigrations(await createDialect(globals.engine, context.env), options)
       if (globals.json) printJson(context, plan)
       else context.io.stdout(formatPlan(plan))
       return EXIT.ok

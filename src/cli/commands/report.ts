@@ -1,5 +1,8 @@
 import { Command } from 'commander'
-import { formatReport, loadReports, REPORTS_MODULE, runReport } from '../../reports/run-report.js'
+import { ConfigError } from '../../core/errors.js'
+import type { ReportDefinition } from '../../reports/define-report.js'
+import { paramFlag, resolveReportParams } from '../../reports/report-params.js'
+import { formatReport, loadReports, REPORTS_MODULE, resolveReport, runReport } from '../../reports/run-report.js'
 import type { CliContext } from '../cli-context.js'
 import { EXIT, parseDateRange } from '../cli-context.js'
 import { handle, printJson } from '../command-kit.js'
@@ -8,57 +11,49 @@ import type { ExitHolder } from '../command-kit.js'
 export interface ReportFlags {
   from?: string
   to?: string
-  system?: string
   by?: string
+  param?: string[]
 }
 
 /** `pipeline report <name>`: a report the project defines in includes/reports.ts; without a name, the list. */
 export function reportCommand(context: CliContext, exit: ExitHolder): Command {
   const command = new Command('report')
-    .description(`run a report defined in ${REPORTS_MODULE} (without a name: list them)`)
+    .description(
+      `run a report defined in ${REPORTS_MODULE} (without a name: list them with their parameters); a parameter the report declares is given as --<name> VALUE or --param name=VALUE`,
+    )
     .argument('[name]', 'report name, e.g. hit-rate')
     .option('--from <date>', 'first date in scope (YYYY-MM-DD, inclusive)')
     .option('--to <date>', 'last date in scope (YYYY-MM-DD, inclusive)')
-    .option('--system <id>', "system in scope (default: the report's)")
     .option('--by <grouping>', 'one row per group, as the report declares (e.g. day, build, run)')
+    .option('--param <name=value>', 'a parameter the report declares (repeatable)', collect, [])
+    // Each report declares its own parameters (e.g. hit-rate's --system): they are known only once
+    // the project's reports are loaded, so they reach the handler as unknown options.
+    .allowUnknownOption()
+    .allowExcessArguments()
   return command.action(
-    handle<ReportFlags>(command, context, exit, async (flags, globals, args) => {
+    handle<ReportFlags>(command, context, exit, async (flags, globals) => {
       const range = parseDateRange(flags.from, flags.to)
+      const { operands, params } = parseReportArgs(command.args, flags.param ?? [])
+      if (operands.length > 1)
+        throw new ConfigError(`report takes one report name, got ${operands.map((o) => `"${o}"`).join(', ')}`)
       const reports = await loadReports(globals.root)
-      const name = args[0]
+      const name = operands[0]
       if (name === undefined) {
-        const list = [...reports.values()].map((r) => ({
-          name: r.name,
-          description: r.description,
-          groupings: Object.keys(r.groupings),
-        }))
-        if (globals.json) printJson(context, list)
-        else
-          context.io.stdout(
-            list.length
-              ? list
-                  .map(
-                    (r) =>
-                      `${r.name.padEnd(16)} ${r.description}${r.groupings.length ? ` (--by ${r.groupings.join('|')})` : ''}\n`,
-                  )
-                  .join('')
-              : `no reports: ${REPORTS_MODULE} defines none\n`,
-          )
-        return EXIT.ok
+        if (Object.keys(params).length)
+          throw new ConfigError('report parameters need a report name, e.g. pipeline report hit-rate --system ID')
+        return listReports(context, globals.json, reports)
       }
+      const request = { name, ...range, params, ...(flags.by ? { by: flags.by } : {}) }
+      // A wrong name, grouping or parameter is bad usage: say so before compiling or opening the warehouse.
+      resolveReportParams(resolveReport(reports, request), params)
       const graph = await context.compile(globals)
-      const adapter = await context.openAdapter(globals)
+      const adapter = await context.openAdapter(globals, { labels: { app: graph.project.name, command: 'report' } })
       try {
         const result = await runReport({
           graph,
           adapter,
           reports,
-          request: {
-            name,
-            ...range,
-            ...(flags.system ? { system: flags.system } : {}),
-            ...(flags.by ? { by: flags.by } : {}),
-          },
+          request,
         })
         if (globals.json) printJson(context, result)
         else context.io.stdout(formatReport(result))
@@ -68,4 +63,71 @@ export function reportCommand(context: CliContext, exit: ExitHolder): Command {
       }
     }),
   )
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value]
+}
+
+/**
+ * Split what commander left (the report name and options it does not know) into operands and
+ * parameters: `--name VALUE`, `--name=VALUE`, and each `--param name=VALUE`. Every parameter takes
+ * a value, so no declaration is needed to split; the report checks names and values.
+ */
+export function parseReportArgs(
+  args: readonly string[],
+  paramFlags: readonly string[],
+): { operands: string[]; params: Record<string, string> } {
+  const operands: string[] = []
+  const params: Record<string, string> = {}
+  const set = (name: string, value: string | undefined, written: string) => {
+    if (!/^[a-zA-Z][a-zA-Z0-9-]*$/.test(name) || value === undefined)
+      throw new ConfigError(`${written}: give a report parameter as --<name> VALUE or --param name=VALUE`)
+    if (name in params) throw new ConfigError(`report parameter --${name} is given twice; give it once`)
+    params[name] = value
+  }
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string
+    if (!arg.startsWith('--')) {
+      operands.push(arg)
+      continue
+    }
+    const eq = arg.indexOf('=')
+    if (eq > 0) set(arg.slice(2, eq), arg.slice(eq + 1), arg)
+    else set(arg.slice(2), args[++i], arg)
+  }
+  for (const pair of paramFlags) {
+    const eq = pair.indexOf('=')
+    set(eq > 0 ? pair.slice(0, eq) : pair, eq > 0 ? pair.slice(eq + 1) : undefined, `--param ${pair}`)
+  }
+  return { operands, params }
+}
+
+function listReports(context: CliContext, json: boolean, reports: ReadonlyMap<string, ReportDefinition>): number {
+  const list = [...reports.values()].map((r) => ({
+    name: r.name,
+    description: r.description,
+    groupings: Object.keys(r.groupings),
+    params: Object.entries(r.params).map(([name, spec]) => ({
+      name,
+      flag: paramFlag(name),
+      type: spec.type,
+      description: spec.description,
+      ...(spec.default !== undefined ? { default: spec.default } : {}),
+    })),
+  }))
+  if (json) {
+    printJson(context, list)
+    return EXIT.ok
+  }
+  if (list.length === 0) context.io.stdout(`no reports: ${REPORTS_MODULE} defines none\n`)
+  for (const r of list) {
+    const by = r.groupings.length ? ` (--by ${r.groupings.join('|')})` : ''
+    context.io.stdout(`${r.name.padEnd(16)} ${r.description}${by}\n`)
+    for (const p of r.params)
+      context.io.stdout(
+        `${''.padEnd(16)}   ${p.flag} ${p.type}: ${p.description}${p.default !== undefined ? ` (default ${String(p.default)})` : ''}\n`,
+      )
+  }
+  return EXIT.ok
 }

@@ -6,7 +6,7 @@ import { formatPlan } from '../../runner/plan-text.js'
 import { createRunInfo } from '../../runner/run-info.js'
 import type { CliContext } from '../cli-context.js'
 import { EXIT, parseDateRange, splitList } from '../cli-context.js'
-import { handle, printJson } from '../command-kit.js'
+import { handle, printJson, runAdapterOptions } from '../command-kit.js'
 import type { ExitHolder } from '../command-kit.js'
 import { createProgress } from '../progress.js'
 import { printRunSummary } from '../run-summary.js'
@@ -75,7 +75,8 @@ export function runCommand(context: CliContext, exit: ExitHolder): Command {
     handle<RunFlags>(command, context, exit, async (flags, globals) => {
       const range = parseDateRange(flags.from, flags.to)
       const graph = await context.compile(globals)
-      const adapter = await context.openAdapter(globals)
+      const run = createRunInfo({ root: globals.root, env: context.env, now: context.now() })
+      const adapter = await context.openAdapter(globals, runAdapterOptions(graph, 'run', run, flags))
       try {
         if (!flags.dryRun)
           await ensureMigrationsCurrent(adapter, { root: globals.root, stateDataset: graph.project.stateDataset })
@@ -83,7 +84,7 @@ export function runCommand(context: CliContext, exit: ExitHolder): Command {
         const result = await runPipeline({
           graph,
           adapter,
-          run: createRunInfo({ root: globals.root, env: context.env, now: context.now() }),
+          run,
           selection: selectionFrom(flags),
           ...range,
           fullRefresh: flags.fullRefresh ?? false,

@@ -9,7 +9,7 @@ import type { RunResult } from '../../runner/result.js'
 import { createRunInfo } from '../../runner/run-info.js'
 import type { CliContext } from '../cli-context.js'
 import { EXIT } from '../cli-context.js'
-import { handle, printJson } from '../command-kit.js'
+import { handle, printJson, runAdapterOptions } from '../command-kit.js'
 import type { ExitHolder } from '../command-kit.js'
 import { createProgress } from '../progress.js'
 import { printRunSummary } from '../run-summary.js'
@@ -80,9 +80,10 @@ export function startCommand(context: CliContext, exit: ExitHolder): Command {
     handle<Record<string, never>>(command, context, exit, async (_flags, globals) => {
       const log = (m: string) => context.io.stderr(`${m}\n`)
       const graph = await context.compile(globals)
-      const adapter = await context.openAdapter(globals)
+      const run = createRunInfo({ root: globals.root, env: context.env, now: context.now() })
+      const adapter = await context.openAdapter(globals, runAdapterOptions(graph, 'start', run))
       try {
-        log(`warehouse: ${globals.warehouse} (${globals.engine})`)
+        log(`${graph.project.name}: warehouse ${globals.warehouse} (${globals.engine})`)
         const migrated = await applyMigrations(adapter, {
           root: globals.root,
           stateDataset: graph.project.stateDataset,
@@ -104,7 +105,7 @@ export function startCommand(context: CliContext, exit: ExitHolder): Command {
         const result = await runPipeline({
           graph,
           adapter,
-          run: createRunInfo({ root: globals.root, env: context.env, now: context.now() }),
+          run,
           runsDir: join(globals.root, '.pipeline', 'runs'),
           onEvent: progress.onEvent,
         })

@@ -2,24 +2,18 @@ import { AdapterError } from '../../core/errors.js'
 import { usedParams } from '../adapter.js'
 import type { Adapter, LiveColumn, ParamValue, Row, Statement, StatementOptions } from '../adapter.js'
 import type { Dialect, Target } from '../dialect.js'
+import { sanitizeLabel, sanitizeLabels } from '../job-labels.js'
+import type { JobLabels } from '../job-labels.js'
 import { createBigQueryDialect } from './bigquery-dialect.js'
 import type { BigQueryClient, BigQueryField, BigQueryJob, BigQueryJobRequest } from './bigquery-client.js'
 
 export interface BigQueryAdapterOptions {
   readonly project: string
   readonly location?: string
-  /** Labels on every job (run id, build sha); values are sanitised to BigQuery's label rules. */
-  readonly labels?: Readonly<Record<string, string>>
+  /** Labels on every job (app, run id, build sha, mode), sanitised to BigQuery's label rules; each job adds `action`. */
+  readonly labels?: JobLabels
   /** Send every job as a dry run and add up the bytes it would scan. */
   readonly dryRun?: boolean
-}
-
-/** Label values: lower case letters, digits, _ and -, at most 63 characters. */
-export function sanitizeLabel(value: string): string {
-  return value
-    .toLowerCase()
-    .replace(/[^a-z0-9_-]/g, '_')
-    .slice(0, 63)
 }
 
 /** BigQuery through an injected client: parameters by name, labels on every job, optional dry runs. */
@@ -134,12 +128,8 @@ function paramTypes(params: Record<string, ParamValue>): Record<string, string> 
   )
 }
 
-function labelsFor(
-  base: Readonly<Record<string, string>> | undefined,
-  action: string | undefined,
-): Record<string, string> {
-  const labels: Record<string, string> = { app: 'nba-props-pipeline' }
-  for (const [k, v] of Object.entries(base ?? {})) labels[sanitizeLabel(k)] = sanitizeLabel(v)
+function labelsFor(base: JobLabels | undefined, action: string | undefined): Record<string, string> {
+  const labels = sanitizeLabels(base ?? {})
   if (action) labels.action = sanitizeLabel(action)
   return labels
 }

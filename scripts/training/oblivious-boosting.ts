@@ -11,8 +11,8 @@
 // No randomness is used: same inputs, same model, byte for byte.
 import { z } from 'zod'
 
-import { ModelError } from './catboost-model.js'
-import type { CatBoostFloatFeature, CatBoostModel, CatBoostTree } from './catboost-model.js'
+import { ModelError } from '../../src/models/catboost-model.js'
+import type { CatBoostFloatFeature, CatBoostModel, CatBoostTree } from '../../src/models/catboost-model.js'
 
 export interface ObliviousBoostingInput extends ObliviousBoostingParams {
   /** Rows x features; NaN is missing. Column i is `featureNames[i]` (model index = position). */

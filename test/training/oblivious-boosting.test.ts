@@ -6,9 +6,10 @@ import {
   ModelError,
   parseCatBoostModel,
   serializeCatBoostModel,
-  trainObliviousBoosting,
 } from '../../src/models/index.js'
-import type { CatBoostModel, ObliviousBoostingParams } from '../../src/models/index.js'
+import type { CatBoostModel } from '../../src/models/index.js'
+import { trainObliviousBoosting } from '../../scripts/training/oblivious-boosting.js'
+import type { ObliviousBoostingParams } from '../../scripts/training/oblivious-boosting.js'
 import { trainFromRows, V8_MODEL_FEATURES } from '../../scripts/train-model.js'
 import type { TrainingRow } from '../../scripts/train-model.js'
 import { mulberry32 as prng } from '../../scripts/seed/prng.js'

@@ -1,6 +1,6 @@
-import type { ColumnSpec } from '../engines/dialect.js'
-import type { LiveColumn } from '../engines/adapter.js'
-import { formatBigQueryType, parseColumnType } from '../engines/column-types.js'
+import type { ColumnSpec } from './dialect.js'
+import type { LiveColumn } from './adapter.js'
+import { formatBigQueryType, parseColumnType } from './column-types.js'
 
 const NUMERIC = /^(INT64|FLOAT64|NUMERIC|BIGNUMERIC)/
 

@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import type { BigQueryJobRequest } from '../../src/engines/bigquery/bigquery-client.js'
+import { runCli } from '../support/cli.js'
+import { fixturePath } from '../support/fixtures.js'
+import { RecordingBigQueryClient } from '../support/recording-bigquery.js'
+
+const shop = fixturePath('shop')
+const BIGQUERY = { PIPELINE_ENGINE: 'bigquery', PIPELINE_BQ_PROJECT: 'proj' }
+
+/** A warehouse where every table exists with one INT64 column and sources hold data up to 2026-01-03. */
+function warehouse(): RecordingBigQueryClient {
+  return new RecordingBigQueryClient((request: BigQueryJobRequest) => {
+    if (request.query.includes('INFORMATION_SCHEMA'))
+      return [{ column_name: 'x', data_type: 'INT64', is_nullable: 'YES' }]
+    if (/MAX\(/.test(request.query)) return [{ latest: '2026-01-03' }]
+    return []
+  })
+}
+
+describe('pipeline on BigQuery (recording client)', () => {
+  it("labels every job of a run with the project's name, the command, the run id, the build sha and the mode", async () => {
+    const client = warehouse()
+    const result = await runCli(['--project', shop, '--json', 'run', '--actions', 'customers'], BIGQUERY, {
+      bigQueryClient: client,
+    })
+    expect(result.code).toBe(0)
+    const { runId } = JSON.parse(result.stdout) as { runId: string }
+    expect(client.requests.length).toBeGreaterThan(3)
+    for (const request of client.requests)
+      expect(request.labels, request.query).toMatchObject({
+        app: 'shop',
+        command: 'run',
+        run_id: runId,
+        build_commit_sha: 'b'.repeat(40),
+        mode: 'daily',
+      })
+    expect(client.requests.some((r) => r.labels?.action !== undefined)).toBe(true)
+    expect(client.requests.some((r) => r.dryRun)).toBe(false)
+  })
+
+  it('sends only dry-run jobs for statements under run --dry-run, labelled as a run', async () => {
+    const client = warehouse()
+    const result = await runCli(['--project', shop, 'run', '--dry-run'], BIGQUERY, { bigQueryClient: client })
+    expect(result.code).toBe(0)
+    const statements = client.requests.filter((r) => !/^\s*SELECT/i.test(r.query))
+    expect(statements.length).toBeGreaterThan(0)
+    expect(statements.every((r) => r.dryRun === true)).toBe(true)
+    expect(client.requests.every((r) => r.labels?.command === 'run' && r.labels.app === 'shop')).toBe(true)
+  })
+
+  it('labels backfill jobs with mode backfill', async () => {
+    const client = warehouse()
+    await runCli(
+      ['--project', fixturePath('forecasts'), 'backfill', '--from', '2026-01-01', '--to', '2026-01-02'].concat([
+        '--actions',
+        'forecasts',
+        '--reason',
+        'test',
+        '--dry-run',
+      ]),
+      BIGQUERY,
+      { bigQueryClient: client },
+    )
+    expect(client.requests.length).toBeGreaterThan(0)
+    expect(client.requests.every((r) => r.labels?.command === 'backfill' && r.labels.mode === 'backfill')).toBe(true)
+    expect(client.requests.every((r) => r.labels?.app === 'pipeline')).toBe(true)
+  })
+})
