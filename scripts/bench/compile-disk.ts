@@ -5,7 +5,7 @@
  * when @dataform/cli is installed, `dataform compile --json` of the equivalent SQLX project, in one run.
  *
  * Run: npx tsx scripts/bench/compile-disk.ts [--sizes 10,100,1000,10000] [--runs 3]
- *        [--dataform /tmp/dataform/node_modules] [--tsx-up-to 1000]
+ *        [--dataform /tmp/dataform/node_modules] [--tsx-up-to 1000] [--dataform-up-to 1000]
  * Dataform is installed outside the repo:  mkdir -p /tmp/dataform && cd /tmp/dataform &&
  *   npm install @dataform/cli@3.0.69 @dataform/core@3.0.62
  */
@@ -27,6 +27,7 @@ const { values } = parseArgs({
     runs: { type: 'string', default: '3' },
     dataform: { type: 'string', default: '/tmp/dataform/node_modules' },
     'tsx-up-to': { type: 'string', default: '1000' },
+    'dataform-up-to': { type: 'string', default: '1000' },
     out: { type: 'string', default: join(tmpdir(), 'pipeline-bench-compile') },
   },
 })
@@ -79,10 +80,11 @@ function main(): void {
       ],
       ['pipeline (warm cache)', () => runOnce(process.execPath, [BIN, 'compile', '--json', '--project', project])],
     ]
-    if (hasDataform)
+    if (hasDataform && size <= Number(values['dataform-up-to']))
       commands.push([
         'dataform',
-        () => runOnce(process.execPath, [dataformCli, 'compile', '--json'], { cwd: join(dir, 'dataform') }),
+        () =>
+          runOnce(process.execPath, [dataformCli, 'compile', '--json', '--timeout=1h'], { cwd: join(dir, 'dataform') }),
       ])
     if (size <= Number(values['tsx-up-to']))
       commands.push([

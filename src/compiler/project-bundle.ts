@@ -3,7 +3,7 @@
  * lazy loader (`modules[i]()`), with the engine left external and every input's content hashed.
  */
 import { createHash } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { BuildFailure, Message, Plugin } from 'esbuild'
@@ -19,18 +19,21 @@ export interface BundleInput {
   readonly engineSource: string
 }
 
+/** sha256, size and mtimeMs of an input file; the stat is taken before the read, so a later edit is seen. */
+export type InputStamp = readonly [string, number, number]
+
 export type BundleResult =
-  | { readonly ok: true; readonly code: string; readonly inputs: Readonly<Record<string, string>> }
+  | { readonly ok: true; readonly code: string; readonly inputs: Readonly<Record<string, InputStamp>> }
   | { readonly ok: false; readonly error: Error }
 
 const SOURCE_FILE = /\.(ts|mts|cts|js|mjs|cjs|json)$/
 const IMPORT_META = /\bimport\.meta\.(url|filename|dirname)\b/g
 const ENGINE_INDEX = /(^|[\\/])index(\.[cm]?[jt]s)?$/
 
-/** Bundle the files; `inputs` maps every file read (absolute path) to its sha256. */
+/** Bundle the files; `inputs` maps every file read (absolute path) to its stamp. */
 export async function buildBundle(input: BundleInput): Promise<BundleResult> {
   const esbuild = await import('esbuild')
-  const inputs: Record<string, string> = {}
+  const inputs: Record<string, InputStamp> = {}
   const entry = input.paths.map((path, i) => `  ${JSON.stringify(String(i))}: () => import(${JSON.stringify(path)}),`)
   try {
     const result = await esbuild.build({
@@ -82,13 +85,14 @@ function enginePlugin(input: BundleInput): Plugin {
  * Reads each project file once: hashes it for the cache, and pins `import.meta.url` (and
  * `filename`, `dirname`) to the file's own location, since the bundle lives elsewhere.
  */
-function sourcePlugin(inputs: Record<string, string>): Plugin {
+function sourcePlugin(inputs: Record<string, InputStamp>): Plugin {
   return {
     name: 'pipeline-sources',
     setup(build) {
       build.onLoad({ filter: SOURCE_FILE, namespace: 'file' }, async (args) => {
+        const before = await stat(args.path)
         const bytes = await readFile(args.path)
-        inputs[args.path] = createHash('sha256').update(bytes).digest('hex')
+        inputs[args.path] = [createHash('sha256').update(bytes).digest('hex'), before.size, before.mtimeMs]
         const extension = /\.([a-z]+)$/.exec(args.path)?.[1] ?? 'js'
         if (extension === 'json') return { contents: bytes, loader: 'json' }
         const text = bytes.toString('utf8')

@@ -7,7 +7,7 @@
  * engine instance (the same classes, symbols and registries).
  */
 import { createHash } from 'node:crypto'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { buildBundle } from './project-bundle.js'
@@ -22,7 +22,7 @@ const ENGINE_ENTRY = new URL(BUNDLED ? './index.js' : '../index.ts', import.meta
 /** src/index.ts on disk, which project files may import by relative path. */
 const ENGINE_SOURCE = fileURLToPath(new URL(BUNDLED ? '../../src/index.ts' : '../index.ts', import.meta.url))
 /** Bump when the bundle's shape changes, so older cache entries are never read. */
-const CACHE_FORMAT = 'project-modules-v1'
+const CACHE_FORMAT = 'project-modules-v2'
 export const MODULE_CACHE_DIR = join('.pipeline', 'cache', 'modules')
 
 /** The outcome of loading one module: its exports, or the error that stopped it. */
@@ -39,8 +39,8 @@ export function moduleLoader(env: NodeJS.ProcessEnv = process.env): ModuleLoader
 
 interface Manifest {
   readonly bundle: string
-  /** Absolute path → sha256 of every file the bundle was built from. */
-  readonly inputs: Readonly<Record<string, string>>
+  /** Absolute path → [sha256, size, mtimeMs] of every file the bundle was built from. */
+  readonly inputs: Readonly<Record<string, readonly [string, number, number]>>
 }
 
 function sha256(text: string | Buffer): string {
@@ -121,26 +121,24 @@ async function cachedBundle(cacheDir: string, key: string): Promise<string | und
   } catch {
     return undefined
   }
-  const checks = await Promise.all(
-    Object.entries(manifest.inputs).map(async ([path, hash]) => {
-      try {
-        return sha256(await readFile(path)) === hash
-      } catch {
-        return false
-      }
-    }),
-  )
+  const checks = await Promise.all(Object.entries(manifest.inputs).map(([path, input]) => isUnchanged(path, input)))
   if (!checks.every(Boolean)) return undefined
   return join(cacheDir, manifest.bundle)
 }
 
+/** Same size and mtime as recorded (as git's index does), or else the same bytes. */
+async function isUnchanged(path: string, [hash, size, mtimeMs]: readonly [string, number, number]): Promise<boolean> {
+  try {
+    const now = await stat(path)
+    if (now.size === size && now.mtimeMs === mtimeMs) return true
+    return now.size === size && sha256(await readFile(path)) === hash
+  } catch {
+    return false
+  }
+}
+
 /** Write the bundle under a name derived from its text (so a changed bundle is a new module URL), then its manifest. */
-async function writeBundle(
-  cacheDir: string,
-  key: string,
-  code: string,
-  inputs: Readonly<Record<string, string>>,
-): Promise<string> {
+async function writeBundle(cacheDir: string, key: string, code: string, inputs: Manifest['inputs']): Promise<string> {
   await mkdir(cacheDir, { recursive: true })
   const name = `${sha256(code).slice(0, 32)}.mjs`
   const path = join(cacheDir, name)
