@@ -4,7 +4,16 @@ import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'coverage/**', '.pipeline/**', 'test/fixtures/broken-*/**', 'test/golden/**'] },
+  {
+    ignores: [
+      'node_modules/**',
+      'coverage/**',
+      '.pipeline/**',
+      'dist/**',
+      'test/fixtures/broken-*/**',
+      'test/golden/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,5 +1,6 @@
 /**
- * Compile benchmark: a layered synthetic DAG of N actions (declarations, tables, incrementals with refs
+ * In-memory compile micro-benchmark (no files, no module loading; for compile from disk, whole
+ * process, see compile-disk.ts): a layered synthetic DAG of N actions (declarations, tables, incrementals with refs
  * to the previous layer and inline checks), compiled in-process for DuckDB and BigQuery.
  * Run: npx tsx scripts/bench/compile.ts [sizes...]   (default 1000 10000)
  */

@@ -1,8 +1,8 @@
 import { readdir, stat } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import type { CompileIssue } from '../core/errors.js'
 import { isDefinition } from './definitions.js'
+import { importProjectModule, importProjectModules } from './project-modules.js'
 import type { ActionDefinition, InvalidAction, ProjectDefinition } from './definitions.js'
 
 export const CONTENT_FOLDERS = ['definitions', 'assertions'] as const
@@ -43,30 +43,34 @@ function relativeFile(root: string, path: string): string {
   return relative(root, path).split(sep).join('/')
 }
 
-/** Import every module under definitions/ and assertions/ and collect the definitions they export. */
+/** Import every module under definitions/ and assertions/ (and includes/project.ts) in one pass and collect the definitions they export. */
 export async function loadProject(root: string): Promise<LoadedProject> {
   const missing = await missingProjectIssue(root)
   if (missing) return { root, definitions: [], project: undefined, issues: [missing] }
   const issues: CompileIssue[] = []
   const definitions: LoadedDefinition[] = []
-  for (const folder of CONTENT_FOLDERS) {
-    for (const path of await listModules(join(root, folder))) {
-      const file = relativeFile(root, path)
-      let exports: Record<string, unknown>
-      try {
-        exports = (await import(pathToFileURL(path).href)) as Record<string, unknown>
-      } catch (error) {
-        issues.push({ code: 'module-load-failed', file, message: `cannot load module: ${(error as Error).message}` })
-        continue
-      }
-      for (const [exportName, value] of Object.entries(exports).sort(([a], [b]) => a.localeCompare(b))) {
-        for (const item of Array.isArray(value) ? value : [value]) {
-          if (isDefinition(item) && item.kind !== 'project') definitions.push({ definition: item, file, exportName })
-        }
+  const paths: string[] = []
+  for (const folder of CONTENT_FOLDERS) paths.push(...(await listModules(join(root, folder))))
+  const settingsPath = await projectSettingsPath(root)
+  const loads = await importProjectModules(root, settingsPath ? [...paths, settingsPath] : paths)
+  for (const load of loads.slice(0, paths.length)) {
+    const file = relativeFile(root, load.path)
+    if ('error' in load) {
+      issues.push({ code: 'module-load-failed', file, message: `cannot load module: ${load.error.message}` })
+      continue
+    }
+    for (const [exportName, value] of Object.entries(load.exports).sort(([a], [b]) => a.localeCompare(b))) {
+      for (const item of Array.isArray(value) ? value : [value]) {
+        if (isDefinition(item) && item.kind !== 'project') definitions.push({ definition: item, file, exportName })
       }
     }
   }
-  return { root, definitions, project: await loadProjectSettings(root, issues), issues }
+  const settings = settingsPath ? loads[paths.length] : undefined
+  let project: ProjectDefinition | undefined
+  if (settings && 'error' in settings) {
+    issues.push({ code: 'project-invalid', file: relativeFile(root, settings.path), message: settings.error.message })
+  } else if (settings) project = projectIn(settings.exports)
+  return { root, definitions, project, issues }
 }
 
 async function isDirectory(path: string): Promise<boolean> {
@@ -89,19 +93,16 @@ async function missingProjectIssue(root: string): Promise<CompileIssue | null> {
   }
 }
 
-async function loadProjectSettings(root: string, issues: CompileIssue[]): Promise<ProjectDefinition | undefined> {
-  try {
-    return await readProjectSettings(root)
-  } catch (error) {
-    issues.push({ code: 'project-invalid', file: 'includes/project.ts', message: (error as Error).message })
-    return undefined
-  }
+async function projectSettingsPath(root: string): Promise<string | undefined> {
+  return (await listModules(join(root, 'includes'))).find((p) => /[/\\]project\.(ts|js)$/.test(p))
+}
+
+function projectIn(exports: Record<string, unknown>): ProjectDefinition | undefined {
+  return Object.values(exports).find((v): v is ProjectDefinition => isDefinition(v) && v.kind === 'project')
 }
 
 /** The `defineProject` value exported by includes/project.ts, without loading definitions; undefined when absent. */
 export async function readProjectSettings(root: string): Promise<ProjectDefinition | undefined> {
-  const [path] = (await listModules(join(root, 'includes'))).filter((p) => /[/\\]project\.(ts|js)$/.test(p))
-  if (!path) return undefined
-  const exports = (await import(pathToFileURL(path).href)) as Record<string, unknown>
-  return Object.values(exports).find((v): v is ProjectDefinition => isDefinition(v) && v.kind === 'project')
+  const path = await projectSettingsPath(root)
+  return path ? projectIn(await importProjectModule(root, path)) : undefined
 }

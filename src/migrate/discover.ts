@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
-import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
+import { dirname, join } from 'node:path'
+import { importProjectModules } from '../compiler/project-modules.js'
 import { MigrationDefinitionError, MigrationOrderError } from './migration-errors.js'
 import { asMigration } from './migration.js'
 import type { Migration } from './migration.js'
@@ -91,15 +91,20 @@ async function listModuleFiles(dir: string): Promise<string[]> {
     .sort()
 }
 
-/** Import a migration module and check its default export. */
+/**
+ * Import a migration module and check its default export. All migrations of the folder load in
+ * one bundled pass (cached by content hash), so applying N migrations transpiles once.
+ */
 export async function loadMigration(file: MigrationFile): Promise<Migration> {
-  let exports: Record<string, unknown>
-  try {
-    exports = (await import(pathToFileURL(file.path).href)) as Record<string, unknown>
-  } catch (error) {
-    throw new MigrationDefinitionError(file.file, `cannot load the module: ${(error as Error).message}`, error)
+  const dir = dirname(file.path)
+  const siblings = (await listModuleFiles(dir)).filter((name) => FILE_NAME.test(name)).map((name) => join(dir, name))
+  const paths = siblings.includes(file.path) ? siblings : [file.path]
+  const load = (await importProjectModules(dirname(dir), paths))[paths.indexOf(file.path)]
+  if (!load || 'error' in load) {
+    const error = load?.error ?? new Error('the module did not load')
+    throw new MigrationDefinitionError(file.file, `cannot load the module: ${error.message}`, error)
   }
-  const migration = asMigration(exports.default)
+  const migration = asMigration(load.exports.default)
   if (typeof migration === 'string') throw new MigrationDefinitionError(file.file, migration)
   return migration
 }

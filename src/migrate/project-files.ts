@@ -1,10 +1,10 @@
 import { access } from 'node:fs/promises'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { ConfigError } from '../core/errors.js'
 import { readProjectSettings } from '../compiler/load.js'
 import { DEFAULT_STATE_DATASET } from './migrator.js'
 import type { TableContract } from './verify.js'
+import { importProjectModule } from '../compiler/project-modules.js'
 
 /** Module under the project root whose `PERSISTENT_TABLES` export lists the contracts `migrate verify` checks. */
 export const CONTRACTS_MODULE = 'includes/contracts.ts'
@@ -38,7 +38,7 @@ export async function loadContracts(root: string): Promise<readonly TableContrac
   if (!path) return null
   let exports: Record<string, unknown>
   try {
-    exports = (await import(pathToFileURL(path).href)) as Record<string, unknown>
+    exports = await importProjectModule(root, path)
   } catch (error) {
     throw new ConfigError(`${CONTRACTS_MODULE} cannot be loaded: ${(error as Error).message}`, { cause: error })
   }

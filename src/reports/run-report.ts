@@ -1,6 +1,5 @@
 import { access } from 'node:fs/promises'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { ConfigError, PipelineError } from '../core/errors.js'
 import { didYouMean } from '../core/did-you-mean.js'
 import type { CompiledGraph } from '../compiler/compiled.js'
@@ -12,6 +11,7 @@ import { renderSql } from '../sql/render.js'
 import { isReportDefinition } from './define-report.js'
 import type { ReportColumn, ReportContext, ReportDefinition } from './define-report.js'
 import { paramFlag, paramSqlName, resolveReportParams } from './report-params.js'
+import { importProjectModule } from '../compiler/project-modules.js'
 
 /** Where a project defines its reports, relative to the project root. */
 export const REPORTS_MODULE = 'includes/reports.ts'
@@ -62,7 +62,7 @@ export async function loadReports(root: string): Promise<Map<string, ReportDefin
   }
   let exports: Record<string, unknown>
   try {
-    exports = (await import(pathToFileURL(path).href)) as Record<string, unknown>
+    exports = await importProjectModule(root, path)
   } catch (error) {
     throw new ConfigError(`${REPORTS_MODULE}: cannot load the reports module: ${(error as Error).message}`, {
       cause: error,

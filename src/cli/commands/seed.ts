@@ -1,6 +1,5 @@
 import { Command } from 'commander'
 import { join } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { z } from 'zod'
 import { ConfigError } from '../../core/errors.js'
 import { isIsoDate } from '../../core/dates.js'
@@ -10,6 +9,7 @@ import type { CliContext, GlobalOptions } from '../cli-context.js'
 import { EXIT } from '../cli-context.js'
 import { handle, printJson } from '../command-kit.js'
 import type { ExitHolder } from '../command-kit.js'
+import { importProjectModule } from '../../compiler/project-modules.js'
 
 const seedFlags = z.strictObject({
   seasons: z.coerce.number().int().min(1).max(10).optional(),
@@ -47,7 +47,7 @@ export async function seedSources(
     throw new ConfigError(
       `"pipeline seed" generates data inside DuckDB; it is not available on --engine ${adapter.engine}`,
     )
-  const module = (await import(pathToFileURL(join(graph.root, modulePath)).href)) as Partial<SeedModule>
+  const module = (await importProjectModule(graph.root, join(graph.root, modulePath))) as Partial<SeedModule>
   if (typeof module.seedWarehouse !== 'function')
     throw new ConfigError(`${modulePath} does not export seedWarehouse(connection, options)`)
   const seed = module.seedWarehouse
