@@ -30,7 +30,7 @@ export async function planIntervals(
   graph: CompiledGraph,
   selected: ReadonlySet<string>,
   adapter: Adapter,
-  state: StateStore,
+  state: Pick<StateStore, 'completedIntervals'>,
   options: IntervalOptions,
 ): Promise<Map<string, IntervalPlan>> {
   const bounds = await dataBounds(graph, adapter, options.today)

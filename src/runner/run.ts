@@ -7,6 +7,7 @@ import type { SelectionOptions } from '../core/selection.js'
 import type { CompiledAction, CompiledGraph } from '../compiler/compiled.js'
 import type { Adapter } from '../engines/adapter.js'
 import { StateStore } from '../state/state-store.js'
+import { readStateVersion } from '../state/state-upgrade.js'
 import type { ExecutorEnv } from './executor.js'
 import { planIntervals } from './plan.js'
 import type { PlanEnv } from './plan-env.js'
@@ -16,7 +17,7 @@ import { planActions } from './planner.js'
 import type { ActionPlan } from './steps.js'
 import type { LiveColumn } from '../engines/adapter.js'
 import type { ActionResult, RunEvent, RunResult } from './result.js'
-import { schedulePlans } from './scheduler.js'
+import { executionOrder, schedulePlans } from './scheduler.js'
 import type { RunInfo } from './run-info.js'
 
 export interface RunOptions {
@@ -69,9 +70,13 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   const selected = resolveSelection(graph, options.selection)
   refuseProtectedFullRefresh(graph, selected, options.fullRefresh)
   const state = new StateStore(adapter, graph.project.stateDataset)
-  await state.ensure({ buildCommitSha: run.buildCommitSha })
-  const actions = graph.actions.filter((a) => selected.has(a.name))
-  const plans = await planRun(options, actions, state)
+  // A dry run writes nothing, not even the state tables: a warehouse without them has no interval done.
+  const hasState = options.dryRun
+    ? (await readStateVersion(adapter, graph.project.stateDataset)).version > 0 ||
+      (await adapter.tableExists({ dataset: graph.project.stateDataset, name: 'intervals' }))
+    : (await state.ensure({ buildCommitSha: run.buildCommitSha }), true)
+  const actions = executionOrder(graph.actions.filter((a) => selected.has(a.name)))
+  const plans = await planRun(options, actions, hasState ? state : withoutRecordedIntervals(state))
   const onEvent = options.onEvent ?? (() => undefined)
   onEvent({
     type: 'plan',
@@ -113,7 +118,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
 export async function planRun(
   options: RunOptions,
   actions: readonly CompiledAction[],
-  state: StateStore,
+  state: Pick<StateStore, 'completedIntervals' | 'clearIntervalsStatement'>,
 ): Promise<ActionPlan[]> {
   const { graph, adapter, run } = options
   const selected = new Set(actions.map((a) => a.name))
@@ -136,6 +141,16 @@ export async function planRun(
     clearIntervals: (name) => state.clearIntervalsStatement(name),
   }
   return planActions(actions, env)
+}
+
+/** The state of a warehouse whose state tables do not exist yet (a dry run creates none). */
+function withoutRecordedIntervals(
+  state: StateStore,
+): Pick<StateStore, 'completedIntervals' | 'clearIntervalsStatement'> {
+  return {
+    completedIntervals: async () => [],
+    clearIntervalsStatement: (action) => state.clearIntervalsStatement(action),
+  }
 }
 
 function planIntervalsOf(plan: ActionPlan): DateInterval[] {

@@ -6,6 +6,28 @@ import type { RunInfo } from './run-info.js'
 import type { ActionPlan } from './steps.js'
 
 /**
+ * The order actions run in with a concurrency of 1: repeatedly the first action (in the given order)
+ * whose selected dependencies are done. Plans are listed, and dry runs printed, in this order.
+ */
+export function executionOrder<T extends { readonly name: string; readonly dependencies: readonly string[] }>(
+  actions: readonly T[],
+): T[] {
+  const names = new Set(actions.map((a) => a.name))
+  const done = new Set<string>()
+  const pending = [...actions]
+  const order: T[] = []
+  while (pending.length) {
+    const index = pending.findIndex((a) => a.dependencies.every((d) => !names.has(d) || done.has(d)))
+    // A cycle cannot compile; keep the rest in their given order rather than loop.
+    const [next] = pending.splice(index === -1 ? 0 : index, 1)
+    if (!next) break
+    order.push(next)
+    done.add(next.name)
+  }
+  return order
+}
+
+/**
  * Run action plans as their dependencies allow, at most `concurrency` at once. A failed action skips
  * its dependents (naming it); results come back in plan order, never thrown.
  */

@@ -67,16 +67,27 @@ async function planThenRun(options: Omit<RunOptions, 'graph' | 'adapter' | 'run'
   const expected = order.flatMap((name) =>
     (byAction.get(name)?.batches ?? []).flatMap((b) => b.steps.flatMap((s) => s.sql)),
   )
-  return { planned, result, expected, sent: sent.filter((sql) => !isBookkeeping(sql)) }
+  return { planned, result, expected, order, sent: sent.filter((sql) => !isBookkeeping(sql)) }
 }
 
 describe('plan, then execute', () => {
+  it('a dry run creates nothing in the warehouse, not even the state tables', async () => {
+    const result = await runPipeline({ graph, adapter: duck, run: testRun(), today: '2026-02-01', dryRun: true })
+    expect(result.plan?.length).toBe(graph.actions.length)
+    const schemas = await duck.query<{ schema_name: string }>(
+      "SELECT schema_name FROM information_schema.schemata WHERE schema_name IN ('shop', 'pipeline_state')",
+    )
+    expect(schemas).toEqual([])
+  })
+
   it('a dry run writes nothing and lists every statement; the real run of a fresh warehouse sends exactly those', async () => {
-    const { planned, result, expected, sent } = await planThenRun({ today: '2026-02-01' })
+    const { planned, result, expected, sent, order } = await planThenRun({ today: '2026-02-01' })
     expect(planned.actions.every((a) => a.status === 'skipped' && a.skippedBecause === '--dry-run')).toBe(true)
     expect(result.ok).toBe(true)
     expect(expected.length).toBeGreaterThan(30)
     expect(sent).toEqual(expected)
+    // The plan lists actions in the order a run with a concurrency of 1 takes them.
+    expect(planned.plan?.map((p) => p.action)).toEqual(order)
   })
 
   it('a restated range of a built warehouse sends exactly the planned statements, in order', async () => {
