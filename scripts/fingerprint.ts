@@ -12,7 +12,7 @@ import { DuckDBInstance } from '@duckdb/node-api'
 
 /** Columns whose values depend on the run (ids, clocks, code version), not on the data. */
 const RUN_DEPENDENT =
-  /^(run_id|execution_id|batch_id|prediction_id|superseded_by|build_commit_sha|deployment_revision|.*_at|.*_updated|.*_timestamp|.*_hash|.*_sha|duration_ms|duration_seconds|.*_ms)$/
+  /^(.*run_id|execution_id|batch_id|prediction_id|superseded_by|build_commit_sha|deployment_revision|.*_at|.*_time|.*_updated|.*_timestamp|.*_hash|.*_sha|duration_ms|duration_seconds|.*_ms)$/
 
 async function main(): Promise<void> {
   const byColumn = process.argv.includes('--by-column')
