@@ -1,4 +1,5 @@
 import { Command } from 'commander'
+import { existsSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
 import { dirname, join, relative, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -10,6 +11,14 @@ import { EXIT } from '../cli-context.js'
 import { handle, printJson } from '../command-kit.js'
 import type { ExitHolder } from '../command-kit.js'
 
+/** The engine's package root (the folder with package.json above this module), from sources or from dist/. */
+function engineRoot(from: string): string {
+  for (let dir = dirname(from); dir !== dirname(dir); dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, 'src', 'core'))) return dir
+  }
+  throw new Error(`cannot find the engine's package root above ${from}`)
+}
+
 export function compileCommand(context: CliContext, exit: ExitHolder): Command {
   const command = new Command('compile')
     .description('compile definitions into the DAG and print it (--json: every action with its SQL)')
@@ -19,7 +28,7 @@ export function compileCommand(context: CliContext, exit: ExitHolder): Command {
       const graph = await context.compile(globals)
       if (options.writeTypes) {
         const path = join(globals.root, 'includes', 'action-names.generated.ts')
-        const registry = fileURLToPath(new URL('../../core/registry.js', import.meta.url))
+        const registry = join(engineRoot(fileURLToPath(import.meta.url)), 'src', 'core', 'registry.js')
         const specifier = relative(dirname(path), registry).split(sep).join('/')
         await mkdir(dirname(path), { recursive: true })
         await writeFile(path, actionNamesModule(graph, specifier.startsWith('.') ? specifier : `./${specifier}`))
