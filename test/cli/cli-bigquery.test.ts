@@ -38,14 +38,15 @@ describe('pipeline on BigQuery (recording client)', () => {
     expect(client.requests.some((r) => r.dryRun)).toBe(false)
   })
 
-  it('sends only dry-run jobs for statements under run --dry-run, labelled as a run', async () => {
+  it('sends no write under run --dry-run, only labelled reads, and prints the statements it would send', async () => {
     const client = warehouse()
     const result = await runCli(['--project', shop, 'run', '--dry-run'], BIGQUERY, { bigQueryClient: client })
     expect(result.code).toBe(0)
-    const statements = client.requests.filter((r) => !/^\s*SELECT/i.test(r.query))
-    expect(statements.length).toBeGreaterThan(0)
-    expect(statements.every((r) => r.dryRun === true)).toBe(true)
+    expect(client.requests.length).toBeGreaterThan(0)
+    const writes = client.requests.filter((r) => !/^\s*(SELECT|WITH)\b/i.test(r.query) && r.dryRun !== true)
+    expect(writes.map((r) => r.query)).toEqual([])
     expect(client.requests.every((r) => r.labels?.command === 'run' && r.labels.app === 'shop')).toBe(true)
+    expect(result.stdout).toMatch(/CREATE|MERGE|INSERT/)
   })
 
   it('labels backfill jobs with mode backfill', async () => {
