@@ -10,6 +10,8 @@ export interface AdapterOptions {
   readonly labels?: JobLabels
   /** BigQuery: send statements as dry-run jobs (nothing written) and add up the bytes they would scan. */
   readonly dryRun?: boolean
+  /** DuckDB: open the file read-only (other readers may share it; no writer can hold it meanwhile). */
+  readonly readOnly?: boolean
 }
 
 export interface EngineOptions extends AdapterOptions {
@@ -39,7 +41,7 @@ export async function createEngine(
 ): Promise<{ dialect: Dialect; adapter: Adapter }> {
   if (options.engine === 'duckdb') {
     const { DuckDbAdapter } = await import('./duckdb/duckdb-adapter.js')
-    const adapter = await DuckDbAdapter.open({ path: options.warehouse })
+    const adapter = await DuckDbAdapter.open({ path: options.warehouse, readOnly: options.readOnly ?? false })
     return { dialect: adapter.dialect, adapter }
   }
   const { project, location } = bigQuerySettings(env)
