@@ -1,5 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { DateInterval, IsoDate } from '../core/dates.js'
 import { ConfigError, CompileError } from '../core/errors.js'
 import { selectActions } from '../core/selection.js'
@@ -13,6 +11,8 @@ import { planIntervals } from './plan.js'
 import type { PlanEnv } from './plan-env.js'
 import { relationKey } from './plan-env.js'
 import { planToJson } from './plan-json.js'
+import { createProgressFile } from './progress-file.js'
+import type { ProgressFileWriter } from './progress-file.js'
 import { planActions } from './planner.js'
 import type { ActionPlan } from './steps.js'
 import type { LiveColumn } from '../engines/adapter.js'
@@ -66,9 +66,33 @@ export function resolveSelection(graph: CompiledGraph, selection: SelectionOptio
 
 /** Plan and run the selected actions; action failures are in the result, never thrown. */
 export async function runPipeline(options: RunOptions): Promise<RunResult> {
-  const { graph, adapter, run } = options
+  const { graph, run } = options
   const selected = resolveSelection(graph, options.selection)
   refuseProtectedFullRefresh(graph, selected, options.fullRefresh)
+  const progressFile =
+    options.runsDir && !options.dryRun
+      ? createProgressFile({
+          dir: options.runsDir,
+          run,
+          command: options.command ?? 'run',
+          skipAssertions: options.skipAssertions ?? false,
+          reason: options.reason ?? null,
+        })
+      : null
+  try {
+    return await planAndRun(options, selected, progressFile)
+  } catch (error) {
+    progressFile?.abort(error instanceof Error ? error.message : String(error))
+    throw error
+  }
+}
+
+async function planAndRun(
+  options: RunOptions,
+  selected: ReadonlySet<string>,
+  progressFile: ProgressFileWriter | null,
+): Promise<RunResult> {
+  const { graph, adapter, run } = options
   const state = new StateStore(adapter, graph.project.stateDataset)
   // A dry run writes nothing, not even the state tables: a warehouse without them has no interval done.
   const hasState = options.dryRun
@@ -77,7 +101,10 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     : (await state.ensure({ buildCommitSha: run.buildCommitSha }), true)
   const actions = executionOrder(graph.actions.filter((a) => selected.has(a.name)))
   const plans = await planRun(options, actions, hasState ? state : withoutRecordedIntervals(state))
-  const onEvent = options.onEvent ?? (() => undefined)
+  const onEvent = (event: RunEvent) => {
+    progressFile?.onEvent(event)
+    options.onEvent?.(event)
+  }
   onEvent({
     type: 'plan',
     actions: plans.map((p) => ({ name: p.action.name, kind: p.action.kind, intervals: planIntervalsOf(p) })),
@@ -107,7 +134,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     failed: count('failed'),
     skipped: count('skipped'),
   })
-  if (options.runsDir) await writeRunFile(options.runsDir, result)
+  progressFile?.finish(result)
   return result
 }
 
@@ -214,9 +241,4 @@ function dryRunResult(plan: ActionPlan): ActionResult {
     checks: [],
     sqlHash: null,
   }
-}
-
-async function writeRunFile(dir: string, result: RunResult): Promise<void> {
-  await mkdir(dir, { recursive: true })
-  await writeFile(join(dir, `${result.runId}.json`), `${JSON.stringify(result, null, 2)}\n`)
 }
