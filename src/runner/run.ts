@@ -19,6 +19,7 @@ import type { LiveColumn } from '../engines/adapter.js'
 import type { ActionResult, RunEvent, RunResult } from './result.js'
 import { executionOrder, schedulePlans } from './scheduler.js'
 import type { RunInfo } from './run-info.js'
+import { Profiler } from './profile.js'
 
 export interface RunOptions {
   readonly graph: CompiledGraph
@@ -42,6 +43,8 @@ export interface RunOptions {
   /** Folder for <run_id>.json; null writes none. */
   readonly runsDir?: string | null
   readonly onEvent?: (event: RunEvent) => void
+  /** Record every statement's hash, kind, duration and rows in the result (`run --profile`). */
+  readonly profile?: boolean
 }
 
 /** Resolve a selection, refusing unknown names and compile problems (bad input: exit 2). */
@@ -66,7 +69,9 @@ export function resolveSelection(graph: CompiledGraph, selection: SelectionOptio
 
 /** Plan and run the selected actions; action failures are in the result, never thrown. */
 export async function runPipeline(options: RunOptions): Promise<RunResult> {
-  const { graph, adapter, run } = options
+  const { graph, run } = options
+  const profiler = options.profile ? new Profiler() : undefined
+  const adapter = profiler ? profiler.wrap(options.adapter) : options.adapter
   const selected = resolveSelection(graph, options.selection)
   refuseProtectedFullRefresh(graph, selected, options.fullRefresh)
   const state = new StateStore(adapter, graph.project.stateDataset)
@@ -76,7 +81,8 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       (await adapter.tableExists({ dataset: graph.project.stateDataset, name: 'intervals' }))
     : (await state.ensure({ buildCommitSha: run.buildCommitSha }), true)
   const actions = executionOrder(graph.actions.filter((a) => selected.has(a.name)))
-  const plans = await planRun(options, actions, hasState ? state : withoutRecordedIntervals(state))
+  const planning = () => planRun({ ...options, adapter }, actions, hasState ? state : withoutRecordedIntervals(state))
+  const plans = await (profiler ? profiler.inScope({ kind: 'introspection', label: 'plan' }, planning) : planning())
   const onEvent = options.onEvent ?? (() => undefined)
   onEvent({
     type: 'plan',
@@ -98,15 +104,23 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     skipAssertions: options.skipAssertions ?? false,
     reason: options.reason ?? null,
   })
-  const env: ExecutorEnv = { adapter, state, run, onEvent, skipAssertions: options.skipAssertions ?? false }
+  const env: ExecutorEnv = {
+    adapter,
+    state,
+    run,
+    onEvent,
+    skipAssertions: options.skipAssertions ?? false,
+    ...(profiler ? { profiler } : {}),
+  }
   const results = await schedulePlans(plans, env, options.concurrency ?? graph.project.concurrency)
-  const result = finishResult(options, results)
+  const finished = finishResult(options, results)
   const count = (s: string) => results.filter((r) => r.status === s).length
-  await state.finishRun(run.id, result.ok ? 'succeeded' : 'failed', result.finishedAt, {
+  await state.finishRun(run.id, finished.ok ? 'succeeded' : 'failed', finished.finishedAt, {
     succeeded: count('succeeded'),
     failed: count('failed'),
     skipped: count('skipped'),
   })
+  const result = profiler ? { ...finished, profile: profiler.summary() } : finished
   if (options.runsDir) await writeRunFile(options.runsDir, result)
   return result
 }
