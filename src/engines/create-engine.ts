@@ -53,7 +53,7 @@ export async function createEngine(
       '--engine bigquery needs PIPELINE_BQ_PROJECT (and optionally PIPELINE_BQ_LOCATION); credentials come from Application Default Credentials',
     )
   const { BigQueryAdapter } = await import('./bigquery/bigquery-adapter.js')
-  const client = deps.bigQueryClient ?? (await loadClient(project, location))
+  const client = deps.bigQueryClient ?? (await loadClient(project, location, env.BIGQUERY_EMULATOR_HOST))
   const adapter = new BigQueryAdapter(client, {
     project,
     ...(location ? { location } : {}),
@@ -69,7 +69,15 @@ function bigQuerySettings(env: NodeJS.ProcessEnv): { project?: string; location?
   return { ...(project ? { project } : {}), ...(location ? { location } : {}) }
 }
 
-async function loadClient(project: string, location: string | undefined): Promise<BigQueryClient> {
+async function loadClient(
+  project: string,
+  location: string | undefined,
+  emulatorHost: string | undefined,
+): Promise<BigQueryClient> {
   const { loadBigQueryClient } = await import('./bigquery/bigquery-client.js')
-  return loadBigQueryClient({ projectId: project, ...(location ? { location } : {}) })
+  return loadBigQueryClient({
+    projectId: project,
+    ...(location ? { location } : {}),
+    ...(emulatorHost ? { emulatorHost } : {}),
+  })
 }
