@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { ensureMigrationsCurrent } from '../../migrate/index.js'
 import { resolveSelection, runPipeline } from '../../runner/run.js'
 import { formatPlan } from '../../runner/plan-text.js'
+import { formatProfile } from '../../runner/profile.js'
 import { createRunInfo } from '../../runner/run-info.js'
 import type { CliContext } from '../cli-context.js'
 import { EXIT, parseDateRange } from '../cli-context.js'
@@ -33,6 +34,7 @@ const runFlags = z.strictObject({
   restate: switchFlag,
   dryRun: switchFlag,
   skipAssertions: switchFlag,
+  profile: switchFlag,
   concurrency: intFlag(1, MAX_CONCURRENCY, '--concurrency 4'),
 })
 
@@ -78,6 +80,7 @@ export function runCommand(context: CliContext, exit: ExitHolder): Command {
     .option('--dry-run', 'print every statement the run would send, in order, without writing')
     .option('--skip-assertions', 'emergency only: do not evaluate assertions (recorded in the run)')
     .option('--concurrency <n>', `actions built at once, 1 to ${MAX_CONCURRENCY} (default: the project's concurrency)`)
+    .option('--profile', "record every statement's kind, duration and rows in .pipeline/runs/<run_id>.json")
   return command.action(
     handle<Record<string, unknown>>(
       command,
@@ -112,11 +115,15 @@ export function runCommand(context: CliContext, exit: ExitHolder): Command {
             ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
             runsDir: join(globals.root, '.pipeline', 'runs'),
             onEvent: progress.onEvent,
+            profile: flags.profile ?? false,
           })
           progress.done()
           if (globals.json) printJson(context, result)
           else if (result.plan) context.io.stdout(formatPlan(result.plan))
-          else printRunSummary(context.io, result)
+          else {
+            printRunSummary(context.io, result)
+            if (result.profile) context.io.stdout(formatProfile(result.profile))
+          }
           return result.ok ? EXIT.ok : EXIT.failed
         } finally {
           await adapter.close()

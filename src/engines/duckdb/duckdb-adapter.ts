@@ -14,7 +14,7 @@ export interface DuckDbAdapterOptions {
   readonly path: string
   /** Most connections open at once (concurrent statements). Default 8. */
   readonly maxConnections?: number
-  /** Open an existing file read-only: shared with other readers, refused while a writer holds it. */
+  /** Open without write access (no file is created; fails while another process holds the file). Default false. */
   readonly readOnly?: boolean
 }
 
