@@ -6,6 +6,7 @@ import type { StateStore } from '../state/state-store.js'
 import { compareColumns } from '../engines/column-contract.js'
 import { blockingFailures, runCheck } from './evaluate-checks.js'
 import type { CheckResult, RunEvent } from './result.js'
+import type { Profiler } from './profile.js'
 import type { RunInfo } from './run-info.js'
 import { hashSql } from './run-params.js'
 import type { ActionPlan, BatchPlan, DescribeStep, Step } from './steps.js'
@@ -18,6 +19,8 @@ export interface ExecutorEnv {
   /** Intervals written without their audits are recorded unverified (`--skip-assertions`). */
   readonly skipAssertions: boolean
   readonly onEvent: (event: RunEvent) => void
+  /** With `run --profile`: attributes each step's statements to its role and action (the adapter is wrapped). */
+  readonly profiler?: Profiler
 }
 
 export interface ActionOutcome {
@@ -100,7 +103,13 @@ function label(state: BatchState, step: Step): string {
   return `${state.action.name}: ${step.label}`
 }
 
-async function runStep(step: Step, state: BatchState, env: ExecutorEnv, outcome: ActionOutcome): Promise<void> {
+function runStep(step: Step, state: BatchState, env: ExecutorEnv, outcome: ActionOutcome): Promise<void> {
+  if (!env.profiler) return sendStep(step, state, env, outcome)
+  const scope = { kind: step.role, action: state.action.name, label: step.label }
+  return env.profiler.inScope(scope, () => sendStep(step, state, env, outcome))
+}
+
+async function sendStep(step: Step, state: BatchState, env: ExecutorEnv, outcome: ActionOutcome): Promise<void> {
   const { adapter } = env
   const params = state.batch.params
   switch (step.kind) {

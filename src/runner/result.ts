@@ -1,6 +1,7 @@
 import type { PlanJson } from './plan-json.js'
 import type { DateInterval } from '../core/dates.js'
 import type { Severity } from '../assertions/types.js'
+import type { RunProfile } from './profile.js'
 
 export type ActionStatus = 'succeeded' | 'failed' | 'skipped'
 
@@ -51,6 +52,8 @@ export interface RunResult {
   readonly actions: readonly ActionResult[]
   /** With --dry-run: every statement the run would send, per action and batch. */
   readonly plan?: readonly PlanJson[]
+  /** With --profile: every statement's hash, kind, duration and rows, and where the time went. */
+  readonly profile?: RunProfile
 }
 
 /** Progress events for live and CI output. */

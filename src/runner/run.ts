@@ -1,5 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { DateInterval, IsoDate } from '../core/dates.js'
 import { ConfigError, CompileError } from '../core/errors.js'
 import { selectActions } from '../core/selection.js'
@@ -13,12 +11,15 @@ import { planIntervals } from './plan.js'
 import type { PlanEnv } from './plan-env.js'
 import { relationKey } from './plan-env.js'
 import { planToJson } from './plan-json.js'
+import { createProgressFile } from './progress-file.js'
+import type { ProgressFileWriter } from './progress-file.js'
 import { planActions } from './planner.js'
 import type { ActionPlan } from './steps.js'
 import type { LiveColumn } from '../engines/adapter.js'
 import type { ActionResult, RunEvent, RunResult } from './result.js'
 import { executionOrder, schedulePlans } from './scheduler.js'
 import type { RunInfo } from './run-info.js'
+import { Profiler } from './profile.js'
 
 export interface RunOptions {
   readonly graph: CompiledGraph
@@ -42,6 +43,8 @@ export interface RunOptions {
   /** Folder for <run_id>.json; null writes none. */
   readonly runsDir?: string | null
   readonly onEvent?: (event: RunEvent) => void
+  /** Record every statement's hash, kind, duration and rows in the result (`run --profile`). */
+  readonly profile?: boolean
 }
 
 /** Resolve a selection, refusing unknown names and compile problems (bad input: exit 2). */
@@ -66,9 +69,35 @@ export function resolveSelection(graph: CompiledGraph, selection: SelectionOptio
 
 /** Plan and run the selected actions; action failures are in the result, never thrown. */
 export async function runPipeline(options: RunOptions): Promise<RunResult> {
-  const { graph, adapter, run } = options
+  const { graph, run } = options
   const selected = resolveSelection(graph, options.selection)
   refuseProtectedFullRefresh(graph, selected, options.fullRefresh)
+  const progressFile =
+    options.runsDir && !options.dryRun
+      ? createProgressFile({
+          dir: options.runsDir,
+          run,
+          command: options.command ?? 'run',
+          skipAssertions: options.skipAssertions ?? false,
+          reason: options.reason ?? null,
+        })
+      : null
+  try {
+    return await planAndRun(options, selected, progressFile)
+  } catch (error) {
+    progressFile?.abort(error instanceof Error ? error.message : String(error))
+    throw error
+  }
+}
+
+async function planAndRun(
+  options: RunOptions,
+  selected: ReadonlySet<string>,
+  progressFile: ProgressFileWriter | null,
+): Promise<RunResult> {
+  const { graph, run } = options
+  const profiler = options.profile ? new Profiler() : undefined
+  const adapter = profiler ? profiler.wrap(options.adapter) : options.adapter
   const state = new StateStore(adapter, graph.project.stateDataset)
   // A dry run writes nothing, not even the state tables: a warehouse without them has no interval done.
   const hasState = options.dryRun
@@ -76,8 +105,12 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
       (await adapter.tableExists({ dataset: graph.project.stateDataset, name: 'intervals' }))
     : (await state.ensure({ buildCommitSha: run.buildCommitSha }), true)
   const actions = executionOrder(graph.actions.filter((a) => selected.has(a.name)))
-  const plans = await planRun(options, actions, hasState ? state : withoutRecordedIntervals(state))
-  const onEvent = options.onEvent ?? (() => undefined)
+  const planning = () => planRun({ ...options, adapter }, actions, hasState ? state : withoutRecordedIntervals(state))
+  const plans = await (profiler ? profiler.inScope({ kind: 'introspection', label: 'plan' }, planning) : planning())
+  const onEvent = (event: RunEvent) => {
+    progressFile?.onEvent(event)
+    options.onEvent?.(event)
+  }
   onEvent({
     type: 'plan',
     actions: plans.map((p) => ({ name: p.action.name, kind: p.action.kind, intervals: planIntervalsOf(p) })),
@@ -98,16 +131,24 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     skipAssertions: options.skipAssertions ?? false,
     reason: options.reason ?? null,
   })
-  const env: ExecutorEnv = { adapter, state, run, onEvent, skipAssertions: options.skipAssertions ?? false }
+  const env: ExecutorEnv = {
+    adapter,
+    state,
+    run,
+    onEvent,
+    skipAssertions: options.skipAssertions ?? false,
+    ...(profiler ? { profiler } : {}),
+  }
   const results = await schedulePlans(plans, env, options.concurrency ?? graph.project.concurrency)
-  const result = finishResult(options, results)
+  const finished = finishResult(options, results)
   const count = (s: string) => results.filter((r) => r.status === s).length
-  await state.finishRun(run.id, result.ok ? 'succeeded' : 'failed', result.finishedAt, {
+  await state.finishRun(run.id, finished.ok ? 'succeeded' : 'failed', finished.finishedAt, {
     succeeded: count('succeeded'),
     failed: count('failed'),
     skipped: count('skipped'),
   })
-  if (options.runsDir) await writeRunFile(options.runsDir, result)
+  const result = profiler ? { ...finished, profile: profiler.summary() } : finished
+  progressFile?.finish(result)
   return result
 }
 
@@ -214,9 +255,4 @@ function dryRunResult(plan: ActionPlan): ActionResult {
     checks: [],
     sqlHash: null,
   }
-}
-
-async function writeRunFile(dir: string, result: RunResult): Promise<void> {
-  await mkdir(dir, { recursive: true })
-  await writeFile(join(dir, `${result.runId}.json`), `${JSON.stringify(result, null, 2)}\n`)
 }

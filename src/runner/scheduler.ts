@@ -78,7 +78,9 @@ export async function schedulePlans(
         name,
         runOne(plan, env).then(async (result) => {
           try {
-            await recordResult(env, result)
+            await (env.profiler
+              ? env.profiler.inScope({ kind: 'state', action: name }, () => recordResult(env, result))
+              : recordResult(env, result))
           } finally {
             running.delete(name)
           }

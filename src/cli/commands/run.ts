@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { ensureMigrationsCurrent } from '../../migrate/index.js'
 import { runPipeline } from '../../runner/run.js'
 import { formatPlan } from '../../runner/plan-text.js'
+import { formatProfile } from '../../runner/profile.js'
 import { createRunInfo } from '../../runner/run-info.js'
 import type { CliContext } from '../cli-context.js'
 import { EXIT, parseDateRange, splitList } from '../cli-context.js'
@@ -27,6 +28,7 @@ export interface RunFlags extends SelectionFlags {
   dryRun?: boolean
   skipAssertions?: boolean
   concurrency?: string
+  profile?: boolean
 }
 
 /** How a command's help words the shared flags: what it does to the selection and to the dates. */
@@ -71,6 +73,7 @@ export function runCommand(context: CliContext, exit: ExitHolder): Command {
     .option('--dry-run', 'print every statement the run would send, in order, without writing')
     .option('--skip-assertions', 'emergency only: do not evaluate assertions (recorded in the run)')
     .option('--concurrency <n>', 'actions built at once')
+    .option('--profile', "record every statement's kind, duration and rows in .pipeline/runs/<run_id>.json")
   return command.action(
     handle<RunFlags>(command, context, exit, async (flags, globals) => {
       const range = parseDateRange(flags.from, flags.to)
@@ -94,11 +97,15 @@ export function runCommand(context: CliContext, exit: ExitHolder): Command {
           ...(flags.concurrency ? { concurrency: Number(flags.concurrency) } : {}),
           runsDir: join(globals.root, '.pipeline', 'runs'),
           onEvent: progress.onEvent,
+          profile: flags.profile ?? false,
         })
         progress.done()
         if (globals.json) printJson(context, result)
         else if (result.plan) context.io.stdout(formatPlan(result.plan))
-        else printRunSummary(context.io, result)
+        else {
+          printRunSummary(context.io, result)
+          if (result.profile) context.io.stdout(formatProfile(result.profile))
+        }
         return result.ok ? EXIT.ok : EXIT.failed
       } finally {
         await adapter.close()

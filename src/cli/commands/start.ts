@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { applyMigrations } from '../../migrate/index.js'
 import type { CompiledGraph } from '../../compiler/compiled.js'
 import type { Adapter } from '../../engines/adapter.js'
+import { formatProfile } from '../../runner/profile.js'
 import { runPipeline } from '../../runner/run.js'
 import { countRowsSql } from '../../runner/staging.js'
 import type { RunResult } from '../../runner/result.js'
@@ -73,11 +74,13 @@ async function printSummaryReport(context: CliContext, graph: CompiledGraph, ada
 }
 
 export function startCommand(context: CliContext, exit: ExitHolder): Command {
-  const command = new Command('start').description(
-    'the whole job on the local warehouse: migrate, seed the sample if sources are missing, run the DAG, summarise',
-  )
+  const command = new Command('start')
+    .description(
+      'the whole job on the local warehouse: migrate, seed the sample if sources are missing, run the DAG, summarise',
+    )
+    .option('--profile', "record every statement's kind, duration and rows in .pipeline/runs/<run_id>.json")
   return command.action(
-    handle<Record<string, never>>(command, context, exit, async (_flags, globals) => {
+    handle<{ profile?: boolean }>(command, context, exit, async (flags, globals) => {
       const log = (m: string) => context.io.stderr(`${m}\n`)
       const graph = await context.compile(globals)
       const run = createRunInfo({ root: globals.root, env: context.env, now: context.now() })
@@ -108,6 +111,7 @@ export function startCommand(context: CliContext, exit: ExitHolder): Command {
           run,
           runsDir: join(globals.root, '.pipeline', 'runs'),
           onEvent: progress.onEvent,
+          profile: flags.profile ?? false,
         })
         progress.done()
         const rows = await tableRows(graph, adapter)
@@ -120,6 +124,7 @@ export function startCommand(context: CliContext, exit: ExitHolder): Command {
           await printSummaryReport(context, graph, adapter)
           context.io.stdout('\n')
           printRunSummary(context.io, result)
+          if (result.profile) context.io.stdout(formatProfile(result.profile))
         }
         return result.ok ? EXIT.ok : EXIT.failed
       } finally {
