@@ -159,6 +159,37 @@ describe('supersede and idempotency', () => {
     expect(await rows(adapter, `SELECT * FROM ${PPP} ORDER BY prediction_id`)).toEqual(before)
   })
 
+  it('supersedes nothing when precompute and features are rebuilt with other thread counts', async () => {
+    // Parallel aggregation is not bit-for-bit deterministic: the rebuilt values differ in their last
+    // bits from one thread count to another, and model_input_hash must not see it (issue 15).
+    const before = await rows(adapter, `SELECT * FROM ${PPP} ORDER BY prediction_id`)
+    const precompute = [
+      'player_daily_cache',
+      'player_composite_factors',
+      'player_shot_zone_analysis',
+      'team_defense_zone_analysis',
+    ]
+    try {
+      for (const threads of [1, 4]) {
+        await adapter.execute(`SET threads = ${threads}`)
+        const result = await run(graph, adapter, {
+          selection: { actions: precompute, includeDependents: true },
+          from: '2025-11-20',
+          to: DAY,
+          restate: true,
+          skipAssertions: true,
+          sha: SHA_A,
+        })
+        expect(result.actions.filter((a) => a.status === 'failed').map((a) => a.name)).toEqual([])
+        expect(action(result, 'ml_feature_store_v2').rowsWritten).toBeGreaterThan(0)
+        expect(action(result, 'player_prop_predictions'), `threads ${threads}`).toMatchObject({ rowsWritten: 0 })
+      }
+    } finally {
+      await adapter.execute('RESET threads')
+    }
+    expect(await rows(adapter, `SELECT * FROM ${PPP} ORDER BY prediction_id`)).toEqual(before)
+  })
+
   it('supersedes only the row whose inputs changed, keeping it', async () => {
     const [target] = await rows<{ player_lookup: string; prediction_id: string }>(
       adapter,
@@ -217,10 +248,10 @@ describe('supersede and idempotency', () => {
         `SELECT COUNT(*) AS n FROM (SELECT game_id, player_lookup, system_id FROM ${PPP} GROUP BY ALL HAVING COUNT(CASE WHEN is_active THEN 1 END) <> 1)`,
       ),
     ).toBe(0)
-    // The first build, the unchanged re-run, the input change and this run each logged the date.
+    // The first build, the unchanged re-run, the two rebuilds, the input change and this run each logged the date.
     expect(
       await count(`SELECT COUNT(*) AS n FROM ${LOG} WHERE game_date = DATE '${DAY}' AND status = 'completed'`),
-    ).toBe(4)
+    ).toBe(6)
   })
 
   it('keeps the graded rows of superseded predictions after the regrade', async () => {
