@@ -20,6 +20,7 @@ import type { ActionResult, RunEvent, RunResult } from './result.js'
 import { executionOrder, schedulePlans } from './scheduler.js'
 import type { RunInfo } from './run-info.js'
 import { Profiler } from './profile.js'
+import { markInterruptedRuns } from './interrupted-runs.js'
 
 export interface RunOptions {
   readonly graph: CompiledGraph
@@ -116,6 +117,7 @@ async function planAndRun(
     actions: plans.map((p) => ({ name: p.action.name, kind: p.action.kind, intervals: planIntervalsOf(p) })),
   })
   if (options.dryRun) return finishResult(options, plans.map(dryRunResult), planToJson(plans))
+  const interruptedRuns = await markInterruptedRuns(state, run.startedAt)
   await state.startRun({
     runId: run.id,
     command: options.command ?? 'run',
@@ -140,7 +142,7 @@ async function planAndRun(
     ...(profiler ? { profiler } : {}),
   }
   const results = await schedulePlans(plans, env, options.concurrency ?? graph.project.concurrency)
-  const finished = finishResult(options, results)
+  const finished = { ...finishResult(options, results), ...(interruptedRuns.length ? { interruptedRuns } : {}) }
   const count = (s: string) => results.filter((r) => r.status === s).length
   await state.finishRun(run.id, finished.ok ? 'succeeded' : 'failed', finished.finishedAt, {
     succeeded: count('succeeded'),

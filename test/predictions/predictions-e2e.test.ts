@@ -145,6 +145,32 @@ describe('the execution log', () => {
   })
 })
 
+describe('a run killed mid-batch', () => {
+  it('leaves log rows the next run over that date marks interrupted, naming itself', async () => {
+    const date = '2025-11-25'
+    await adapter.execute(`INSERT INTO ${LOG} SELECT * REPLACE ('killed-run' AS orchestration_run_id, 'killed-run' AS run_id,
+      'started' AS status, CAST(uuid() AS VARCHAR) AS execution_id, NULL AS execution_end_timestamp)
+      FROM ${LOG} WHERE game_date = DATE '${date}' LIMIT 1`)
+    const result = await run(graph, adapter, {
+      selection: { actions: ['player_prop_predictions'] },
+      from: date,
+      to: date,
+      restate: true,
+      sha: SHA_A,
+    })
+    expect(action(result, 'player_prop_predictions')).toMatchObject({ status: 'succeeded', rowsWritten: 0 })
+    expect(
+      await rows(adapter, `SELECT status, error_message FROM ${LOG} WHERE orchestration_run_id = 'killed-run'`),
+    ).toEqual([
+      {
+        status: 'interrupted',
+        error_message: `run ended without finishing this batch (process killed or crashed); found by run ${result.runId}`,
+      },
+    ])
+    expect(await count(`SELECT COUNT(*) AS n FROM ${LOG} WHERE status = 'started'`)).toBe(0)
+  })
+})
+
 describe('supersede and idempotency', () => {
   it('changes nothing when the same code re-runs on the same inputs', async () => {
     const before = await rows(adapter, `SELECT * FROM ${PPP} ORDER BY prediction_id`)
