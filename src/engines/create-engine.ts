@@ -10,6 +10,8 @@ export interface AdapterOptions {
   readonly labels?: JobLabels
   /** BigQuery: send statements as dry-run jobs (nothing written) and add up the bytes they would scan. */
   readonly dryRun?: boolean
+  /** DuckDB: open the file read-only (status and reports from another terminal). */
+  readonly readOnly?: boolean
 }
 
 export interface EngineOptions extends AdapterOptions {
@@ -39,7 +41,10 @@ export async function createEngine(
 ): Promise<{ dialect: Dialect; adapter: Adapter }> {
   if (options.engine === 'duckdb') {
     const { DuckDbAdapter } = await import('./duckdb/duckdb-adapter.js')
-    const adapter = await DuckDbAdapter.open({ path: options.warehouse })
+    const adapter = await DuckDbAdapter.open({
+      path: options.warehouse,
+      ...(options.readOnly ? { readOnly: true } : {}),
+    })
     return { dialect: adapter.dialect, adapter }
   }
   const { project, location } = bigQuerySettings(env)
