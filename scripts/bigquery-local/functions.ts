@@ -80,6 +80,8 @@ const REWRITES: Record<string, Rewrite> = {
   JSON_VALUE: ([j, p]) => `json_extract_string(${j}, ${p ?? "'$'"})`,
   JSON_EXTRACT_SCALAR: ([j, p]) => `json_extract_string(${j}, ${p ?? "'$'"})`,
   JSON_QUERY: ([j, p]) => `json_extract(${j}, ${p ?? "'$'"})`,
+  // An empty or NULL array gives no elements, as BigQuery's does.
+  JSON_QUERY_ARRAY: ([j, p]) => `json_extract(CAST(${j} AS JSON), ${p ? `${p} || '[*]'` : "'$[*]'"})`,
   TO_JSON_STRING: ([x]) => `CAST(to_json(${x}) AS VARCHAR)`,
   PARSE_JSON: ([x]) => `CAST(${x} AS JSON)`,
   'SAFE.PARSE_JSON': ([x]) => `TRY_CAST(${x} AS JSON)`,

@@ -10,6 +10,8 @@ export interface AdapterOptions {
   readonly labels?: JobLabels
   /** BigQuery: send statements as dry-run jobs (nothing written) and add up the bytes they would scan. */
   readonly dryRun?: boolean
+  /** DuckDB: open the file read-only (status and reports from another terminal). */
+  readonly readOnly?: boolean
 }
 
 export interface EngineOptions extends AdapterOptions {
@@ -39,7 +41,10 @@ export async function createEngine(
 ): Promise<{ dialect: Dialect; adapter: Adapter }> {
   if (options.engine === 'duckdb') {
     const { DuckDbAdapter } = await import('./duckdb/duckdb-adapter.js')
-    const adapter = await DuckDbAdapter.open({ path: options.warehouse })
+    const adapter = await DuckDbAdapter.open({
+      path: options.warehouse,
+      ...(options.readOnly ? { readOnly: true } : {}),
+    })
     return { dialect: adapter.dialect, adapter }
   }
   const { project, location } = bigQuerySettings(env)
@@ -48,7 +53,7 @@ export async function createEngine(
       '--engine bigquery needs PIPELINE_BQ_PROJECT (and optionally PIPELINE_BQ_LOCATION); credentials come from Application Default Credentials',
     )
   const { BigQueryAdapter } = await import('./bigquery/bigquery-adapter.js')
-  const client = deps.bigQueryClient ?? (await loadClient(project, location))
+  const client = deps.bigQueryClient ?? (await loadClient(project, location, env.BIGQUERY_EMULATOR_HOST))
   const adapter = new BigQueryAdapter(client, {
     project,
     ...(location ? { location } : {}),
@@ -64,7 +69,15 @@ function bigQuerySettings(env: NodeJS.ProcessEnv): { project?: string; location?
   return { ...(project ? { project } : {}), ...(location ? { location } : {}) }
 }
 
-async function loadClient(project: string, location: string | undefined): Promise<BigQueryClient> {
+async function loadClient(
+  project: string,
+  location: string | undefined,
+  emulatorHost: string | undefined,
+): Promise<BigQueryClient> {
   const { loadBigQueryClient } = await import('./bigquery/bigquery-client.js')
-  return loadBigQueryClient({ projectId: project, ...(location ? { location } : {}) })
+  return loadBigQueryClient({
+    projectId: project,
+    ...(location ? { location } : {}),
+    ...(emulatorHost ? { emulatorHost } : {}),
+  })
 }

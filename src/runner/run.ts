@@ -1,5 +1,3 @@
-import { mkdir, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { DateInterval, IsoDate } from '../core/dates.js'
 import { ConfigError, CompileError } from '../core/errors.js'
 import { selectActions } from '../core/selection.js'
@@ -13,6 +11,8 @@ import { planIntervals } from './plan.js'
 import type { PlanEnv } from './plan-env.js'
 import { relationKey } from './plan-env.js'
 import { planToJson } from './plan-json.js'
+import { createProgressFile } from './progress-file.js'
+import type { ProgressFileWriter } from './progress-file.js'
 import { planActions } from './planner.js'
 import type { ActionPlan } from './steps.js'
 import type { LiveColumn } from '../engines/adapter.js'
@@ -70,10 +70,34 @@ export function resolveSelection(graph: CompiledGraph, selection: SelectionOptio
 /** Plan and run the selected actions; action failures are in the result, never thrown. */
 export async function runPipeline(options: RunOptions): Promise<RunResult> {
   const { graph, run } = options
-  const profiler = options.profile ? new Profiler() : undefined
-  const adapter = profiler ? profiler.wrap(options.adapter) : options.adapter
   const selected = resolveSelection(graph, options.selection)
   refuseProtectedFullRefresh(graph, selected, options.fullRefresh)
+  const progressFile =
+    options.runsDir && !options.dryRun
+      ? createProgressFile({
+          dir: options.runsDir,
+          run,
+          command: options.command ?? 'run',
+          skipAssertions: options.skipAssertions ?? false,
+          reason: options.reason ?? null,
+        })
+      : null
+  try {
+    return await planAndRun(options, selected, progressFile)
+  } catch (error) {
+    progressFile?.abort(error instanceof Error ? error.message : String(error))
+    throw error
+  }
+}
+
+async function planAndRun(
+  options: RunOptions,
+  selected: ReadonlySet<string>,
+  progressFile: ProgressFileWriter | null,
+): Promise<RunResult> {
+  const { graph, run } = options
+  const profiler = options.profile ? new Profiler() : undefined
+  const adapter = profiler ? profiler.wrap(options.adapter) : options.adapter
   const state = new StateStore(adapter, graph.project.stateDataset)
   // A dry run writes nothing, not even the state tables: a warehouse without them has no interval done.
   const hasState = options.dryRun
@@ -83,7 +107,10 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   const actions = executionOrder(graph.actions.filter((a) => selected.has(a.name)))
   const planning = () => planRun({ ...options, adapter }, actions, hasState ? state : withoutRecordedIntervals(state))
   const plans = await (profiler ? profiler.inScope({ kind: 'introspection', label: 'plan' }, planning) : planning())
-  const onEvent = options.onEvent ?? (() => undefined)
+  const onEvent = (event: RunEvent) => {
+    progressFile?.onEvent(event)
+    options.onEvent?.(event)
+  }
   onEvent({
     type: 'plan',
     actions: plans.map((p) => ({ name: p.action.name, kind: p.action.kind, intervals: planIntervalsOf(p) })),
@@ -121,7 +148,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
     skipped: count('skipped'),
   })
   const result = profiler ? { ...finished, profile: profiler.summary() } : finished
-  if (options.runsDir) await writeRunFile(options.runsDir, result)
+  progressFile?.finish(result)
   return result
 }
 
@@ -228,9 +255,4 @@ function dryRunResult(plan: ActionPlan): ActionResult {
     checks: [],
     sqlHash: null,
   }
-}
-
-async function writeRunFile(dir: string, result: RunResult): Promise<void> {
-  await mkdir(dir, { recursive: true })
-  await writeFile(join(dir, `${result.runId}.json`), `${JSON.stringify(result, null, 2)}\n`)
 }

@@ -72,3 +72,28 @@ export interface LastRun {
   readonly buildCommitSha: string
   readonly startedAt: string
 }
+
+/** A row of pipeline_state.runs as `status` shows it. */
+export interface RecentRun {
+  readonly runId: string
+  readonly command: string
+  readonly mode: string
+  readonly status: string
+  readonly startedAt: string
+  readonly finishedAt: string | null
+  readonly buildCommitSha: string
+  readonly skipAssertions: boolean
+  readonly reason: string | null
+  readonly pid: number | null
+  readonly host: string | null
+}
+
+/** An interval written with --skip-assertions whose checks have not passed since. */
+export interface UnverifiedInterval {
+  readonly action: string
+  readonly interval: DateInterval
+  readonly runId: string
+  readonly buildCommitSha: string
+  /** The reason the forcing run gave. */
+  readonly reason: string | null
+}

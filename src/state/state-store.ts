@@ -6,7 +6,15 @@ import type { Target } from '../engines/dialect.js'
 import { assertionResultStatements } from './assertion-results.js'
 import { createQueryBuilder, TypedValues } from './query-builder.js'
 import type { QueryBuilder } from './query-builder.js'
-import type { ActionRunRecord, AssertionResultRecord, IntervalRun, LastRun, RunRecord } from './state-records.js'
+import type {
+  ActionRunRecord,
+  AssertionResultRecord,
+  IntervalRun,
+  LastRun,
+  RecentRun,
+  RunRecord,
+  UnverifiedInterval,
+} from './state-records.js'
 import type { StateDatabase } from './state-schema.js'
 import { upgradeStateSchema } from './state-upgrade.js'
 import type { StateUpgradeOptions, StateUpgradeResult } from './state-upgrade.js'
@@ -170,6 +178,47 @@ export class StateStore {
     if (range)
       query = query.where('interval_start', '>=', v.date(range.start)).where('interval_end', '<=', v.date(range.end))
     return this.#queries.statement(query)
+  }
+
+  /** The latest runs, newest first (status from another terminal). */
+  async recentRuns(limit: number): Promise<RecentRun[]> {
+    const query = this.#tables
+      .selectFrom('runs')
+      .select(['run_id', 'command', 'mode', 'status', 'started_at', 'finished_at', 'build_commit_sha'])
+      .select(['skip_assertions', 'reason', 'pid', 'host'])
+      .orderBy('started_at', 'desc')
+      .limit(this.#literals.plain(limit))
+    return (await this.#rows(query, 'recent runs')).map((r) => ({
+      runId: r.run_id,
+      command: r.command,
+      mode: r.mode,
+      status: r.status,
+      startedAt: r.started_at,
+      finishedAt: r.finished_at,
+      buildCommitSha: r.build_commit_sha,
+      skipAssertions: r.skip_assertions,
+      reason: r.reason,
+      pid: r.pid === null ? null : Number(r.pid),
+      host: r.host,
+    }))
+  }
+
+  /** Intervals written without their assertions (verified = false), oldest first, with the forcing run's reason. */
+  async unverifiedIntervals(): Promise<UnverifiedInterval[]> {
+    const query = this.#tables
+      .selectFrom('intervals as i')
+      .leftJoin('runs as r', 'r.run_id', 'i.run_id')
+      .select(['i.action', 'i.interval_start', 'i.interval_end', 'i.run_id', 'i.build_commit_sha', 'r.reason'])
+      .where('i.verified', '=', this.#literals.plain(false))
+      .orderBy('i.action')
+      .orderBy('i.interval_start')
+    return (await this.#rows(query, 'unverified intervals')).map((r) => ({
+      action: r.action,
+      interval: { start: r.interval_start, end: r.interval_end },
+      runId: r.run_id,
+      buildCommitSha: r.build_commit_sha,
+      reason: r.reason,
+    }))
   }
 
   /** Insert assertion results in bulk: as few multi-row statements as the engine's statement length allows. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import type { BigQueryJobRequest } from '../../src/engines/bigquery/bigquery-client.js'
 import { runCli } from '../support/cli.js'
 import { fixturePath } from '../support/fixtures.js'
-import { RecordingBigQueryClient } from '../support/recording-bigquery.js'
+import { EVERY_TABLE_HAS_X, RecordingBigQueryClient } from '../support/recording-bigquery.js'
 
 const shop = fixturePath('shop')
 const BIGQUERY = { PIPELINE_ENGINE: 'bigquery', PIPELINE_BQ_PROJECT: 'proj' }
@@ -10,11 +10,9 @@ const BIGQUERY = { PIPELINE_ENGINE: 'bigquery', PIPELINE_BQ_PROJECT: 'proj' }
 /** A warehouse where every table exists with one INT64 column and sources hold data up to 2026-01-03. */
 function warehouse(): RecordingBigQueryClient {
   return new RecordingBigQueryClient((request: BigQueryJobRequest) => {
-    if (request.query.includes('INFORMATION_SCHEMA'))
-      return [{ column_name: 'x', data_type: 'INT64', is_nullable: 'YES' }]
     if (/MAX\(/.test(request.query)) return [{ latest: '2026-01-03' }]
     return []
-  })
+  }, EVERY_TABLE_HAS_X)
 }
 
 describe('pipeline on BigQuery (recording client)', () => {

@@ -4,7 +4,7 @@ import { createBigQueryDialect } from '../../src/engines/bigquery/bigquery-diale
 import { runPipeline } from '../../src/runner/run.js'
 import { parseBigQuery } from '../support/bigquery-parse.js'
 import { compileFixture, testRun } from '../support/fixtures.js'
-import { RecordingBigQueryClient } from '../support/recording-bigquery.js'
+import { EVERY_TABLE_HAS_X, RecordingBigQueryClient } from '../support/recording-bigquery.js'
 
 describe('BigQueryAdapter over a recording client', () => {
   it('sends standard SQL with only the parameters the statement uses, typed, with location and labels', async () => {
@@ -68,18 +68,29 @@ describe('BigQueryAdapter over a recording client', () => {
     parseBigQuery(client.requests[0]?.query as string)
   })
 
-  it('maps INFORMATION_SCHEMA and dry-run schemas to columns in BigQuery spelling', async () => {
-    const client = new RecordingBigQueryClient((r) =>
-      r.query.includes('INFORMATION_SCHEMA')
-        ? [{ column_name: 'game_date', data_type: 'DATE', is_nullable: 'NO' }]
-        : [],
+  it('describes tables through the tables API (a 404 is absent, no query is sent) and dry-run schemas in BigQuery spelling', async () => {
+    const client = new RecordingBigQueryClient(
+      () => [],
+      (dataset) =>
+        dataset === 'nba'
+          ? {
+              schema: {
+                fields: [
+                  { name: 'game_date', type: 'DATE', mode: 'REQUIRED' },
+                  { name: 'line', type: 'NUMERIC', precision: '5', scale: '1' },
+                ],
+              },
+            }
+          : null,
     )
     const adapter = new BigQueryAdapter(client, { project: 'proj' })
     expect(await adapter.describeTable({ dataset: 'nba', name: 'fs' })).toEqual([
       { name: 'game_date', type: 'DATE', nullable: false },
+      { name: 'line', type: 'NUMERIC(5, 1)', nullable: true },
     ])
-    expect(client.requests[0]?.query).toContain('`proj.nba`.INFORMATION_SCHEMA.COLUMNS')
-    expect(client.requests[0]?.params).toEqual({ table: 'fs' })
+    expect(await adapter.tableExists({ dataset: 'missing_dataset', name: 'fs' })).toBe(false)
+    expect(client.tableRequests).toEqual(['nba.fs', 'missing_dataset.fs'])
+    expect(client.requests).toEqual([])
     expect(await adapter.describeQuery('SELECT 1')).toEqual([
       { name: 'x', type: 'INT64', nullable: true },
       { name: 'tags', type: 'ARRAY<STRING>', nullable: true },
@@ -92,11 +103,10 @@ describe('BigQueryAdapter over a recording client', () => {
   })
 
   it('runs the shop fixture against the fake and every statement it sends parses as BigQuery SQL', async () => {
-    const client = new RecordingBigQueryClient((r) => {
-      if (r.query.includes('INFORMATION_SCHEMA')) return [{ column_name: 'x', data_type: 'INT64', is_nullable: 'YES' }]
-      if (/MAX\(/.test(r.query)) return [{ latest: '2026-01-03' }]
-      return []
-    })
+    const client = new RecordingBigQueryClient(
+      (r) => (/MAX\(/.test(r.query) ? [{ latest: '2026-01-03' }] : []),
+      EVERY_TABLE_HAS_X,
+    )
     const adapter = new BigQueryAdapter(client, { project: 'proj' })
     const graph = await compileFixture('shop', 'bigquery')
     const result = await runPipeline({ graph, adapter, run: testRun(), today: '2026-02-01' })
@@ -106,6 +116,16 @@ describe('BigQueryAdapter over a recording client', () => {
     const scripts = client.requests.filter((r) => r.query.startsWith('BEGIN TRANSACTION;'))
     expect(scripts.length).toBeGreaterThan(0) // interval writes: delete + insert + interval record, atomically
     expect(scripts.filter((r) => /CREATE|DROP|ALTER/.test(r.query))).toEqual([]) // DDL never inside a BigQuery transaction
-    expect(client.requests.some((r) => r.query.startsWith('CREATE OR REPLACE TABLE `proj.shop.customers`'))).toBe(true)
+    // The rebuilt table is swapped in by a copy job, not a second CREATE OR REPLACE … AS SELECT scan.
+    expect(client.requests.some((r) => r.query.startsWith('CREATE OR REPLACE TABLE `proj.shop.customers`'))).toBe(false)
+    expect(client.copies.map((c) => c.configuration.copy.destinationTable)).toEqual([
+      { projectId: 'proj', datasetId: 'shop', tableId: 'customers' },
+    ])
+    expect(client.copies[0]?.configuration.copy).toMatchObject({
+      sourceTable: { tableId: expect.stringMatching(/^customers__staging_/) },
+      writeDisposition: 'WRITE_TRUNCATE',
+    })
+    // Every job carries the job id prefix.
+    expect(client.requests.every((r) => r.jobPrefix === 'pipeline_')).toBe(true)
   })
 })

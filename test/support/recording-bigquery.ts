@@ -1,12 +1,33 @@
-import type { BigQueryClient, BigQueryJob, BigQueryJobRequest } from '../../src/engines/bigquery/bigquery-client.js'
+import type {
+  BigQueryClient,
+  BigQueryCopyJobRequest,
+  BigQueryDatasetHandle,
+  BigQueryJob,
+  BigQueryJobRequest,
+  BigQueryOtherJob,
+  BigQueryTableMetadata,
+} from '../../src/engines/bigquery/bigquery-client.js'
 
-/** Records every job request; answers with rows from a scripted handler (default: no rows). */
+/** What the recording client answers for tables.get: the table's metadata, or null (a 404). */
+export type TableAnswer = (dataset: string, table: string) => BigQueryTableMetadata | null
+
+/**
+ * Records every job request, copy job and tables.get; answers queries with rows from a scripted
+ * handler (default: no rows) and tables.get from another (default: every table is missing).
+ */
 export class RecordingBigQueryClient implements BigQueryClient {
   readonly requests: BigQueryJobRequest[] = []
+  readonly copies: BigQueryCopyJobRequest[] = []
+  readonly tableRequests: string[] = []
   readonly #answer: (request: BigQueryJobRequest) => Record<string, unknown>[] | Error
+  readonly #table: TableAnswer
 
-  constructor(answer: (request: BigQueryJobRequest) => Record<string, unknown>[] | Error = () => []) {
+  constructor(
+    answer: (request: BigQueryJobRequest) => Record<string, unknown>[] | Error = () => [],
+    table: TableAnswer = () => null,
+  ) {
     this.#answer = answer
+    this.#table = table
   }
 
   async createQueryJob(request: BigQueryJobRequest): Promise<[BigQueryJob]> {
@@ -14,25 +35,45 @@ export class RecordingBigQueryClient implements BigQueryClient {
     const answer = this.#answer(request)
     if (answer instanceof Error) throw answer
     const id = `job_${this.requests.length}`
-    return [
-      {
-        id,
-        metadata: {
-          statistics: {
-            totalBytesProcessed: request.dryRun ? '1048576' : '0',
-            query: {
-              numDmlAffectedRows: '3',
-              schema: {
-                fields: [
-                  { name: 'x', type: 'INTEGER' },
-                  { name: 'tags', type: 'STRING', mode: 'REPEATED' },
-                ],
-              },
-            },
+    const metadata = {
+      status: { state: 'DONE' },
+      statistics: {
+        totalBytesProcessed: request.dryRun ? '1048576' : '0',
+        query: {
+          numDmlAffectedRows: '3',
+          schema: {
+            fields: [
+              { name: 'x', type: 'INTEGER' },
+              { name: 'tags', type: 'STRING', mode: 'REPEATED' },
+            ],
           },
         },
-        getQueryResults: async () => [answer],
       },
-    ]
+    }
+    return [{ id, metadata, getQueryResults: async () => [answer], getMetadata: async () => [metadata] }]
+  }
+
+  async createJob(request: BigQueryCopyJobRequest): Promise<[BigQueryOtherJob]> {
+    this.copies.push(request)
+    return [{ id: `copy_${this.copies.length}`, promise: async () => undefined }]
+  }
+
+  dataset(dataset: string): BigQueryDatasetHandle {
+    return {
+      table: (table: string) => ({
+        getMetadata: async () => {
+          this.tableRequests.push(`${dataset}.${table}`)
+          const metadata = this.#table(dataset, table)
+          if (!metadata) throw Object.assign(new Error(`Not found: Table ${dataset}.${table}`), { code: 404 })
+          return [metadata]
+        },
+        setMetadata: async () => {
+          this.tableRequests.push(`patch ${dataset}.${table}`)
+        },
+      }),
+    }
   }
 }
+
+/** tables.get answer: every table exists with one nullable INT64 column `x`. */
+export const EVERY_TABLE_HAS_X: TableAnswer = () => ({ schema: { fields: [{ name: 'x', type: 'INTEGER' }] } })

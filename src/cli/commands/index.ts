@@ -10,6 +10,7 @@ import { reportCommand } from './report.js'
 import { runCommand } from './run.js'
 import { seedCommand } from './seed.js'
 import { startCommand } from './start.js'
+import { statusCommand } from './status.js'
 
 /** Every top-level command, in help order. */
 export const COMMANDS: readonly ((context: CliContext, exit: ExitHolder) => Command)[] = [
@@ -22,4 +23,5 @@ export const COMMANDS: readonly ((context: CliContext, exit: ExitHolder) => Comm
   migrateCommand,
   seedCommand,
   reportCommand,
+  statusCommand,
 ]

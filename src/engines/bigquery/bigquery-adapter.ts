@@ -5,7 +5,15 @@ import type { Dialect, Target } from '../dialect.js'
 import { sanitizeLabel, sanitizeLabels } from '../job-labels.js'
 import type { JobLabels } from '../job-labels.js'
 import { createBigQueryDialect } from './bigquery-dialect.js'
-import type { BigQueryClient, BigQueryField, BigQueryJob, BigQueryJobRequest } from './bigquery-client.js'
+import type {
+  BigQueryClient,
+  BigQueryField,
+  BigQueryJob,
+  BigQueryJobRequest,
+  BigQueryTableMetadata,
+} from './bigquery-client.js'
+import { DEFAULT_RETRY, backoffDelay, transientReason } from './bigquery-retry.js'
+import type { RetryEvent, RetryPolicy } from './bigquery-retry.js'
 
 export interface BigQueryAdapterOptions {
   readonly project: string
@@ -14,64 +22,128 @@ export interface BigQueryAdapterOptions {
   readonly labels?: JobLabels
   /** Send every job as a dry run and add up the bytes it would scan. */
   readonly dryRun?: boolean
+  /** Every job id starts with it (default `pipeline_`), so a project's jobs can be found by prefix. */
+  readonly jobPrefix?: string
+  /** A job that would bill more bytes fails instead (BigQuery's `maximumBytesBilled`). */
+  readonly maximumBytesBilled?: number
+  /** BigQuery cancels a job that runs longer (`jobTimeoutMs`). */
+  readonly jobTimeoutMs?: number
+  /** Retries of transient job failures (rateLimitExceeded, backendError, concurrent update). */
+  readonly retry?: Partial<RetryPolicy>
+  /** Told about every retry, before its wait. */
+  readonly onRetry?: (event: RetryEvent) => void
+  /** Waits between retries (tests pass one that does not sleep). */
+  readonly sleep?: (ms: number) => Promise<void>
 }
 
-/** BigQuery through an injected client: parameters by name, labels on every job, optional dry runs. */
+const DEFAULT_JOB_PREFIX = 'pipeline_'
+const JOB_PREFIX = /^[A-Za-z0-9_-]{1,200}$/
+
+/** BigQuery through an injected client: parameters by name, labels on every job, retries, optional dry runs. */
 export class BigQueryAdapter implements Adapter {
   readonly engine = 'bigquery' as const
   readonly dialect: Dialect
   readonly #client: BigQueryClient
   readonly #options: BigQueryAdapterOptions
+  readonly #retry: RetryPolicy
   /** Bytes the dry-run jobs would have processed. */
   dryRunBytes = 0
+  /** Every retry this adapter made, in order. */
+  readonly retries: RetryEvent[] = []
 
   constructor(client: BigQueryClient, options: BigQueryAdapterOptions) {
+    if (options.jobPrefix !== undefined && !JOB_PREFIX.test(options.jobPrefix))
+      throw new Error(`job id prefix "${options.jobPrefix}" may hold only letters, digits, _ and -`)
     this.#client = client
     this.#options = options
+    this.#retry = { ...DEFAULT_RETRY, ...options.retry }
     this.dialect = createBigQueryDialect({
       project: options.project,
       ...(options.location ? { location: options.location } : {}),
     })
   }
 
-  async #job(sql: string, options?: StatementOptions, dryRun = this.#options.dryRun ?? false): Promise<BigQueryJob> {
+  #request(sql: string, options: StatementOptions | undefined, dryRun: boolean): BigQueryJobRequest {
     const params = usedParams(sql, options?.params, '@')
-    const request: BigQueryJobRequest = {
+    const o = this.#options
+    return {
       query: sql,
       useLegacySql: false,
-      ...(this.#options.location ? { location: this.#options.location } : {}),
+      ...(o.location ? { location: o.location } : {}),
       ...(Object.keys(params).length ? { params: nonNull(params), types: paramTypes(params) } : {}),
-      labels: labelsFor(this.#options.labels, options?.label),
+      labels: labelsFor(o.labels, options?.label),
+      jobPrefix: o.jobPrefix ?? DEFAULT_JOB_PREFIX,
       ...(dryRun ? { dryRun: true } : {}),
+      ...(o.maximumBytesBilled !== undefined && !dryRun
+        ? { maximumBytesBilled: String(Math.trunc(o.maximumBytesBilled)) }
+        : {}),
+      ...(o.jobTimeoutMs !== undefined ? { jobTimeoutMs: o.jobTimeoutMs } : {}),
     }
+  }
+
+  /**
+   * One job, run to completion: a transient failure (the job failed and applied nothing) runs the
+   * statement again as a new job, after an exponential backoff; a failed results call of a job that
+   * succeeded only fetches the results again, so a write is never applied twice.
+   */
+  async #run(sql: string, options: StatementOptions | undefined, dryRun: boolean): Promise<JobOutcome> {
+    const request = this.#request(sql, options, dryRun)
+    for (let attempt = 1; ; attempt++) {
+      let job: BigQueryJob | undefined
+      try {
+        ;[job] = await this.#client.createQueryJob(request)
+        if (dryRun) return { job, rows: [], affected: undefined }
+        return await this.#results(job)
+      } catch (error) {
+        const reason = transientReason(error)
+        if (reason === null || attempt >= this.#retry.attempts) throw new AdapterError('bigquery', sql, error, job?.id)
+        const delayMs = backoffDelay(this.#retry, attempt)
+        const event: RetryEvent = {
+          label: options?.label ?? 'statement',
+          reason,
+          ...(job?.id ? { jobId: job.id } : {}),
+          attempt: attempt + 1,
+          delayMs,
+        }
+        this.retries.push(event)
+        this.#options.onRetry?.(event)
+        await (this.#options.sleep ?? sleep)(delayMs)
+      }
+    }
+  }
+
+  async #results(job: BigQueryJob): Promise<JobOutcome> {
     try {
-      const [job] = await this.#client.createQueryJob(request)
-      if (dryRun) this.dryRunBytes += Number(job.metadata?.statistics?.totalBytesProcessed ?? 0)
-      return job
+      const [rows, , response] = await job.getQueryResults()
+      return { job, rows, affected: affectedRows(response) ?? job.metadata?.statistics?.query?.numDmlAffectedRows }
     } catch (error) {
-      throw new AdapterError('bigquery', sql, error)
+      // The job may have succeeded and only the results call failed: never run its write again.
+      const [metadata] = await job.getMetadata().catch(() => [undefined] as const)
+      if (metadata?.status?.state !== 'DONE' || metadata.status.errorResult) throw error
+      const [rows, , response] = await job.getQueryResults()
+      return { job, rows, affected: affectedRows(response) ?? metadata.statistics?.query?.numDmlAffectedRows }
     }
   }
 
   async execute(sql: string, options?: StatementOptions): Promise<{ rowsChanged: number }> {
-    const job = await this.#job(sql, options)
-    if (this.#options.dryRun) return { rowsChanged: 0 }
-    await this.#results(job, sql)
-    return { rowsChanged: Number(job.metadata?.statistics?.query?.numDmlAffectedRows ?? 0) }
+    const dryRun = this.#options.dryRun ?? false
+    const { job, affected } = await this.#run(sql, options, dryRun)
+    if (dryRun) {
+      this.dryRunBytes += bytesOf(job)
+      return { rowsChanged: 0 }
+    }
+    return { rowsChanged: Number(affected ?? 0) }
   }
 
   async query<T extends Row = Row>(sql: string, options?: StatementOptions): Promise<T[]> {
-    const job = await this.#job(sql, options, false)
-    return (await this.#results(job, sql)).map(plainRow) as T[]
+    const { rows } = await this.#run(sql, options, false)
+    return rows.map(plainRow) as T[]
   }
 
-  async #results(job: BigQueryJob, sql: string): Promise<Record<string, unknown>[]> {
-    try {
-      const [rows] = await job.getQueryResults()
-      return rows
-    } catch (error) {
-      throw new AdapterError('bigquery', sql, error, job.id)
-    }
+  /** Bytes a statement would process, from a dry-run job: nothing runs, nothing is billed. */
+  async estimateBytes(sql: string, options?: StatementOptions): Promise<number> {
+    const { job } = await this.#run(sql, options, true)
+    return bytesOf(job)
   }
 
   /** One multi-statement script: BigQuery commits all of it or none. */
@@ -88,22 +160,77 @@ export class BigQueryAdapter implements Adapter {
     await this.execute(script as string, { params, label: statements[0]?.label ?? 'transaction' })
   }
 
-  async tableExists(target: Target): Promise<boolean> {
-    return (await this.describeTable(target)) !== null
+  /** Copy a table over another (a copy job, WRITE_TRUNCATE): the swap of a rebuilt table, billed no bytes. */
+  async copyTable(from: Target, to: Target, options?: StatementOptions): Promise<void> {
+    const o = this.#options
+    const ref = (t: Target) => ({ projectId: o.project, datasetId: t.dataset, tableId: t.name })
+    const description = `COPY ${this.dialect.formatTarget(from)} TO ${this.dialect.formatTarget(to)}`
+    if (o.dryRun) return
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const [job] = await this.#client.createJob({
+          configuration: {
+            copy: {
+              sourceTable: ref(from),
+              destinationTable: ref(to),
+              writeDisposition: 'WRITE_TRUNCATE',
+              createDisposition: 'CREATE_IF_NEEDED',
+            },
+            labels: labelsFor(o.labels, options?.label),
+            ...(o.jobTimeoutMs !== undefined ? { jobTimeoutMs: String(o.jobTimeoutMs) } : {}),
+          },
+          ...(o.location ? { location: o.location } : {}),
+          jobPrefix: o.jobPrefix ?? DEFAULT_JOB_PREFIX,
+        })
+        await job.promise()
+        await this.#keepForever(to)
+        return
+      } catch (error) {
+        const reason = transientReason(error)
+        if (reason === null || attempt >= this.#retry.attempts) throw new AdapterError('bigquery', description, error)
+        const delayMs = backoffDelay(this.#retry, attempt)
+        const event: RetryEvent = { label: options?.label ?? 'copy', reason, attempt: attempt + 1, delayMs }
+        this.retries.push(event)
+        o.onRetry?.(event)
+        await (o.sleep ?? sleep)(delayMs)
+      }
+    }
   }
 
+  /** A published table never inherits the expiration of the staging table it was copied from. */
+  async #keepForever(target: Target): Promise<void> {
+    const metadata = await this.#tableMetadata(target)
+    if (metadata?.expirationTime)
+      await this.#client.dataset(target.dataset).table(target.name).setMetadata({ expirationTime: null })
+  }
+
+  async tableExists(target: Target): Promise<boolean> {
+    return (await this.#tableMetadata(target)) !== null
+  }
+
+  /** The tables API (tables.get): a missing dataset or table is a 404, not a failed billed query. */
   async describeTable(target: Target): Promise<LiveColumn[] | null> {
-    const schema = this.dialect.quoteIdentifier(`${this.#options.project}.${target.dataset}`)
-    const rows = await this.query<{ column_name: string; data_type: string; is_nullable: string }>(
-      `SELECT column_name, data_type, is_nullable FROM ${schema}.INFORMATION_SCHEMA.COLUMNS WHERE table_name = @table ORDER BY ordinal_position`,
-      { params: { table: target.name } },
-    )
-    if (rows.length === 0) return null
-    return rows.map((r) => ({ name: r.column_name, type: r.data_type, nullable: r.is_nullable === 'YES' }))
+    const metadata = await this.#tableMetadata(target)
+    if (!metadata) return null
+    return (metadata.schema?.fields ?? []).map((f) => ({
+      name: f.name,
+      type: fieldType(f),
+      nullable: f.mode !== 'REQUIRED' && f.mode !== 'REPEATED',
+    }))
+  }
+
+  async #tableMetadata(target: Target): Promise<BigQueryTableMetadata | null> {
+    try {
+      const [metadata] = await this.#client.dataset(target.dataset).table(target.name).getMetadata()
+      return metadata
+    } catch (error) {
+      if (isNotFound(error)) return null
+      throw new AdapterError('bigquery', `tables.get ${target.dataset}.${target.name}`, error)
+    }
   }
 
   async describeQuery(sql: string, options?: StatementOptions): Promise<LiveColumn[]> {
-    const job = await this.#job(sql, options, true)
+    const { job } = await this.#run(sql, options, true)
     return (job.metadata?.statistics?.query?.schema?.fields ?? []).map((f) => ({
       name: f.name,
       type: fieldType(f),
@@ -112,6 +239,31 @@ export class BigQueryAdapter implements Adapter {
   }
 
   async close(): Promise<void> {}
+}
+
+interface JobOutcome {
+  readonly job: BigQueryJob
+  readonly rows: Record<string, unknown>[]
+  readonly affected: string | undefined
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+function bytesOf(job: BigQueryJob): number {
+  const stats = job.metadata?.statistics
+  return Number(stats?.totalBytesProcessed ?? stats?.query?.totalBytesProcessed ?? 0)
+}
+
+function affectedRows(response: unknown): string | undefined {
+  if (typeof response !== 'object' || response === null || !('numDmlAffectedRows' in response)) return undefined
+  const value = response.numDmlAffectedRows
+  return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined
+}
+
+function isNotFound(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && 'code' in error && error.code === 404
 }
 
 function nonNull(params: Record<string, ParamValue>): Record<string, unknown> {
@@ -138,7 +290,10 @@ function fieldType(field: BigQueryField): string {
   const base =
     field.type === 'RECORD' || field.type === 'STRUCT'
       ? `STRUCT<${(field.fields ?? []).map((f) => `${f.name} ${fieldType(f)}`).join(', ')}>`
-      : (({ INTEGER: 'INT64', FLOAT: 'FLOAT64', BOOLEAN: 'BOOL' } as Record<string, string>)[field.type] ?? field.type)
+      : field.precision !== undefined && /NUMERIC$/.test(field.type)
+        ? `${field.type}(${field.precision}${field.scale !== undefined ? `, ${field.scale}` : ''})`
+        : (({ INTEGER: 'INT64', FLOAT: 'FLOAT64', BOOLEAN: 'BOOL' } as Record<string, string>)[field.type] ??
+          field.type)
   return field.mode === 'REPEATED' ? `ARRAY<${base}>` : base
 }
 

@@ -14,6 +14,8 @@ export interface DuckDbAdapterOptions {
   readonly path: string
   /** Most connections open at once (concurrent statements). Default 8. */
   readonly maxConnections?: number
+  /** Open without write access (no file is created; fails while another process holds the file). Default false. */
+  readonly readOnly?: boolean
 }
 
 /** DuckDB through @duckdb/node-api: datasets are schemas; every timestamp is UTC. */
@@ -32,9 +34,12 @@ export class DuckDbAdapter implements Adapter {
   }
 
   static async open(options: DuckDbAdapterOptions): Promise<DuckDbAdapter> {
-    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true })
+    if (options.path !== ':memory:' && !options.readOnly) mkdirSync(dirname(options.path), { recursive: true })
     try {
-      const instance = await DuckDBInstance.create(options.path)
+      const instance = await DuckDBInstance.create(
+        options.path,
+        options.readOnly ? { access_mode: 'READ_ONLY' } : undefined,
+      )
       return new DuckDbAdapter(instance)
     } catch (error) {
       throw new AdapterError('duckdb', `open ${options.path}`, error)
@@ -96,6 +101,11 @@ export class DuckDbAdapter implements Adapter {
         }
       }),
     )
+  }
+
+  async copyTable(from: Target, to: Target, options?: StatementOptions): Promise<void> {
+    const d = this.dialect
+    await this.execute(d.createOrReplaceTableAs(to, `SELECT * FROM ${d.formatTarget(from)}`), options)
   }
 
   async tableExists(target: Target): Promise<boolean> {

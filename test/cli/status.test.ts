@@ -1,0 +1,115 @@
+import { spawn } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+import { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
+import { runCli } from '../support/cli.js'
+import { REPO_ROOT } from '../support/fixtures.js'
+import { scratchDir } from '../support/scratch.js'
+
+const INDEX = join(REPO_ROOT, 'src', 'index.ts')
+
+/** A project of one daily incremental over two years of a source: 730 one-day batches, long enough to watch. */
+async function daysProject(): Promise<{ root: string; warehouse: string }> {
+  const root = scratchDir('pipeline-status-')
+  mkdirSync(join(root, 'definitions'))
+  writeFileSync(
+    join(root, 'definitions', 'days.ts'),
+    `import { declaration, incremental, sql } from ${JSON.stringify(INDEX)}
+export const events = declaration({ name: 'events', dataset: 'raw', interval: { column: 'day' } })
+export const dailyCounts = incremental({
+  name: 'daily_counts',
+  dataset: 'shop',
+  interval: { column: 'day', start: '2020-01-01', batchDays: 1 },
+  write: { strategy: 'replace_interval' },
+  assertions: { nonNull: ['day'] },
+  query: (ctx) => sql\`select day, count(*) as events from \${ctx.ref('events')}
+    where day >= \${ctx.interval.start} and day < \${ctx.interval.end} group by day\`,
+})
+`,
+  )
+  const warehouse = join(root, 'warehouse.duckdb')
+  const adapter = await DuckDbAdapter.open({ path: warehouse })
+  await adapter.execute(`CREATE SCHEMA raw;
+    CREATE TABLE raw.events AS SELECT CAST(DATE '2020-01-01' + INTERVAL (i % 730) DAY AS DATE) AS day FROM range(7300) t(i)`)
+  await adapter.close()
+  return { root, warehouse }
+}
+
+interface RunningFile {
+  runId: string
+  status: string
+  pid: number
+  progress: { units: { done: number; total: number }; running: { name: string; batch: number }[] }
+}
+
+function runFiles(root: string): RunningFile[] {
+  const dir = join(root, '.pipeline', 'runs')
+  if (!existsSync(dir)) return []
+  return readdirSync(dir)
+    .filter((n) => n.endsWith('.json'))
+    .map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')) as RunningFile)
+}
+
+async function waitFor<T>(what: string, probe: () => T | undefined, timeoutMs = 60_000): Promise<T> {
+  const until = Date.now() + timeoutMs
+  for (;;) {
+    const value = probe()
+    if (value !== undefined) return value
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, 50))
+  }
+}
+
+const children: ChildProcess[] = []
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL')
+})
+
+describe('pipeline status from another terminal', () => {
+  it('shows a real run in another process while it holds the warehouse, then the killed run as interrupted', async () => {
+    const { root, warehouse } = await daysProject()
+    const env = Object.fromEntries(
+      Object.entries({ ...process.env, BUILD_COMMIT_SHA: 'c'.repeat(40) }).filter(([k]) => !/^PIPELINE_/.test(k)),
+    )
+    // node itself (not the tsx wrapper), so the pid in the run file is the process signalled below.
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', '--project', root, '--warehouse', warehouse, 'run'],
+      { cwd: REPO_ROOT, env, stdio: 'ignore' },
+    )
+    children.push(child)
+    const file = await waitFor('a batch in the run file', () =>
+      runFiles(root).find((f) => f.status === 'running' && f.progress.units.done >= 2),
+    )
+    // Freeze the writer mid-run: it still holds the DuckDB file, and its progress cannot move under the assertions.
+    child.kill('SIGSTOP')
+    const frozen = runFiles(root).find((f) => f.runId === file.runId)
+    expect(frozen?.pid).toBe(child.pid)
+    expect(frozen?.progress.units.total).toBe(731) // 730 batches and the source check
+
+    const text = await runCli(['--project', root, '--warehouse', warehouse, 'status'])
+    expect(text.code, text.stderr).toBe(0)
+    expect(text.stdout).toContain(`running: run ${file.runId} (pid ${child.pid}`)
+    expect(text.stdout).toMatch(/daily_counts batch \d+\/730 \(last 2020-/)
+    expect(text.stdout).toMatch(/batches \d+\/731, \d+ rows so far, ETA \d\d:\d\d:\d\d UTC/)
+    expect(text.stdout).toContain(`warehouse: busy: held by run ${file.runId} (pid ${child.pid})`)
+
+    const json = await runCli(['--project', root, '--warehouse', warehouse, '--json', 'status'])
+    const status = JSON.parse(json.stdout) as { running: { runId: string }[]; unverified: unknown; missing: unknown }
+    expect(status.running.map((r) => r.runId)).toEqual([file.runId])
+    expect(status.unverified).toBeNull()
+    expect(status.missing).toBeNull()
+
+    child.kill('SIGKILL')
+    await new Promise((resolve) => child.once('exit', resolve))
+    const after = await runCli(['--project', root, '--warehouse', warehouse, 'status'])
+    expect(after.code, after.stderr).toBe(0)
+    expect(after.stdout).toContain('running: nothing')
+    expect(after.stdout).toMatch(new RegExp(`run +daily +interrupted +build cccccccccccc ${file.runId}`))
+    expect(after.stdout).toContain('warehouse: read (read-only)')
+    expect(after.stdout).toMatch(/missing intervals \(a plain run builds them\):\n {2}daily_counts: \d+ day\(s\) 2020-/)
+    expect(after.stdout).toContain('migrations: none pending')
+  }, 120_000)
+})
