@@ -1,5 +1,6 @@
 import { Command } from 'commander'
 import { join } from 'node:path'
+import { ConfigError } from '../../core/errors.js'
 import { ensureMigrationsCurrent } from '../../migrate/index.js'
 import { runPipeline } from '../../runner/run.js'
 import { formatPlan } from '../../runner/plan-text.js'
@@ -27,6 +28,7 @@ export interface RunFlags extends SelectionFlags {
   restate?: boolean
   dryRun?: boolean
   skipAssertions?: boolean
+  reason?: string
   concurrency?: string
   profile?: boolean
 }
@@ -71,12 +73,21 @@ export function runCommand(context: CliContext, exit: ExitHolder): Command {
     .option('--full-refresh', 'rebuild incremental tables from scratch (refused for protected actions)')
     .option('--restate', 'rebuild the --from/--to range even where it is recorded as done')
     .option('--dry-run', 'print every statement the run would send, in order, without writing')
-    .option('--skip-assertions', 'emergency only: do not evaluate assertions (recorded in the run)')
+    .option(
+      '--skip-assertions',
+      'emergency only: write without the audits (needs --reason; the intervals are recorded unverified and re-checked by every later run; monitors still run)',
+    )
+    .option('--reason <text>', 'why the assertions are skipped; stored in pipeline_state.runs')
     .option('--concurrency <n>', 'actions built at once')
     .option('--profile', "record every statement's kind, duration and rows in .pipeline/runs/<run_id>.json")
   return command.action(
     handle<RunFlags>(command, context, exit, async (flags, globals) => {
       const range = parseDateRange(flags.from, flags.to)
+      const reason = flags.reason?.trim()
+      if (flags.skipAssertions && !reason)
+        throw new ConfigError(
+          '--skip-assertions needs --reason: say why the audits are skipped, e.g. --reason "hotfix 1a2b3c, usage_spike checked by hand"; the intervals written are recorded unverified',
+        )
       const graph = await context.compile(globals)
       const run = createRunInfo({ root: globals.root, env: context.env, now: context.now() })
       const adapter = await context.openAdapter(globals, runAdapterOptions(graph, 'run', run, flags))
@@ -94,6 +105,7 @@ export function runCommand(context: CliContext, exit: ExitHolder): Command {
           restate: flags.restate ?? false,
           dryRun: flags.dryRun ?? false,
           skipAssertions: flags.skipAssertions ?? false,
+          ...(reason ? { reason } : {}),
           ...(flags.concurrency ? { concurrency: Number(flags.concurrency) } : {}),
           runsDir: join(globals.root, '.pipeline', 'runs'),
           onEvent: progress.onEvent,
