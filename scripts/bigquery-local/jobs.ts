@@ -7,12 +7,15 @@ import { httpFaultError, jobFaultError } from './faults.js'
 import { checkLabels, checkParameters } from './rules.js'
 import type { QueryParameter } from './translate.js'
 import { encodeRow } from './values.js'
+import type { CopyConfiguration } from './copy-jobs.js'
+import { copyText } from './copy-jobs.js'
 
 /** The body of jobs.insert, as far as the endpoint reads it. */
 export interface JobInsertBody {
   jobReference?: { projectId?: string; jobId?: string; location?: string }
   configuration?: {
     query?: { query?: string; queryParameters?: QueryParameter[]; parameterMode?: string; useLegacySql?: boolean }
+    copy?: CopyConfiguration
     dryRun?: boolean
     labels?: Record<string, string>
     jobTimeoutMs?: string
@@ -46,18 +49,28 @@ export class Jobs {
   readonly #faults: Faults
   readonly #pageSize: number
 
-  constructor(catalog: Catalog, executor: Executor, faults: Faults, pageSize: number) {
+  readonly #copy: (copy: CopyConfiguration) => Promise<void>
+
+  constructor(
+    catalog: Catalog,
+    executor: Executor,
+    faults: Faults,
+    pageSize: number,
+    copy: (copy: CopyConfiguration) => Promise<void>,
+  ) {
     this.#catalog = catalog
     this.#executor = executor
     this.#faults = faults
     this.#pageSize = pageSize
+    this.#copy = copy
   }
 
   async insert(body: JobInsertBody): Promise<InsertResult> {
     const config = body.configuration ?? {}
+    if (config.copy) return this.#insertCopy(body, config.copy)
     const sql = config.query?.query
     if (typeof sql !== 'string')
-      throw new BigQueryApiError('invalid', 'Only query jobs are supported by the local BigQuery endpoint')
+      throw new BigQueryApiError('invalid', 'Only query and copy jobs are supported by the local BigQuery endpoint')
     if (config.query?.useLegacySql)
       throw new BigQueryApiError('invalid', 'Legacy SQL is not supported; use standard SQL')
     checkLabels(config.labels)
@@ -104,6 +117,45 @@ export class Jobs {
       }
     })()
     return record
+  }
+
+  /** A copy job: faults apply as to a query job whose text is `COPY d.src TO d.dest`. */
+  async #insertCopy(body: JobInsertBody, copy: CopyConfiguration): Promise<InsertResult> {
+    checkLabels(body.configuration?.labels)
+    const location = body.jobReference?.location ?? this.#catalog.location
+    const id = body.jobReference?.jobId ?? `job_${randomUUID().replaceAll('-', '_')}`
+    if (this.#jobs.has(id))
+      throw new BigQueryApiError('duplicate', `Already Exists: Job ${this.#catalog.project}:${location}.${id}`)
+    const text = copyText(copy)
+    const http = this.#faults.take(['http'], text)
+    if (http) throw httpFaultError(http.status)
+    const record: JobRecord = {
+      id,
+      location,
+      body,
+      creationTime: Date.now(),
+      done: Promise.resolve(),
+      pendingPolls: 0,
+      resultsFault: false,
+    }
+    this.#jobs.set(id, record)
+    const jobFault = this.#faults.take(['jobError', 'concurrentUpdate'], text)
+    record.done = (async () => {
+      try {
+        if (jobFault)
+          record.error = jobFaultError(
+            jobFault,
+            this.#firstTable(`\`${copy.destinationTable?.datasetId}.${copy.destinationTable?.tableId}\``),
+          )
+        else await this.#copy(copy)
+      } catch (error) {
+        record.error = asApiError(error)
+      } finally {
+        record.endTime = Date.now()
+      }
+    })()
+    await record.done
+    return { resource: this.resource(record), dropResponse: false }
   }
 
   #firstTable(sql: string): string {
@@ -195,7 +247,7 @@ export class Jobs {
       kind: 'bigquery#job',
       id: `${this.#catalog.project}:${record.location}.${record.id}`,
       jobReference: { projectId: this.#catalog.project, jobId: record.id, location: record.location },
-      configuration: { ...record.body.configuration, jobType: 'QUERY' },
+      configuration: { ...record.body.configuration, jobType: record.body.configuration?.copy ? 'COPY' : 'QUERY' },
       status,
       statistics: {
         creationTime: String(record.creationTime),

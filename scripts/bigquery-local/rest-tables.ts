@@ -138,8 +138,9 @@ export class TablesApi {
 
   async patchTable(dataset: string, table: string, body: TableBody): Promise<Record<string, unknown>> {
     const meta = this.#catalog.requireTable(dataset, table)
+    const { expirationTime: _expiration, ...kept } = meta
     this.#catalog.putTable({
-      ...meta,
+      ...(body.expirationTime === null ? kept : meta),
       ...(body.requirePartitionFilter !== undefined ? { requirePartitionFilter: body.requirePartitionFilter } : {}),
       ...(body.expirationTime ? { expirationTime: Number(body.expirationTime) } : {}),
       ...(body.labels ? { labels: body.labels } : {}),
@@ -200,6 +201,6 @@ export interface TableBody {
   timePartitioning?: { type?: string; field?: string; requirePartitionFilter?: boolean }
   clustering?: { fields?: string[] }
   requirePartitionFilter?: boolean
-  expirationTime?: string
+  expirationTime?: string | null
   labels?: Record<string, string>
 }

@@ -5,6 +5,8 @@ import { Catalog } from './catalog.js'
 import { BigQueryApiError, asApiError } from './errors.js'
 import { Executor } from './executor.js'
 import { Faults } from './faults.js'
+import { runCopy } from './copy-jobs.js'
+import type { CopyConfiguration } from './copy-jobs.js'
 import type { JobInsertBody } from './jobs.js'
 import { Jobs } from './jobs.js'
 import type { TableBody } from './rest-tables.js'
@@ -38,7 +40,8 @@ export async function startLocalBigQuery(options: LocalBigQueryOptions = {}): Pr
   const catalog = new Catalog(options.project ?? 'local', options.location ?? 'US')
   const warehouse = await Warehouse.open()
   const faults = new Faults()
-  const jobs = new Jobs(catalog, new Executor(warehouse, catalog), faults, options.pageSize ?? 10_000)
+  const copy = (config: CopyConfiguration) => runCopy(catalog, warehouse, config)
+  const jobs = new Jobs(catalog, new Executor(warehouse, catalog), faults, options.pageSize ?? 10_000, copy)
   const tables = new TablesApi(catalog, warehouse)
   const server = createServer((req, res) => void handle(req, res, { catalog, jobs, tables }))
   await new Promise<void>((resolve, reject) => {

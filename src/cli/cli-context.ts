@@ -7,6 +7,7 @@ import type { Adapter } from '../engines/adapter.js'
 import type { AdapterOptions } from '../engines/create-engine.js'
 import { ENGINE_IDS } from '../engines/dialect.js'
 import type { EngineId } from '../engines/dialect.js'
+import { DEFAULT_WAIT_SECONDS, MAX_WAIT_SECONDS, parseFlags, secondsFlag } from './flag-schemas.js'
 
 /** Where output goes: stdout for results (JSON with --json), stderr for logs and progress. */
 export interface CliIo {
@@ -24,6 +25,8 @@ export interface GlobalOptions {
   readonly json: boolean
   /** Project root (definitions/, includes/, assertions/, migrations/). */
   readonly root: string
+  /** `--wait [SECONDS]`: how long to queue behind another process holding the warehouse; null when not given. */
+  readonly wait: number | null
 }
 
 /** What commands receive; everything with side effects is injected so commands are testable. */
@@ -45,7 +48,7 @@ const engineSchema = z.enum(ENGINE_IDS)
 
 /** Resolve global flags (already parsed by commander) with environment fallbacks. */
 export function resolveGlobals(
-  flags: { engine?: string; warehouse?: string; json?: boolean; project?: string },
+  flags: { engine?: string; warehouse?: string; json?: boolean; project?: string; wait?: string | boolean },
   context: CliContext,
 ): GlobalOptions {
   const engine = engineSchema.safeParse(flags.engine ?? context.env.PIPELINE_ENGINE ?? 'duckdb')
@@ -53,14 +56,28 @@ export function resolveGlobals(
     throw new ConfigError(
       `--engine "${flags.engine ?? context.env.PIPELINE_ENGINE}" is not an engine; use ${ENGINE_IDS.join(' or ')}`,
     )
-  const root = resolve(context.cwd, flags.project ?? context.env.PIPELINE_PROJECT ?? '.')
-  const warehouse = flags.warehouse ?? context.env.PIPELINE_WAREHOUSE ?? join(root, '.pipeline', 'warehouse.duckdb')
+  if (flags.project !== undefined && flags.project.trim() === '')
+    throw new ConfigError('--project is empty; give the project folder, e.g. --project . (or leave the flag out)')
+  const root = resolve(context.cwd, flags.project || context.env.PIPELINE_PROJECT || '.')
+  if (flags.warehouse !== undefined && flags.warehouse.trim() === '')
+    throw new ConfigError(
+      '--warehouse is empty; give a DuckDB file path, e.g. --warehouse .pipeline/warehouse.duckdb, or --warehouse :memory:',
+    )
+  const warehouse = flags.warehouse || context.env.PIPELINE_WAREHOUSE || join(root, '.pipeline', 'warehouse.duckdb')
   return {
     engine: engine.data,
     warehouse: warehouse === ':memory:' ? warehouse : resolve(context.cwd, warehouse),
     json: flags.json ?? false,
     root,
+    wait: parseWait(flags.wait),
   }
+}
+
+/** `--wait` alone waits DEFAULT_WAIT_SECONDS; `--wait N` waits N seconds (0 to MAX_WAIT_SECONDS). */
+function parseWait(value: string | boolean | undefined): number | null {
+  if (value === undefined || value === false) return null
+  if (value === true) return DEFAULT_WAIT_SECONDS
+  return parseFlags(z.strictObject({ wait: secondsFlag(MAX_WAIT_SECONDS, '--wait 60') }), { wait: value }).wait ?? null
 }
 
 /** A --from/--to date, validated before it reaches any SQL (as a parameter). */
@@ -89,4 +106,5 @@ export function splitList(value: string | undefined): string[] {
 }
 
 /** Exit codes of DESIGN.md §8. */
+/** Exit codes of DESIGN.md §8; a busy warehouse (held by another process) is `failed`: try again later. */
 export const EXIT = { ok: 0, failed: 1, usage: 2 } as const

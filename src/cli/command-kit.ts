@@ -1,4 +1,6 @@
 import type { Command } from 'commander'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { CompiledGraph } from '../compiler/compiled.js'
 import { CompileError, ConfigError, PipelineError, formatIssue } from '../core/errors.js'
 import type { AdapterOptions } from '../engines/create-engine.js'
@@ -6,10 +8,18 @@ import { runLabels } from '../engines/job-labels.js'
 import type { RunInfo } from '../runner/run-info.js'
 import type { CliContext, GlobalOptions } from './cli-context.js'
 import { EXIT, resolveGlobals } from './cli-context.js'
+import { releaseHolders } from './warehouse-holder.js'
+import { checkWarehousePath } from './warehouse-path.js'
 
 /** Holds the exit code a command's action decided. */
 export interface ExitHolder {
   code: number
+}
+
+/** What a command does with the warehouse, so a bad `--warehouse` is refused before the project loads. */
+export interface HandleOptions {
+  /** 'write' or 'read': check the DuckDB path first (exit 2 when it cannot be a warehouse). */
+  readonly warehouse?: 'read' | 'write'
 }
 
 /** Wrap a command handler: resolve globals, map errors to exit codes, print messages. */
@@ -18,20 +28,30 @@ export function handle<O>(
   context: CliContext,
   exit: ExitHolder,
   handler: (options: O, globals: GlobalOptions, args: string[]) => Promise<number>,
+  options: HandleOptions = {},
 ): (...args: unknown[]) => Promise<void> {
   return async (...args: unknown[]) => {
     const positional = args.slice(0, -2).filter((a): a is string => typeof a === 'string')
+    let logDir = join(context.cwd, '.pipeline', 'logs')
     try {
       const globals = resolveGlobals(command.optsWithGlobals(), context)
+      logDir = join(globals.root, '.pipeline', 'logs')
+      if (options.warehouse && globals.engine === 'duckdb')
+        checkWarehousePath(globals.warehouse, { readOnly: options.warehouse === 'read' })
       exit.code = await handler(command.opts() as O, globals, positional)
     } catch (error) {
-      exit.code = reportError(error, context)
+      exit.code = reportError(error, context, logDir)
+    } finally {
+      releaseHolders()
     }
   }
 }
 
-/** Print an error as what failed, where, and what to do; return its exit code. */
-export function reportError(error: unknown, context: CliContext): number {
+/**
+ * Print an error as what failed, where, and what to do; return its exit code. An unexpected error (a bug,
+ * not bad input) prints one line and the path of a log file holding its stack trace.
+ */
+export function reportError(error: unknown, context: CliContext, logDir?: string): number {
   if (error instanceof CompileError) {
     context.io.stderr(
       `error: compile found ${error.issues.length} problem(s):\n${error.issues.map((i) => `  - ${formatIssue(i)}`).join('\n')}\n`,
@@ -46,8 +66,26 @@ export function reportError(error: unknown, context: CliContext): number {
     context.io.stderr(`error [${error.code}]: ${error.message}\n`)
     return EXIT.failed
   }
-  context.io.stderr(`error: ${(error as Error)?.stack ?? String(error)}\n`)
+  const message = error instanceof Error ? error.message.split('\n')[0] : String(error)
+  const log = logDir ? writeErrorLog(logDir, error, context.now()) : null
+  context.io.stderr(
+    `error: internal error: ${message}\n  ${log ? `the stack trace is in ${log}` : 'no log file could be written'}; please report it with that file\n`,
+  )
   return EXIT.failed
+}
+
+/** Write an unexpected error's stack trace to `<dir>/<time>-<pid>.log`; null when that fails too. */
+function writeErrorLog(dir: string, error: unknown, now: Date): string | null {
+  try {
+    mkdirSync(dir, { recursive: true })
+    const path = join(dir, `${now.toISOString().replace(/[:.]/g, '-')}-${process.pid}.log`)
+    const text = error instanceof Error ? (error.stack ?? error.message) : String(error)
+    const cause = error instanceof Error && error.cause instanceof Error ? `\ncaused by: ${error.cause.stack}` : ''
+    writeFileSync(path, `${text}${cause}\n`)
+    return path
+  } catch {
+    return null
+  }
 }
 
 export function printJson(context: CliContext, value: unknown): void {

@@ -17,6 +17,10 @@ export function createProgram(context: CliContext, exit: ExitHolder): Command {
     )
     .option('--project <dir>', 'project root (default: current directory); env PIPELINE_PROJECT')
     .option('--json', 'machine-readable output on stdout; logs stay on stderr')
+    .option(
+      '--wait [seconds]',
+      'when another process holds the warehouse file, queue behind it (default 3600 s) instead of exiting 1',
+    )
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => context.io.stdout(s), writeErr: (s) => context.io.stderr(s) })

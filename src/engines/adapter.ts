@@ -32,6 +32,8 @@ export interface Adapter {
   query<T extends Row = Row>(sql: string, options?: StatementOptions): Promise<T[]>
   /** Run statements atomically: all commit or none do (a script on engines without transactional DDL). */
   transaction(statements: readonly Statement[]): Promise<void>
+  /** Replace `to` with a copy of `from` (its rows and layout), atomically; creates `to` when missing. */
+  copyTable(from: Target, to: Target, options?: StatementOptions): Promise<void>
   tableExists(target: Target): Promise<boolean>
   /** Columns of a table or view, or null when it does not exist. */
   describeTable(target: Target): Promise<LiveColumn[] | null>

@@ -23,6 +23,8 @@ export interface ColumnSpec {
 /** Physical layout; BigQuery uses all of it, DuckDB ignores what it has no notion of. */
 export interface TableOptions {
   readonly partitionBy?: string
+  /** The partition column's type when known (BigQuery partitions a TIMESTAMP column by its DATE); default DATE. */
+  readonly partitionType?: 'DATE' | 'TIMESTAMP'
   readonly clusterBy?: readonly string[]
   readonly requirePartitionFilter?: boolean
 }
@@ -102,6 +104,13 @@ export interface Dialect {
   createSchema(dataset: string): string
   createTable(target: Target, columns: readonly ColumnSpec[], options?: TableOptions): string
   createTableAs(target: Target, select: string, options?: TableOptions): string
+  /**
+   * Where one run builds and audits a batch before publishing it: a name per run where two runs may
+   * overlap (BigQuery), one fixed name where the warehouse has a single writer (DuckDB's file lock).
+   */
+  stagingTable(target: Target, runId: string): Target
+  /** Create or replace a staging table from a select; where the engine can, it expires on its own. */
+  createStagingTableAs(staging: Target, select: string, options?: TableOptions): string
   createOrReplaceTableAs(target: Target, select: string, options?: TableOptions): string
   createOrReplaceView(target: Target, select: string): string
   dropTable(target: Target): string
@@ -110,8 +119,18 @@ export interface Dialect {
   insertSelect(target: Target, columns: readonly string[], select: string): string
   /** Delete the rows of `column` in [@interval_start, @interval_end). */
   deleteInterval(target: Target, column: string): string
-  /** Upsert `source` into `target` on `uniqueKey`, updating and inserting `columns`. */
-  merge(target: Target, source: Target, uniqueKey: readonly string[], columns: readonly string[]): string
+  /**
+   * Upsert `source` into `target` on `uniqueKey`, updating and inserting `columns`. With
+   * `intervalColumn`, engines that prune partitions (BigQuery) also match only target rows of
+   * [@interval_start, @interval_end) on it, a constant partition filter in the ON clause.
+   */
+  merge(
+    target: Target,
+    source: Target,
+    uniqueKey: readonly string[],
+    columns: readonly string[],
+    intervalColumn?: string,
+  ): string
   /**
    * ALTER statements adding nullable columns: one per column where the engine adds one at a time
    * (DuckDB), one for all where it takes several (BigQuery counts each ALTER against its limit of

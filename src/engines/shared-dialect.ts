@@ -19,9 +19,14 @@ export function mergeStatement(parts: {
   uniqueKey: readonly string[]
   columns: readonly string[]
   quote: (name: string) => string
+  /** Extra conditions on the target rows, ANDed to the ON clause (e.g. a constant partition filter). */
+  targetFilter?: string
 }): string {
   const { quote } = parts
-  const on = parts.uniqueKey.map((k) => `t.${quote(k)} = s.${quote(k)}`).join(' AND ')
+  const on = [
+    ...parts.uniqueKey.map((k) => `t.${quote(k)} = s.${quote(k)}`),
+    ...(parts.targetFilter ? [parts.targetFilter] : []),
+  ].join(' AND ')
   const updates = parts.columns.filter((c) => !parts.uniqueKey.includes(c)).map((c) => `${quote(c)} = s.${quote(c)}`)
   const insertColumns = columnList(parts.columns, quote)
   const values = parts.columns.map((c) => `s.${quote(c)}`).join(', ')

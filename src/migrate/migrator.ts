@@ -93,12 +93,21 @@ export async function migrationStatus(adapter: Adapter, options: MigrateOptions)
   return { current: blockingEntries(entries).length === 0, entries }
 }
 
+/** `--to N` must name a migration on disk (bad usage otherwise, before anything is opened or applied). */
+export function refuseUnknownTarget(files: readonly MigrationFile[], to: number | undefined): void {
+  if (to === undefined || files.some((f) => f.version === to)) return
+  throw new ConfigError(
+    `--to ${to}: there is no migration ${pad(to)}; the last one is ${files.length ? files[files.length - 1]?.name : 'none'}`,
+  )
+}
+
 /** The SQL each pending migration will run, without applying; from a dialect alone (offline), every migration. */
 export async function planMigrations(
   engine: Adapter | Dialect,
   options: MigrateOptions & { to?: number },
 ): Promise<MigrationPlan> {
   const files = await discoverMigrations(options.root)
+  refuseUnknownTarget(files, options.to)
   const isAdapter = 'query' in engine
   const dialect = isAdapter ? engine.dialect : engine
   let selected: readonly MigrationFile[] = files
@@ -149,11 +158,7 @@ async function declare(
  */
 export async function applyMigrations(adapter: Adapter, options: ApplyOptions): Promise<ApplyResult> {
   const files = await discoverMigrations(options.root)
-  if (options.to !== undefined && !files.some((f) => f.version === options.to)) {
-    throw new ConfigError(
-      `--to ${options.to}: there is no migration ${pad(options.to)}; the last one is ${files.length ? files[files.length - 1]?.name : 'none'}`,
-    )
-  }
+  refuseUnknownTarget(files, options.to)
   const dataset = stateDataset(options)
   await prepareStateTables(adapter, dataset)
   const lock = new LeaseLock(adapter, dataset, { ...options.lock, name: MIGRATION_LOCK_NAME })

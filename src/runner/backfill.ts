@@ -201,7 +201,11 @@ async function planWrites(
   for (const action of graph.actions) {
     if (!selected.has(action.name) || action.kind !== 'incremental' || !(await adapter.tableExists(action.target)))
       continue
-    const strategy = writeStrategyFor(action, adapter.dialect, stagingTarget(action.target))
+    const strategy = writeStrategyFor(
+      action,
+      adapter.dialect,
+      stagingTarget(adapter.dialect, action.target, options.run.id),
+    )
     const rows = await adapter.query<{ d: string; n: number }>(strategy.affectedRowsSql, {
       params: { from_date: options.from, end_date: addDays(options.to, 1) },
       label: `${action.name}: rows the backfill replaces`,

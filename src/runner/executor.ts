@@ -122,6 +122,9 @@ async function sendStep(step: Step, state: BatchState, env: ExecutorEnv, outcome
     case 'describe':
       await describe(step, state, env)
       return
+    case 'copy':
+      await adapter.copyTable(step.from, step.to, { label: label(state, step) })
+      return
     case 'check': {
       const results = await runCheck(step.check, adapter, params)
       state.pending.push(...results)

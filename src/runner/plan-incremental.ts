@@ -8,13 +8,39 @@ import type { ActionPlan, BatchPlan, Step } from './steps.js'
 import { writeStrategyFor } from './strategies/index.js'
 import type { WriteStrategy } from './strategies/index.js'
 import { INTERVAL_END, INTERVAL_START } from '../engines/dialect.js'
+import type { Target } from '../engines/dialect.js'
+
+/**
+ * --full-refresh: drop the table and forget its intervals, in one transaction where DDL is
+ * transactional. Elsewhere (BigQuery refuses DDL on a permanent table inside a transaction) the
+ * intervals are forgotten first, then the table dropped: a crash between the two leaves a table
+ * whose dates are all rebuilt, never recorded dates without their rows.
+ */
+function fullRefreshSteps(action: CompiledIncremental, env: PlanEnv): Step[] {
+  const { dialect } = env
+  const drop = { sql: dialect.dropTable(action.target) }
+  const forget = env.clearIntervals(action.name)
+  if (dialect.capabilities.supportsTransactionalDdl)
+    return [
+      {
+        kind: 'transaction',
+        role: 'setup',
+        label: 'full refresh: drop the table and forget its intervals',
+        statements: [drop, forget],
+      },
+    ]
+  return [
+    { kind: 'transaction', role: 'setup', label: 'full refresh: forget the intervals', statements: [forget] },
+    { kind: 'execute', role: 'setup', label: 'full refresh: drop the table', sql: drop.sql },
+  ]
+}
 
 /** Everything an incremental action sends: setup, then stage → audit → publish per batch, then cleanup. */
 export function planIncremental(action: CompiledIncremental, env: PlanEnv): ActionPlan {
   const plan = env.intervals.get(action.name)
   if (!plan || plan.batches.length === 0) return { action, range: plan?.range ?? null, batches: [] }
   const { dialect } = env
-  const staging = stagingTarget(action.target)
+  const staging = stagingTarget(dialect, action.target, env.run.id)
   const strategy = writeStrategyFor(action, dialect, staging)
   const live = env.fullRefresh ? null : (env.relations.get(relationKey(action.target)) ?? null)
   const contract = action.definition.columns
@@ -26,14 +52,7 @@ export function planIncremental(action: CompiledIncremental, env: PlanEnv): Acti
       sql: dialect.createSchema(action.target.dataset),
     },
   ]
-  if (env.fullRefresh) {
-    setup.push({
-      kind: 'transaction',
-      role: 'setup',
-      label: 'full refresh: drop the table and forget its intervals',
-      statements: [{ sql: dialect.dropTable(action.target) }, env.clearIntervals(action.name)],
-    })
-  }
+  if (env.fullRefresh) setup.push(...fullRefreshSteps(action, env))
   if (!live && contract) {
     setup.push({
       kind: 'execute',
@@ -46,7 +65,7 @@ export function planIncremental(action: CompiledIncremental, env: PlanEnv): Acti
   // Insert by name: the contract's columns, else the live table's; a table created from the first batch takes them all.
   const columns = contract?.map((c) => c.name) ?? live?.map((c) => c.name) ?? null
   const query = exists || !action.sql.fullQuery ? action.sql.query : action.sql.fullQuery
-  const parts = { action, env, strategy, query, columns, createFromFirst: !exists }
+  const parts = { action, env, strategy, staging, query, columns, createFromFirst: !exists }
   const batches = plan.batches.map((interval, index) => planBatch(parts, interval, index))
   const cleanup: Step = { kind: 'execute', role: 'setup', label: 'drop staging', sql: dialect.dropTable(staging) }
   const last = batches.length - 1
@@ -61,6 +80,7 @@ interface BatchParts {
   readonly action: CompiledIncremental
   readonly env: PlanEnv
   readonly strategy: WriteStrategy
+  readonly staging: Target
   readonly query: string
   readonly columns: readonly string[] | null
   /** The target does not exist yet: the first batch creates it from its staged rows. */
@@ -77,9 +97,8 @@ function hookSteps(parts: BatchParts, hook: 'beforeBatch' | 'afterBatch' | 'onFa
 }
 
 function planBatch(parts: BatchParts, interval: DateInterval, index: number): BatchPlan {
-  const { action, env, strategy } = parts
+  const { action, env, strategy, staging } = parts
   const { dialect } = env
-  const staging = stagingTarget(action.target)
   const params = batchParams(env, interval)
   const where = `${interval.start}..${interval.end} (exclusive)`
   const steps: Step[] = [
@@ -88,13 +107,13 @@ function planBatch(parts: BatchParts, interval: DateInterval, index: number): Ba
       kind: 'execute',
       role: 'stage',
       label: `stage ${where}`,
-      sql: dialect.createOrReplaceTableAs(
+      sql: dialect.createStagingTableAs(
         staging,
         selectWithTracking(action, dialect, parts.query, strategy.stagedColumns),
       ),
     },
     ...(index === 0 ? contractSteps(action, env, staging) : []),
-    rowsInIntervalStep(action, env, interval),
+    rowsInIntervalStep(action, env, staging, interval),
     ...auditSteps(action, env, staging, where, true),
     ...(index === 0 && parts.createFromFirst
       ? [
@@ -134,7 +153,7 @@ function planBatch(parts: BatchParts, interval: DateInterval, index: number): Ba
   return { interval, params, steps, onFailure: hookSteps(parts, 'onFailure') }
 }
 
-function rowsInIntervalStep(action: CompiledIncremental, env: PlanEnv, interval: DateInterval): Step {
+function rowsInIntervalStep(action: CompiledIncremental, env: PlanEnv, staging: Target, interval: DateInterval): Step {
   const { dialect } = env
   const column = action.definition.interval.column
   const c = dialect.quoteIdentifier(column)
@@ -143,7 +162,7 @@ function rowsInIntervalStep(action: CompiledIncremental, env: PlanEnv, interval:
     role: 'check',
     code: 'rows-outside-interval',
     label: `rows inside the interval`,
-    sql: `SELECT COUNT(*) AS n FROM ${dialect.formatTarget(stagingTarget(action.target))} WHERE ${c} IS NULL OR ${c} < ${dialect.param(INTERVAL_START, 'DATE')} OR ${c} >= ${dialect.param(INTERVAL_END, 'DATE')}`,
+    sql: `SELECT COUNT(*) AS n FROM ${dialect.formatTarget(staging)} WHERE ${c} IS NULL OR ${c} < ${dialect.param(INTERVAL_START, 'DATE')} OR ${c} >= ${dialect.param(INTERVAL_END, 'DATE')}`,
     failure: (n) =>
       `Action "${action.name}" (${action.file}): ${n} row(s) have "${column}" outside [${interval.start}, ${interval.end}); filter the query on ctx.interval.start/end`,
   }

@@ -31,6 +31,7 @@ function stepJson(step: Step): StepJson {
       return { ...base, sql: step.statements.map((s) => s.sql), ...(step.records ? { records: step.records } : {}) }
     case 'describe':
     case 'gate':
+    case 'copy':
       return { ...base, sql: [] }
     default:
       return { ...base, sql: [step.sql] }

@@ -11,7 +11,7 @@ import { auditSteps, contractSteps } from './plan-checks.js'
 import type { PlanEnv } from './plan-env.js'
 import { relationKey, single } from './plan-env.js'
 import { planIncremental } from './plan-incremental.js'
-import { countRowsSql, publishTableStatements, stagingTarget } from './staging.js'
+import { countRowsSql, publishTableSteps, stagingTarget, tableLayout } from './staging.js'
 import type { ActionPlan, Step } from './steps.js'
 
 type Planners = {
@@ -92,8 +92,7 @@ function planAssertion(action: CompiledAssertion, env: PlanEnv): ActionPlan {
 
 function planTable(action: CompiledTable, env: PlanEnv): ActionPlan {
   const { dialect } = env
-  const staging = stagingTarget(action.target)
-  const publish = publishTableStatements(action, dialect)
+  const staging = stagingTarget(dialect, action.target, env.run.id)
   const steps: Step[] = [
     {
       kind: 'execute',
@@ -101,12 +100,16 @@ function planTable(action: CompiledTable, env: PlanEnv): ActionPlan {
       label: `schema ${action.target.dataset}`,
       sql: dialect.createSchema(action.target.dataset),
     },
-    { kind: 'execute', role: 'stage', label: 'stage', sql: dialect.createOrReplaceTableAs(staging, action.sql.query) },
+    {
+      kind: 'execute',
+      role: 'stage',
+      label: 'stage',
+      sql: dialect.createStagingTableAs(staging, action.sql.query, tableLayout(action)),
+    },
     ...contractSteps(action, env, staging),
     ...auditSteps(action, env, staging, 'the rebuilt table', false),
     { kind: 'count', role: 'check', label: 'rows', sql: countRowsSql(dialect, staging) },
-    { kind: 'transaction', role: 'write', label: 'publish', statements: publish.transactional.map((sql) => ({ sql })) },
-    ...publish.after.map((sql): Step => ({ kind: 'execute', role: 'setup', label: 'drop staging', sql })),
+    ...publishTableSteps(action, dialect, staging),
   ]
   return single(action, env, steps)
 }

@@ -103,6 +103,14 @@ export class Profiler {
           () => adapter.transaction(statements),
           () => null,
         ),
+      copyTable: (from: Target, to: Target, options?: StatementOptions) =>
+        timed(
+          `copy ${from.dataset}.${from.name} to ${to.dataset}.${to.name}`,
+          1,
+          null,
+          () => adapter.copyTable(from, to, options),
+          () => null,
+        ),
       tableExists: (target: Target) =>
         timed(
           `table exists ${target.dataset}.${target.name}`,

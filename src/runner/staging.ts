@@ -1,10 +1,11 @@
 import type { CompiledIncremental, CompiledTable } from '../compiler/compiled.js'
 import { RUN_PARAM_NAMES } from '../compiler/context.js'
 import type { Dialect, TableOptions, Target } from '../engines/dialect.js'
+import type { Step } from './steps.js'
 
-/** Where a batch's rows are built and audited before they are published. */
-export function stagingTarget(target: Target): Target {
-  return { dataset: target.dataset, name: `${target.name}__staging` }
+/** Where a run builds and audits a batch before publishing it (a name per run where runs may overlap). */
+export function stagingTarget(dialect: Dialect, target: Target, runId: string): Target {
+  return dialect.stagingTable(target, runId)
 }
 
 const TRACKING_TYPES = {
@@ -44,34 +45,35 @@ export function tableLayout(action: CompiledTable | CompiledIncremental): TableO
   const definition = action.definition
   const partitionBy =
     definition.partitionBy ?? (definition.kind === 'incremental' ? definition.interval.column : undefined)
+  const declared = definition.kind === 'incremental' ? definition.columns : undefined
+  const partitionType = declared?.find((c) => c.name === partitionBy)?.type.toUpperCase()
   return {
     ...(partitionBy ? { partitionBy } : {}),
+    ...(partitionType === 'TIMESTAMP' ? { partitionType } : {}),
     ...(definition.clusterBy ? { clusterBy: definition.clusterBy } : {}),
   }
 }
 
-/** Swap an audited staging table into place: one transaction where DDL is transactional, else one atomic replace. */
-export function publishTableStatements(
-  action: CompiledTable,
-  dialect: Dialect,
-): { transactional: string[]; after: string[] } {
-  const staging = stagingTarget(action.target)
+/**
+ * Swap an audited staging table into place: drop and rename in one transaction where DDL is
+ * transactional; else one copy job over the target (atomic, no second scan of the rows), then drop
+ * the staging table.
+ */
+export function publishTableSteps(action: CompiledTable, dialect: Dialect, staging: Target): Step[] {
   if (dialect.capabilities.supportsTransactionalDdl) {
-    return {
-      transactional: [dialect.dropTable(action.target), dialect.renameTable(staging, action.target.name)],
-      after: [],
-    }
+    const statements = [dialect.dropTable(action.target), dialect.renameTable(staging, action.target.name)]
+    return [{ kind: 'transaction', role: 'write', label: 'publish', statements: statements.map((sql) => ({ sql })) }]
   }
-  return {
-    transactional: [
-      dialect.createOrReplaceTableAs(
-        action.target,
-        `SELECT * FROM ${dialect.formatTarget(staging)}`,
-        tableLayout(action),
-      ),
-    ],
-    after: [dialect.dropTable(staging)],
-  }
+  return [
+    {
+      kind: 'copy',
+      role: 'write',
+      label: `publish: copy ${dialect.formatTarget(staging)} over ${dialect.formatTarget(action.target)}`,
+      from: staging,
+      to: action.target,
+    },
+    { kind: 'execute', role: 'setup', label: 'drop staging', sql: dialect.dropTable(staging) },
+  ]
 }
 
 /** COUNT(*) AS n of a relation. */

@@ -65,7 +65,15 @@ export interface CountStep extends StepBase {
   readonly sql: string
 }
 
-export type Step = ExecuteStep | TransactionStep | DescribeStep | CheckStep | GateStep | VerifyStep | CountStep
+/** Copy a table over another (BigQuery: a copy job, WRITE_TRUNCATE), atomically, without scanning it again. */
+export interface CopyStep extends StepBase {
+  readonly kind: 'copy'
+  readonly from: Target
+  readonly to: Target
+}
+
+export type Step =
+  ExecuteStep | TransactionStep | DescribeStep | CheckStep | GateStep | VerifyStep | CountStep | CopyStep
 
 /** The steps of one batch (an interval of an incremental action, or the whole action), with its parameters. */
 export interface BatchPlan {
@@ -96,6 +104,7 @@ export function stepStatements(step: Step, params: Readonly<Record<string, Param
       return [...step.statements]
     case 'describe':
     case 'gate':
+    case 'copy':
       return []
   }
 }

@@ -105,6 +105,20 @@ describe('the CLI on the shop fixture through the real client and the local BigQ
     ])
   })
 
+  it('swaps the rebuilt table in by a copy job and leaves no staging table behind', async () => {
+    const [tables] = await bq.dataset('shop').getTables()
+    expect(tables.map((t) => t.id).sort()).toEqual([
+      'customer_countries',
+      'customer_totals',
+      'customers',
+      'orders_daily',
+      'orders_log',
+    ])
+    const [customers] = await bq.dataset('shop').table('customers').getMetadata()
+    expect(customers.expirationTime).toBeUndefined()
+    expect(await count('shop.customers')).toBe(3)
+  })
+
   it('has nothing to do on a second run: no interval is rebuilt and no row is appended twice', async () => {
     const second = await cli('--json', 'run')
     expect(second.code, second.stderr).toBe(0)
@@ -141,6 +155,16 @@ describe('the CLI on the shop fixture through the real client and the local BigQ
       "SELECT mode, command, reason FROM `local.pipeline_state.runs` WHERE command = 'backfill'",
     )
     expect(mode).toEqual({ mode: 'backfill', command: 'backfill', reason: 'backfill:e2e on the local endpoint' })
+  })
+
+  it('rebuilds an incremental action with --full-refresh (the DROP runs outside any transaction)', async () => {
+    const refresh = await cli('--json', 'run', '--full-refresh', '--actions', 'customer_totals')
+    expect(refresh.code, refresh.stderr).toBe(0)
+    const result = JSON.parse(refresh.stdout) as RunJson
+    expect(result.actions.find((a) => a.name === 'customer_totals')?.intervals).toEqual([
+      { start: '2026-01-01', end: '2026-01-05' },
+    ])
+    expect(await count('shop.customer_totals')).toBe(5)
   })
 
   it('asserts the built tables, with and without a date range', async () => {

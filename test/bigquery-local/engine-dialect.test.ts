@@ -82,11 +82,14 @@ FROM (SELECT 'ann' AS player_lookup, '2024-01-02' AS game_date, 10.5 AS points U
     const readTarget = `SELECT * FROM ${dialect.formatTarget(target)} WHERE game_date = DATE '2024-01-02'`
     expect(await rowsOf(readTarget)).toEqual(['ann:10.5', 'bob:7'])
     await run(`UPDATE ${dialect.formatTarget(staging)} SET points = points + 1 WHERE TRUE`)
-    // The dialect's MERGE has no constant partition predicate in its ON: BigQuery refuses it.
-    const merge = dialect.merge(target, staging, ['player_lookup', 'game_date'], NAMES)
-    await expect(run(merge)).rejects.toThrow(
+    // Without a constant partition predicate in its ON, BigQuery refuses a MERGE into the table.
+    const unfiltered = dialect.merge(target, staging, ['player_lookup', 'game_date'], NAMES)
+    await expect(run(unfiltered)).rejects.toThrow(
       "Cannot query over table 'local.nba_predictions.player_scores' without a filter over column(s) 'game_date' that can be used for partition elimination",
     )
+    // The strategy's MERGE names the interval column: the ON clause prunes to the batch's partitions.
+    await run(dialect.merge(target, staging, ['player_lookup', 'game_date'], NAMES, 'game_date'), interval)
+    expect(await rowsOf(readTarget)).toEqual(['ann:11.5', 'bob:8'])
   })
 
   it('translates the fn helpers the dialect spells for BigQuery', async () => {

@@ -116,6 +116,16 @@ describe('BigQueryAdapter over a recording client', () => {
     const scripts = client.requests.filter((r) => r.query.startsWith('BEGIN TRANSACTION;'))
     expect(scripts.length).toBeGreaterThan(0) // interval writes: delete + insert + interval record, atomically
     expect(scripts.filter((r) => /CREATE|DROP|ALTER/.test(r.query))).toEqual([]) // DDL never inside a BigQuery transaction
-    expect(client.requests.some((r) => r.query.startsWith('CREATE OR REPLACE TABLE `proj.shop.customers`'))).toBe(true)
+    // The rebuilt table is swapped in by a copy job, not a second CREATE OR REPLACE … AS SELECT scan.
+    expect(client.requests.some((r) => r.query.startsWith('CREATE OR REPLACE TABLE `proj.shop.customers`'))).toBe(false)
+    expect(client.copies.map((c) => c.configuration.copy.destinationTable)).toEqual([
+      { projectId: 'proj', datasetId: 'shop', tableId: 'customers' },
+    ])
+    expect(client.copies[0]?.configuration.copy).toMatchObject({
+      sourceTable: { tableId: expect.stringMatching(/^customers__staging_/) },
+      writeDisposition: 'WRITE_TRUNCATE',
+    })
+    // Every job carries the job id prefix.
+    expect(client.requests.every((r) => r.jobPrefix === 'pipeline_')).toBe(true)
   })
 })

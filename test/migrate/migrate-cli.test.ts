@@ -166,8 +166,9 @@ describe('pipeline migrate up in separate processes on one warehouse file', () =
     try {
       const result = await spawnUp(file, root, '0.5')
       expect(result.code).toBe(1)
-      expect(result.stderr).toContain('error [migration-locked]')
-      expect(result.stderr).toContain(`is held by PID ${process.pid}`)
+      expect(result.stderr).toContain('error [warehouse-busy]')
+      expect(result.stderr).toContain(`is busy: PID ${process.pid} has it open for writing (waited 0.5 s)`)
+      expect(result.stderr).toContain('add --wait [SECONDS] to queue behind it')
     } finally {
       await holder.close()
     }

@@ -24,6 +24,7 @@ function recording(inner: Adapter): { adapter: Adapter; sent: string[]; start():
       record(...statements.map((s) => s.sql)),
       inner.transaction(statements)
     ),
+    copyTable: (from, to, options) => inner.copyTable(from, to, options),
     tableExists: (target) => inner.tableExists(target),
     describeTable: (target) => inner.describeTable(target),
     describeQuery: (sql, options) => inner.describeQuery(sql, options),

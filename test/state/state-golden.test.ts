@@ -22,6 +22,7 @@ function recordingAdapter(dialect: Dialect): { adapter: Adapter; sent: Statement
     execute: async (sql, options) => (record(sql, options), { rowsChanged: 0 }),
     query: async (sql, options) => (record(sql, options), []),
     transaction: async (statements) => void sent.push(...statements),
+    copyTable: async () => {},
     tableExists: async () => false,
     describeTable: async () => null,
     describeQuery: async () => [],

@@ -67,6 +67,9 @@ export class RecordingBigQueryClient implements BigQueryClient {
           if (!metadata) throw Object.assign(new Error(`Not found: Table ${dataset}.${table}`), { code: 404 })
           return [metadata]
         },
+        setMetadata: async () => {
+          this.tableRequests.push(`patch ${dataset}.${table}`)
+        },
       }),
     }
   }

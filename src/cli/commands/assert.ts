@@ -7,8 +7,10 @@ import type { CliContext, CliIo } from '../cli-context.js'
 import { EXIT, parseDateRange } from '../cli-context.js'
 import { handle, printJson, runAdapterOptions } from '../command-kit.js'
 import type { ExitHolder } from '../command-kit.js'
-import { addSelectionOptions, selectionFrom } from './run.js'
-import type { SelectionFlags } from './run.js'
+import { addSelectionOptions, selectionFlags, selectionFrom } from './run.js'
+import { parseFlags } from '../flag-schemas.js'
+import { openWarehouse } from '../open-warehouse.js'
+import { resolveSelection } from '../../runner/run.js'
 
 /** Failed partitions printed before the summary; the rest are in pipeline_state.assertion_results. */
 const MAX_PRINTED = 100
@@ -26,27 +28,39 @@ export function assertCommand(context: CliContext, exit: ExitHolder): Command {
     },
   )
   return command.action(
-    handle<SelectionFlags>(command, context, exit, async (flags, globals) => {
-      const range = parseDateRange(flags.from, flags.to)
-      const graph = await context.compile(globals)
-      const run = createRunInfo({ root: globals.root, env: context.env, now: context.now() })
-      const adapter = await context.openAdapter(globals, runAdapterOptions(graph, 'assert', run))
-      try {
-        const result = await runAssertions({
-          graph,
-          adapter,
-          run,
-          ...range,
-          selection: selectionFrom(flags),
-          onAction: globals.json ? undefined : (action) => context.io.stderr(`${formatAssertedAction(action)}\n`),
+    handle<Record<string, unknown>>(
+      command,
+      context,
+      exit,
+      async (raw, globals) => {
+        const flags = parseFlags(selectionFlags, raw)
+        const range = parseDateRange(flags.from, flags.to)
+        const graph = await context.compile(globals)
+        resolveSelection(graph, selectionFrom(flags))
+        const run = createRunInfo({ root: globals.root, env: context.env, now: context.now() })
+        const adapter = await openWarehouse(context, globals, {
+          ...runAdapterOptions(graph, 'assert', run),
+          command: 'assert',
+          runId: run.id,
         })
-        if (globals.json) printJson(context, result)
-        else printAssertSummary(context.io, result)
-        return result.ok ? EXIT.ok : EXIT.failed
-      } finally {
-        await adapter.close()
-      }
-    }),
+        try {
+          const result = await runAssertions({
+            graph,
+            adapter,
+            run,
+            ...range,
+            selection: selectionFrom(flags),
+            onAction: globals.json ? undefined : (action) => context.io.stderr(`${formatAssertedAction(action)}\n`),
+          })
+          if (globals.json) printJson(context, result)
+          else printAssertSummary(context.io, result)
+          return result.ok ? EXIT.ok : EXIT.failed
+        } finally {
+          await adapter.close()
+        }
+      },
+      { warehouse: 'write' },
+    ),
   )
 }
 

@@ -1,4 +1,5 @@
 import { Command } from 'commander'
+import { z } from 'zod'
 import { join } from 'node:path'
 import { ConfigError } from '../../core/errors.js'
 import { ensureMigrationsCurrent } from '../../migrate/index.js'
@@ -8,21 +9,30 @@ import { createGitProbe } from '../../runner/git-probe.js'
 import { formatPlan } from '../../runner/plan-text.js'
 import { createRunInfo } from '../../runner/run-info.js'
 import type { CliContext, CliIo } from '../cli-context.js'
-import { EXIT, parseDateRange, splitList } from '../cli-context.js'
+import { EXIT, parseDateRange } from '../cli-context.js'
+import { dateFlag, listFlag, parseFlags, switchFlag } from '../flag-schemas.js'
+import { openWarehouse } from '../open-warehouse.js'
+import { resolveSelection } from '../../runner/run.js'
 import { handle, printJson, runAdapterOptions } from '../command-kit.js'
 import type { ExitHolder } from '../command-kit.js'
 import { createProgress } from '../progress.js'
 import { printRunSummary } from '../run-summary.js'
 
-interface BackfillFlags {
-  from?: string
-  to?: string
-  actions?: string
-  reason?: string
-  requireCommit?: string[]
-  dryRun?: boolean
-  yes?: boolean
-}
+const backfillFlags = z.strictObject({
+  from: dateFlag,
+  to: dateFlag,
+  actions: listFlag('action', '--actions ml_feature_store_v2'),
+  reason: z.string().optional(),
+  requireCommit: z
+    .array(
+      z.string().regex(/^[0-9a-f]{7,40}$/i, {
+        message: 'is not a commit sha; give 7 to 40 hex digits, e.g. --require-commit a1b2c3d',
+      }),
+    )
+    .optional(),
+  dryRun: switchFlag,
+  yes: switchFlag,
+})
 
 function printPreflight(io: CliIo, result: BackfillResult): void {
   io.stdout('preflight:\n')
@@ -53,54 +63,66 @@ export function backfillCommand(context: CliContext, exit: ExitHolder): Command 
     .option('--dry-run', 'preflight and plan only, write nothing')
     .option('--yes', 'proceed without confirmation (required when not on a terminal)')
   return command.action(
-    handle<BackfillFlags>(command, context, exit, async (flags, globals) => {
-      const range = parseDateRange(flags.from, flags.to) as { from: string; to: string }
-      const actions = splitList(flags.actions)
-      const reason = (flags.reason ?? '').trim()
-      if (!reason)
-        throw new ConfigError('--reason must say why the range is recomputed, e.g. --reason "usage_spike fix a1b2c3"')
-      if (!flags.dryRun && !flags.yes)
-        throw new ConfigError(
-          'backfill writes to persistent tables: run it with --dry-run first, then again with --yes',
-        )
-      const graph = await context.compile(globals)
-      const run = createRunInfo({ root: globals.root, env: context.env, now: context.now(), mode: 'backfill' })
-      const adapter = await context.openAdapter(globals, runAdapterOptions(graph, 'backfill', run, flags))
-      try {
-        const progress = createProgress(context.io)
-        const result = await backfill({
-          graph,
-          adapter,
-          git: createGitProbe(globals.root),
-          actions,
-          ...range,
-          reason,
-          requireCommits: flags.requireCommit ?? [],
-          dryRun: flags.dryRun ?? false,
-          run,
-          migrationProblem: async () =>
-            ensureMigrationsCurrent(adapter, { root: globals.root, stateDataset: graph.project.stateDataset }).then(
-              () => null,
-              (e: Error) => e.message,
-            ),
-          runsDir: join(globals.root, '.pipeline', 'runs'),
-          onEvent: progress.onEvent,
+    handle<Record<string, unknown>>(
+      command,
+      context,
+      exit,
+      async (raw, globals) => {
+        const flags = parseFlags(backfillFlags, raw)
+        const range = parseDateRange(flags.from, flags.to) as { from: string; to: string }
+        const actions = flags.actions ?? []
+        const reason = (flags.reason ?? '').trim()
+        if (!reason)
+          throw new ConfigError('--reason must say why the range is recomputed, e.g. --reason "usage_spike fix a1b2c3"')
+        if (!flags.dryRun && !flags.yes)
+          throw new ConfigError(
+            'backfill writes to persistent tables: run it with --dry-run first, then again with --yes',
+          )
+        const graph = await context.compile(globals)
+        resolveSelection(graph, { actions })
+        const run = createRunInfo({ root: globals.root, env: context.env, now: context.now(), mode: 'backfill' })
+        const adapter = await openWarehouse(context, globals, {
+          ...runAdapterOptions(graph, 'backfill', run, flags),
+          command: 'backfill',
+          runId: run.id,
         })
-        progress.done()
-        if (globals.json) printJson(context, result)
-        else {
-          printPreflight(context.io, result)
-          if (!result.go) context.io.stdout('backfill refused: nothing was written\n')
-          else if (result.run) printRunSummary(context.io, result.run)
+        try {
+          const progress = createProgress(context.io)
+          const result = await backfill({
+            graph,
+            adapter,
+            git: createGitProbe(globals.root),
+            actions,
+            ...range,
+            reason,
+            requireCommits: flags.requireCommit ?? [],
+            dryRun: flags.dryRun ?? false,
+            run,
+            migrationProblem: async () =>
+              ensureMigrationsCurrent(adapter, { root: globals.root, stateDataset: graph.project.stateDataset }).then(
+                () => null,
+                (e: Error) => e.message,
+              ),
+            runsDir: join(globals.root, '.pipeline', 'runs'),
+            onEvent: progress.onEvent,
+          })
+          progress.done()
+          if (globals.json) printJson(context, result)
           else {
-            if (result.statements) context.io.stdout(`statements:\n${formatPlan(result.statements)}`)
-            context.io.stdout('dry run: nothing was written\n')
+            printPreflight(context.io, result)
+            if (!result.go) context.io.stdout('backfill refused: nothing was written\n')
+            else if (result.run) printRunSummary(context.io, result.run)
+            else {
+              if (result.statements) context.io.stdout(`statements:\n${formatPlan(result.statements)}`)
+              context.io.stdout('dry run: nothing was written\n')
+            }
           }
+          return result.go && (result.run?.ok ?? true) ? EXIT.ok : EXIT.failed
+        } finally {
+          await adapter.close()
         }
-        return result.go && (result.run?.ok ?? true) ? EXIT.ok : EXIT.failed
-      } finally {
-        await adapter.close()
-      }
-    }),
+      },
+      { warehouse: 'write' },
+    ),
   )
 }

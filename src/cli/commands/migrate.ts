@@ -1,9 +1,10 @@
 import { Command } from 'commander'
+import { z } from 'zod'
 import { ConfigError } from '../../core/errors.js'
 import type { Adapter } from '../../engines/adapter.js'
 import { createDialect } from '../../engines/create-engine.js'
-import { MigrationLockError } from '../../migrate/migration-errors.js'
-import { applyMigrations, migrationStatus, planMigrations } from '../../migrate/migrator.js'
+import { discoverMigrations } from '../../migrate/discover.js'
+import { applyMigrations, migrationStatus, planMigrations, refuseUnknownTarget } from '../../migrate/migrator.js'
 import { loadContracts, resolveStateDataset } from '../../migrate/project-files.js'
 import { formatApply, formatPlan, formatStatus, formatVerify } from '../../migrate/report.js'
 import { verifyMigrations } from '../../migrate/verify.js'
@@ -11,6 +12,8 @@ import { resolveBuildCommitSha } from '../../build/build-info.js'
 import type { CliContext, GlobalOptions } from '../cli-context.js'
 import { EXIT } from '../cli-context.js'
 import { handle, printJson } from '../command-kit.js'
+import { openWarehouse } from '../open-warehouse.js'
+import { MAX_WAIT_SECONDS, parseFlags, secondsFlag } from '../flag-schemas.js'
 import type { ExitHolder } from '../command-kit.js'
 
 interface LockFlags {
@@ -39,20 +42,26 @@ function statusCommand(context: CliContext, exit: ExitHolder): Command {
     .description('applied, pending, drifted and unfinished migrations')
     .option('--lock-timeout <seconds>', 'wait this long for a warehouse file another process has open', '10')
   return command.action(
-    handle<LockFlags>(command, context, exit, async (flags, globals) => {
-      const stateDataset = await resolveStateDataset(globals.root)
-      const report = await withAdapter(context, globals, flags, (adapter) =>
-        migrationStatus(adapter, { root: globals.root, stateDataset }),
-      )
-      if (globals.json)
-        printJson(context, {
-          current: report.current,
-          pending: report.entries.filter((e) => e.state === 'pending').length,
-          migrations: report.entries,
-        })
-      else context.io.stdout(formatStatus(report))
-      return report.entries.some((e) => e.state !== 'applied' && e.state !== 'pending') ? EXIT.failed : EXIT.ok
-    }),
+    handle<LockFlags>(
+      command,
+      context,
+      exit,
+      async (flags, globals) => {
+        const stateDataset = await resolveStateDataset(globals.root)
+        const report = await withAdapter(context, globals, flags, 'migrate status', (adapter) =>
+          migrationStatus(adapter, { root: globals.root, stateDataset }),
+        )
+        if (globals.json)
+          printJson(context, {
+            current: report.current,
+            pending: report.entries.filter((e) => e.state === 'pending').length,
+            migrations: report.entries,
+          })
+        else context.io.stdout(formatStatus(report))
+        return report.entries.some((e) => e.state !== 'applied' && e.state !== 'pending') ? EXIT.failed : EXIT.ok
+      },
+      { warehouse: 'read' },
+    ),
   )
 }
 
@@ -64,6 +73,7 @@ function planCommand(context: CliContext, exit: ExitHolder): Command {
   return command.action(
     handle<{ to?: string; offline?: boolean }>(command, context, exit, async (flags, globals) => {
       const to = parseTo(flags.to)
+      refuseUnknownTarget(await discoverMigrations(globals.root), to)
       const options = {
         root: globals.root,
         stateDataset: await resolveStateDataset(globals.root),
@@ -86,25 +96,32 @@ function upCommand(context: CliContext, exit: ExitHolder): Command {
     .option('--to <n>', 'apply up to and including this migration number')
     .option('--lock-timeout <seconds>', 'wait this long for another migrator (lock row or open warehouse file)', '10')
   return command.action(
-    handle<LockFlags & { to?: string }>(command, context, exit, async (flags, globals) => {
-      const to = parseTo(flags.to)
-      const waitMs = lockWaitMs(flags)
-      const result = await withAdapter(context, globals, flags, async (adapter) =>
-        applyMigrations(adapter, {
-          root: globals.root,
-          stateDataset: await resolveStateDataset(globals.root),
-          ...(to === undefined ? {} : { to }),
-          buildCommitSha: resolveBuildCommitSha(globals.root, context.env),
-          lock: { waitMs },
-          onEvent: (e) => {
-            if (e.type === 'applying') context.io.stderr(`applying ${e.name} …\n`)
-          },
-        }),
-      )
-      if (globals.json) printJson(context, result)
-      else context.io.stdout(formatApply(result))
-      return EXIT.ok
-    }),
+    handle<LockFlags & { to?: string }>(
+      command,
+      context,
+      exit,
+      async (flags, globals) => {
+        const to = parseTo(flags.to)
+        const waitMs = lockWaitMs(flags)
+        refuseUnknownTarget(await discoverMigrations(globals.root), to)
+        const result = await withAdapter(context, globals, { ...flags, write: true }, 'migrate up', async (adapter) =>
+          applyMigrations(adapter, {
+            root: globals.root,
+            stateDataset: await resolveStateDataset(globals.root),
+            ...(to === undefined ? {} : { to }),
+            buildCommitSha: resolveBuildCommitSha(globals.root, context.env),
+            lock: { waitMs },
+            onEvent: (e) => {
+              if (e.type === 'applying') context.io.stderr(`applying ${e.name} …\n`)
+            },
+          }),
+        )
+        if (globals.json) printJson(context, result)
+        else context.io.stdout(formatApply(result))
+        return EXIT.ok
+      },
+      { warehouse: 'write' },
+    ),
   )
 }
 
@@ -115,16 +132,22 @@ function verifyCommand(context: CliContext, exit: ExitHolder): Command {
     )
     .option('--lock-timeout <seconds>', 'wait this long for a warehouse file another process has open', '10')
   return command.action(
-    handle<LockFlags>(command, context, exit, async (flags, globals) => {
-      const contracts = await loadContracts(globals.root)
-      const stateDataset = await resolveStateDataset(globals.root)
-      const report = await withAdapter(context, globals, flags, (adapter) =>
-        verifyMigrations(adapter, { root: globals.root, stateDataset, contracts: contracts ?? [] }),
-      )
-      if (globals.json) printJson(context, report)
-      else context.io.stdout(formatVerify(report, contracts !== null))
-      return report.ok ? EXIT.ok : EXIT.failed
-    }),
+    handle<LockFlags>(
+      command,
+      context,
+      exit,
+      async (flags, globals) => {
+        const contracts = await loadContracts(globals.root)
+        const stateDataset = await resolveStateDataset(globals.root)
+        const report = await withAdapter(context, globals, flags, 'migrate verify', (adapter) =>
+          verifyMigrations(adapter, { root: globals.root, stateDataset, contracts: contracts ?? [] }),
+        )
+        if (globals.json) printJson(context, report)
+        else context.io.stdout(formatVerify(report, contracts !== null))
+        return report.ok ? EXIT.ok : EXIT.failed
+      },
+      { warehouse: 'read' },
+    ),
   )
 }
 
@@ -136,10 +159,8 @@ function parseTo(value: string | undefined): number | undefined {
 }
 
 function lockWaitMs(flags: LockFlags): number {
-  const seconds = Number(flags.lockTimeout ?? '10')
-  if (!Number.isFinite(seconds) || seconds < 0)
-    throw new ConfigError(`--lock-timeout "${flags.lockTimeout}" is not a number of seconds`)
-  return Math.round(seconds * 1000)
+  const lockFlags = z.strictObject({ lockTimeout: secondsFlag(MAX_WAIT_SECONDS, '--lock-timeout 10') })
+  return Math.round((parseFlags(lockFlags, { lockTimeout: flags.lockTimeout ?? '10' }).lockTimeout ?? 10) * 1000)
 }
 
 async function closing<T>(adapter: Adapter, work: () => Promise<T>): Promise<T> {
@@ -153,42 +174,22 @@ async function closing<T>(adapter: Adapter, work: () => Promise<T>): Promise<T> 
 async function withAdapter<T>(
   context: CliContext,
   globals: GlobalOptions,
-  flags: LockFlags,
+  flags: LockFlags & { write?: boolean },
+  command: string,
   work: (adapter: Adapter) => Promise<T>,
 ): Promise<T> {
-  const adapter = await openWaiting(context, globals, lockWaitMs(flags))
+  const adapter = await openWarehouse(context, globals, {
+    command,
+    readOnly: !flags.write,
+    defaultWaitSeconds: lockWaitMs(flags) / 1000,
+  })
   return closing(adapter, () => work(adapter))
-}
-
-// An embedded warehouse file can be open read-write in one process only; the engine's error names the holder.
-const FILE_LOCKED = /conflicting lock|could not set lock/i
-
-/** Open the warehouse, waiting up to `waitMs` while another process has the file open. */
-async function openWaiting(context: CliContext, globals: GlobalOptions, waitMs: number): Promise<Adapter> {
-  const deadline = Date.now() + waitMs
-  for (;;) {
-    try {
-      return await context.openAdapter(globals)
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error)
-      if (!FILE_LOCKED.test(message)) throw error
-      if (Date.now() >= deadline) {
-        const holder = /PID \d+/.exec(message)?.[0] ?? 'another process'
-        throw new MigrationLockError(
-          `the warehouse ${globals.warehouse} is held by ${holder} (waited ${waitMs / 1000} s); let it finish, then run the command again\n  ${message.split('\n')[0]}`,
-          holder,
-          null,
-        )
-      }
-      await new Promise((resolve) => setTimeout(resolve, 200))
-    }
-  }
 }
 
 /** Connect when the engine is configured; otherwise plan offline (every migration), saying why on stderr. */
 async function openOrOffline(context: CliContext, globals: GlobalOptions): Promise<Adapter | null> {
   try {
-    return await openWaiting(context, globals, 10_000)
+    return await openWarehouse(context, globals, { command: 'migrate plan', readOnly: true })
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error
     context.io.stderr(

@@ -6,6 +6,7 @@ import { formatReport, loadReports, REPORTS_MODULE, resolveReport, runReport } f
 import type { CliContext } from '../cli-context.js'
 import { EXIT, parseDateRange } from '../cli-context.js'
 import { handle, printJson } from '../command-kit.js'
+import { openWarehouse } from '../open-warehouse.js'
 import type { ExitHolder } from '../command-kit.js'
 
 export interface ReportFlags {
@@ -47,7 +48,11 @@ export function reportCommand(context: CliContext, exit: ExitHolder): Command {
       // A wrong name, grouping or parameter is bad usage: say so before compiling or opening the warehouse.
       resolveReportParams(resolveReport(reports, request), params)
       const graph = await context.compile(globals)
-      const adapter = await context.openAdapter(globals, { labels: { app: graph.project.name, command: 'report' } })
+      const adapter = await openWarehouse(context, globals, {
+        labels: { app: graph.project.name, command: 'report' },
+        command: 'report',
+        readOnly: true,
+      })
       try {
         const result = await runReport({
           graph,

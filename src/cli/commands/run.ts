@@ -1,37 +1,44 @@
 import { Command } from 'commander'
+import { z } from 'zod'
 import { join } from 'node:path'
 import { ConfigError } from '../../core/errors.js'
 import { ensureMigrationsCurrent } from '../../migrate/index.js'
-import { runPipeline } from '../../runner/run.js'
+import { resolveSelection, runPipeline } from '../../runner/run.js'
 import { formatPlan } from '../../runner/plan-text.js'
 import { formatProfile } from '../../runner/profile.js'
 import { createRunInfo } from '../../runner/run-info.js'
 import type { CliContext } from '../cli-context.js'
-import { EXIT, parseDateRange, splitList } from '../cli-context.js'
+import { EXIT, parseDateRange } from '../cli-context.js'
+import { dateFlag, intFlag, listFlag, MAX_CONCURRENCY, parseFlags, switchFlag } from '../flag-schemas.js'
+import { openWarehouse } from '../open-warehouse.js'
 import { handle, printJson, runAdapterOptions } from '../command-kit.js'
 import type { ExitHolder } from '../command-kit.js'
 import { createProgress } from '../progress.js'
 import { printRunSummary } from '../run-summary.js'
 
-/** The selection and date-range flags `run` and `assert` share. */
-export interface SelectionFlags {
-  actions?: string
-  tags?: string
-  includeDeps?: boolean
-  includeDependents?: boolean
-  from?: string
-  to?: string
+/** The selection and date-range flags `run` and `assert` share, checked before anything is opened. */
+export const SELECTION_FLAGS = {
+  actions: listFlag('action', '--actions ml_feature_store_v2 (leave the flag out to select everything)'),
+  tags: listFlag('tag', '--tags phase4'),
+  includeDeps: switchFlag,
+  includeDependents: switchFlag,
+  from: dateFlag,
+  to: dateFlag,
 }
 
-export interface RunFlags extends SelectionFlags {
-  fullRefresh?: boolean
-  restate?: boolean
-  dryRun?: boolean
-  skipAssertions?: boolean
-  reason?: string
-  concurrency?: string
-  profile?: boolean
-}
+export const selectionFlags = z.strictObject(SELECTION_FLAGS)
+export type SelectionFlags = z.output<typeof selectionFlags>
+
+const runFlags = z.strictObject({
+  ...SELECTION_FLAGS,
+  fullRefresh: switchFlag,
+  restate: switchFlag,
+  dryRun: switchFlag,
+  skipAssertions: switchFlag,
+  reason: z.string().optional(),
+  profile: switchFlag,
+  concurrency: intFlag(1, MAX_CONCURRENCY, '--concurrency 4'),
+})
 
 /** How a command's help words the shared flags: what it does to the selection and to the dates. */
 interface SelectionWording {
@@ -59,8 +66,8 @@ export function addSelectionOptions(command: Command, wording: SelectionWording 
 
 export function selectionFrom(flags: SelectionFlags) {
   return {
-    actions: splitList(flags.actions),
-    tags: splitList(flags.tags),
+    actions: flags.actions ?? [],
+    tags: flags.tags ?? [],
     includeDeps: flags.includeDeps ?? false,
     includeDependents: flags.includeDependents ?? false,
   }
@@ -78,50 +85,63 @@ export function runCommand(context: CliContext, exit: ExitHolder): Command {
       'emergency only: write without the audits (needs --reason; the intervals are recorded unverified and re-checked by every later run; monitors still run)',
     )
     .option('--reason <text>', 'why the assertions are skipped; stored in pipeline_state.runs')
-    .option('--concurrency <n>', 'actions built at once')
+    .option('--concurrency <n>', `actions built at once, 1 to ${MAX_CONCURRENCY} (default: the project's concurrency)`)
     .option('--profile', "record every statement's kind, duration and rows in .pipeline/runs/<run_id>.json")
   return command.action(
-    handle<RunFlags>(command, context, exit, async (flags, globals) => {
-      const range = parseDateRange(flags.from, flags.to)
-      const reason = flags.reason?.trim()
-      if (flags.skipAssertions && !reason)
-        throw new ConfigError(
-          '--skip-assertions needs --reason: say why the audits are skipped, e.g. --reason "hotfix 1a2b3c, usage_spike checked by hand"; the intervals written are recorded unverified',
-        )
-      const graph = await context.compile(globals)
-      const run = createRunInfo({ root: globals.root, env: context.env, now: context.now() })
-      const adapter = await context.openAdapter(globals, runAdapterOptions(graph, 'run', run, flags))
-      try {
-        if (!flags.dryRun)
-          await ensureMigrationsCurrent(adapter, { root: globals.root, stateDataset: graph.project.stateDataset })
-        const progress = createProgress(context.io)
-        const result = await runPipeline({
-          graph,
-          adapter,
-          run,
-          selection: selectionFrom(flags),
-          ...range,
-          fullRefresh: flags.fullRefresh ?? false,
-          restate: flags.restate ?? false,
-          dryRun: flags.dryRun ?? false,
-          skipAssertions: flags.skipAssertions ?? false,
-          ...(reason ? { reason } : {}),
-          ...(flags.concurrency ? { concurrency: Number(flags.concurrency) } : {}),
-          runsDir: join(globals.root, '.pipeline', 'runs'),
-          onEvent: progress.onEvent,
-          profile: flags.profile ?? false,
+    handle<Record<string, unknown>>(
+      command,
+      context,
+      exit,
+      async (raw, globals) => {
+        const flags = parseFlags(runFlags, raw)
+        const range = parseDateRange(flags.from, flags.to)
+        const reason = flags.reason?.trim()
+        if (flags.skipAssertions && !reason)
+          throw new ConfigError(
+            '--skip-assertions needs --reason: say why the audits are skipped, e.g. --reason "hotfix 1a2b3c, usage_spike checked by hand"; the intervals written are recorded unverified',
+          )
+        const graph = await context.compile(globals)
+        // Unknown actions and tags are bad usage: refused before the warehouse is opened or migrations checked.
+        resolveSelection(graph, selectionFrom(flags))
+        const run = createRunInfo({ root: globals.root, env: context.env, now: context.now() })
+        const adapter = await openWarehouse(context, globals, {
+          ...runAdapterOptions(graph, 'run', run, flags),
+          command: 'run',
+          runId: run.id,
         })
-        progress.done()
-        if (globals.json) printJson(context, result)
-        else if (result.plan) context.io.stdout(formatPlan(result.plan))
-        else {
-          printRunSummary(context.io, result)
-          if (result.profile) context.io.stdout(formatProfile(result.profile))
+        try {
+          if (!flags.dryRun)
+            await ensureMigrationsCurrent(adapter, { root: globals.root, stateDataset: graph.project.stateDataset })
+          const progress = createProgress(context.io)
+          const result = await runPipeline({
+            graph,
+            adapter,
+            run,
+            selection: selectionFrom(flags),
+            ...range,
+            fullRefresh: flags.fullRefresh ?? false,
+            restate: flags.restate ?? false,
+            dryRun: flags.dryRun ?? false,
+            skipAssertions: flags.skipAssertions ?? false,
+            ...(reason ? { reason } : {}),
+            ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
+            runsDir: join(globals.root, '.pipeline', 'runs'),
+            onEvent: progress.onEvent,
+            profile: flags.profile ?? false,
+          })
+          progress.done()
+          if (globals.json) printJson(context, result)
+          else if (result.plan) context.io.stdout(formatPlan(result.plan))
+          else {
+            printRunSummary(context.io, result)
+            if (result.profile) context.io.stdout(formatProfile(result.profile))
+          }
+          return result.ok ? EXIT.ok : EXIT.failed
+        } finally {
+          await adapter.close()
         }
-        return result.ok ? EXIT.ok : EXIT.failed
-      } finally {
-        await adapter.close()
-      }
-    }),
+      },
+      { warehouse: 'write' },
+    ),
   )
 }

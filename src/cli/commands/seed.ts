@@ -2,19 +2,20 @@ import { Command } from 'commander'
 import { join } from 'node:path'
 import { z } from 'zod'
 import { ConfigError } from '../../core/errors.js'
-import { isIsoDate } from '../../core/dates.js'
+import { dateFlag, intFlag, parseFlags } from '../flag-schemas.js'
 import type { Adapter } from '../../engines/adapter.js'
 import type { CompiledGraph } from '../../compiler/compiled.js'
 import type { CliContext, GlobalOptions } from '../cli-context.js'
 import { EXIT } from '../cli-context.js'
 import { handle, printJson } from '../command-kit.js'
+import { openWarehouse } from '../open-warehouse.js'
 import type { ExitHolder } from '../command-kit.js'
 import { importProjectModule } from '../../compiler/project-modules.js'
 
 const seedFlags = z.strictObject({
-  seasons: z.coerce.number().int().min(1).max(10).optional(),
-  seed: z.coerce.number().int().optional(),
-  through: z.string().refine(isIsoDate, 'use YYYY-MM-DD').optional(),
+  seasons: intFlag(1, 10, '--seasons 2'),
+  seed: intFlag(0, 2 ** 31 - 1, '--seed 42'),
+  through: dateFlag,
 })
 
 /** What a project's seed module exports (includes/project.ts `seedModule`). */
@@ -61,22 +62,24 @@ export function seedCommand(context: CliContext, exit: ExitHolder): Command {
     .option('--seed <s>', 'random seed (default 42)')
     .option('--through <date>', 'last date with final box scores (default 2026-01-31)')
   return command.action(
-    handle<Record<string, string>>(command, context, exit, async (flags, globals: GlobalOptions) => {
-      const parsed = seedFlags.safeParse(flags)
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]
-        throw new ConfigError(`--${String(issue?.path[0])} "${flags[String(issue?.path[0])]}": ${issue?.message}`)
-      }
-      const graph = await context.compile(globals)
-      const adapter = await context.openAdapter(globals)
-      try {
-        const summary = await seedSources(graph, adapter, parsed.data, (m) => context.io.stderr(`seed: ${m}\n`))
-        if (globals.json) printJson(context, summary)
-        else context.io.stdout(`seeded ${globals.warehouse}\n`)
-        return EXIT.ok
-      } finally {
-        await adapter.close()
-      }
-    }),
+    handle<Record<string, unknown>>(
+      command,
+      context,
+      exit,
+      async (flags, globals: GlobalOptions) => {
+        const parsed = { data: parseFlags(seedFlags, flags) }
+        const graph = await context.compile(globals)
+        const adapter = await openWarehouse(context, globals, { command: 'seed' })
+        try {
+          const summary = await seedSources(graph, adapter, parsed.data, (m) => context.io.stderr(`seed: ${m}\n`))
+          if (globals.json) printJson(context, summary)
+          else context.io.stdout(`seeded ${globals.warehouse}\n`)
+          return EXIT.ok
+        } finally {
+          await adapter.close()
+        }
+      },
+      { warehouse: 'write' },
+    ),
   )
 }

@@ -11,6 +11,7 @@ import { createRunInfo } from '../../runner/run-info.js'
 import type { CliContext } from '../cli-context.js'
 import { EXIT } from '../cli-context.js'
 import { handle, printJson, runAdapterOptions } from '../command-kit.js'
+import { openWarehouse } from '../open-warehouse.js'
 import type { ExitHolder } from '../command-kit.js'
 import { createProgress } from '../progress.js'
 import { printRunSummary } from '../run-summary.js'
@@ -80,56 +81,67 @@ export function startCommand(context: CliContext, exit: ExitHolder): Command {
     )
     .option('--profile', "record every statement's kind, duration and rows in .pipeline/runs/<run_id>.json")
   return command.action(
-    handle<{ profile?: boolean }>(command, context, exit, async (flags, globals) => {
-      const log = (m: string) => context.io.stderr(`${m}\n`)
-      const graph = await context.compile(globals)
-      const run = createRunInfo({ root: globals.root, env: context.env, now: context.now() })
-      const adapter = await context.openAdapter(globals, runAdapterOptions(graph, 'start', run))
-      try {
-        log(`${graph.project.name}: warehouse ${globals.warehouse} (${globals.engine})`)
-        const migrated = await applyMigrations(adapter, {
-          root: globals.root,
-          stateDataset: graph.project.stateDataset,
-          onEvent: (e) => e.type === 'applied' && log(`migration ${e.version} ${e.name} applied (${e.durationMs} ms)`),
+    handle<{ profile?: boolean }>(
+      command,
+      context,
+      exit,
+      async (flags, globals) => {
+        const log = (m: string) => context.io.stderr(`${m}\n`)
+        const graph = await context.compile(globals)
+        const run = createRunInfo({ root: globals.root, env: context.env, now: context.now() })
+        const adapter = await openWarehouse(context, globals, {
+          ...runAdapterOptions(graph, 'start', run),
+          command: 'start',
+          runId: run.id,
         })
-        log(
-          migrated.applied.length
-            ? `applied ${migrated.applied.length} migration(s)`
-            : `schema up to date (${migrated.alreadyApplied} migrations applied earlier)`,
-        )
-        const missing = await missingSources(graph, adapter)
-        if (missing.length) {
-          log(`sources missing (${missing.join(', ')}): generating the sample warehouse`)
-          const started = performance.now()
-          await seedSources(graph, adapter, {}, (m) => log(`seed: ${m}`))
-          log(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+        try {
+          log(`${graph.project.name}: warehouse ${globals.warehouse} (${globals.engine})`)
+          const migrated = await applyMigrations(adapter, {
+            root: globals.root,
+            stateDataset: graph.project.stateDataset,
+            onEvent: (e) =>
+              e.type === 'applied' && log(`migration ${e.version} ${e.name} applied (${e.durationMs} ms)`),
+          })
+          log(
+            migrated.applied.length
+              ? `applied ${migrated.applied.length} migration(s)`
+              : `schema up to date (${migrated.alreadyApplied} migrations applied earlier)`,
+          )
+          const missing = await missingSources(graph, adapter)
+          if (missing.length) {
+            log(`sources missing (${missing.join(', ')}): generating the sample warehouse`)
+            const started = performance.now()
+            await seedSources(graph, adapter, {}, (m) => log(`seed: ${m}`))
+            log(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+          }
+          const progress = createProgress(context.io)
+          const result = await runPipeline({
+            graph,
+            adapter,
+            run,
+            runsDir: join(globals.root, '.pipeline', 'runs'),
+            onEvent: progress.onEvent,
+            profile: flags.profile ?? false,
+          })
+          progress.done()
+          const rows = await tableRows(graph, adapter)
+          if (globals.json) {
+            printJson(context, { run: result, tables: rows })
+          } else {
+            context.io.stdout('\ntables:\n')
+            for (const t of rows) context.io.stdout(`  ${t.table.padEnd(55)} ${String(t.rows).padStart(9)} rows\n`)
+            printChecks(context, result)
+            await printSummaryReport(context, graph, adapter)
+            context.io.stdout('\n')
+            printRunSummary(context.io, result)
+            if (result.profile) context.io.stdout(formatProfile(result.profile))
+          }
+          return result.ok ? EXIT.ok : EXIT.failed
+        } finally {
+          await adapter.close()
         }
-        const progress = createProgress(context.io)
-        const result = await runPipeline({
-          graph,
-          adapter,
-          run,
-          runsDir: join(globals.root, '.pipeline', 'runs'),
-          onEvent: progress.onEvent,
-          profile: flags.profile ?? false,
-        })
-        progress.done()
-        const rows = await tableRows(graph, adapter)
-        if (globals.json) {
-          printJson(context, { run: result, tables: rows })
-        } else {
-          context.io.stdout('\ntables:\n')
-          for (const t of rows) context.io.stdout(`  ${t.table.padEnd(55)} ${String(t.rows).padStart(9)} rows\n`)
-          printChecks(context, result)
-          await printSummaryReport(context, graph, adapter)
-          context.io.stdout('\n')
-          printRunSummary(context.io, result)
-          if (result.profile) context.io.stdout(formatProfile(result.profile))
-        }
-        return result.ok ? EXIT.ok : EXIT.failed
-      } finally {
-        await adapter.close()
-      }
-    }),
+      },
+      { warehouse: 'write' },
+    ),
   )
 }

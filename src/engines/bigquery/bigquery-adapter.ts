@@ -183,6 +183,7 @@ export class BigQueryAdapter implements Adapter {
           jobPrefix: o.jobPrefix ?? DEFAULT_JOB_PREFIX,
         })
         await job.promise()
+        await this.#keepForever(to)
         return
       } catch (error) {
         const reason = transientReason(error)
@@ -194,6 +195,13 @@ export class BigQueryAdapter implements Adapter {
         await (o.sleep ?? sleep)(delayMs)
       }
     }
+  }
+
+  /** A published table never inherits the expiration of the staging table it was copied from. */
+  async #keepForever(target: Target): Promise<void> {
+    const metadata = await this.#tableMetadata(target)
+    if (metadata?.expirationTime)
+      await this.#client.dataset(target.dataset).table(target.name).setMetadata({ expirationTime: null })
   }
 
   async tableExists(target: Target): Promise<boolean> {

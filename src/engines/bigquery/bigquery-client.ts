@@ -88,10 +88,14 @@ export interface BigQueryTableMetadata {
   readonly timePartitioning?: { readonly type?: string; readonly field?: string }
   readonly clustering?: { readonly fields?: readonly string[] }
   readonly requirePartitionFilter?: boolean
+  /** Milliseconds since the epoch, as a decimal string; absent when the table never expires. */
+  readonly expirationTime?: string
 }
 
 export interface BigQueryTableHandle {
   getMetadata(): Promise<[BigQueryTableMetadata, ...unknown[]]>
+  /** tables.patch of the given fields (null clears one). */
+  setMetadata(metadata: { expirationTime: null }): Promise<unknown>
 }
 
 export interface BigQueryDatasetHandle {

@@ -59,8 +59,11 @@ export interface BigQueryDialectOptions {
   readonly project?: string
   /** Location of the datasets `createSchema` creates (e.g. `US`, `EU`, `europe-west2`); omitted, the job's location. */
   readonly location?: string
+  /** Hours before a staging table expires (default 48: a failed audit's rows stay for a day's inspection). */
+  readonly stagingExpirationHours?: number
 }
 
+const DEFAULT_STAGING_EXPIRATION_HOURS = 48
 const LOCATION = /^[A-Za-z][A-Za-z0-9-]{1,40}$/
 
 /** BigQuery: partitioned and clustered tables, scripts for transactions, bytes-billed dry runs. */
@@ -73,18 +76,24 @@ export function createBigQueryDialect(options: BigQueryDialectOptions = {}): Dia
   const schemaOptions = options.location ? ` OPTIONS (location = ${literal(options.location)})` : ''
   const formatTarget = (t: Target) =>
     quote(options.project ? `${options.project}.${t.dataset}.${t.name}` : `${t.dataset}.${t.name}`)
-  const layout = (o?: TableOptions, columns?: readonly ColumnSpec[]): string => {
+  const layout = (o?: TableOptions, columns?: readonly ColumnSpec[], extraOptions: readonly string[] = []): string => {
     const parts: string[] = []
     // A TIMESTAMP column partitions by its date; a DATE column by itself.
-    const partitionType = columns?.find((c) => c.name === o?.partitionBy)?.type.toUpperCase()
+    const partitionType =
+      columns?.find((c) => c.name === o?.partitionBy)?.type.toUpperCase() ?? o?.partitionType ?? 'DATE'
     if (o?.partitionBy)
       parts.push(
         `PARTITION BY ${partitionType === 'TIMESTAMP' ? `DATE(${quote(o.partitionBy)})` : quote(o.partitionBy)}`,
       )
     if (o?.clusterBy?.length) parts.push(`CLUSTER BY ${columnList(o.clusterBy, quote)}`)
-    if (o?.partitionBy && o.requirePartitionFilter) parts.push('OPTIONS (require_partition_filter = TRUE)')
+    const tableOptions = [
+      ...(o?.partitionBy && o.requirePartitionFilter ? ['require_partition_filter = TRUE'] : []),
+      ...extraOptions,
+    ]
+    if (tableOptions.length) parts.push(`OPTIONS (${tableOptions.join(', ')})`)
     return parts.length ? `\n${parts.join('\n')}` : ''
   }
+  const stagingHours = options.stagingExpirationHours ?? DEFAULT_STAGING_EXPIRATION_HOURS
   return Object.freeze({
     engine: 'bigquery',
     // BigQuery takes at most 1,024K characters of GoogleSQL query text per job.
@@ -102,6 +111,16 @@ export function createBigQueryDialect(options: BigQueryDialectOptions = {}): Dia
       `CREATE TABLE IF NOT EXISTS ${formatTarget(target)} (\n${columnDefinitions(columns, quote, columnType)}\n)${layout(o, columns)}`,
     createTableAs: (target: Target, select: string, o?: TableOptions) =>
       `CREATE TABLE ${formatTarget(target)}${layout(o)}\nAS\n${select}`,
+    // Per run, so two runs never share (or drop) each other's staged rows.
+    stagingTable: (target: Target, runId: string) => ({
+      dataset: target.dataset,
+      name: `${target.name}__staging_${runId.toLowerCase().replace(/[^a-z0-9_]/g, '_')}`.slice(0, 1024),
+    }),
+    // Expires on its own: a staging table a crashed run leaves behind is not kept (nor billed) for ever.
+    createStagingTableAs: (staging: Target, select: string, o?: TableOptions) =>
+      `CREATE OR REPLACE TABLE ${formatTarget(staging)}${layout({ ...o, requirePartitionFilter: false }, undefined, [
+        `expiration_timestamp = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL ${Math.trunc(stagingHours)} HOUR)`,
+      ])}\nAS\n${select}`,
     createOrReplaceTableAs: (target: Target, select: string, o?: TableOptions) =>
       `CREATE OR REPLACE TABLE ${formatTarget(target)}${layout(o)}\nAS\n${select}`,
     createOrReplaceView: (target: Target, select: string) =>
@@ -115,8 +134,26 @@ export function createBigQueryDialect(options: BigQueryDialectOptions = {}): Dia
     },
     deleteInterval: (target: Target, column: string) =>
       `DELETE FROM ${formatTarget(target)}\nWHERE ${quote(column)} >= CAST(@${INTERVAL_START} AS DATE) AND ${quote(column)} < CAST(@${INTERVAL_END} AS DATE)`,
-    merge: (target: Target, source: Target, uniqueKey: readonly string[], columns: readonly string[]) =>
-      mergeStatement({ target: formatTarget(target), source: formatTarget(source), uniqueKey, columns, quote }),
+    // BigQuery needs a constant filter on a require_partition_filter target's partition column in MERGE's ON.
+    merge: (
+      target: Target,
+      source: Target,
+      uniqueKey: readonly string[],
+      columns: readonly string[],
+      intervalColumn?: string,
+    ) =>
+      mergeStatement({
+        target: formatTarget(target),
+        source: formatTarget(source),
+        uniqueKey,
+        columns,
+        quote,
+        ...(intervalColumn
+          ? {
+              targetFilter: `t.${quote(intervalColumn)} >= CAST(@${INTERVAL_START} AS DATE) AND t.${quote(intervalColumn)} < CAST(@${INTERVAL_END} AS DATE)`,
+            }
+          : {}),
+      }),
     addColumns: (target: Target, columns: readonly ColumnSpec[]) =>
       columns.length === 0
         ? []

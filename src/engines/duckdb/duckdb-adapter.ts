@@ -103,6 +103,11 @@ export class DuckDbAdapter implements Adapter {
     )
   }
 
+  async copyTable(from: Target, to: Target, options?: StatementOptions): Promise<void> {
+    const d = this.dialect
+    await this.execute(d.createOrReplaceTableAs(to, `SELECT * FROM ${d.formatTarget(from)}`), options)
+  }
+
   async tableExists(target: Target): Promise<boolean> {
     return (await this.describeTable(target)) !== null
   }

@@ -82,6 +82,13 @@ export const duckDbDialect: Dialect = Object.freeze({
   createTableAs(target: Target, select: string): string {
     return `CREATE TABLE ${formatTarget(target)} AS\n${select}`
   },
+  // One writer holds the file, so one staging name per target is enough (and stays for inspection).
+  stagingTable(target: Target): Target {
+    return { dataset: target.dataset, name: `${target.name}__staging` }
+  },
+  createStagingTableAs(staging: Target, select: string): string {
+    return `CREATE OR REPLACE TABLE ${formatTarget(staging)} AS\n${select}`
+  },
   createOrReplaceTableAs(target: Target, select: string): string {
     return `CREATE OR REPLACE TABLE ${formatTarget(target)} AS\n${select}`
   },
@@ -104,6 +111,7 @@ export const duckDbDialect: Dialect = Object.freeze({
   deleteInterval(target: Target, column: string): string {
     return `DELETE FROM ${formatTarget(target)}\nWHERE ${quote(column)} >= ${param(INTERVAL_START, 'DATE')} AND ${quote(column)} < ${param(INTERVAL_END, 'DATE')}`
   },
+  // DuckDB has no partitions to prune: the interval column adds nothing to the ON clause.
   merge(target: Target, source: Target, uniqueKey: readonly string[], columns: readonly string[]): string {
     return mergeStatement({ target: formatTarget(target), source: formatTarget(source), uniqueKey, columns, quote })
   },

@@ -7,7 +7,9 @@ export const merge: StrategyFactory<'merge'> = (context) => {
   return {
     stagedColumns: [],
     beforeWrite: [],
-    write: (columns) => [dialect.merge(action.target, staging, write.uniqueKey, columns ?? [])],
+    write: (columns) => [
+      dialect.merge(action.target, staging, write.uniqueKey, columns ?? [], action.definition.interval.column),
+    ],
     verify: [],
     affectedRowsSql: rowsPerDateSql(context),
   }

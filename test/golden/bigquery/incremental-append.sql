@@ -1,6 +1,7 @@
 CREATE SCHEMA IF NOT EXISTS `shop`;
 
-CREATE OR REPLACE TABLE `shop.orders_log__staging`
+CREATE OR REPLACE TABLE `shop.orders_log__staging_run_golden`
+OPTIONS (expiration_timestamp = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL 48 HOUR))
 AS
 SELECT q.*, @run_id AS `run_id`, CAST(@run_started_at AS TIMESTAMP) AS `loaded_at`
 FROM (
@@ -9,13 +10,13 @@ FROM (
     where order_date >= CAST(@interval_start AS DATE) and order_date < CAST(@interval_end AS DATE)
 ) AS q;
 
-SELECT COUNT(*) AS n FROM `shop.orders_log__staging` WHERE `order_date` IS NULL OR `order_date` < CAST(@interval_start AS DATE) OR `order_date` >= CAST(@interval_end AS DATE);
+SELECT COUNT(*) AS n FROM `shop.orders_log__staging_run_golden` WHERE `order_date` IS NULL OR `order_date` < CAST(@interval_start AS DATE) OR `order_date` >= CAST(@interval_end AS DATE);
 
-SELECT COUNT(*) AS n FROM `shop.orders_log__staging`;
+SELECT COUNT(*) AS n FROM `shop.orders_log__staging_run_golden`;
 
 INSERT INTO `shop.orders_log` (`order_date`, `customer_id`, `amount`, `run_id`, `loaded_at`)
 SELECT `order_date`, `customer_id`, `amount`, `run_id`, `loaded_at` FROM (
-SELECT * FROM `shop.orders_log__staging`
+SELECT * FROM `shop.orders_log__staging_run_golden`
 ) AS q;
 
-DROP TABLE IF EXISTS `shop.orders_log__staging`;
+DROP TABLE IF EXISTS `shop.orders_log__staging_run_golden`;

@@ -10,7 +10,8 @@ CREATE TABLE IF NOT EXISTS `shop.orders_daily` (
 )
 PARTITION BY `order_date`;
 
-CREATE OR REPLACE TABLE `shop.orders_daily__staging`
+CREATE OR REPLACE TABLE `shop.orders_daily__staging_run_golden`
+OPTIONS (expiration_timestamp = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL 48 HOUR))
 AS
 SELECT q.*, @build_commit_sha AS `build_commit_sha`, @run_id AS `run_id`
 FROM (
@@ -23,9 +24,9 @@ FROM (
     group by o.order_date, o.customer_id
 ) AS q;
 
-SELECT COUNT(*) AS n FROM `shop.orders_daily__staging` WHERE CASE WHEN `order_date` IS NULL THEN 1 ELSE 0 END + CASE WHEN `customer_id` IS NULL THEN 1 ELSE 0 END + CASE WHEN `build_commit_sha` IS NULL THEN 1 ELSE 0 END + CASE WHEN `run_id` IS NULL THEN 1 ELSE 0 END > 0;
+SELECT COUNT(*) AS n FROM `shop.orders_daily__staging_run_golden` WHERE CASE WHEN `order_date` IS NULL THEN 1 ELSE 0 END + CASE WHEN `customer_id` IS NULL THEN 1 ELSE 0 END + CASE WHEN `build_commit_sha` IS NULL THEN 1 ELSE 0 END + CASE WHEN `run_id` IS NULL THEN 1 ELSE 0 END > 0;
 
-SELECT COUNT(*) AS n FROM `shop.orders_daily__staging` WHERE `order_date` IS NULL OR `order_date` < CAST(@interval_start AS DATE) OR `order_date` >= CAST(@interval_end AS DATE);
+SELECT COUNT(*) AS n FROM `shop.orders_daily__staging_run_golden` WHERE `order_date` IS NULL OR `order_date` < CAST(@interval_start AS DATE) OR `order_date` >= CAST(@interval_end AS DATE);
 
 SELECT partition_value, observed, row_count,
   row_count < 1 OR COALESCE(observed = 0, FALSE) AS passed,
@@ -36,21 +37,21 @@ FROM (
     COALESCE(SUM(key_rows), 0) AS row_count
   FROM (
     SELECT CAST(`order_date` AS STRING) AS partition_value, COUNT(*) AS key_rows
-    FROM `shop.orders_daily__staging`
+    FROM `shop.orders_daily__staging_run_golden`
     WHERE `order_date` >= CAST(@interval_start AS DATE) AND `order_date` < CAST(@interval_end AS DATE)
     GROUP BY CAST(`order_date` AS STRING), `order_date`, `customer_id`
   ) AS keyed
   GROUP BY 1
 ) AS summary;
 
-SELECT COUNT(*) AS n FROM `shop.orders_daily__staging`;
+SELECT COUNT(*) AS n FROM `shop.orders_daily__staging_run_golden`;
 
 DELETE FROM `shop.orders_daily`
 WHERE `order_date` >= CAST(@interval_start AS DATE) AND `order_date` < CAST(@interval_end AS DATE);
 
 INSERT INTO `shop.orders_daily` (`order_date`, `customer_id`, `orders`, `amount`, `build_commit_sha`, `run_id`)
 SELECT `order_date`, `customer_id`, `orders`, `amount`, `build_commit_sha`, `run_id` FROM (
-SELECT * FROM `shop.orders_daily__staging`
+SELECT * FROM `shop.orders_daily__staging_run_golden`
 ) AS q;
 
-DROP TABLE IF EXISTS `shop.orders_daily__staging`;
+DROP TABLE IF EXISTS `shop.orders_daily__staging_run_golden`;

@@ -1,6 +1,7 @@
 CREATE SCHEMA IF NOT EXISTS `shop`;
 
-CREATE OR REPLACE TABLE `shop.customers__staging`
+CREATE OR REPLACE TABLE `shop.customers__staging_run_golden`
+OPTIONS (expiration_timestamp = TIMESTAMP_ADD(CURRENT_TIMESTAMP(), INTERVAL 48 HOUR))
 AS
 select customer_id, upper(country) as country from `raw.raw_customers`;
 
@@ -13,7 +14,7 @@ FROM (
     COALESCE(SUM(key_rows), 0) AS row_count
   FROM (
     SELECT COUNT(*) AS key_rows
-    FROM `shop.customers__staging`
+    FROM `shop.customers__staging_run_golden`
     GROUP BY `customer_id`
   ) AS keyed
 ) AS summary;
@@ -25,13 +26,9 @@ FROM (
   SELECT CAST(NULL AS STRING) AS partition_value,
     CAST(COUNTIF(`customer_id` IS NULL) AS FLOAT64) AS observed,
     COUNT(*) AS row_count
-  FROM `shop.customers__staging`
+  FROM `shop.customers__staging_run_golden`
 ) AS summary;
 
-SELECT COUNT(*) AS n FROM `shop.customers__staging`;
+SELECT COUNT(*) AS n FROM `shop.customers__staging_run_golden`;
 
-CREATE OR REPLACE TABLE `shop.customers`
-AS
-SELECT * FROM `shop.customers__staging`;
-
-DROP TABLE IF EXISTS `shop.customers__staging`;
+DROP TABLE IF EXISTS `shop.customers__staging_run_golden`;

@@ -1,0 +1,120 @@
+import { execFile } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { writeHolder, releaseHolders, holderPath } from '../../src/cli/warehouse-holder.js'
+import { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
+import { fixturePath, REPO_ROOT } from '../support/fixtures.js'
+import { scratchDir } from '../support/scratch.js'
+
+interface Captured {
+  readonly code: number
+  readonly stdout: string
+  readonly stderr: string
+}
+
+const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx')
+const shop = fixturePath('shop')
+const env = Object.fromEntries(
+  Object.entries({ ...process.env, BUILD_COMMIT_SHA: 'e'.repeat(40) }).filter(([key]) => !/^PIPELINE_/.test(key)),
+)
+
+/** The CLI in a child process, as an operator in a second terminal runs it. */
+function pipeline(warehouse: string, ...argv: string[]): Promise<Captured> {
+  return new Promise((resolve) => {
+    execFile(
+      tsx,
+      ['src/cli/main.ts', '--project', shop, '--warehouse', warehouse, ...argv],
+      { cwd: REPO_ROOT, env },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    )
+  })
+}
+
+async function shopWarehouse(): Promise<string> {
+  const path = join(scratchDir('pipeline-busy-'), 'warehouse.duckdb')
+  const adapter = await DuckDbAdapter.open({ path })
+  await adapter.execute(`CREATE SCHEMA raw;
+    CREATE TABLE raw.raw_customers AS SELECT * FROM (VALUES (1, 'fr'), (2, 'us')) t(customer_id, country);
+    CREATE TABLE raw.raw_orders AS SELECT * FROM (VALUES (DATE '2026-01-01', 1, 10.0), (DATE '2026-01-02', 2, 5.0)) t(order_date, customer_id, amount)`)
+  await adapter.close()
+  return path
+}
+
+/** orders_daily without its run-dependent column, in a fixed order. */
+async function ordersDaily(path: string): Promise<unknown[]> {
+  const adapter = await DuckDbAdapter.open({ path, readOnly: true })
+  try {
+    return await adapter.query(
+      'SELECT order_date, customer_id, orders, amount, build_commit_sha FROM shop.orders_daily ORDER BY ALL',
+    )
+  } finally {
+    await adapter.close()
+  }
+}
+
+describe('a warehouse file another process holds', () => {
+  it('refuses a second writer at once with exit 1, naming the holder and --wait', async () => {
+    const warehouse = await shopWarehouse()
+    const holder = await DuckDbAdapter.open({ path: warehouse })
+    writeHolder(warehouse, { command: 'run', runId: 'run-held-1', now: new Date('2026-01-15T03:00:00Z') })
+    try {
+      const result = await pipeline(warehouse, 'run')
+      expect(result.code, result.stderr).toBe(1)
+      expect(result.stderr).toContain(
+        `error [warehouse-busy]: the warehouse "${warehouse}" is busy: PID ${process.pid} ("pipeline run", run run-held-1, since 2026-01-15T03:00:00.000Z) has it open for writing; let it finish and run the command again, or add --wait [SECONDS] to queue behind it`,
+      )
+      expect(result.stderr).not.toMatch(/^\s+at /m)
+    } finally {
+      await holder.close()
+      releaseHolders()
+    }
+    expect(existsSync(holderPath(warehouse))).toBe(false)
+  })
+
+  it('with --wait, two runs started together both succeed in turn and the tables equal a single run', async () => {
+    const single = await shopWarehouse()
+    expect((await pipeline(single, 'run')).code).toBe(0)
+    const shared = await shopWarehouse()
+    const [first, second] = await Promise.all([
+      pipeline(shared, '--wait', '120', 'run'),
+      pipeline(shared, '--wait', '120', 'run'),
+    ])
+    expect([first.code, second.code], `${first.stderr}\n${second.stderr}`).toEqual([0, 0])
+    expect(`${first.stderr}${second.stderr}`).toContain(`waiting for the warehouse "${shared}"`)
+    expect(await ordersDaily(shared)).toEqual(await ordersDaily(single))
+    expect(existsSync(holderPath(shared))).toBe(false)
+  })
+
+  it('lets a read-only report share the file with another reader', async () => {
+    const warehouse = await shopWarehouse()
+    expect((await pipeline(warehouse, 'run')).code).toBe(0)
+    const reader = await DuckDbAdapter.open({ path: warehouse, readOnly: true })
+    try {
+      const report = await pipeline(warehouse, '--json', 'report', 'orders')
+      expect(report.code, report.stderr).toBe(0)
+      expect(JSON.parse(report.stdout).total).toEqual({ group_key: 'all', orders: 2, amount: 15 })
+    } finally {
+      await reader.close()
+    }
+  })
+
+  it('makes a report wait for a writer, saying so, and names the writer when it does not let go', async () => {
+    const warehouse = await shopWarehouse()
+    expect((await pipeline(warehouse, 'run')).code).toBe(0)
+    const writer = await DuckDbAdapter.open({ path: warehouse })
+    writeHolder(warehouse, { command: 'backfill', runId: 'run-held-2', now: new Date('2026-01-15T03:00:00Z') })
+    try {
+      const report = await pipeline(warehouse, '--wait', '1', 'report', 'orders')
+      expect(report.code).toBe(1)
+      expect(report.stderr).toContain(
+        `waiting for the warehouse "${warehouse}": PID ${process.pid} ("pipeline backfill"`,
+      )
+      expect(report.stderr).toContain('has it open for writing (waited 1 s)')
+    } finally {
+      await writer.close()
+      releaseHolders()
+    }
+  })
+})
