@@ -11,6 +11,7 @@ import { planIntervals } from './plan.js'
 import type { PlanEnv } from './plan-env.js'
 import { relationKey } from './plan-env.js'
 import { planToJson } from './plan-json.js'
+import { recheckUnverified } from './recheck.js'
 import { createProgressFile } from './progress-file.js'
 import type { ProgressFileWriter } from './progress-file.js'
 import { planActions } from './planner.js'
@@ -140,7 +141,12 @@ async function planAndRun(
     ...(profiler ? { profiler } : {}),
   }
   const results = await schedulePlans(plans, env, options.concurrency ?? graph.project.concurrency)
-  const finished = finishResult(options, results)
+  const recheck = await recheckUnverified({ graph, adapter, run, state })
+  const finished = {
+    ...finishResult(options, results),
+    ...(recheck.unverified.length ? { unverified: recheck.unverified } : {}),
+    ...(recheck.verified.length ? { reverified: recheck.verified } : {}),
+  }
   const count = (s: string) => results.filter((r) => r.status === s).length
   await state.finishRun(run.id, finished.ok ? 'succeeded' : 'failed', finished.finishedAt, {
     succeeded: count('succeeded'),

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os'
+import { sql } from 'kysely'
 import type { Compilable } from 'kysely'
 import type { DateInterval } from '../core/dates.js'
 import type { Adapter, Statement } from '../engines/adapter.js'
@@ -203,13 +204,32 @@ export class StateStore {
     }))
   }
 
-  /** Intervals written without their assertions (verified = false), oldest first, with the forcing run's reason. */
+  /**
+   * Intervals written without their assertions (verified = false) and not rebuilt since, by action and
+   * date, with the forcing run's reason.
+   */
   async unverifiedIntervals(): Promise<UnverifiedInterval[]> {
     const query = this.#tables
       .selectFrom('intervals as i')
       .leftJoin('runs as r', 'r.run_id', 'i.run_id')
       .select(['i.action', 'i.interval_start', 'i.interval_end', 'i.run_id', 'i.build_commit_sha', 'r.reason'])
       .where('i.verified', '=', this.#literals.plain(false))
+      // Rebuilt since: a later interval record of the action covers it and was not forced.
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('intervals as later')
+              .select(sql.lit(1).as('one'))
+              .whereRef('later.action', '=', 'i.action')
+              .whereRef('later.interval_start', '<=', 'i.interval_start')
+              .whereRef('later.interval_end', '>=', 'i.interval_end')
+              .whereRef('later.completed_at', '>', 'i.completed_at')
+              .where((eb) =>
+                eb.or([eb('later.verified', 'is', null), eb('later.verified', '=', this.#literals.plain(true))]),
+              ),
+          ),
+        ),
+      )
       .orderBy('i.action')
       .orderBy('i.interval_start')
     return (await this.#rows(query, 'unverified intervals')).map((r) => ({
@@ -219,6 +239,19 @@ export class StateStore {
       buildCommitSha: r.build_commit_sha,
       reason: r.reason,
     }))
+  }
+
+  /** Record that a re-check found an unverified interval's checks passing (it stays, now verified). */
+  async markVerified(action: string, interval: DateInterval, runId: string): Promise<void> {
+    const v = this.#params
+    const query = this.#tables
+      .updateTable('intervals')
+      .set({ verified: v.plain(true), verified_at: v.now(), verified_by: v.plain(runId) })
+      .where('action', '=', action)
+      .where('interval_start', '=', v.date(interval.start))
+      .where('interval_end', '=', v.date(interval.end))
+      .where('verified', '=', v.plain(false))
+    await this.#execute(query, `verify ${action} ${interval.start}`)
   }
 
   /** Insert assertion results in bulk: as few multi-row statements as the engine's statement length allows. */
