@@ -34,6 +34,7 @@ declare module '../src/core/registry.js' {
     ml_feature_store_v2: true
     nba_schedule: true
     nbac_injury_report: true
+    odds_api_one_line_per_snapshot: true
     odds_api_player_points_props: true
     odds_api_props_present: true
     odds_api_props_thin: true
@@ -42,6 +43,8 @@ declare module '../src/core/registry.js' {
     player_game_summary: true
     player_game_summary_dnp_count: true
     player_game_summary_health: true
+    player_game_summary_integrity: true
+    player_game_summary_matches_schedule: true
     player_prop_predictions: true
     player_registry: true
     player_shot_zone_analysis: true
@@ -52,7 +55,11 @@ declare module '../src/core/registry.js' {
     shot_zone_game_coverage_warn: true
     team_defense_zone_analysis: true
     team_offense_game_summary: true
+    team_offense_game_summary_integrity: true
+    team_offense_game_summary_matches_schedule: true
     upcoming_context_usage_baseline_loaded: true
     upcoming_player_game_context: true
+    upcoming_player_game_context_integrity: true
+    upcoming_player_game_context_matches_schedule: true
   }
 }

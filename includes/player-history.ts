@@ -2,9 +2,9 @@
  * Player history as of each target date D: every aggregate of DOMAIN §3.1 over the player's
  * played games (points NOT NULL: a DNP is not a 0-point game) with game_date < D, strictly.
  *
- * Shape: each key row (player, D) is joined to all the player's earlier played games, which are
- * ranked newest first (rn = 1 is the most recent game before D). "The N most recent games" is
- * then rn ≤ N and date windows are bounds on D, so every formula reads as written in the catalog.
+ * Shape: "the N most recent games" ranks the player's played games before D newest first (rn = 1 is
+ * the most recent game before D) and reads rn ≤ N; date windows are bounds on D, so every formula
+ * reads as written in the catalog.
  * The same builder feeds player_daily_cache, player_shot_zone_analysis, player_composite_factors
  * and the feature store, so the four can never disagree on a window.
  */
@@ -16,6 +16,7 @@ import { beforeIntervalEnd, seasonYearOf, yearsBefore } from './sql-helpers.js'
 function playedGamesSql(ctx: ActionContext): SqlFragment {
   return sql`SELECT player_lookup, game_date, opponent_team_abbr, ${seasonYearOf(sql`game_date`)} AS season_year,
       ${ctx.fn.cast(sql`points`, 'FLOAT64')} AS points, ${ctx.fn.cast(sql`minutes_played`, 'FLOAT64')} AS minutes,
+      minutes_played AS minutes_exact,
       ft_makes, fg_attempts, paint_attempts, mid_range_attempts, three_pt_attempts,
       LAG(game_date) OVER (PARTITION BY player_lookup ORDER BY game_date) AS previous_game_date
     FROM ${ctx.ref('player_game_summary')}
@@ -37,40 +38,87 @@ export function zoneRateSql(ctx: ActionContext, prefix: string, zone: 'paint' | 
     THEN 100 * ${ctx.fn.safeDivide(sql`${p}${raw(zone)}_attempts_last_10`, sql`${p}fg_attempts_last_10`)} END`
 }
 
+/** A window over the player's history as of each row's date, strictly before it (`frame` in days). */
+function before(partition: string, frame: string): SqlFragment {
+  return raw(`OVER (PARTITION BY ${partition} ORDER BY day_number RANGE BETWEEN ${frame} AND 1 PRECEDING)`)
+}
+
+/** Offsets 1..10: "the N-th most recent game before D" as an equality join on the game's number. */
+const RECENT_RANKS = raw(Array.from({ length: 10 }, (_, i) => `SELECT ${i + 1} AS rn`).join(' UNION ALL '))
+
 /**
- * `WITH`-list entries ending in `player_history`, one row per key (player_lookup, game_date = D).
- * `keys` names a CTE with player_lookup, game_date, opponent_team_abbr and season_year (of D).
+ * A sum or mean of minutes, computed on the source's exact decimals and returned as FLOAT64: a float
+ * sum depends on the order the engine adds rows in, and "more than 35 minutes per game" or "10 % above
+ * the season" must not flip on the last bit (three games of 35.0 minutes are 105, not 105.00000000000001).
  */
-export function playerHistoryCtes(ctx: ActionContext, keys: string): SqlFragment {
-  const d = sql`target_date`
-  const since = (days: number) => sql`game_date >= ${ctx.fn.dateAddDays(d, -days)}`
-  const vsOpponent = sql`opponent_team_abbr = target_opponent AND game_date >= ${yearsBefore(ctx, d, 3)}`
-  const last30 = sql`${since(30)} AND minutes > 0`
+function minutesAggregate(ctx: ActionContext, aggregate: 'SUM' | 'AVG', value: string, over: SqlFragment | null) {
+  return ctx.fn.cast(sql`${raw(aggregate)}(${raw(value)})${over ? sql` ${over}` : sql``}`, 'FLOAT64')
+}
+
+/** The played games, then the keys (is_game = 0), in one stream ordered by day number per player. */
+function streamCtes(ctx: ActionContext, keys: string): SqlFragment {
+  // Days from the interval start (negative for history): a numeric key for RANGE frames, no date literal (A-04c).
+  const dayNumber = ctx.fn.dateDiffDays(sql`game_date`, ctx.interval.start)
   return sql`h_played AS (
-    ${playedGamesSql(ctx)}
+    SELECT g.*, ROW_NUMBER() OVER (PARTITION BY player_lookup ORDER BY game_date) AS game_number
+    FROM (${playedGamesSql(ctx)}) g
   ),
-  h_ranked AS (
-    SELECT k.player_lookup, k.game_date AS target_date, k.opponent_team_abbr AS target_opponent, k.season_year AS target_season,
-      g.game_date, g.opponent_team_abbr, g.season_year, g.points, g.minutes, g.ft_makes, g.fg_attempts, g.paint_attempts,
-      g.mid_range_attempts, g.three_pt_attempts, g.previous_game_date,
-      ROW_NUMBER() OVER (PARTITION BY k.player_lookup, k.game_date ORDER BY g.game_date DESC) AS rn
-    FROM ${raw(keys)} k
-    JOIN h_played g ON g.player_lookup = k.player_lookup AND g.game_date < k.game_date
+  h_stream AS (
+    SELECT player_lookup, game_date, season_year, opponent_team_abbr, ${dayNumber} AS day_number, 1 AS is_game,
+      points, minutes, minutes_exact, previous_game_date
+    FROM h_played
+    UNION ALL
+    SELECT player_lookup, game_date, season_year, opponent_team_abbr, ${dayNumber} AS day_number, 0 AS is_game,
+      NULL AS points, NULL AS minutes, NULL AS minutes_exact, NULL AS previous_game_date
+    FROM ${raw(keys)}
+  )`
+}
+
+/** Per key with a game before it: the date-window aggregates (all history, season, 7, 14, 30 days). */
+function windowsCte(ctx: ActionContext): SqlFragment {
+  const all = before('player_lookup', 'UNBOUNDED PRECEDING')
+  const season = before('player_lookup, season_year', 'UNBOUNDED PRECEDING')
+  const days = (n: number) => before('player_lookup', `${n} PRECEDING`)
+  const isGame = sql`is_game = 1`
+  const backToBack = sql`${isGame} AND previous_game_date = ${ctx.fn.dateAddDays(sql`game_date`, -1)}`
+  return sql`h_windows AS (
+    SELECT * FROM (
+      SELECT player_lookup, game_date AS target_date, opponent_team_abbr AS target_opponent, is_game,
+        ${ctx.fn.countIf(isGame)} ${all} AS games_before,
+        AVG(points) ${season} AS points_avg_season,
+        ${ctx.fn.countIf(isGame)} ${season} AS games_season,
+        ${minutesAggregate(ctx, 'AVG', 'minutes_exact', season)} AS minutes_avg_season,
+        ${ctx.fn.countIf(isGame)} ${days(7)} AS games_last_7_days,
+        ${minutesAggregate(ctx, 'SUM', 'minutes_exact', days(7))} AS minutes_last_7_days,
+        ${minutesAggregate(ctx, 'AVG', 'minutes_exact', days(7))} AS minutes_per_game_last_7_days,
+        ${ctx.fn.countIf(backToBack)} ${days(14)} AS back_to_backs_last_14_days,
+        ${minutesAggregate(ctx, 'AVG', 'CASE WHEN minutes > 0 THEN minutes_exact END', days(30))} AS minutes_avg_last_30_days,
+        AVG(CASE WHEN minutes > 0 THEN points / minutes END) ${days(30)} AS ppm_avg_last_30_days
+      FROM h_stream
+    ) w
+    WHERE is_game = 0 AND games_before > 0
+  )`
+}
+
+/** Per key: the aggregates of the last 10 games (rn = 1 the most recent), joined by game number. */
+function recentCtes(ctx: ActionContext): SqlFragment {
+  return sql`h_ranked AS (
+    SELECT w.player_lookup, w.target_date, r.rn, g.game_date, g.points, g.minutes_exact, g.ft_makes, g.fg_attempts,
+      g.paint_attempts, g.mid_range_attempts, g.three_pt_attempts
+    FROM h_windows w
+    CROSS JOIN (${RECENT_RANKS}) r
+    JOIN h_played g ON g.player_lookup = w.player_lookup AND g.game_number = w.games_before - r.rn + 1
   ),
-  player_history AS (
-    SELECT player_lookup, target_date AS game_date,
-      COUNT(*) AS games_before,
+  h_recent AS (
+    SELECT player_lookup, target_date,
       ${ctx.fn.countIf(sql`rn <= 5`)} AS games_last_5,
       ${ctx.fn.countIf(sql`rn <= 10`)} AS games_last_10,
       AVG(CASE WHEN rn <= 5 THEN points END) AS points_avg_5_games,
       AVG(CASE WHEN rn <= 10 THEN points END) AS points_avg_10_games,
       ${ctx.fn.stddevSamp(sql`CASE WHEN rn <= 10 THEN points END`)} AS points_std_10_games,
-      AVG(CASE WHEN season_year = target_season THEN points END) AS points_avg_season,
-      ${ctx.fn.countIf(sql`season_year = target_season`)} AS games_season,
       AVG(CASE WHEN rn <= 3 THEN points END) AS points_avg_games_1_3,
       AVG(CASE WHEN rn IN (4, 5) THEN points END) AS points_avg_games_4_5,
-      AVG(CASE WHEN rn <= 10 THEN minutes END) AS minutes_avg_10_games,
-      AVG(CASE WHEN season_year = target_season THEN minutes END) AS minutes_avg_season,
+      ${minutesAggregate(ctx, 'AVG', 'CASE WHEN rn <= 10 THEN minutes_exact END', null)} AS minutes_avg_10_games,
       SUM(CASE WHEN rn <= 10 THEN ft_makes END) AS ft_makes_last_10,
       SUM(CASE WHEN rn <= 10 THEN points END) AS points_sum_last_10,
       ${ctx.fn.countIf(sql`rn <= 10 AND fg_attempts IS NOT NULL`)} AS zone_games_last_10,
@@ -78,17 +126,45 @@ export function playerHistoryCtes(ctx: ActionContext, keys: string): SqlFragment
       ${zoneSum(ctx, 'paint_attempts')} AS paint_attempts_last_10,
       ${zoneSum(ctx, 'mid_range_attempts')} AS mid_range_attempts_last_10,
       ${zoneSum(ctx, 'three_pt_attempts')} AS three_pt_attempts_last_10,
-      ${ctx.fn.countIf(since(7))} AS games_last_7_days,
-      SUM(CASE WHEN ${since(7)} THEN minutes END) AS minutes_last_7_days,
-      AVG(CASE WHEN ${since(7)} THEN minutes END) AS minutes_per_game_last_7_days,
-      ${ctx.fn.countIf(sql`${since(14)} AND previous_game_date = ${ctx.fn.dateAddDays(sql`game_date`, -1)}`)} AS back_to_backs_last_14_days,
-      AVG(CASE WHEN ${last30} THEN minutes END) AS minutes_avg_last_30_days,
-      AVG(CASE WHEN ${last30} THEN points / minutes END) AS ppm_avg_last_30_days,
-      AVG(CASE WHEN ${vsOpponent} THEN points END) AS points_avg_vs_opponent,
-      ${ctx.fn.countIf(vsOpponent)} AS games_vs_opponent,
       ${ctx.fn.arrayAgg(sql`CASE WHEN rn <= 10 THEN game_date END`, sql`game_date`)} AS contributing_game_dates
     FROM h_ranked
     GROUP BY player_lookup, target_date
+  )`
+}
+
+/**
+ * `WITH`-list entries ending in `player_history`, one row per key (player_lookup, game_date = D)
+ * with at least one played game before D (no row otherwise: every column reads NULL through a LEFT JOIN).
+ * `keys` names a CTE with player_lookup, game_date, opponent_team_abbr and season_year (of D).
+ *
+ * Linear in the history, not quadratic: the keys are merged into the player's stream of played games
+ * and the date windows (7, 14, 30 days, season, all history) are RANGE frames ending the day before D;
+ * "the N most recent games" joins each key to its last 10 games by game number (games_before − rn + 1);
+ * only the games against D's opponent are joined by date range (a few per key).
+ */
+export function playerHistoryCtes(ctx: ActionContext, keys: string): SqlFragment {
+  return sql`${streamCtes(ctx, keys)},
+  ${windowsCte(ctx)},
+  ${recentCtes(ctx)},
+  h_vs_opponent AS (
+    SELECT w.player_lookup, w.target_date, AVG(g.points) AS points_avg_vs_opponent, COUNT(*) AS games_vs_opponent
+    FROM h_windows w
+    JOIN h_played g ON g.player_lookup = w.player_lookup AND g.opponent_team_abbr = w.target_opponent
+      AND g.game_date < w.target_date AND g.game_date >= ${yearsBefore(ctx, sql`w.target_date`, 3)}
+    GROUP BY w.player_lookup, w.target_date
+  ),
+  player_history AS (
+    SELECT w.player_lookup, w.target_date AS game_date,
+      w.games_before, r.games_last_5, r.games_last_10, r.points_avg_5_games, r.points_avg_10_games, r.points_std_10_games,
+      w.points_avg_season, w.games_season, r.points_avg_games_1_3, r.points_avg_games_4_5, r.minutes_avg_10_games,
+      w.minutes_avg_season, r.ft_makes_last_10, r.points_sum_last_10, r.zone_games_last_10, r.fg_attempts_last_10,
+      r.paint_attempts_last_10, r.mid_range_attempts_last_10, r.three_pt_attempts_last_10, w.games_last_7_days,
+      w.minutes_last_7_days, w.minutes_per_game_last_7_days, w.back_to_backs_last_14_days, w.minutes_avg_last_30_days,
+      w.ppm_avg_last_30_days, v.points_avg_vs_opponent, COALESCE(v.games_vs_opponent, 0) AS games_vs_opponent,
+      r.contributing_game_dates
+    FROM h_windows w
+    JOIN h_recent r ON r.player_lookup = w.player_lookup AND r.target_date = w.target_date
+    LEFT JOIN h_vs_opponent v ON v.player_lookup = w.player_lookup AND v.target_date = w.target_date
   )`
 }
 

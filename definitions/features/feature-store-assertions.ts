@@ -8,6 +8,7 @@
 import type { InlineAssertions } from '../../src/index.js'
 import { FEATURE_CATALOG, QUALITY_TIERS } from '../../includes/feature-catalog.js'
 import { FEATURE_VERSION } from './feature-quality.js'
+import { UPSTREAMS } from './feature-store-inputs.js'
 
 const NOT_EARLY = 'NOT early_season_flag'
 /** Distribution checks skip smaller dates; row-level checks (ranges, expressions) judge every row. */
@@ -97,6 +98,16 @@ export const featureStoreAssertions: InlineAssertions = {
     },
     // A-07a (I-7)
     { column: 'fatigue_score', max: 0.1, where: NOT_EARLY, minRows: MIN_SHARE_ROWS, name: 'fatigue_score_zero_share' },
+    // A-11 (I-11: the precompute layer had not run for the day): the row of each precompute table was
+    // found for ≥ 90% of the rows (healthy sample: 100% on every date). Legacy wrote no row at all; the
+    // store writes its rows with the Phase 4 features NULL, so the stop is this share, per upstream.
+    ...UPSTREAMS.map((u) => ({
+      column: `source_${u.key}_rows_found`,
+      max: 0.1,
+      where: NOT_EARLY,
+      minRows: MIN_SHARE_ROWS,
+      name: `precompute_${u.key}_missing_share`,
+    })),
     // A-17b (I-17): shot zones present for ≥ 80% of the rows; warn
     {
       column: 'has_shot_zone_data',

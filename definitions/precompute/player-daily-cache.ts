@@ -35,6 +35,8 @@ export const playerDailyCache = incremental({
       points_avg_last_5: { min: 0, max: 70 },
       points_avg_last_10: { min: 0, max: 70 },
       points_avg_season: { min: 0, max: 70 },
+      // A-16 at the root (I-16: values up to 24 from an upstream aggregation): at most 4 games in 7 days
+      games_in_last_7_days: { min: 0, max: 4 },
     },
   },
   query: (ctx) => {

@@ -23,6 +23,7 @@ export const seedIncidentsSchema = z.strictObject({
   bettingprosOnlyOtherMarkets: dateRangeSchema.optional(),
   playByPlayMissing: dateRangeSchema.optional(),
   noMinutes: dateRangeSchema.optional(),
+  boxScoresRepeated: dateRangeSchema.optional(),
 })
 
 export interface SeedIncidents {
@@ -38,6 +39,8 @@ export interface SeedIncidents {
   readonly playByPlayMissing?: DateRange
   /** minutes_played NULL on played rows (drives the minutes-coverage check, A-10d). */
   readonly noMinutes?: DateRange
+  /** I-16: an upstream aggregation wrote every box score six times (games_in_last_7_days up to 24). */
+  readonly boxScoresRepeated?: DateRange
 }
 
 export type IncidentName = keyof SeedIncidents
@@ -78,6 +81,8 @@ function statementsFor(name: IncidentName, range: DateRange): string[] {
       ]
     case 'noMinutes':
       return [`UPDATE ${PGS} SET minutes_played = NULL WHERE NOT is_dnp AND ${dates}`]
+    case 'boxScoresRepeated':
+      return [`INSERT INTO ${PGS} SELECT p.* FROM ${PGS} p CROSS JOIN range(5) AS copies WHERE ${dates}`]
   }
 }
 
@@ -85,6 +90,7 @@ function statementsFor(name: IncidentName, range: DateRange): string[] {
 const INCIDENT_ORDER: readonly IncidentName[] = [
   'dnpAsZero',
   'noMinutes',
+  'boxScoresRepeated',
   'playByPlayMissing',
   'usageRateMissing',
   'noProps',

@@ -153,7 +153,15 @@ async function defaultRange(
   return start !== undefined && end !== undefined && end > start ? { from: start, to: addDays(end, -1) } : {}
 }
 
-function assertEnv(options: AssertOptions): AssertEnv {
+/** Evaluate one action's checks (inline, or a standalone assertion's) over a date range; records nothing. */
+export async function assertActionRange(
+  options: Pick<AssertOptions, 'graph' | 'adapter' | 'run' | 'from' | 'to'>,
+  action: CompiledAction,
+): Promise<AssertedAction> {
+  return assertAction(action, assertEnv(options))
+}
+
+function assertEnv(options: Pick<AssertOptions, 'graph' | 'adapter' | 'run' | 'from' | 'to'>): AssertEnv {
   const { from, to } = options
   const hasRange = from !== undefined || to !== undefined
   // Open ends become far dates so one statement shape serves every range; values stay parameters.

@@ -13,6 +13,7 @@ const INCIDENTS: Required<SeedIncidents> = {
   bettingprosOnlyOtherMarkets: { from: '2024-11-29', to: '2024-11-30' },
   playByPlayMissing: { from: '2024-12-02', to: '2024-12-03' },
   noMinutes: { from: '2024-12-05', to: '2024-12-06' },
+  boxScoresRepeated: { from: '2024-12-08', to: '2024-12-08' },
 }
 const inRange = (name: keyof SeedIncidents) =>
   `game_date BETWEEN DATE '${INCIDENTS[name].from}' AND DATE '${INCIDENTS[name].to}'`
@@ -141,6 +142,13 @@ describe('incidents', () => {
       sql(`NOT (${inRange('noMinutes')}) AND NOT (${inRange('dnpAsZero')})`),
     )
     expectBetween(elsewhere.share!, 0.9, 1, 'minutes share elsewhere')
+  })
+
+  it('boxScoresRepeated: every box score of its dates six times (I-16), one row per key elsewhere', async () => {
+    const sql = (where: string) => `SELECT count(*) / count(DISTINCT (player_lookup, game_id)) AS copies
+      FROM nba_analytics.player_game_summary WHERE ${where}`
+    expect((await numbers(damaged.connection, sql(inRange('boxScoresRepeated')))).copies).toBe(6)
+    expect((await numbers(damaged.connection, sql(`NOT (${inRange('boxScoresRepeated')})`))).copies).toBe(1)
   })
 
   it('applies incidents to an existing warehouse with applyIncidents', async () => {
