@@ -3,6 +3,8 @@
  *
  *   npm run reliability                       # 6 kill points for run, 5 per backfill scenario
  *   npm run reliability -- --points 3         # fewer
+ *   npm run reliability -- --only nba-backfill  # the scenarios whose name starts so
+ *   npm run reliability -- --only nba-run --at 120,240   # kill after these writes
  *
  * - nba-run: a daily `run` on a migrated, seeded warehouse, killed after its N-th write, then run again.
  * - nba-backfill: a backfill of 2025-11-20..2025-12-05 at a newer build, killed, then run again (resumes
@@ -13,7 +15,7 @@
  * The CLI runs from a clean clone of this repository's HEAD (a backfill refuses uncommitted code).
  */
 import { execFileSync } from 'node:child_process'
-import { copyFileSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
+import { copyFileSync, existsSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -69,7 +71,13 @@ function scenarios(project: string, dir: string): Scenario[] {
   }
   // Built at build a (the reference of nba-run), then build b deployed: its daily run records it.
   const builtAtB = async (scenario: Scenario, warehouse: string) => {
-    copyFileSync(join(dir, 'nba-run-reference.duckdb'), warehouse)
+    const builtAtA = join(dir, 'nba-run-reference.duckdb')
+    if (!existsSync(builtAtA)) {
+      await nbaRun.prepare(builtAtA)
+      const outcome = await runCommand(scenario, builtAtA, run(BUILD.a))
+      if (outcome.code !== 0) throw new Error(`run at build a failed\n${outcome.stderr}`)
+    }
+    copyFileSync(builtAtA, warehouse)
     const outcome = await runCommand(scenario, warehouse, run(BUILD.b))
     if (outcome.code !== 0) throw new Error(`daily run at build b failed\n${outcome.stderr}`)
   }
@@ -127,7 +135,11 @@ function table(reports: readonly ScenarioReport[]): string {
 
 async function main(): Promise<void> {
   const flag = process.argv.indexOf('--points')
-  const points = flag > 0 ? Number(process.argv[flag + 1]) : undefined
+  const at = process.argv.indexOf('--at')
+  const points =
+    at > 0 ? (process.argv[at + 1] ?? '').split(',').map(Number) : flag > 0 ? Number(process.argv[flag + 1]) : undefined
+  const onlyFlag = process.argv.indexOf('--only')
+  const only = onlyFlag > 0 ? process.argv[onlyFlag + 1] : undefined
   const dir = mkdtempSync(join(tmpdir(), 'pipeline-kill-'))
   const log = (line: string) => process.stderr.write(`${line}\n`)
   try {
@@ -139,6 +151,7 @@ async function main(): Promise<void> {
       [nbaBackfill, points ?? 5],
       [newer, points ?? 5],
     ] as const) {
+      if (!scenario || (only && !scenario.name.startsWith(only))) continue
       const started = performance.now()
       if (scenario) reports.push(await runScenario(scenario, { dir, points: n, log }))
       log(`${scenario?.name}: ${((performance.now() - started) / 1000).toFixed(0)} s`)
