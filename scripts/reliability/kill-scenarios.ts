@@ -5,6 +5,7 @@
  *   npm run reliability -- --points 3         # fewer
  *   npm run reliability -- --only nba-backfill  # the scenarios whose name starts so
  *   npm run reliability -- --only nba-run --at 120,240   # kill after these writes
+ *   npm run reliability -- --keep             # keep the warehouses (and say where)
  *
  * - nba-run: a daily `run` on a migrated, seeded warehouse, killed after its N-th write, then run again.
  * - nba-backfill: a backfill of 2025-11-20..2025-12-05 at a newer build, killed, then run again (resumes
@@ -164,7 +165,8 @@ async function main(): Promise<void> {
     const failed = reports.some((r) => r.points.some((p) => p.differences.length || p.problems.length || p.rowsLost))
     process.exitCode = failed ? 1 : 0
   } finally {
-    rmSync(dir, { recursive: true, force: true })
+    if (process.argv.includes('--keep')) log(`kept ${dir}`)
+    else rmSync(dir, { recursive: true, force: true })
   }
 }
 
