@@ -59,6 +59,8 @@ export interface RunResult {
   readonly plan?: readonly PlanJson[]
   /** With --profile: every statement's hash, kind, duration and rows, and where the time went. */
   readonly profile?: RunProfile
+  /** Runs left 'running' by a process that died, which this run recorded as 'interrupted'. */
+  readonly interruptedRuns?: readonly string[]
 }
 
 /** Progress events for live and CI output. */

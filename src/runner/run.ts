@@ -21,6 +21,7 @@ import type { ActionResult, RunEvent, RunResult } from './result.js'
 import { executionOrder, schedulePlans } from './scheduler.js'
 import type { RunInfo } from './run-info.js'
 import { Profiler } from './profile.js'
+import { markInterruptedRuns } from './interrupted-runs.js'
 
 export interface RunOptions {
   readonly graph: CompiledGraph
@@ -117,6 +118,7 @@ async function planAndRun(
     actions: plans.map((p) => ({ name: p.action.name, kind: p.action.kind, intervals: planIntervalsOf(p) })),
   })
   if (options.dryRun) return finishResult(options, plans.map(dryRunResult), planToJson(plans))
+  const interruptedRuns = await markInterruptedRuns(state, run.startedAt)
   await state.startRun({
     runId: run.id,
     command: options.command ?? 'run',
@@ -146,6 +148,7 @@ async function planAndRun(
     ...finishResult(options, results),
     ...(recheck.unverified.length ? { unverified: recheck.unverified } : {}),
     ...(recheck.verified.length ? { reverified: recheck.verified } : {}),
+    ...(interruptedRuns.length ? { interruptedRuns } : {}),
   }
   const count = (s: string) => results.filter((r) => r.status === s).length
   await state.finishRun(run.id, finished.ok ? 'succeeded' : 'failed', finished.finishedAt, {

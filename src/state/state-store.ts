@@ -260,19 +260,52 @@ export class StateStore {
       await this.adapter.execute(statement.sql, statement)
   }
 
-  /** Runs of a command that started but never finished with these settings (a killed backfill), oldest first. */
-  async unfinishedRuns(command: string, selection: string, fromDate: string, toDate: string): Promise<string[]> {
+  /** Runs recorded as running (one may be alive elsewhere, or killed without finishing), oldest first. */
+  async runningRuns(): Promise<{ runId: string; pid: number | null; host: string | null }[]> {
+    const query = this.#tables
+      .selectFrom('runs')
+      .select(['run_id', 'pid', 'host'])
+      .where('status', '=', 'running')
+      .orderBy('started_at')
+    const rows = await this.#rows(query, 'running runs')
+    return rows.map((r) => ({ runId: r.run_id, pid: r.pid === null ? null : Number(r.pid), host: r.host }))
+  }
+
+  /** Record runs whose process died before finishing as 'interrupted' (finished_at: when that was found). */
+  async markInterrupted(runIds: readonly string[], foundAt: string): Promise<void> {
+    if (runIds.length === 0) return
+    const query = this.#tables
+      .updateTable('runs')
+      .set({ status: 'interrupted', finished_at: this.#params.timestamp(foundAt) })
+      .where('run_id', 'in', runIds)
+      .where('status', '=', 'running')
+    await this.#execute(query, `mark ${runIds.length} run(s) interrupted`)
+  }
+
+  /**
+   * Runs of a command that started but never finished with these settings (a killed backfill), oldest
+   * first, with the build that ran each.
+   */
+  async unfinishedRuns(
+    command: string,
+    selection: string,
+    fromDate: string,
+    toDate: string,
+  ): Promise<{ runId: string; buildCommitSha: string }[]> {
     const v = this.#params
     const query = this.#tables
       .selectFrom('runs')
-      .select('run_id')
+      .select(['run_id', 'build_commit_sha'])
       .where('command', '=', command)
       .where('selection', '=', selection)
       .where('from_date', '=', v.date(fromDate))
       .where('to_date', '=', v.date(toDate))
       .where((eb) => eb.or([eb('finished_at', 'is', null), eb('status', '<>', 'succeeded')]))
       .orderBy('started_at')
-    return (await this.#rows(query, `unfinished ${command} runs`)).map((r) => r.run_id)
+    return (await this.#rows(query, `unfinished ${command} runs`)).map((r) => ({
+      runId: r.run_id,
+      buildCommitSha: r.build_commit_sha,
+    }))
   }
 
   /**

@@ -11,7 +11,7 @@ import type { CliContext } from '../cli-context.js'
 import { EXIT, parseDateRange } from '../cli-context.js'
 import { dateFlag, intFlag, listFlag, MAX_CONCURRENCY, parseFlags, switchFlag } from '../flag-schemas.js'
 import { openWarehouse } from '../open-warehouse.js'
-import { handle, printJson, runAdapterOptions } from '../command-kit.js'
+import { handle, noteInterruptedRuns, printJson, runAdapterOptions } from '../command-kit.js'
 import type { ExitHolder } from '../command-kit.js'
 import { createProgress } from '../progress.js'
 import { printRunSummary } from '../run-summary.js'
@@ -130,6 +130,7 @@ export function runCommand(context: CliContext, exit: ExitHolder): Command {
             profile: flags.profile ?? false,
           })
           progress.done()
+          noteInterruptedRuns(context, result)
           if (globals.json) printJson(context, result)
           else if (result.plan) context.io.stdout(formatPlan(result.plan))
           else {
