@@ -146,10 +146,10 @@ async function codeChecks(options: BackfillOptions, state: StateStore): Promise<
     ok: deployed,
     detail:
       daily === null
-        ? 'no daily run recorded yet'
+        ? 'no successful daily run recorded yet'
         : deployed
-          ? `the last daily run (${daily.startedAt}) used this build`
-          : `production runs ${daily.buildCommitSha} (daily run ${daily.runId} at ${daily.startedAt}), this backfill would run ${run.buildCommitSha}: deploy this build (and let a daily run record it) before backfilling`,
+          ? `the last successful daily run (${daily.startedAt}) used this build`
+          : `production runs ${daily.buildCommitSha} (last successful daily run ${daily.runId} at ${daily.startedAt}), this backfill would run ${run.buildCommitSha}: deploy this build (and let a daily run record it) before backfilling`,
   })
   const migrations = options.migrationProblem ? await options.migrationProblem() : null
   checks.push({
