@@ -49,6 +49,27 @@ export const hitRateReport = defineReport({
     { name: 'graded', format: 'integer' },
     { name: 'voids', format: 'integer' },
     { name: 'pushes', format: 'integer' },
+    {
+      name: 'first_run',
+      label: 'first run',
+      format: 'text',
+      groupings: ['build'],
+      description: 'when the build first ran',
+    },
+    {
+      name: 'superseded_share',
+      label: 'superseded',
+      format: 'ratio',
+      groupings: ['build'],
+      description: 'share of its graded rows whose prediction was superseded (1.000: wholly replaced)',
+    },
+    {
+      name: 'forced_runs',
+      label: 'forced runs',
+      format: 'integer',
+      groupings: ['build'],
+      description: 'runs of the build with --skip-assertions',
+    },
   ],
   query: (ctx) => {
     const history = ctx.by === 'build' || ctx.by === 'run'
@@ -57,13 +78,25 @@ export const hitRateReport = defineReport({
         ? sql`JOIN ${ctx.ref('player_prop_predictions')} AS p ON p.prediction_id = a.prediction_id AND p.game_date = a.game_date
         AND p.game_date BETWEEN ${ctx.params.from} AND ${ctx.params.to}`
         : sql``
-    return sql`SELECT ${ctx.group} AS group_key, ${hitRateMetrics(ctx, 'a')}
+    const superseded =
+      ctx.by === 'build'
+        ? sql`, AVG(CASE WHEN a.is_superseded_prediction THEN 1.0 ELSE 0.0 END) AS superseded_share`
+        : sql``
+    const grouped = sql`SELECT ${ctx.group} AS group_key, ${hitRateMetrics(ctx, 'a')}${superseded}
 FROM ${ctx.ref('prediction_accuracy')} AS a
 ${predictions}
 WHERE a.game_date BETWEEN ${ctx.params.from} AND ${ctx.params.to}
   AND a.system_id = ${ctx.params.system}
   ${history ? sql`` : sql`AND a.is_superseded_prediction = FALSE`}
-GROUP BY 1
-ORDER BY 1`
+GROUP BY 1`
+    if (ctx.by !== 'build') return sql`${grouped}\nORDER BY 1`
+    // Builds in the order they first ran (not by sha text), with the runs that forced writes through.
+    return sql`SELECT g.*, ${ctx.fn.cast(sql`b.first_run`, 'STRING')} AS first_run, COALESCE(b.forced_runs, 0) AS forced_runs
+FROM (${grouped}) AS g
+LEFT JOIN (
+  SELECT r.build_commit_sha, MIN(r.started_at) AS first_run, SUM(CASE WHEN r.skip_assertions THEN 1 ELSE 0 END) AS forced_runs
+  FROM ${ctx.stateTable('runs')} AS r GROUP BY r.build_commit_sha
+) AS b ON b.build_commit_sha = g.group_key
+ORDER BY b.first_run, g.group_key`
   },
 })

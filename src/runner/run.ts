@@ -122,7 +122,11 @@ async function planAndRun(
     const estimate = await estimatePlanBytes(plans, adapter)
     return { ...finishResult(options, plans.map(dryRunResult), planToJson(plans)), ...(estimate ? { estimate } : {}) }
   }
-  const interruptedRuns = await markInterruptedRuns(state, run.startedAt)
+  const interruptedRuns = await markInterruptedRuns(
+    state,
+    run.startedAt,
+    graph.actions.flatMap((a) => (a.kind === 'incremental' || a.kind === 'table' ? [a.target] : [])),
+  )
   await state.startRun({
     runId: run.id,
     command: options.command ?? 'run',

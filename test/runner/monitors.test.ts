@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CompiledGraph } from '../../src/compiler/compiled.js'
 import type { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
 import type { RunResult } from '../../src/runner/result.js'
-import { memoryAdapter } from '../support/fixtures.js'
+import { loadReports, runReport, formatReport } from '../../src/reports/run-report.js'
+import { REPO_ROOT, memoryAdapter } from '../support/fixtures.js'
 import { I1_RANGE, brokenServingPredictions } from '../fixtures/predictions/incident-i1.js'
 import {
   OURS,
@@ -93,6 +94,9 @@ describe('monitors observe and are never skipped', () => {
     const warn = action(forced, 'catboost_v8_daily_hit_rate_warn')
     const below = warn.checks.filter((c) => !c.passed && c.partition !== null && c.partition >= range.from)
     expect(below.length).toBeGreaterThan(0)
+    // The alert carries the observed value and the threshold.
+    for (const c of below) expect(c.message).toMatch(/failed on 2026-01-\d\d: hit rate 0\.\d{3} < 0\.55 \(min 0\.55\)/)
+    expect(below.every((c) => c.observed !== null && c.observed < 0.55)).toBe(true)
     const [unverified] = await rows<{ n: number; reasons: string }>(
       adapter,
       `SELECT COUNT(*) AS n, string_agg(DISTINCT r.reason, '|') AS reasons FROM pipeline_state.intervals i
@@ -122,5 +126,21 @@ describe('monitors observe and are never skipped', () => {
     )
     expect(Number(left?.forced)).toBeGreaterThan(0)
     expect(Number(left?.fixed)).toBeGreaterThan(0)
+  })
+
+  it('report --by build lists builds in the order they first ran, marking the superseded and the forced one', async () => {
+    const report = await runReport({
+      graph: healthy,
+      adapter,
+      reports: await loadReports(REPO_ROOT),
+      request: { name: 'hit-rate', by: 'build' },
+    })
+    expect(report.rows.map((r) => r.group_key)).toEqual([SHA_A, SHA_B, SHA_C])
+    const byBuild = new Map(report.rows.map((r) => [r.group_key, r]))
+    expect(byBuild.get(SHA_B)).toMatchObject({ superseded_share: 1, forced_runs: 1 })
+    expect(byBuild.get(SHA_C)).toMatchObject({ superseded_share: 0, forced_runs: 0 })
+    expect(String(byBuild.get(SHA_A)?.first_run) < String(byBuild.get(SHA_B)?.first_run)).toBe(true)
+    const text = formatReport(report)
+    expect(text).toMatch(/first run +superseded +forced runs/)
   })
 })
