@@ -3,7 +3,10 @@ import type { CompiledGraph } from '../../src/compiler/compiled.js'
 import type { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
 import type { RunResult } from '../../src/runner/result.js'
 import { loadReports, runReport, formatReport } from '../../src/reports/run-report.js'
-import { REPO_ROOT, memoryAdapter } from '../support/fixtures.js'
+import { REPO_ROOT, memoryAdapter, testRun } from '../support/fixtures.js'
+import { loadDailyChecks } from '../../src/reports/daily-checks.js'
+import { validateDaily } from '../../src/runner/validate-daily.js'
+import { formatValidation } from '../../src/cli/commands/validate-daily.js'
 import { I1_RANGE, brokenServingPredictions } from '../fixtures/predictions/incident-i1.js'
 import {
   OURS,
@@ -106,6 +109,28 @@ describe('monitors observe and are never skipped', () => {
     expect(unverified?.reasons).toBe(reason)
   })
 
+  it('validate-daily on 2026-01-23 alerts with the days below 55 % and their hit rates, and the unverified intervals', async () => {
+    const result = await validateDaily({
+      graph: healthy,
+      adapter,
+      run: testRun(),
+      date: '2026-01-23',
+      checks: await loadDailyChecks(REPO_ROOT),
+    })
+    expect(result.ok).toBe(false)
+    const days = result.alerts.filter((a) => a.check === 'rolling_hit_rate' && /^2026-01-\d\d$/.test(a.subject))
+    expect(days.length).toBeGreaterThan(0)
+    for (const day of days) {
+      expect(day.subject >= '2026-01-16' && day.subject <= '2026-01-22').toBe(true)
+      expect(day.message).toMatch(new RegExp(`^hit rate 0\\.\\d{3} < 0\\.550 \\[${day.subject}\\]$`))
+      expect(day.observed).toBeLessThan(0.55)
+    }
+    expect(
+      result.alerts.some((a) => a.check === 'unverified_intervals' && a.subject === 'player_prop_predictions'),
+    ).toBe(true)
+    expect(formatValidation(result)).toMatch(/^ALERT rolling_hit_rate: hit rate 0\.\d{3} < 0\.550 \[2026-01-\d\d\]$/m)
+  })
+
   it('the next daily run re-checks the unverified intervals and reports them, until the fixed code rebuilds them', async () => {
     const daily = await run(healthy, adapter, { selection: { actions: OURS }, ...range, sha: SHA_C })
     const report = daily.unverified?.find((u) => u.action === 'player_prop_predictions')
@@ -126,6 +151,14 @@ describe('monitors observe and are never skipped', () => {
     )
     expect(Number(left?.forced)).toBeGreaterThan(0)
     expect(Number(left?.fixed)).toBeGreaterThan(0)
+    const morning = await validateDaily({
+      graph: healthy,
+      adapter,
+      run: testRun(),
+      date: '2026-01-23',
+      checks: await loadDailyChecks(REPO_ROOT),
+    })
+    expect(morning.alerts.filter((a) => /hit_rate|unverified/.test(a.check))).toEqual([])
   })
 
   it('report --by build lists builds in the order they first ran, marking the superseded and the forced one', async () => {
