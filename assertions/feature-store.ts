@@ -144,6 +144,7 @@ SELECT game_date, prop_rows_7_days, share_with_vegas_line FROM windows WHERE sha
 /** A-08a (I-8, I-13): among players with a prop, the share with a Vegas line over 7 days: < 0.50 is an error. */
 export const featureStoreVegasCoverage = assertion({
   name: 'feature_store_vegas_coverage',
+  monitor: true,
   description: 'A-08a: at least 50% of prop players have vegas_points_line (7 days)',
   severity: 'error',
   partitionColumn: 'game_date',
@@ -154,6 +155,7 @@ export const featureStoreVegasCoverage = assertion({
 /** A-08a warn: below 0.80. */
 export const featureStoreVegasCoverageLow = assertion({
   name: 'feature_store_vegas_coverage_low',
+  monitor: true,
   description: 'A-08a: at least 80% of prop players have vegas_points_line (7 days)',
   severity: 'warn',
   partitionColumn: 'game_date',

@@ -22,6 +22,7 @@ function dailyHitRate(ctx: ActionContext): SqlFragment {
 
 export const dailyHitRateWarn = assertion({
   name: 'catboost_v8_daily_hit_rate_warn',
+  monitor: true,
   description: `daily catboost_v8 hit rate below ${HIT_RATE_MONITOR.warnBelow} (game days with >= ${HIT_RATE_MONITOR.minPicks} picks)`,
   severity: 'warn',
   partitionColumn: 'game_date',
@@ -32,6 +33,7 @@ export const dailyHitRateWarn = assertion({
 
 export const dailyHitRateFloor = assertion({
   name: 'catboost_v8_daily_hit_rate_floor',
+  monitor: true,
   description: `daily catboost_v8 hit rate below the ${HIT_RATE_MONITOR.errorBelow} floor (game days with >= ${HIT_RATE_MONITOR.minPicks} picks)`,
   partitionColumn: 'game_date',
   guards: PA,
@@ -42,6 +44,7 @@ export const dailyHitRateFloor = assertion({
 /** The last day of each run of 3 consecutive judged game days below 0.55. */
 export const hitRateStreak = assertion({
   name: 'catboost_v8_hit_rate_streak',
+  monitor: true,
   description: `${HIT_RATE_MONITOR.streakDays} consecutive game days with catboost_v8 hit rate below ${HIT_RATE_MONITOR.warnBelow}: stop predictions`,
   partitionColumn: 'game_date',
   guards: PA,

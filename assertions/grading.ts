@@ -11,6 +11,7 @@ const PA = 'prediction_accuracy'
 /** A-12b: per (game_date, system_id) of final games, graded rows / gradable predictions ≥ 0.95 (I-12). */
 export const a12bGradingCoverage = assertion({
   name: 'a12b_grading_coverage',
+  monitor: true,
   description: 'A-12b: graded rows / gradable predictions of final games >= 0.95, per game_date and system_id',
   partitionColumn: 'game_date',
   guards: PA,

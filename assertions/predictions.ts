@@ -127,6 +127,7 @@ function lineShare(ctx: ActionContext, below: number): SqlFragment {
 /** A-13a: predictions without real lines (I-13: odds not scraped or not joined). */
 export const a13aLineCoverageWarn = assertion({
   name: 'a13a_line_coverage_warn',
+  monitor: true,
   description: 'A-13a: share of active rows with a real line, per date and system, below 0.40 (warn)',
   severity: 'warn',
   partitionColumn: 'game_date',
@@ -136,6 +137,7 @@ export const a13aLineCoverageWarn = assertion({
 
 export const a13aLineCoverageError = assertion({
   name: 'a13a_line_coverage_error',
+  monitor: true,
   description: 'A-13a: share of active rows with a real line, per date and system, below 0.20 (error)',
   partitionColumn: 'game_date',
   guards: PPP,

@@ -212,7 +212,7 @@ export const EXECUTION_LOG_COLUMNS: readonly ColumnSpec[] = [
   ...cols('INT64', ['players_requested', 'players_predicted']),
   col('feature_source_mode', 'STRING'),
   col('feature_store_snapshot_time', 'TIMESTAMP'),
-  col('status', 'STRING', NN, 'started | completed | failed | partial'),
+  col('status', 'STRING', NN, 'started | completed | failed | partial | interrupted (its run was killed mid-batch)'),
   col('error_message', 'STRING'),
   col('error_count', 'INT64'),
   col('avg_feature_quality_score', 'FLOAT64', true, '0–100'),

@@ -68,9 +68,21 @@ export function asNumeric(ctx: ActionContext, value: SqlFragment, precision: num
   return ctx.fn.cast(sql`ROUND(${value}, ${raw(String(scale))})`, `NUMERIC(${precision},${scale})`)
 }
 
-/** A string form of a value for hashing; NULL becomes the text 'null'. */
-export function hashText(ctx: ActionContext, values: readonly SqlFragment[]): SqlFragment {
-  const parts = values.map((v) => sql`COALESCE(${ctx.fn.cast(v, 'STRING')}, 'null')`)
+/**
+ * Decimals a number keeps before it is hashed. Parallel aggregation is not bit-for-bit deterministic
+ * (a sum's order changes its last bits), so equal inputs must be rounded to hash equal; 6 decimals sit
+ * far above that noise (~1e-14 here) and below any change of a feature that matters.
+ */
+export const HASH_DECIMALS = 6
+
+/** A number as it is hashed: a FLOAT64 rounded to HASH_DECIMALS (NULL stays NULL). */
+export function roundForHash(ctx: ActionContext, value: SqlFragment): SqlFragment {
+  return sql`ROUND(${ctx.fn.cast(value, 'FLOAT64')}, ${raw(String(HASH_DECIMALS))})`
+}
+
+/** sha256 of numbers, in the order given, each rounded by roundForHash; NULL becomes the text 'null'. */
+export function hashNumbers(ctx: ActionContext, values: readonly SqlFragment[]): SqlFragment {
+  const parts = values.map((v) => sql`COALESCE(${ctx.fn.cast(roundForHash(ctx, v), 'STRING')}, 'null')`)
   return ctx.fn.sha256Hex(sql`(${joinWith(parts, " || '|' || ")})`)
 }
 

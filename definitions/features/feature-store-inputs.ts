@@ -5,7 +5,7 @@
  */
 import { raw, sql } from '../../src/index.js'
 import type { ActionContext, SqlFragment } from '../../src/index.js'
-import { beforeIntervalEnd, hashText, inInterval, joinWith } from '../../includes/sql-helpers.js'
+import { beforeIntervalEnd, hashNumbers, inInterval, joinWith } from '../../includes/sql-helpers.js'
 
 export interface Upstream {
   /** Suffix of the lineage columns: source_<key>_*. */
@@ -113,7 +113,7 @@ export function lineageInputs(ctx: ActionContext): SqlFragment {
       return sql`${raw(found)} AS ${raw(u.key)}_found,
     ${raw(u.alias)}.processed_at AS ${raw(u.key)}_last_updated,
     CASE WHEN ${raw(found)} THEN 100.0 * (${present}) / ${u.fields.length} ELSE 0 END AS ${raw(u.key)}_completeness_pct,
-    CASE WHEN ${raw(found)} THEN ${hashText(
+    CASE WHEN ${raw(found)} THEN ${hashNumbers(
       ctx,
       u.fields.map((f) => raw(`${u.alias}.${f}`)),
     )} END AS ${raw(u.key)}_hash`

@@ -14,7 +14,7 @@ import { FEATURE_CATALOG } from '../../includes/feature-catalog.js'
 import { lineSelectionCtes } from '../../includes/lines.js'
 import { playerHistoryCtes } from '../../includes/player-history.js'
 import { rosterCtes } from '../../includes/roster.js'
-import { hashText, inInterval, joinWith, structOf } from '../../includes/sql-helpers.js'
+import { hashNumbers, inInterval, joinWith, structOf } from '../../includes/sql-helpers.js'
 import { teamHistoryCtes } from '../../includes/team-history.js'
 import { featureExpressions, isDerived } from './feature-expressions.js'
 import type { DerivedFeature, FeatureExpression } from './feature-expressions.js'
@@ -155,7 +155,7 @@ function columnBuilders(ctx: ActionContext): Map<string, SqlFragment> {
     ],
     [
       'data_hash',
-      hashText(
+      hashNumbers(
         ctx,
         featureNames.map((name) => raw(`x.${name}`)),
       ),

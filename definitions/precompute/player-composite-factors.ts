@@ -47,7 +47,8 @@ export const playerCompositeFactors = incremental({
       // A-03a (PCF): the usage spike is mostly non-zero when its baseline loads (I-3); warn
       {
         column: 'usage_spike_score',
-        max: 0.5,
+        // 0 or NULL (no baseline): healthy max 0.61, I-3 ≈ 1.00; why not 0.50: the store's A-03a
+        max: 0.75,
         includeNull: true,
         severity: 'warn',
         name: 'usage_spike_score_zero_share',

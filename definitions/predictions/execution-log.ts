@@ -10,6 +10,10 @@
  *   predictions: players_predicted (model predictions; gated rows are error_count), average
  *   quality and the share_* coverage of the inputs as fed (fractions 0–1).
  * - onFailure marks them 'failed' with the engine's error message.
+ * - beforeBatch first marks 'interrupted' the rows another run left 'started' on the batch's dates:
+ *   a run killed mid-batch (kill -9, a crash) never completes or fails them. Only one process writes
+ *   a DuckDB warehouse at a time, so such a row's run is gone; on BigQuery a run still going would
+ *   complete its rows anyway (completeExecutions does not look at the status).
  *
  * execution_start_timestamp is the run's start (= predicted_at of its rows, which the engine
  * stamps from the same clock), so predicted_at lies in [start, end] of its execution (A-02c).
@@ -45,6 +49,15 @@ function secondsSinceStart(ctx: ActionContext): SqlFragment {
 /** The @error_message parameter the engine binds for onFailure. ENGINE GAP: ActionContext does not expose it. */
 function errorMessage(ctx: ActionContext): SqlFragment {
   return ctx.engine === 'bigquery' ? raw('@error_message') : raw('CAST($error_message AS VARCHAR)')
+}
+
+/** Rows another run left 'started' on the batch's dates (it was killed): 'interrupted', naming who found them. */
+export function interruptStaleExecutions(ctx: ActionContext, refs: ExecutionLogRefs): SqlFragment {
+  return sql`UPDATE ${refs.log} AS l
+SET status = 'interrupted', execution_end_timestamp = ${ctx.fn.currentTimestamp()},
+  error_message = ${ctx.fn.cast(sql`'run ended without finishing this batch (process killed or crashed); found by run ' || ${ctx.run.id}`, 'STRING')}
+WHERE l.status = 'started' AND l.orchestration_run_id <> ${ctx.run.id} AND l.system_id = ${SYSTEM_ID}
+  AND ${inInterval(ctx, 'l.game_date')}`
 }
 
 export function startExecutions(ctx: ActionContext, refs: ExecutionLogRefs): SqlFragment {

@@ -6,7 +6,7 @@ import type { ActionContext, IncrementalConfig, InlineAssertions } from '../../s
 import { lineSelectionCtes } from '../../includes/lines.js'
 import { BATCH_DAYS, HISTORY_START } from '../../includes/sql-helpers.js'
 import { A01, LINE_SOURCE, PREDICTION_RANGE, SYSTEM_ID } from '../../includes/predictions/rules.js'
-import { completeExecutions, failExecutions, startExecutions } from './execution-log.js'
+import { completeExecutions, failExecutions, interruptStaleExecutions, startExecutions } from './execution-log.js'
 import type { ExecutionLogRefs } from './execution-log.js'
 import type { ServingOverride } from './model-vector.js'
 import { predictionQuery } from './prediction-sql.js'
@@ -99,7 +99,7 @@ export function predictionDefinition(options: PredictionActionOptions = {}) {
     protected: true,
     clusterBy: ['system_id', 'player_lookup', 'confidence_score', 'game_date'],
     hooks: {
-      beforeBatch: (ctx) => startExecutions(ctx, logRefs(ctx)),
+      beforeBatch: (ctx) => [interruptStaleExecutions(ctx, logRefs(ctx)), startExecutions(ctx, logRefs(ctx))],
       afterBatch: (ctx) => completeExecutions(ctx, logRefs(ctx)),
       onFailure: (ctx) => failExecutions(ctx, logRefs(ctx)),
     },

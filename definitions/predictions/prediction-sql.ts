@@ -38,6 +38,7 @@ import {
   vectorValues,
 } from './model-vector.js'
 import type { ServingOverride } from './model-vector.js'
+import { roundForHash } from '../../includes/sql-helpers.js'
 
 /** Refs and options of the prediction query; the relations are rendered by the definition. */
 export interface PredictionSources {
@@ -211,14 +212,15 @@ SELECT
   ${criticalFeaturesJson(ctx, 'r', raw('r.feature_quality_score'))} AS critical_features,
   r.execution_id, ${nul('JSON')} AS superseded_metadata,
   ${fingerprint(ctx, [
-    ...vectorValues('r'),
-    raw('r.prop_line'),
+    // Numbers rounded: equal inputs must hash equal whatever the order of a parallel aggregation.
+    ...vectorValues('r').map((v) => roundForHash(ctx, v)),
+    roundForHash(ctx, raw('r.prop_line')),
     raw('r.prop_bookmaker'),
     raw('r.prop_api'),
     raw('r.prop_minutes_before'),
     raw('r.feature_version'),
     raw('r.feature_count'),
-    raw('r.feature_quality_score'),
+    roundForHash(ctx, raw('r.feature_quality_score')),
     raw('r.early_season_flag'),
     raw('r.data_source'),
     raw('r.injury_status'),

@@ -41,8 +41,8 @@ const KINDS: Record<string, StatementKind> = {
   rollback_transaction_stmt: 'rollback',
 }
 
-/** How a statement uses a table: reads it, writes rows into it, creates or drops it. */
-export type TableRole = 'read' | 'write' | 'insert' | 'create' | 'drop'
+/** How a statement uses a table: reads it, writes rows into it, creates, alters (metadata only) or drops it. */
+export type TableRole = 'read' | 'write' | 'insert' | 'create' | 'alter' | 'drop'
 
 export interface TableRef {
   readonly node: AnyNode
@@ -158,7 +158,8 @@ function findRefs(root: AnyNode, parents: Map<AnyNode, AnyNode>, isLocal: (name:
     } else if (n.type === 'create_table_stmt' || n.type === 'create_view_stmt') add(n.name as AnyNode, 'create', n)
     else if (n.type === 'drop_table_stmt' || n.type === 'drop_view_stmt')
       for (const t of items(n.tables ?? n.views)) add(t, 'drop', n)
-    else if (n.type === 'alter_table_stmt') add(n.table as AnyNode, 'write', n)
+    // ALTER TABLE changes metadata and reads no partition: no partition filter, no bytes.
+    else if (n.type === 'alter_table_stmt') add(n.table as AnyNode, 'alter', n)
     else if (n.type === 'truncate_stmt') for (const t of items(n.tables)) add(t, 'write', n)
   }
   return out

@@ -45,7 +45,8 @@ const REWRITES: Record<string, Rewrite> = {
   SAFE_DIVIDE: ([a, b]) => `CASE WHEN (${b}) = 0 THEN NULL ELSE (${a}) / (${b}) END`,
   IEEE_DIVIDE: ([a, b]) => `(CAST(${a} AS DOUBLE) / CAST(${b} AS DOUBLE))`,
   DIV: ([a, b]) => `((${a}) // (${b}))`,
-  COUNTIF: ([c]) => `count_if(${c})`,
+  // BigQuery's COUNTIF is 0 over no TRUE row (all NULL included); DuckDB's count_if is NULL then.
+  COUNTIF: ([c]) => `count(CASE WHEN (${c}) THEN 1 END)`,
   LOGICAL_AND: ([c]) => `bool_and(${c})`,
   LOGICAL_OR: ([c]) => `bool_or(${c})`,
   // BigQuery's LEAST/GREATEST return NULL when any argument is NULL; DuckDB's skip NULLs.

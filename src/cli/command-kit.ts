@@ -88,6 +88,12 @@ function writeErrorLog(dir: string, error: unknown, now: Date): string | null {
   }
 }
 
+/** Say which runs a run found dead and recorded as interrupted (on stderr: it is a log line). */
+export function noteInterruptedRuns(context: CliContext, result: { interruptedRuns?: readonly string[] }): void {
+  for (const id of result.interruptedRuns ?? [])
+    context.io.stderr(`note: run ${id} was left running by a process that is gone; recorded as interrupted\n`)
+}
+
 export function printJson(context: CliContext, value: unknown): void {
   context.io.stdout(`${JSON.stringify(value, null, 2)}\n`)
 }

@@ -1,3 +1,4 @@
+import { addDays } from '../core/dates.js'
 import type { RunResult } from '../runner/result.js'
 import type { CliIo } from './cli-context.js'
 
@@ -20,4 +21,29 @@ export function printRunSummary(io: CliIo, result: RunResult): void {
     `run ${result.runId} ${result.dryRun ? '(dry run) ' : ''}${result.ok ? 'succeeded' : 'FAILED'}: ${count('succeeded')} succeeded, ${count('failed')} failed, ${count('skipped')} skipped; ${rows} rows written; checks ${checks.filter((c) => c.passed).length}/${checks.length} passed${result.skipAssertions ? ' (assertions skipped: --skip-assertions)' : ''}\n`,
   )
   io.stdout(`build ${result.buildCommitSha} (${result.deploymentRevision}), mode ${result.mode}\n`)
+  printUnverified(io, result)
+}
+
+/** Intervals forced in with --skip-assertions: which passed their re-check, which still fail and why. */
+export function printUnverified(io: CliIo, result: RunResult): void {
+  for (const v of result.reverified ?? [])
+    io.stdout(
+      `verified ${v.action}: ${v.intervals.length} interval(s) written with --skip-assertions now pass their checks\n`,
+    )
+  for (const u of result.unverified ?? []) {
+    const first = u.intervals.map((i) => i.start).sort()[0] ?? ''
+    const last = addDays(
+      u.intervals
+        .map((i) => i.end)
+        .sort()
+        .at(-1) ?? first,
+      -1,
+    )
+    const by = u.writtenBy.map((w) => `run ${w.runId}${w.reason ? ` (reason: ${w.reason})` : ''}`).join(', ')
+    io.stdout(
+      `UNVERIFIED ${u.action}: ${u.intervals.length} interval(s) ${first}..${last} written with --skip-assertions by ${by}; re-checked, still failing:\n`,
+    )
+    for (const f of u.failing) io.stdout(`  ${f.message}\n`)
+    io.stdout(`  rebuild them: pipeline run --actions ${u.action} --from ${first} --to ${last} --restate\n`)
+  }
 }

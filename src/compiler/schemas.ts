@@ -154,6 +154,11 @@ export const assertionSchema = z
   .strictObject({
     ...common,
     severity: z.enum(['error', 'warn']).default('error'),
+    /**
+     * A monitor only reads (hit-rate floors and streaks, coverage): it runs even when an upstream action
+     * failed and under --skip-assertions, reporting on what the tables hold. Default false.
+     */
+    monitor: z.boolean().default(false),
     /** A query selecting offending rows; or give `target` and `checks` instead. */
     query: queryFn.optional(),
     /** Column of the query's output naming the partition of each offending row; with `target`, the column checks run per. */

@@ -65,6 +65,9 @@ export interface AssertResult {
 }
 
 interface AssertEnv {
+  /** The checked range (inclusive), null when open. */
+  readonly from: IsoDate | null
+  readonly to: IsoDate | null
   readonly graph: CompiledGraph
   readonly adapter: Adapter
   readonly byName: ReadonlyMap<string, CompiledAction>
@@ -93,7 +96,7 @@ export async function runAssertions(options: AssertOptions): Promise<AssertResul
     toDate: options.to ?? null,
     skipAssertions: false,
   })
-  const env = assertEnv(options)
+  const env = assertEnv({ ...options, ...(await defaultRange(options, selected, state)) })
   const actions: AssertedAction[] = []
   for (const action of graph.actions.filter((a) => selected.has(a.name) && a.checks.length > 0)) {
     const result = await assertAction(action, env)
@@ -115,13 +118,50 @@ export async function runAssertions(options: AssertOptions): Promise<AssertResul
     buildCommitSha: run.buildCommitSha,
     startedAt: run.startedAt,
     finishedAt,
-    from: options.from ?? null,
-    to: options.to ?? null,
+    from: env.from,
+    to: env.to,
     actions,
   }
 }
 
-function assertEnv(options: AssertOptions): AssertEnv {
+/**
+ * Where scans are billed by bytes (BigQuery), `assert` without --from/--to checks the dates recorded
+ * as built (the selected incremental actions' intervals), never whole tables: a constant partition
+ * filter prunes the scan, and a require_partition_filter table accepts the read. Elsewhere an open
+ * range checks everything.
+ */
+async function defaultRange(
+  options: AssertOptions,
+  selected: ReadonlySet<string>,
+  state: StateStore,
+): Promise<{ from?: IsoDate; to?: IsoDate }> {
+  if (options.from !== undefined || options.to !== undefined) return {}
+  if (!options.adapter.dialect.capabilities.supportsDryRunCost) return {}
+  let start: IsoDate | undefined
+  let end: IsoDate | undefined
+  for (const action of options.graph.actions) {
+    if (action.kind !== 'incremental') continue
+    const guarded = options.graph.actions.some(
+      (a) => selected.has(a.name) && (a.name === action.name || (a.kind === 'assertion' && a.guards === action.name)),
+    )
+    if (!guarded) continue
+    for (const interval of await state.completedIntervals(action.name)) {
+      if (start === undefined || interval.start < start) start = interval.start
+      if (end === undefined || interval.end > end) end = interval.end
+    }
+  }
+  return start !== undefined && end !== undefined && end > start ? { from: start, to: addDays(end, -1) } : {}
+}
+
+/** Evaluate one action's checks (inline, or a standalone assertion's) over a date range; records nothing. */
+export async function assertActionRange(
+  options: Pick<AssertOptions, 'graph' | 'adapter' | 'run' | 'from' | 'to'>,
+  action: CompiledAction,
+): Promise<AssertedAction> {
+  return assertAction(action, assertEnv(options))
+}
+
+function assertEnv(options: Pick<AssertOptions, 'graph' | 'adapter' | 'run' | 'from' | 'to'>): AssertEnv {
   const { from, to } = options
   const hasRange = from !== undefined || to !== undefined
   // Open ends become far dates so one statement shape serves every range; values stay parameters.
@@ -129,6 +169,8 @@ function assertEnv(options: AssertOptions): AssertEnv {
     ? { [INTERVAL_START]: from ?? '0001-01-01', [INTERVAL_END]: addDays(to ?? '9999-12-30', 1) }
     : {}
   return {
+    from: from ?? null,
+    to: to ?? null,
     graph: options.graph,
     adapter: options.adapter,
     byName: new Map(options.graph.actions.map((a) => [a.name, a])),

@@ -58,8 +58,13 @@ export interface BackfillResult {
   readonly checks: readonly PreflightCheck[]
   readonly dates: readonly DateVerdict[]
   readonly plan: readonly PlannedWrite[]
-  /** Runs of an earlier, unfinished backfill with the same settings whose completed intervals are kept. */
+  /** Runs of an earlier, unfinished backfill with the same settings and build whose completed intervals are kept. */
   readonly resumed: readonly string[]
+  /**
+   * Unfinished backfills with the same settings but another build: their completed intervals are not
+   * kept (a resume never keeps another build's rows); the range is rebuilt by this build.
+   */
+  readonly discarded: readonly { readonly runId: string; readonly buildCommitSha: string }[]
   /** With dryRun: every statement the backfill would send, per action and batch. */
   readonly statements?: RunResult['plan']
   readonly run?: RunResult
@@ -86,9 +91,11 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
     detail: `${dates.filter((d) => d.go).length} of ${dates.length} date(s) pass every upstream error assertion`,
   })
   const plan = await planWrites(graph, adapter, selected, options)
-  const resumed = await state.unfinishedRuns('backfill', JSON.stringify(selection), options.from, options.to)
+  const unfinished = await state.unfinishedRuns('backfill', JSON.stringify(selection), options.from, options.to)
+  const resumed = unfinished.filter((u) => u.buildCommitSha === run.buildCommitSha).map((u) => u.runId)
+  const discarded = unfinished.filter((u) => u.buildCommitSha !== run.buildCommitSha)
   const go = checks.every((c) => c.ok)
-  if (!go) return { go, checks, dates, plan, resumed }
+  if (!go) return { go, checks, dates, plan, resumed, discarded }
   const runOptions = {
     graph,
     adapter,
@@ -105,10 +112,10 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
   }
   if (options.dryRun) {
     const dry = await runPipeline({ ...runOptions, dryRun: true })
-    return { go, checks, dates, plan, resumed, ...(dry.plan ? { statements: dry.plan } : {}) }
+    return { go, checks, dates, plan, resumed, discarded, ...(dry.plan ? { statements: dry.plan } : {}) }
   }
   const result = await runPipeline(runOptions)
-  return { go, checks, dates, plan, resumed, run: result }
+  return { go, checks, dates, plan, resumed, discarded, run: result }
 }
 
 async function codeChecks(options: BackfillOptions, state: StateStore): Promise<PreflightCheck[]> {

@@ -6,7 +6,10 @@ import type {
   CompiledTable,
   CompiledView,
 } from '../compiler/compiled.js'
+import type { DateInterval } from '../core/dates.js'
+import { INTERVAL_END, INTERVAL_START } from '../engines/dialect.js'
 import { renderCheck } from './evaluate-checks.js'
+import { runParams } from './run-params.js'
 import { auditSteps, contractSteps } from './plan-checks.js'
 import type { PlanEnv } from './plan-env.js'
 import { relationKey, single } from './plan-env.js'
@@ -70,7 +73,9 @@ function planOperation(action: CompiledOperation, env: PlanEnv): ActionPlan {
 }
 
 function planAssertion(action: CompiledAssertion, env: PlanEnv): ActionPlan {
-  if (env.skipAssertions) return single(action, env, [])
+  // --skip-assertions forces writes through; monitors still observe what the tables hold.
+  if (env.skipAssertions && !action.definition.monitor) return single(action, env, [])
+  const range = assertionRange(action, env)
   const steps = action.checks.map((c): Step => {
     const check = renderCheck(
       { name: c.name, action: action.guards ?? action.name, definition: c.definition },
@@ -79,12 +84,28 @@ function planAssertion(action: CompiledAssertion, env: PlanEnv): ActionPlan {
         relation: '(none)',
         partitionColumn: null,
         resolveRelation: (n) => n,
-        restrictToInterval: false,
+        restrictToInterval: range !== null,
       },
     )
     return { kind: 'check', role: 'check', label: `check ${c.name}`, check, sql: check.query.summarySql }
   })
-  return single(action, env, [...steps, { kind: 'gate', role: 'check', label: 'gate', where: 'its query' }])
+  // A forced run's monitors report without blocking anything: the operator chose to write through.
+  const all = env.skipAssertions
+    ? steps
+    : [...steps, { kind: 'gate', role: 'check', label: 'gate', where: 'its query' } as const]
+  if (!range) return single(action, env, all)
+  const params = { ...runParams(env.run), [INTERVAL_START]: range.start, [INTERVAL_END]: range.end }
+  return { action, range: null, batches: [{ interval: null, params, steps: all, onFailure: [] }] }
+}
+
+/**
+ * Where scans are billed by bytes (BigQuery), a standalone assertion guarding an incremental action
+ * checks the dates this run builds for it, not the whole table: its built-in checks then filter the
+ * partition column by a constant range (pruned, and accepted by a require_partition_filter table).
+ */
+function assertionRange(action: CompiledAssertion, env: PlanEnv): DateInterval | null {
+  if (!env.dialect.capabilities.supportsDryRunCost || !action.guards) return null
+  return env.intervals.get(action.guards)?.range ?? null
 }
 
 function planTable(action: CompiledTable, env: PlanEnv): ActionPlan {

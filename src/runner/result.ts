@@ -1,4 +1,5 @@
 import type { PlanJson } from './plan-json.js'
+import type { RecheckResult, UnverifiedReport } from './recheck.js'
 import type { DateInterval } from '../core/dates.js'
 import type { Severity } from '../assertions/types.js'
 import type { RunProfile } from './profile.js'
@@ -50,10 +51,16 @@ export interface RunResult {
   readonly skipAssertions: boolean
   readonly dryRun: boolean
   readonly actions: readonly ActionResult[]
+  /** Intervals written with --skip-assertions whose checks still fail after this run's re-check. */
+  readonly unverified?: readonly UnverifiedReport[]
+  /** Unverified intervals whose checks passed in this run's re-check (now verified). */
+  readonly reverified?: RecheckResult['verified']
   /** With --dry-run: every statement the run would send, per action and batch. */
   readonly plan?: readonly PlanJson[]
   /** With --profile: every statement's hash, kind, duration and rows, and where the time went. */
   readonly profile?: RunProfile
+  /** Runs left 'running' by a process that died, which this run recorded as 'interrupted'. */
+  readonly interruptedRuns?: readonly string[]
 }
 
 /** Progress events for live and CI output. */

@@ -11,6 +11,7 @@ import { planIntervals } from './plan.js'
 import type { PlanEnv } from './plan-env.js'
 import { relationKey } from './plan-env.js'
 import { planToJson } from './plan-json.js'
+import { recheckUnverified } from './recheck.js'
 import { createProgressFile } from './progress-file.js'
 import type { ProgressFileWriter } from './progress-file.js'
 import { planActions } from './planner.js'
@@ -20,6 +21,7 @@ import type { ActionResult, RunEvent, RunResult } from './result.js'
 import { executionOrder, schedulePlans } from './scheduler.js'
 import type { RunInfo } from './run-info.js'
 import { Profiler } from './profile.js'
+import { markInterruptedRuns } from './interrupted-runs.js'
 
 export interface RunOptions {
   readonly graph: CompiledGraph
@@ -116,6 +118,7 @@ async function planAndRun(
     actions: plans.map((p) => ({ name: p.action.name, kind: p.action.kind, intervals: planIntervalsOf(p) })),
   })
   if (options.dryRun) return finishResult(options, plans.map(dryRunResult), planToJson(plans))
+  const interruptedRuns = await markInterruptedRuns(state, run.startedAt)
   await state.startRun({
     runId: run.id,
     command: options.command ?? 'run',
@@ -140,7 +143,13 @@ async function planAndRun(
     ...(profiler ? { profiler } : {}),
   }
   const results = await schedulePlans(plans, env, options.concurrency ?? graph.project.concurrency)
-  const finished = finishResult(options, results)
+  const recheck = await recheckUnverified({ graph, adapter, run, state })
+  const finished = {
+    ...finishResult(options, results),
+    ...(recheck.unverified.length ? { unverified: recheck.unverified } : {}),
+    ...(recheck.verified.length ? { reverified: recheck.verified } : {}),
+    ...(interruptedRuns.length ? { interruptedRuns } : {}),
+  }
   const count = (s: string) => results.filter((r) => r.status === s).length
   await state.finishRun(run.id, finished.ok ? 'succeeded' : 'failed', finished.finishedAt, {
     succeeded: count('succeeded'),

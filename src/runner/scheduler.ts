@@ -45,6 +45,8 @@ export async function schedulePlans(
   const waitingOn = new Map(actions.map((a) => [a.name, new Set(a.dependencies.filter((d) => names.has(d)))]))
   const results = new Map<string, ActionResult>()
   const running = new Map<string, Promise<void>>()
+  const upstreamFailed = new Map<string, string>()
+  const byName = new Map(actions.map((a) => [a.name, a]))
   const settle = (result: ActionResult) => {
     results.set(result.name, result)
     for (const next of dependents.get(result.name) ?? []) waitingOn.get(next)?.delete(result.name)
@@ -52,8 +54,11 @@ export async function schedulePlans(
     const cause = result.skippedBecause ?? result.name
     for (const name of closure([result.name], (n) => dependents.get(n) ?? [])) {
       const plan = pending.get(name)
-      if (!plan) continue
+      // Monitors only read: they run on what the tables hold even when an upstream failed.
+      if (plan && isMonitor(plan)) upstreamFailed.set(name, cause)
+      if (!plan || isMonitor(plan)) continue
       pending.delete(name)
+      for (const next of dependents.get(name) ?? []) waitingOn.get(next)?.delete(name)
       const skipped: ActionResult = {
         name,
         kind: plan.action.kind,
@@ -76,7 +81,7 @@ export async function schedulePlans(
       pending.delete(name)
       running.set(
         name,
-        runOne(plan, env).then(async (result) => {
+        runMonitorOrOne(plan, env, upstreamFailed.get(name), byName).then(async (result) => {
           try {
             await (env.profiler
               ? env.profiler.inScope({ kind: 'state', action: name }, () => recordResult(env, result))
@@ -97,6 +102,40 @@ export async function schedulePlans(
     const result = results.get(a.name)
     return result ? [result] : []
   })
+}
+
+/**
+ * A monitor whose upstream failed still runs on what the tables hold; when a table it reads was never
+ * built there is nothing to observe, and it is skipped naming the failure.
+ */
+async function runMonitorOrOne(
+  plan: ActionPlan,
+  env: ExecutorEnv,
+  upstreamCause: string | undefined,
+  byName: ReadonlyMap<string, ActionPlan['action']>,
+): Promise<ActionResult> {
+  if (upstreamCause !== undefined) {
+    for (const dependency of plan.action.dependencies) {
+      const target = byName.get(dependency)?.target
+      if (target && !(await env.adapter.tableExists(target)))
+        return {
+          name: plan.action.name,
+          kind: plan.action.kind,
+          status: 'skipped',
+          durationMs: 0,
+          rowsWritten: null,
+          intervals: [],
+          skippedBecause: upstreamCause,
+          checks: [],
+          sqlHash: null,
+        }
+    }
+  }
+  return runOne(plan, env)
+}
+
+function isMonitor(plan: ActionPlan): boolean {
+  return plan.action.kind === 'assertion' && plan.action.definition.monitor
 }
 
 async function runOne(plan: ActionPlan, env: ExecutorEnv): Promise<ActionResult> {

@@ -80,3 +80,13 @@ export function publishTableSteps(action: CompiledTable, dialect: Dialect, stagi
 export function countRowsSql(dialect: Dialect, target: Target): string {
   return `SELECT COUNT(*) AS n FROM ${dialect.formatTarget(target)}`
 }
+
+/**
+ * COUNT(*) AS n of a whole table partitioned on a date column, with a constant filter on it that
+ * every row passes (BigQuery refuses a require_partition_filter table read without one).
+ */
+export function countAllRowsSql(dialect: Dialect, target: Target, dateColumn: string | undefined): string {
+  if (!dateColumn) return countRowsSql(dialect, target)
+  const since = `CAST(${dialect.literal('0001-01-01')} AS ${dialect.columnType('DATE')})`
+  return `${countRowsSql(dialect, target)} WHERE ${dialect.quoteIdentifier(dateColumn)} >= ${since}`
+}

@@ -45,6 +45,21 @@ export const STATE_MIGRATIONS: readonly StateMigration[] = Object.freeze([
       },
     ],
   },
+  {
+    version: 3,
+    description:
+      'intervals.verified_at and intervals.verified_by: when and by which run an unverified interval passed its checks',
+    steps: [
+      {
+        kind: 'add-columns',
+        table: 'intervals',
+        columns: [
+          { name: 'verified_at', type: 'TIMESTAMP' },
+          { name: 'verified_by', type: 'STRING' },
+        ],
+      },
+    ],
+  },
 ])
 
 export const LATEST_STATE_VERSION: number = STATE_MIGRATIONS.at(-1)?.version ?? 0

@@ -65,6 +65,10 @@ export interface IntervalsTable {
   completed_at: string
   /** Version 2: false when written without its assertions (--skip-assertions); null when not recorded. */
   verified: boolean | null
+  /** Version 3: when a later run's re-check found an unverified interval's checks passing. */
+  verified_at: string | null
+  /** Version 3: the run whose re-check verified it. */
+  verified_by: string | null
 }
 
 export interface AssertionResultsTable {

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os'
+import { sql } from 'kysely'
 import type { Compilable } from 'kysely'
 import type { DateInterval } from '../core/dates.js'
 import type { Adapter, Statement } from '../engines/adapter.js'
@@ -203,13 +204,32 @@ export class StateStore {
     }))
   }
 
-  /** Intervals written without their assertions (verified = false), oldest first, with the forcing run's reason. */
+  /**
+   * Intervals written without their assertions (verified = false) and not rebuilt since, by action and
+   * date, with the forcing run's reason.
+   */
   async unverifiedIntervals(): Promise<UnverifiedInterval[]> {
     const query = this.#tables
       .selectFrom('intervals as i')
       .leftJoin('runs as r', 'r.run_id', 'i.run_id')
       .select(['i.action', 'i.interval_start', 'i.interval_end', 'i.run_id', 'i.build_commit_sha', 'r.reason'])
       .where('i.verified', '=', this.#literals.plain(false))
+      // Rebuilt since: a later interval record of the action covers it and was not forced.
+      .where(({ not, exists, selectFrom }) =>
+        not(
+          exists(
+            selectFrom('intervals as later')
+              .select(sql.lit(1).as('one'))
+              .whereRef('later.action', '=', 'i.action')
+              .whereRef('later.interval_start', '<=', 'i.interval_start')
+              .whereRef('later.interval_end', '>=', 'i.interval_end')
+              .whereRef('later.completed_at', '>', 'i.completed_at')
+              .where((eb) =>
+                eb.or([eb('later.verified', 'is', null), eb('later.verified', '=', this.#literals.plain(true))]),
+              ),
+          ),
+        ),
+      )
       .orderBy('i.action')
       .orderBy('i.interval_start')
     return (await this.#rows(query, 'unverified intervals')).map((r) => ({
@@ -221,25 +241,71 @@ export class StateStore {
     }))
   }
 
+  /** Record that a re-check found an unverified interval's checks passing (it stays, now verified). */
+  async markVerified(action: string, interval: DateInterval, runId: string): Promise<void> {
+    const v = this.#params
+    const query = this.#tables
+      .updateTable('intervals')
+      .set({ verified: v.plain(true), verified_at: v.now(), verified_by: v.plain(runId) })
+      .where('action', '=', action)
+      .where('interval_start', '=', v.date(interval.start))
+      .where('interval_end', '=', v.date(interval.end))
+      .where('verified', '=', v.plain(false))
+    await this.#execute(query, `verify ${action} ${interval.start}`)
+  }
+
   /** Insert assertion results in bulk: as few multi-row statements as the engine's statement length allows. */
   async recordAssertionResults(results: readonly AssertionResultRecord[]): Promise<void> {
     for (const statement of assertionResultStatements(this.adapter.dialect, this.dataset, results))
       await this.adapter.execute(statement.sql, statement)
   }
 
-  /** Runs of a command that started but never finished with these settings (a killed backfill), oldest first. */
-  async unfinishedRuns(command: string, selection: string, fromDate: string, toDate: string): Promise<string[]> {
+  /** Runs recorded as running (one may be alive elsewhere, or killed without finishing), oldest first. */
+  async runningRuns(): Promise<{ runId: string; pid: number | null; host: string | null }[]> {
+    const query = this.#tables
+      .selectFrom('runs')
+      .select(['run_id', 'pid', 'host'])
+      .where('status', '=', 'running')
+      .orderBy('started_at')
+    const rows = await this.#rows(query, 'running runs')
+    return rows.map((r) => ({ runId: r.run_id, pid: r.pid === null ? null : Number(r.pid), host: r.host }))
+  }
+
+  /** Record runs whose process died before finishing as 'interrupted' (finished_at: when that was found). */
+  async markInterrupted(runIds: readonly string[], foundAt: string): Promise<void> {
+    if (runIds.length === 0) return
+    const query = this.#tables
+      .updateTable('runs')
+      .set({ status: 'interrupted', finished_at: this.#params.timestamp(foundAt) })
+      .where('run_id', 'in', runIds)
+      .where('status', '=', 'running')
+    await this.#execute(query, `mark ${runIds.length} run(s) interrupted`)
+  }
+
+  /**
+   * Runs of a command that started but never finished with these settings (a killed backfill), oldest
+   * first, with the build that ran each.
+   */
+  async unfinishedRuns(
+    command: string,
+    selection: string,
+    fromDate: string,
+    toDate: string,
+  ): Promise<{ runId: string; buildCommitSha: string }[]> {
     const v = this.#params
     const query = this.#tables
       .selectFrom('runs')
-      .select('run_id')
+      .select(['run_id', 'build_commit_sha'])
       .where('command', '=', command)
       .where('selection', '=', selection)
       .where('from_date', '=', v.date(fromDate))
       .where('to_date', '=', v.date(toDate))
       .where((eb) => eb.or([eb('finished_at', 'is', null), eb('status', '<>', 'succeeded')]))
       .orderBy('started_at')
-    return (await this.#rows(query, `unfinished ${command} runs`)).map((r) => r.run_id)
+    return (await this.#rows(query, `unfinished ${command} runs`)).map((r) => ({
+      runId: r.run_id,
+      buildCommitSha: r.build_commit_sha,
+    }))
   }
 
   /** The most recent run of a mode that finished, for deploy-before-backfill checks. */

@@ -168,8 +168,10 @@ describe('the CLI on the shop fixture through the real client and the local BigQ
   })
 
   it('asserts the built tables, with and without a date range', async () => {
-    const all = await cli('assert')
+    const all = await cli('--json', 'assert')
     expect(all.code, all.stderr + all.stdout).toBe(0)
+    // Without --from/--to, BigQuery checks the recorded dates, never a whole (require_partition_filter) table.
+    expect(JSON.parse(all.stdout)).toMatchObject({ from: '2026-01-01', to: '2026-01-04' })
     const ranged = await cli('assert', '--from', '2026-01-01', '--to', '2026-01-02')
     expect(ranged.code, ranged.stderr + ranged.stdout).toBe(0)
   })

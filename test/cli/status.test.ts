@@ -113,3 +113,16 @@ describe('pipeline status from another terminal', () => {
     expect(after.stdout).toContain('migrations: none pending')
   }, 120_000)
 })
+
+describe('pipeline run --skip-assertions', () => {
+  it('needs --reason, refused with exit 2 before the warehouse is opened', async () => {
+    const result = await runCli([
+      '--warehouse',
+      join(scratchDir('pipeline-status-'), 'never.duckdb'),
+      'run',
+      '--skip-assertions',
+    ])
+    expect(result.code).toBe(2)
+    expect(result.stderr).toContain('--skip-assertions needs --reason')
+  })
+})

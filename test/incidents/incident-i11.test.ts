@@ -6,9 +6,9 @@
  * nothing of the date is published and predictions and grading wait. Once the precompute runs, the
  * date builds and publishes.
  *
- * Tried: with the precompute_*_missing_share checks removed, the audit still fails on the symptoms
- * (A-04a pace_score all NULL, A-03b usage_spike_score constant); with those removed too, the store
- * and the predictions of 2024-12-09 are written with every Phase 4 feature missing.
+ * Tried: with the precompute_*_missing_share checks removed, the first test fails and the audit
+ * still stops the date on the symptoms (A-04a: pace_score all NULL; A-03b: usage_spike_score
+ * constant), which name the features, not the missing layer.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { RunResult } from '../../src/runner/result.js'

@@ -6,10 +6,10 @@
  * reads the box scores is built, so no feature, prediction or grade of those dates is written. With
  * the repeats removed, the range builds and publishes.
  *
- * Tried: with the source checks removed (assertions/source-integrity.ts), the damage reaches the
- * daily cache, whose range check (games_in_last_7_days 0–4, A-16 at the root) fails on the dates
- * after the damage, and the feature store's A-16 with it; with those removed too, predictions are
- * written on counts up to 24.
+ * Tried: with the source checks removed (assertions/source-integrity.ts), the first test fails, and
+ * the predictions are still stopped further down (the daily cache's games_in_last_7_days 0–4, A-16 at
+ * the root, and the store's checks): the root check names 12-09 and the box scores; the others name
+ * the later dates the repeats poisoned.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { applyIncidents } from '../../scripts/seed/index.js'

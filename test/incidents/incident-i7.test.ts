@@ -6,9 +6,9 @@
  * date, so nothing of the batch is published and the feature store, predictions and grading wait.
  * The reverted code restates the range and publishes it.
  *
- * Tried: with the fatigue zero share and range removed from player_composite_factors, A-07b
- * (composite_fatigue_matches_context) and the A-07a means still fail; with all of them removed
- * this replay fails (the feature store and predictions of the damaged dates are written).
+ * Tried: with the composite factors' fatigue zero share and range removed, the first test here
+ * fails, yet the predictions are still stopped downstream (A-07b, the store's fatigue checks): the
+ * incident has more than one stop.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { playerCompositeFactors } from '../../definitions/precompute/player-composite-factors.js'

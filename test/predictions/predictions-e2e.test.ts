@@ -145,6 +145,32 @@ describe('the execution log', () => {
   })
 })
 
+describe('a run killed mid-batch', () => {
+  it('leaves log rows the next run over that date marks interrupted, naming itself', async () => {
+    const date = '2025-11-25'
+    await adapter.execute(`INSERT INTO ${LOG} SELECT * REPLACE ('killed-run' AS orchestration_run_id, 'killed-run' AS run_id,
+      'started' AS status, CAST(uuid() AS VARCHAR) AS execution_id, NULL AS execution_end_timestamp)
+      FROM ${LOG} WHERE game_date = DATE '${date}' LIMIT 1`)
+    const result = await run(graph, adapter, {
+      selection: { actions: ['player_prop_predictions'] },
+      from: date,
+      to: date,
+      restate: true,
+      sha: SHA_A,
+    })
+    expect(action(result, 'player_prop_predictions')).toMatchObject({ status: 'succeeded', rowsWritten: 0 })
+    expect(
+      await rows(adapter, `SELECT status, error_message FROM ${LOG} WHERE orchestration_run_id = 'killed-run'`),
+    ).toEqual([
+      {
+        status: 'interrupted',
+        error_message: `run ended without finishing this batch (process killed or crashed); found by run ${result.runId}`,
+      },
+    ])
+    expect(await count(`SELECT COUNT(*) AS n FROM ${LOG} WHERE status = 'started'`)).toBe(0)
+  })
+})
+
 describe('supersede and idempotency', () => {
   it('changes nothing when the same code re-runs on the same inputs', async () => {
     const before = await rows(adapter, `SELECT * FROM ${PPP} ORDER BY prediction_id`)
@@ -156,6 +182,37 @@ describe('supersede and idempotency', () => {
       sha: SHA_A,
     })
     expect(action(result, 'player_prop_predictions')).toMatchObject({ status: 'succeeded', rowsWritten: 0 })
+    expect(await rows(adapter, `SELECT * FROM ${PPP} ORDER BY prediction_id`)).toEqual(before)
+  })
+
+  it('supersedes nothing when precompute and features are rebuilt with other thread counts', async () => {
+    // Parallel aggregation is not bit-for-bit deterministic: the rebuilt values differ in their last
+    // bits from one thread count to another, and model_input_hash must not see it (issue 15).
+    const before = await rows(adapter, `SELECT * FROM ${PPP} ORDER BY prediction_id`)
+    const precompute = [
+      'player_daily_cache',
+      'player_composite_factors',
+      'player_shot_zone_analysis',
+      'team_defense_zone_analysis',
+    ]
+    try {
+      for (const threads of [1, 4]) {
+        await adapter.execute(`SET threads = ${threads}`)
+        const result = await run(graph, adapter, {
+          selection: { actions: precompute, includeDependents: true },
+          from: '2025-11-20',
+          to: DAY,
+          restate: true,
+          skipAssertions: true,
+          sha: SHA_A,
+        })
+        expect(result.actions.filter((a) => a.status === 'failed').map((a) => a.name)).toEqual([])
+        expect(action(result, 'ml_feature_store_v2').rowsWritten).toBeGreaterThan(0)
+        expect(action(result, 'player_prop_predictions'), `threads ${threads}`).toMatchObject({ rowsWritten: 0 })
+      }
+    } finally {
+      await adapter.execute('RESET threads')
+    }
     expect(await rows(adapter, `SELECT * FROM ${PPP} ORDER BY prediction_id`)).toEqual(before)
   })
 
@@ -217,10 +274,10 @@ describe('supersede and idempotency', () => {
         `SELECT COUNT(*) AS n FROM (SELECT game_id, player_lookup, system_id FROM ${PPP} GROUP BY ALL HAVING COUNT(CASE WHEN is_active THEN 1 END) <> 1)`,
       ),
     ).toBe(0)
-    // The first build, the unchanged re-run, the input change and this run each logged the date.
+    // The first build, the unchanged re-run, the two rebuilds, the input change and this run each logged the date.
     expect(
       await count(`SELECT COUNT(*) AS n FROM ${LOG} WHERE game_date = DATE '${DAY}' AND status = 'completed'`),
-    ).toBe(4)
+    ).toBe(6)
   })
 
   it('keeps the graded rows of superseded predictions after the regrade', async () => {

@@ -116,9 +116,41 @@ describe('backfill', () => {
     expect(stopped.run?.ok).toBe(false)
     const resumed = await backfill(options())
     expect(resumed.resumed).toHaveLength(1)
+    expect(resumed.discarded).toEqual([])
     expect(resumed.run?.actions.find((a) => a.name === 'forecasts')?.intervals).toEqual([
       { start: '2026-01-02', end: '2026-01-03' },
       { start: '2026-01-03', end: '2026-01-04' },
     ])
+  })
+
+  it('never resumes another build: a newer build rebuilds the dates a killed backfill completed, and says so', async () => {
+    await adapter.execute(`UPDATE raw.scores SET value = value + 1`)
+    let batches = 0
+    const killedRun = testRun({ buildCommitSha: FIX, mode: 'backfill' })
+    const stopped = await backfill(
+      options({
+        run: killedRun,
+        onEvent: (e) => {
+          if (e.type === 'batch' && ++batches === 1) throw new Error('killed')
+        },
+      }),
+    )
+    expect(stopped.run?.ok).toBe(false)
+    // the next fix is deployed and runs daily before the range is backfilled again
+    const NEWER = 'e'.repeat(40)
+    await runPipeline({ graph, adapter, run: testRun({ buildCommitSha: NEWER }), today: '2026-02-01' })
+    const again = await backfill(
+      options({ run: testRun({ buildCommitSha: NEWER, mode: 'backfill' }), requireCommits: [] }),
+    )
+    expect(again.go).toBe(true)
+    expect(again.resumed).toEqual([])
+    expect(again.discarded).toEqual([{ runId: killedRun.id, buildCommitSha: FIX }])
+    expect(again.run?.actions.find((a) => a.name === 'forecasts')?.intervals).toHaveLength(3)
+    // no active row of the range keeps the killed run's build, and one active row per key holds
+    expect(
+      await adapter.query(
+        `SELECT build_commit_sha, COUNT(*) AS n FROM analytics.forecasts WHERE is_active GROUP BY ALL ORDER BY ALL`,
+      ),
+    ).toEqual([{ build_commit_sha: NEWER, n: 4 }])
   })
 })

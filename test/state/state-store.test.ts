@@ -68,12 +68,23 @@ describe('StateStore on DuckDB', () => {
     await store.startRun(run())
     await store.startRun(run({ runId: 'run-0', startedAt: '2026-01-09T06:00:00.000Z' }))
     expect(await store.unfinishedRuns('backfill', '["orders_daily"]', '2026-01-01', '2026-01-05')).toEqual([
-      'run-0',
-      'run-1',
+      { runId: 'run-0', buildCommitSha: 'sha-1' },
+      { runId: 'run-1', buildCommitSha: 'sha-1' },
     ])
     expect(await store.unfinishedRuns('backfill', '["orders_daily"]', '2026-01-01', '2026-01-06')).toEqual([])
     await store.finishRun('run-1', 'succeeded', '2026-01-10T06:30:00.000Z', { succeeded: 3, failed: 0, skipped: 1 })
-    expect(await store.unfinishedRuns('backfill', '["orders_daily"]', '2026-01-01', '2026-01-05')).toEqual(['run-0'])
+    expect(await store.unfinishedRuns('backfill', '["orders_daily"]', '2026-01-01', '2026-01-05')).toEqual([
+      { runId: 'run-0', buildCommitSha: 'sha-1' },
+    ])
+    expect(await store.runningRuns()).toEqual([{ runId: 'run-0', pid: 4242, host: 'runner-a' }])
+    await store.markInterrupted(['run-0', 'run-1'], '2026-01-11T00:00:00.000Z')
+    expect(
+      await store.adapter.query('SELECT run_id, status, finished_at FROM pipeline_state.runs ORDER BY run_id'),
+    ).toEqual([
+      { run_id: 'run-0', status: 'interrupted', finished_at: '2026-01-11T00:00:00.000Z' },
+      { run_id: 'run-1', status: 'succeeded', finished_at: '2026-01-10T06:30:00.000Z' },
+    ])
+    expect(await store.runningRuns()).toEqual([])
     const [row] = await store.adapter.query("SELECT * FROM pipeline_state.runs WHERE run_id = 'run-1'")
     expect(row).toMatchObject({
       status: 'succeeded',

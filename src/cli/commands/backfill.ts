@@ -13,7 +13,7 @@ import { EXIT, parseDateRange } from '../cli-context.js'
 import { dateFlag, listFlag, parseFlags, switchFlag } from '../flag-schemas.js'
 import { openWarehouse } from '../open-warehouse.js'
 import { resolveSelection } from '../../runner/run.js'
-import { handle, printJson, runAdapterOptions } from '../command-kit.js'
+import { handle, noteInterruptedRuns, printJson, runAdapterOptions } from '../command-kit.js'
 import type { ExitHolder } from '../command-kit.js'
 import { createProgress } from '../progress.js'
 import { printRunSummary } from '../run-summary.js'
@@ -44,7 +44,12 @@ function printPreflight(io: CliIo, result: BackfillResult): void {
     io.stdout('plan (rows replaced or superseded per date):\n')
     for (const p of result.plan) io.stdout(`  ${p.date} ${p.action.padEnd(40)} ${p.existingRows}\n`)
   }
-  if (result.resumed.length) io.stdout(`resuming: intervals completed by ${result.resumed.join(', ')} are kept\n`)
+  if (result.resumed.length)
+    io.stdout(`resuming: intervals completed by ${result.resumed.join(', ')} (this build) are kept\n`)
+  for (const d of result.discarded)
+    io.stdout(
+      `not resuming ${d.runId}: it ran build ${d.buildCommitSha}, not this one; the intervals it completed are rebuilt\n`,
+    )
 }
 
 export function backfillCommand(context: CliContext, exit: ExitHolder): Command {
@@ -107,6 +112,7 @@ export function backfillCommand(context: CliContext, exit: ExitHolder): Command 
             onEvent: progress.onEvent,
           })
           progress.done()
+          if (result.run) noteInterruptedRuns(context, result.run)
           if (globals.json) printJson(context, result)
           else {
             printPreflight(context.io, result)

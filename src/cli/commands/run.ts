@@ -1,6 +1,7 @@
 import { Command } from 'commander'
 import { z } from 'zod'
 import { join } from 'node:path'
+import { ConfigError } from '../../core/errors.js'
 import { ensureMigrationsCurrent } from '../../migrate/index.js'
 import { resolveSelection, runPipeline } from '../../runner/run.js'
 import { formatPlan } from '../../runner/plan-text.js'
@@ -10,7 +11,7 @@ import type { CliContext } from '../cli-context.js'
 import { EXIT, parseDateRange } from '../cli-context.js'
 import { dateFlag, intFlag, listFlag, MAX_CONCURRENCY, parseFlags, switchFlag } from '../flag-schemas.js'
 import { openWarehouse } from '../open-warehouse.js'
-import { handle, printJson, runAdapterOptions } from '../command-kit.js'
+import { handle, noteInterruptedRuns, printJson, runAdapterOptions } from '../command-kit.js'
 import type { ExitHolder } from '../command-kit.js'
 import { createProgress } from '../progress.js'
 import { printRunSummary } from '../run-summary.js'
@@ -34,6 +35,7 @@ const runFlags = z.strictObject({
   restate: switchFlag,
   dryRun: switchFlag,
   skipAssertions: switchFlag,
+  reason: z.string().optional(),
   profile: switchFlag,
   concurrency: intFlag(1, MAX_CONCURRENCY, '--concurrency 4'),
 })
@@ -78,7 +80,11 @@ export function runCommand(context: CliContext, exit: ExitHolder): Command {
     .option('--full-refresh', 'rebuild incremental tables from scratch (refused for protected actions)')
     .option('--restate', 'rebuild the --from/--to range even where it is recorded as done')
     .option('--dry-run', 'print every statement the run would send, in order, without writing')
-    .option('--skip-assertions', 'emergency only: do not evaluate assertions (recorded in the run)')
+    .option(
+      '--skip-assertions',
+      'emergency only: write without the audits (needs --reason; the intervals are recorded unverified and re-checked by every later run; monitors still run)',
+    )
+    .option('--reason <text>', 'why the assertions are skipped; stored in pipeline_state.runs')
     .option('--concurrency <n>', `actions built at once, 1 to ${MAX_CONCURRENCY} (default: the project's concurrency)`)
     .option('--profile', "record every statement's kind, duration and rows in .pipeline/runs/<run_id>.json")
   return command.action(
@@ -89,6 +95,11 @@ export function runCommand(context: CliContext, exit: ExitHolder): Command {
       async (raw, globals) => {
         const flags = parseFlags(runFlags, raw)
         const range = parseDateRange(flags.from, flags.to)
+        const reason = flags.reason?.trim()
+        if (flags.skipAssertions && !reason)
+          throw new ConfigError(
+            '--skip-assertions needs --reason: say why the audits are skipped, e.g. --reason "hotfix 1a2b3c, usage_spike checked by hand"; the intervals written are recorded unverified',
+          )
         const graph = await context.compile(globals)
         // Unknown actions and tags are bad usage: refused before the warehouse is opened or migrations checked.
         resolveSelection(graph, selectionFrom(flags))
@@ -112,12 +123,14 @@ export function runCommand(context: CliContext, exit: ExitHolder): Command {
             restate: flags.restate ?? false,
             dryRun: flags.dryRun ?? false,
             skipAssertions: flags.skipAssertions ?? false,
+            ...(reason ? { reason } : {}),
             ...(flags.concurrency ? { concurrency: flags.concurrency } : {}),
             runsDir: join(globals.root, '.pipeline', 'runs'),
             onEvent: progress.onEvent,
             profile: flags.profile ?? false,
           })
           progress.done()
+          noteInterruptedRuns(context, result)
           if (globals.json) printJson(context, result)
           else if (result.plan) context.io.stdout(formatPlan(result.plan))
           else {

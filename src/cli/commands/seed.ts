@@ -44,15 +44,35 @@ export async function seedSources(
 ): Promise<unknown> {
   const modulePath = graph.project.seedModule
   if (!modulePath) throw new ConfigError('this project has no seed module; set seedModule in includes/project.ts')
-  if (!hasConnection(adapter))
-    throw new ConfigError(
-      `"pipeline seed" generates data inside DuckDB; it is not available on --engine ${adapter.engine}`,
-    )
+  if (!hasConnection(adapter)) return seedThroughDuckDb(graph, adapter, options, log)
   const module = (await importProjectModule(graph.root, join(graph.root, modulePath))) as Partial<SeedModule>
   if (typeof module.seedWarehouse !== 'function')
     throw new ConfigError(`${modulePath} does not export seedWarehouse(connection, options)`)
   const seed = module.seedWarehouse
   return adapter.withConnection((connection) => seed(connection, options, log))
+}
+
+/**
+ * An engine the generator cannot run inside (BigQuery): generate the sample in an in-memory DuckDB,
+ * then load every declared source table into the engine (created with the generated columns).
+ */
+async function seedThroughDuckDb(
+  graph: CompiledGraph,
+  adapter: Adapter,
+  options: z.output<typeof seedFlags>,
+  log: (m: string) => void,
+): Promise<unknown> {
+  const { createEngine } = await import('../../engines/create-engine.js')
+  const { transferTables } = await import('../../engines/transfer.js')
+  const local = (await createEngine({ engine: 'duckdb', warehouse: ':memory:' }, {})).adapter
+  try {
+    const summary = await seedSources(graph, local, options, log)
+    const sources = graph.actions.flatMap((a) => (a.kind === 'declaration' && a.target ? [a.target] : []))
+    const loaded = await transferTables(local, adapter, sources, (m) => log(`loaded ${m}`))
+    return { generated: summary, loaded }
+  } finally {
+    await local.close()
+  }
 }
 
 export function seedCommand(context: CliContext, exit: ExitHolder): Command {

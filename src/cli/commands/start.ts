@@ -5,7 +5,7 @@ import type { CompiledGraph } from '../../compiler/compiled.js'
 import type { Adapter } from '../../engines/adapter.js'
 import { formatProfile } from '../../runner/profile.js'
 import { runPipeline } from '../../runner/run.js'
-import { countRowsSql } from '../../runner/staging.js'
+import { countAllRowsSql } from '../../runner/staging.js'
 import type { RunResult } from '../../runner/result.js'
 import { createRunInfo } from '../../runner/run-info.js'
 import type { CliContext } from '../cli-context.js'
@@ -34,7 +34,8 @@ async function tableRows(graph: CompiledGraph, adapter: Adapter): Promise<{ tabl
   for (const action of graph.actions) {
     if (action.kind !== 'table' && action.kind !== 'incremental') continue
     if (!(await adapter.tableExists(action.target))) continue
-    const [row] = await adapter.query<{ n: number }>(countRowsSql(adapter.dialect, action.target))
+    const dateColumn = action.kind === 'incremental' ? action.definition.interval.column : undefined
+    const [row] = await adapter.query<{ n: number }>(countAllRowsSql(adapter.dialect, action.target, dateColumn))
     out.push({ table: `${action.target.dataset}.${action.target.name}`, rows: Number(row?.n ?? 0) })
   }
   return out
