@@ -2,8 +2,9 @@
  * I-15 replayed: the rolling averages used `<=` instead of `<`, so the target game leaked into them.
  * The daily cache's real definition with that one operator changed builds the dates from 2024-12-09
  * (the feature store takes points_avg_last_5/10 and games_in_last_7_days from the cache first). The
- * leaked game first shows as a 5th game in 7 days: A-16 (range 0–4) fails the feature store's audit
- * on the first damaged date, so nothing of the batch is published and predictions and grading wait.
+ * leaked game first shows as a 5th game in 7 days: A-16 (range 0–4) fails the daily cache's audit
+ * on the first damaged date, so nothing from that date on is published (the dates before it are, see
+ * src/runner/partial-publish.ts) and the feature store, predictions and grading wait.
  * Forced past the audit, A-15a (the averages recomputed over games strictly before D) fails on every
  * damaged date. The reverted code restates the range and publishes it.
  *
@@ -32,7 +33,8 @@ import {
 } from './support.js'
 
 const CHECK = 'feature_store_points_avg_no_leak'
-const RANGE = 'ml_feature_store_v2.games_in_last_7_days_range'
+// The daily cache's own A-16 range (0–4) sees the leaked game first; the feature store never runs on it.
+const RANGE = 'player_daily_cache.games_in_last_7_days_range'
 
 let replay: Replay
 let damaged: RunResult
@@ -40,11 +42,14 @@ let broken: CompiledGraph
 
 beforeAll(async () => {
   replay = await publishedSample()
+  // includes/player-history.ts reads "strictly before D" as window frames ending the day before D
+  // (10 of them in the daily cache) and the games against D's opponent before D: `<=` is every frame
+  // ending on D itself and the opponent's games up to D.
   broken = await compileReal('duckdb', [
     patchQuery(
-      playerDailyCache,
-      'g.player_lookup = k.player_lookup AND g.game_date < k.game_date',
-      'g.player_lookup = k.player_lookup AND g.game_date <= k.game_date',
+      patchQuery(playerDailyCache, 'AND 1 PRECEDING)', 'AND CURRENT ROW)', 10),
+      'AND g.game_date < w.target_date',
+      'AND g.game_date <= w.target_date',
     ),
   ])
   damaged = await run(broken, replay.adapter, { selection: WHOLE_PIPELINE, from: DAMAGE_FROM })
@@ -52,7 +57,7 @@ beforeAll(async () => {
 afterAll(async () => replay.adapter.close())
 
 describe('I-15: rolling averages over game_date <= D', () => {
-  it('fails the feature store audit on the first damaged date: the leaked game is a 5th game in 7 days (A-16)', () => {
+  it('fails the daily cache audit on the first damaged date: the leaked game is a 5th game in 7 days (A-16)', () => {
     const failed = failedDates(damaged, RANGE)
     expect(failed[0]).toBe(DAMAGE_FROM)
     expectNamed(
@@ -61,7 +66,8 @@ describe('I-15: rolling averages over game_date <= D', () => {
       /\d+ of \d+ rows have games_in_last_7_days outside \[0, 4\] \(observed 0\.\.5\)/,
     )
     console.log(`I-15 replay: ${failures(damaged, RANGE)[0]?.message}`)
-    expect(statusOf(damaged, 'ml_feature_store_v2')).toBe('failed')
+    expect(statusOf(damaged, 'player_daily_cache')).toBe('failed')
+    expect(statusOf(damaged, 'ml_feature_store_v2')).toBe('skipped')
   })
 
   it('writes no prediction or grade of the damaged dates and changes nothing published before them', async () => {
@@ -81,7 +87,9 @@ describe('I-15: rolling averages over game_date <= D', () => {
        WHERE game_date >= DATE '${DAMAGE_FROM}' AND points IS NOT NULL ORDER BY 1`,
     )
     expect(failedDates(checked, CHECK)).toEqual(dates.map((r) => r.d))
-    expectNamed(failures(checked, CHECK)[0], CHECK, /points_avg_last_5 [\d.]+, expected_last_5 [\d.]+/)
+    // The sample holds 20 offending rows of any dates: the dates it covers name the first offending row
+    const detailed = failures(checked, CHECK).find((f) => f.message.includes('; first: '))
+    expectNamed(detailed, CHECK, /points_avg_last_5 [\d.]+, expected_last_5 [\d.]+/)
     console.log(`I-15 replay (forced): ${failures(checked, CHECK)[0]?.message}`)
   })
 
