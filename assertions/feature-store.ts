@@ -145,6 +145,7 @@ SELECT game_date, prop_rows_7_days, share_with_vegas_line FROM windows WHERE sha
 export const featureStoreVegasCoverage = assertion({
   name: 'feature_store_vegas_coverage',
   monitor: true,
+  observe: { column: 'share_with_vegas_line', label: 'Vegas line share (7 days)', op: '<', threshold: 0.5 },
   description: 'A-08a: at least 50% of prop players have vegas_points_line (7 days)',
   severity: 'error',
   partitionColumn: 'game_date',
@@ -156,6 +157,7 @@ export const featureStoreVegasCoverage = assertion({
 export const featureStoreVegasCoverageLow = assertion({
   name: 'feature_store_vegas_coverage_low',
   monitor: true,
+  observe: { column: 'share_with_vegas_line', label: 'Vegas line share (7 days)', op: '<', threshold: 0.8 },
   description: 'A-08a: at least 80% of prop players have vegas_points_line (7 days)',
   severity: 'warn',
   partitionColumn: 'game_date',

@@ -23,6 +23,7 @@ function dailyHitRate(ctx: ActionContext): SqlFragment {
 export const dailyHitRateWarn = assertion({
   name: 'catboost_v8_daily_hit_rate_warn',
   monitor: true,
+  observe: { column: 'hit_rate', label: 'hit rate', op: '<', threshold: HIT_RATE_MONITOR.warnBelow },
   description: `daily catboost_v8 hit rate below ${HIT_RATE_MONITOR.warnBelow} (game days with >= ${HIT_RATE_MONITOR.minPicks} picks)`,
   severity: 'warn',
   partitionColumn: 'game_date',
@@ -34,6 +35,7 @@ export const dailyHitRateWarn = assertion({
 export const dailyHitRateFloor = assertion({
   name: 'catboost_v8_daily_hit_rate_floor',
   monitor: true,
+  observe: { column: 'hit_rate', label: 'hit rate', op: '<', threshold: HIT_RATE_MONITOR.errorBelow },
   description: `daily catboost_v8 hit rate below the ${HIT_RATE_MONITOR.errorBelow} floor (game days with >= ${HIT_RATE_MONITOR.minPicks} picks)`,
   partitionColumn: 'game_date',
   guards: PA,
@@ -45,6 +47,12 @@ export const dailyHitRateFloor = assertion({
 export const hitRateStreak = assertion({
   name: 'catboost_v8_hit_rate_streak',
   monitor: true,
+  observe: {
+    column: 'days_below',
+    label: `game days below ${HIT_RATE_MONITOR.warnBelow} in the last ${HIT_RATE_MONITOR.streakDays}`,
+    op: '>=',
+    threshold: HIT_RATE_MONITOR.streakDays,
+  },
   description: `${HIT_RATE_MONITOR.streakDays} consecutive game days with catboost_v8 hit rate below ${HIT_RATE_MONITOR.warnBelow}: stop predictions`,
   partitionColumn: 'game_date',
   guards: PA,

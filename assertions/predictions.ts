@@ -128,6 +128,7 @@ function lineShare(ctx: ActionContext, below: number): SqlFragment {
 export const a13aLineCoverageWarn = assertion({
   name: 'a13a_line_coverage_warn',
   monitor: true,
+  observe: { column: 'share_with_line', label: 'share with a real line', op: '<', threshold: A13A.warnBelow },
   description: 'A-13a: share of active rows with a real line, per date and system, below 0.40 (warn)',
   severity: 'warn',
   partitionColumn: 'game_date',
@@ -138,6 +139,7 @@ export const a13aLineCoverageWarn = assertion({
 export const a13aLineCoverageError = assertion({
   name: 'a13a_line_coverage_error',
   monitor: true,
+  observe: { column: 'share_with_line', label: 'share with a real line', op: '<', threshold: A13A.errorBelow },
   description: 'A-13a: share of active rows with a real line, per date and system, below 0.20 (error)',
   partitionColumn: 'game_date',
   guards: PPP,

@@ -9,26 +9,27 @@
  *   (--by-column adds one checksum per column, to find what differs)
  */
 import { DuckDBInstance } from '@duckdb/node-api'
+import { pathToFileURL } from 'node:url'
 
 /** Columns whose values depend on the run (ids, clocks, code version), not on the data. */
 const RUN_DEPENDENT =
   /^(.*run_id|execution_id|batch_id|prediction_id|superseded_by|build_commit_sha|deployment_revision|.*_at|.*_time|.*_updated|.*_timestamp|.*_hash|.*_sha|duration_ms|duration_seconds|.*_ms)$/
 
-async function main(): Promise<void> {
-  const byColumn = process.argv.includes('--by-column')
-  const path = process.argv.slice(2).find((a) => !a.startsWith('--'))
-  if (!path) {
-    process.stderr.write('usage: npx tsx scripts/fingerprint.ts WAREHOUSE.duckdb\n')
-    process.exitCode = 2
-    return
-  }
-  const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' })
-  const connection = await instance.connect()
-  const rows = async (sql: string) => (await connection.runAndReadAll(sql)).getRowObjectsJson()
+type Rows = (sql: string) => Promise<Record<string, unknown>[]>
+
+/**
+ * Rows and an order-independent checksum per base table outside pipeline_state (staging tables left
+ * out): run-dependent columns dropped, floats rounded to 6 decimals, also inside JSON and text.
+ * `sum` adds the row hashes (xor would let two equal rows cancel out, so a duplicate shows in `sum`).
+ */
+export async function fingerprintTables(
+  rows: Rows,
+  options: { byColumn?: boolean } = {},
+): Promise<Record<string, Record<string, unknown>>> {
   const tables = await rows(`SELECT table_schema, table_name FROM information_schema.tables
     WHERE table_schema NOT IN ('pipeline_state', 'information_schema', 'main', 'pg_catalog') AND table_type = 'BASE TABLE'
       AND table_name NOT LIKE '%staging%' ORDER BY 1, 2`)
-  const out: Record<string, unknown> = {}
+  const out: Record<string, Record<string, unknown>> = {}
   for (const t of tables) {
     const name = `"${t.table_schema}"."${t.table_name}"`
     const columns = await rows(`SELECT column_name, data_type FROM information_schema.columns
@@ -41,12 +42,17 @@ async function main(): Promise<void> {
       if (/JSON|VARCHAR/.test(String(c.data_type)))
         return `[regexp_replace(${col}::VARCHAR, '-?\\d+\\.\\d+', '#', 'g')::VARCHAR, list_transform(regexp_extract_all(${col}::VARCHAR, '-?\\d+\\.\\d+'), x -> round(x::DOUBLE, 6)::VARCHAR)::VARCHAR]`
       return `regexp_replace(${col}::VARCHAR, '(\\d+\\.\\d{6})\\d+', '\\1', 'g')`
-      return col
     })
     const expr = exprs.join(', ')
-    const [summary] = await rows(`SELECT COUNT(*) AS n, bit_xor(hash(${expr || '1'})) AS checksum FROM ${name}`)
-    const entry: Record<string, unknown> = { rows: summary?.n, checksum: String(summary?.checksum) }
-    if (byColumn) {
+    const [summary] = await rows(
+      `SELECT COUNT(*) AS n, bit_xor(hash(${expr || '1'})) AS checksum, sum(hash(${expr || '1'})::HUGEINT) AS sum FROM ${name}`,
+    )
+    const entry: Record<string, unknown> = {
+      rows: summary?.n,
+      checksum: String(summary?.checksum),
+      ...(options.byColumn ? { sum: String(summary?.sum) } : {}),
+    }
+    if (options.byColumn) {
       for (const [i, c] of kept.entries()) {
         const one = exprs[i]
         const [h] = await rows(`SELECT bit_xor(hash(${one})) AS h FROM ${name}`)
@@ -55,6 +61,21 @@ async function main(): Promise<void> {
     }
     out[`${t.table_schema}.${t.table_name}`] = entry
   }
+  return out
+}
+
+async function main(): Promise<void> {
+  const byColumn = process.argv.includes('--by-column')
+  const path = process.argv.slice(2).find((a) => !a.startsWith('--'))
+  if (!path) {
+    process.stderr.write('usage: npx tsx scripts/fingerprint.ts WAREHOUSE.duckdb\n')
+    process.exitCode = 2
+    return
+  }
+  const instance = await DuckDBInstance.create(path, { access_mode: 'READ_ONLY' })
+  const connection = await instance.connect()
+  const rows: Rows = async (sql: string) => (await connection.runAndReadAll(sql)).getRowObjectsJson()
+  const out: Record<string, unknown> = await fingerprintTables(rows, { byColumn })
   const [last] = await rows(`SELECT run_id FROM pipeline_state.runs ORDER BY started_at DESC LIMIT 1`)
   if (last) {
     const checks = await rows(`SELECT assertion, severity, COUNT(*) AS partitions,
@@ -73,4 +94,4 @@ async function main(): Promise<void> {
   connection.closeSync()
 }
 
-await main()
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await main()

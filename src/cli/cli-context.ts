@@ -15,6 +15,8 @@ export interface CliIo {
   stderr(text: string): void
   /** True when stderr is an interactive terminal (live progress view). */
   readonly isTty: boolean
+  /** Ask a question and read one answer line; absent when stdin is not a terminal (nobody to ask). */
+  readonly prompt?: (question: string) => Promise<string>
 }
 
 /** Options every command accepts, resolved from flags and environment. */

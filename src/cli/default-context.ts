@@ -1,3 +1,4 @@
+import { createInterface } from 'node:readline/promises'
 import { loadProject } from '../compiler/load.js'
 import { compileProject } from '../compiler/compile.js'
 import { createDialect, createEngine } from '../engines/create-engine.js'
@@ -17,6 +18,7 @@ export function createDefaultContext(options: DefaultContextOptions = {}): CliCo
       stdout: (text) => process.stdout.write(text),
       stderr: (text) => process.stderr.write(text),
       isTty: Boolean(process.stderr.isTTY) && !env.CI,
+      ...(process.stdin.isTTY && process.stderr.isTTY && !env.CI ? { prompt: askOnTerminal } : {}),
     },
     env,
     cwd: process.cwd(),
@@ -25,5 +27,15 @@ export function createDefaultContext(options: DefaultContextOptions = {}): CliCo
       (await createEngine({ ...globals, ...adapterOptions }, env, options)).adapter,
     compile: async (globals) =>
       compileProject(await loadProject(globals.root), await createDialect(globals.engine, env)),
+  }
+}
+
+/** One question on the terminal (stderr, so stdout stays the command's output). */
+async function askOnTerminal(question: string): Promise<string> {
+  const terminal = createInterface({ input: process.stdin, output: process.stderr })
+  try {
+    return await terminal.question(question)
+  } finally {
+    terminal.close()
   }
 }

@@ -3,6 +3,7 @@ import { PipelineError } from '../core/errors.js'
 import type { Adapter } from '../engines/adapter.js'
 import type { AdapterOptions } from '../engines/create-engine.js'
 import type { CliContext, GlobalOptions } from './cli-context.js'
+import { withKillSwitch } from './kill-switch.js'
 import { describeHolder, writeHolder } from './warehouse-holder.js'
 import { checkWarehousePath } from './warehouse-path.js'
 
@@ -61,7 +62,7 @@ export async function openWarehouse(
     try {
       const adapter = await context.openAdapter(globals, { ...adapterOptions, readOnly })
       if (isFile && !readOnly) writeHolder(globals.warehouse, { command, runId: runId ?? null, now: context.now() })
-      return adapter
+      return withKillSwitch(adapter, context.env)
     } catch (error) {
       if (!isFile || !isFileLocked(error)) throw error
       const pid = Number(/PID (\d+)/.exec((error as Error).message)?.[1] ?? NaN)

@@ -1,15 +1,18 @@
 import { addDays } from '../core/dates.js'
 import type { RunResult } from '../runner/result.js'
 import type { CliIo } from './cli-context.js'
+import { groupedCheckLines } from './check-lines.js'
 
 /** Human summary of a run: failures and failed checks first, then counts. */
 export function printRunSummary(io: CliIo, result: RunResult): void {
-  const failedChecks = result.actions.flatMap((a) => a.checks).filter((c) => !c.passed)
-  for (const check of failedChecks.slice(0, 50))
-    io.stdout(`${check.severity === 'error' ? 'ERROR' : 'warn '} ${check.message}\n`)
-  if (failedChecks.length > 50)
+  const lines = groupedCheckLines(
+    result.actions.flatMap((a) => a.checks),
+    result.runId,
+  )
+  for (const line of lines.slice(0, 50)) io.stdout(`${line}\n`)
+  if (lines.length > 50)
     io.stdout(
-      `… and ${failedChecks.length - 50} more failed check(s); see pipeline_state.assertion_results for run ${result.runId}\n`,
+      `… and ${lines.length - 50} more failed check(s); see pipeline_state.assertion_results for run ${result.runId}\n`,
     )
   for (const action of result.actions.filter((a) => a.status === 'failed' && a.error?.code !== 'assertion-failed')) {
     io.stdout(`FAILED ${action.name}: ${action.error?.message.split('\n').slice(0, 3).join(' ')}\n`)

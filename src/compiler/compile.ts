@@ -227,6 +227,7 @@ function finishAction(
           sql: query,
           severity: definition.severity,
           partitionColumn: definition.partitionColumn,
+          observe: definition.observe,
         })
         checks.push(compileCheck(definition.name, check, draft, index, dialect))
       }

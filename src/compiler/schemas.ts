@@ -159,6 +159,18 @@ export const assertionSchema = z
      * failed and under --skip-assertions, reporting on what the tables hold. Default false.
      */
     monitor: z.boolean().default(false),
+    /**
+     * The value the offending rows carry and the alert condition the query applies, so messages say
+     * 'hit rate 0.493 < 0.55 on 2026-01-10' instead of a row count.
+     */
+    observe: z
+      .strictObject({
+        column: columnName,
+        label: z.string().min(1),
+        op: z.enum(['<', '<=', '>', '>=']),
+        threshold: z.number(),
+      })
+      .optional(),
     /** A query selecting offending rows; or give `target` and `checks` instead. */
     query: queryFn.optional(),
     /** Column of the query's output naming the partition of each offending row; with `target`, the column checks run per. */

@@ -33,6 +33,11 @@ export interface ReportContext<P extends string = string> {
   readonly by: string | null
   readonly fn: SqlFunctions
   readonly engine: EngineId
+  /**
+   * One of the engine's own bookkeeping tables (pipeline_state.runs, intervals, assertion_results),
+   * e.g. to tell which builds were forced (`runs.skip_assertions`) or when a build first ran.
+   */
+  stateTable(name: 'runs' | 'intervals' | 'assertion_results'): SqlFragment
 }
 
 export type ReportQueryFn<P extends string = string> = (ctx: ReportContext<P>) => SqlFragment
@@ -119,6 +124,8 @@ export const reportColumnSchema = z.strictObject({
   /** ratio: 3 decimals (fractions such as hit rates); number: 2 decimals; integer; text. */
   format: z.enum(['ratio', 'number', 'integer', 'text']).default('number'),
   description: z.string().optional(),
+  /** Only under these groupings (`--by`); the query selects it only then. Default: always. */
+  groupings: z.array(z.string().min(1)).nonempty().optional(),
 })
 
 export const reportSchema = z

@@ -5,7 +5,7 @@ import { didYouMean } from '../core/did-you-mean.js'
 import type { CompiledGraph } from '../compiler/compiled.js'
 import type { Adapter, ParamValue } from '../engines/adapter.js'
 import type { Dialect } from '../engines/dialect.js'
-import { param, refNode, sql } from '../sql/fragment.js'
+import { param, raw, refNode, sql } from '../sql/fragment.js'
 import type { SqlFragment } from '../sql/fragment.js'
 import { renderSql } from '../sql/render.js'
 import { isReportDefinition } from './define-report.js'
@@ -116,6 +116,8 @@ export function renderReport(
     },
     fn: dialect.fn,
     engine: dialect.engine,
+    stateTable: (name: 'runs' | 'intervals' | 'assertion_results') =>
+      raw(dialect.formatTarget({ dataset: graph.project.stateDataset, name })),
   }
   const key = options.by === null ? sql`'all'` : (report.groupings[options.by]?.key(base) as SqlFragment)
   const context: ReportContext = {
@@ -156,7 +158,7 @@ export async function runReport(options: {
   const execute = async (by: string | null) => {
     const text = renderReport(report, { graph, dialect: adapter.dialect, by })
     const rows = await adapter.query(text, { params, label: `report ${report.name}` })
-    return rows.map((row) => normalizeRow(report, row))
+    return rows.map((row) => normalizeRow(report, row, by))
   }
   const rows = request.by === undefined ? [] : await execute(request.by)
   const [total] = await execute(null)
@@ -172,14 +174,22 @@ export async function runReport(options: {
   }
 }
 
-function normalizeRow(report: ReportDefinition, row: Record<string, unknown>): ReportRow {
+/** The columns a grouping shows (null: the total). */
+export function columnsFor<C extends { groupings?: readonly string[] | undefined }>(
+  columns: readonly C[],
+  by: string | null,
+): C[] {
+  return columns.filter((c) => !c.groupings || (by !== null && c.groupings.includes(by)))
+}
+
+function normalizeRow(report: ReportDefinition, row: Record<string, unknown>, by: string | null): ReportRow {
   if (!('group_key' in row))
     throw new ReportError(
       'report-shape',
       `Report "${report.name}" (${REPORTS_MODULE}): the query must select \${ctx.group} AS group_key`,
     )
   const out: Record<string, ReportValue> = { group_key: row.group_key === null ? '(none)' : String(row.group_key) }
-  for (const column of report.columns) {
+  for (const column of columnsFor(report.columns, by)) {
     if (!(column.name in row))
       throw new ReportError(
         'report-shape',
@@ -194,12 +204,13 @@ function normalizeRow(report: ReportDefinition, row: Record<string, unknown>): R
 
 /** A text table: group column then the report's columns, right-aligned numbers. */
 export function formatReport(result: ReportResult): string {
-  const header = [result.by ?? 'scope', ...result.columns.map((c) => c.label ?? c.name)]
+  const columns = columnsFor(result.columns, result.by)
+  const header = [result.by ?? 'scope', ...columns.map((c) => c.label ?? c.name)]
   const rows = [
     ...result.rows,
     ...(result.total ? [{ ...result.total, group_key: result.by ? result.totalLabel : 'all' }] : []),
   ]
-  const cells = rows.map((row) => [row.group_key, ...result.columns.map((c) => formatValue(row[c.name] ?? null, c))])
+  const cells = rows.map((row) => [row.group_key, ...columns.map((c) => formatValue(row[c.name] ?? null, c))])
   const widths = header.map((h, i) => Math.max(h.length, ...cells.map((r) => (r[i] ?? '').length)))
   const line = (values: readonly string[]) =>
     values

@@ -31,7 +31,15 @@ export interface BackfillOptions {
   readonly migrationProblem?: () => Promise<string | null>
   readonly runsDir?: string | null
   readonly onEvent?: (event: RunEvent) => void
+  /**
+   * Called with the preflight and the full plan once they pass, before any write; the backfill runs
+   * only when it resolves true (the CLI prints the plan here and asks on a terminal). Default: proceed.
+   */
+  readonly confirm?: (preview: BackfillPreview) => Promise<boolean>
 }
+
+/** What a backfill will do, shown before it writes. */
+export type BackfillPreview = Pick<BackfillResult, 'go' | 'checks' | 'dates' | 'plan' | 'resumed' | 'discarded'>
 
 export interface PreflightCheck {
   readonly name: string
@@ -51,6 +59,10 @@ export interface PlannedWrite {
   readonly date: IsoDate
   /** Rows (active rows for supersede targets) the backfill will replace or supersede on that date. */
   readonly existingRows: number
+  /** Those rows per build that wrote them (empty when the table records no build). */
+  readonly builds: readonly { readonly buildCommitSha: string; readonly rows: number }[]
+  /** False for a dependent rebuilt after the selected actions (e.g. grading after the predictions). */
+  readonly selected: boolean
 }
 
 export interface BackfillResult {
@@ -68,6 +80,8 @@ export interface BackfillResult {
   /** With dryRun: every statement the backfill would send, per action and batch. */
   readonly statements?: RunResult['plan']
   readonly run?: RunResult
+  /** True when the confirmation was declined: nothing was written. */
+  readonly declined?: boolean
 }
 
 function datesOf(from: IsoDate, to: IsoDate): IsoDate[] {
@@ -90,7 +104,7 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
     ok: dates.every((d) => d.go),
     detail: `${dates.filter((d) => d.go).length} of ${dates.length} date(s) pass every upstream error assertion`,
   })
-  const plan = await planWrites(graph, adapter, selected, options)
+  const plan = await planWrites(graph, adapter, selected, resolveSelection(graph, selection), options)
   const unfinished = await state.unfinishedRuns('backfill', JSON.stringify(selection), options.from, options.to)
   const resumed = unfinished.filter((u) => u.buildCommitSha === run.buildCommitSha).map((u) => u.runId)
   const discarded = unfinished.filter((u) => u.buildCommitSha !== run.buildCommitSha)
@@ -114,8 +128,10 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
     const dry = await runPipeline({ ...runOptions, dryRun: true })
     return { go, checks, dates, plan, resumed, discarded, ...(dry.plan ? { statements: dry.plan } : {}) }
   }
+  const preview = { go, checks, dates, plan, resumed, discarded }
+  if (options.confirm && !(await options.confirm(preview))) return { ...preview, declined: true }
   const result = await runPipeline(runOptions)
-  return { go, checks, dates, plan, resumed, discarded, run: result }
+  return { ...preview, run: result }
 }
 
 async function codeChecks(options: BackfillOptions, state: StateStore): Promise<PreflightCheck[]> {
@@ -146,10 +162,10 @@ async function codeChecks(options: BackfillOptions, state: StateStore): Promise<
     ok: deployed,
     detail:
       daily === null
-        ? 'no daily run recorded yet'
+        ? 'no successful daily run recorded yet'
         : deployed
-          ? `the last daily run (${daily.startedAt}) used this build`
-          : `production runs ${daily.buildCommitSha} (daily run ${daily.runId} at ${daily.startedAt}), this backfill would run ${run.buildCommitSha}: deploy this build (and let a daily run record it) before backfilling`,
+          ? `the last successful daily run (${daily.startedAt}) used this build`
+          : `production runs ${daily.buildCommitSha} (last successful daily run ${daily.runId} at ${daily.startedAt}), this backfill would run ${run.buildCommitSha}: deploy this build (and let a daily run record it) before backfilling`,
   })
   const migrations = options.migrationProblem ? await options.migrationProblem() : null
   checks.push({
@@ -198,27 +214,43 @@ async function inputVerdicts(options: BackfillOptions, selected: ReadonlySet<str
   })
 }
 
+/** Per date, the rows each rewritten action (the selection, then its dependents) replaces or supersedes, by build. */
 async function planWrites(
   graph: CompiledGraph,
   adapter: Adapter,
   selected: ReadonlySet<string>,
+  rewritten: ReadonlySet<string>,
   options: BackfillOptions,
 ): Promise<PlannedWrite[]> {
   const plan: PlannedWrite[] = []
-  for (const action of graph.actions) {
-    if (!selected.has(action.name) || action.kind !== 'incremental' || !(await adapter.tableExists(action.target)))
+  const ordered = [...graph.actions].sort((a, b) => Number(selected.has(b.name)) - Number(selected.has(a.name)))
+  for (const action of ordered) {
+    if (!rewritten.has(action.name) || action.kind !== 'incremental' || !(await adapter.tableExists(action.target)))
       continue
     const strategy = writeStrategyFor(
       action,
       adapter.dialect,
       stagingTarget(adapter.dialect, action.target, options.run.id),
     )
-    const rows = await adapter.query<{ d: string; n: number }>(strategy.affectedRowsSql, {
+    const rows = await adapter.query<{ d: string; b: string | null; n: number }>(strategy.affectedRowsSql, {
       params: { from_date: options.from, end_date: addDays(options.to, 1) },
       label: `${action.name}: rows the backfill replaces`,
     })
-    for (const row of rows)
-      plan.push({ action: action.name, date: String(row.d).slice(0, 10), existingRows: Number(row.n) })
+    const byDate = new Map<string, { buildCommitSha: string; rows: number }[]>()
+    for (const row of rows) {
+      const date = String(row.d).slice(0, 10)
+      const builds = byDate.get(date) ?? []
+      if (row.b !== null) builds.push({ buildCommitSha: String(row.b), rows: Number(row.n) })
+      byDate.set(date, builds)
+    }
+    for (const [date, builds] of byDate)
+      plan.push({
+        action: action.name,
+        date,
+        existingRows: rows.filter((r) => String(r.d).slice(0, 10) === date).reduce((n, r) => n + Number(r.n), 0),
+        builds,
+        selected: selected.has(action.name),
+      })
   }
   return plan
 }

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os'
+import type { Target } from '../engines/dialect.js'
 import type { StateStore } from '../state/state-store.js'
 import { isProcessAlive } from './run-files.js'
 
@@ -10,8 +11,13 @@ import { isProcessAlive } from './run-files.js'
  * On DuckDB the file is open for writing in one process at a time, and this process has it: every run
  * another process recorded as running is dead (even if its PID was reused since). On BigQuery, a run is
  * dead when its PID no longer exists on this host; a run on another host cannot be judged and is left.
+ * The staging tables a dead run left for `targets` are dropped (BigQuery's would expire anyway).
  */
-export async function markInterruptedRuns(state: StateStore, foundAt: string): Promise<string[]> {
+export async function markInterruptedRuns(
+  state: StateStore,
+  foundAt: string,
+  targets: readonly Target[],
+): Promise<string[]> {
   const exclusive = state.adapter.engine === 'duckdb'
   const here = hostname()
   const dead = (await state.runningRuns()).filter((r) => {
@@ -22,5 +28,9 @@ export async function markInterruptedRuns(state: StateStore, foundAt: string): P
   })
   const ids = dead.map((r) => r.runId)
   await state.markInterrupted(ids, foundAt)
+  const { dialect } = state.adapter
+  const staging = new Set<string>()
+  for (const id of ids) for (const target of targets) staging.add(dialect.dropTable(dialect.stagingTable(target, id)))
+  for (const drop of staging) await state.adapter.execute(drop)
   return ids
 }

@@ -118,7 +118,11 @@ async function planAndRun(
     actions: plans.map((p) => ({ name: p.action.name, kind: p.action.kind, intervals: planIntervalsOf(p) })),
   })
   if (options.dryRun) return finishResult(options, plans.map(dryRunResult), planToJson(plans))
-  const interruptedRuns = await markInterruptedRuns(state, run.startedAt)
+  const interruptedRuns = await markInterruptedRuns(
+    state,
+    run.startedAt,
+    graph.actions.flatMap((a) => (a.kind === 'incremental' || a.kind === 'table' ? [a.target] : [])),
+  )
   await state.startRun({
     runId: run.id,
     command: options.command ?? 'run',

@@ -308,7 +308,10 @@ export class StateStore {
     }))
   }
 
-  /** The most recent run of a mode that finished, for deploy-before-backfill checks. */
+  /**
+   * The most recent run of a mode that finished and succeeded, for deploy-before-backfill checks: a
+   * failed daily run does not show a build was deployed and works.
+   */
   async lastRun(mode: string): Promise<LastRun | null> {
     const query = this.#tables
       .selectFrom('runs')
@@ -316,6 +319,7 @@ export class StateStore {
       .where('mode', '=', mode)
       .where('command', '=', 'run')
       .where('finished_at', 'is not', null)
+      .where('status', '=', 'succeeded')
       .orderBy('started_at', 'desc')
       .limit(this.#literals.plain(1))
     const row = (await this.#rows(query, `last ${mode} run`))[0]

@@ -27,9 +27,12 @@ import {
   statusOf,
 } from './support.js'
 
-const CHECKS = ['daily_cache', 'composite', 'shot_zones', 'team_defense'].map(
-  (key) => `ml_feature_store_v2.precompute_${key}_missing_share`,
-)
+const CHECKS = [
+  'ml_feature_store_v2.precompute_daily_cache_missing_share',
+  'ml_feature_store_v2.precompute_composite_missing_share',
+  'ml_feature_store_v2.precompute_shot_zones_missing_share',
+  'ml_feature_store_v2.precompute_team_defense_missing_share',
+]
 const DOWNSTREAM = ['ml_feature_store_v2', 'player_prop_predictions', 'prediction_accuracy']
 
 let replay: Replay

@@ -1,10 +1,10 @@
 /**
  * I-15 replayed: the rolling averages used `<=` instead of `<`, so the target game leaked into them.
- * The daily cache's real definition with that one operator changed builds the dates from 2024-12-09
+ * The daily cache's real definition with its history windows ending on D (not the day before) builds the dates from 2024-12-09
  * (the feature store takes points_avg_last_5/10 and games_in_last_7_days from the cache first). The
- * leaked game first shows as a 5th game in 7 days: A-16 (range 0–4) fails the daily cache's audit
- * on the first damaged date, so nothing from that date on is published (the dates before it are, see
- * src/runner/partial-publish.ts) and the feature store, predictions and grading wait.
+ * leaked game first shows as a 5th game in 7 days: A-16 at the root (the cache's games_in_last_7_days
+ * range 0–4) fails the cache's audit on the first damaged date, so nothing of the batch is published
+ * and the store, predictions and grading wait.
  * Forced past the audit, A-15a (the averages recomputed over games strictly before D) fails on every
  * damaged date. The reverted code restates the range and publishes it.
  *
@@ -33,7 +33,6 @@ import {
 } from './support.js'
 
 const CHECK = 'feature_store_points_avg_no_leak'
-// The daily cache's own A-16 range (0–4) sees the leaked game first; the feature store never runs on it.
 const RANGE = 'player_daily_cache.games_in_last_7_days_range'
 
 let replay: Replay
@@ -42,16 +41,8 @@ let broken: CompiledGraph
 
 beforeAll(async () => {
   replay = await publishedSample()
-  // includes/player-history.ts reads "strictly before D" as window frames ending the day before D
-  // (10 of them in the daily cache) and the games against D's opponent before D: `<=` is every frame
-  // ending on D itself and the opponent's games up to D.
-  broken = await compileReal('duckdb', [
-    patchQuery(
-      patchQuery(playerDailyCache, 'AND 1 PRECEDING)', 'AND CURRENT ROW)', 10),
-      'AND g.game_date < w.target_date',
-      'AND g.game_date <= w.target_date',
-    ),
-  ])
+  // The history's windows end the day before D (`AND 1 PRECEDING`); ending on D is the `<=` of legacy.
+  broken = await compileReal('duckdb', [patchQuery(playerDailyCache, 'AND 1 PRECEDING)', 'AND CURRENT ROW)', 10)])
   damaged = await run(broken, replay.adapter, { selection: WHOLE_PIPELINE, from: DAMAGE_FROM })
 }, 240_000)
 afterAll(async () => replay.adapter.close())
@@ -87,9 +78,7 @@ describe('I-15: rolling averages over game_date <= D', () => {
        WHERE game_date >= DATE '${DAMAGE_FROM}' AND points IS NOT NULL ORDER BY 1`,
     )
     expect(failedDates(checked, CHECK)).toEqual(dates.map((r) => r.d))
-    // The sample holds 20 offending rows of any dates: the dates it covers name the first offending row
-    const detailed = failures(checked, CHECK).find((f) => f.message.includes('; first: '))
-    expectNamed(detailed, CHECK, /points_avg_last_5 [\d.]+, expected_last_5 [\d.]+/)
+    expectNamed(failures(checked, CHECK)[0], CHECK, /points_avg_last_5 [\d.]+, expected_last_5 [\d.]+/)
     console.log(`I-15 replay (forced): ${failures(checked, CHECK)[0]?.message}`)
   })
 

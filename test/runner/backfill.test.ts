@@ -84,11 +84,15 @@ describe('backfill', () => {
     const dry = await backfill(options({ dryRun: true }))
     expect(dry.go).toBe(true)
     expect(dry.run).toBeUndefined()
-    expect(dry.plan).toEqual([
-      { action: 'forecasts', date: '2026-01-01', existingRows: 2 },
-      { action: 'forecasts', date: '2026-01-02', existingRows: 1 },
-      { action: 'forecasts', date: '2026-01-03', existingRows: 1 },
-    ])
+    // The active rows are the old build's (the fixed build's daily run found every date built): the plan names it.
+    const planned = (date: string, n: number) => ({
+      action: 'forecasts',
+      date,
+      existingRows: n,
+      builds: [{ buildCommitSha: OLD, rows: n }],
+      selected: true,
+    })
+    expect(dry.plan).toEqual([planned('2026-01-01', 2), planned('2026-01-02', 1), planned('2026-01-03', 1)])
     const before = await rows()
     const result = await backfill(options())
     expect(result.run?.ok).toBe(true)
@@ -100,6 +104,27 @@ describe('backfill', () => {
       ),
     ).toEqual([{ superseded_reason: 'backfill:fix f' }])
     expect(await adapter.query('SELECT COUNT(*) AS n FROM analytics.forecasts WHERE is_active')).toEqual([{ n: 4 }])
+  })
+
+  it('shows the plan before the first write and writes nothing when the confirmation is declined', async () => {
+    await adapter.execute(`UPDATE raw.scores SET value = value + 1`)
+    const before = await rows()
+    const seen: number[] = []
+    const declined = await backfill(
+      options({
+        confirm: async (preview) => {
+          seen.push(preview.plan.length, Number(await rows()))
+          return false
+        },
+      }),
+    )
+    expect(seen).toEqual([3, before])
+    expect(declined).toMatchObject({ go: true, declined: true })
+    expect(declined.run).toBeUndefined()
+    expect(await rows()).toBe(before)
+    const confirmed = await backfill(options({ confirm: async () => true }))
+    expect(confirmed.run?.ok).toBe(true)
+    expect(await rows()).toBe((before ?? 0) + 4)
   })
 
   it('resumes a backfill that stopped half-way: dates it completed are not rebuilt', async () => {

@@ -2,7 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CompiledGraph } from '../../src/compiler/compiled.js'
 import type { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
 import type { RunResult } from '../../src/runner/result.js'
-import { memoryAdapter } from '../support/fixtures.js'
+import { loadReports, runReport, formatReport } from '../../src/reports/run-report.js'
+import { REPO_ROOT, memoryAdapter, testRun } from '../support/fixtures.js'
+import { loadDailyChecks } from '../../src/reports/daily-checks.js'
+import { validateDaily } from '../../src/runner/validate-daily.js'
+import { formatValidation } from '../../src/cli/commands/validate-daily.js'
 import { I1_RANGE, brokenServingPredictions } from '../fixtures/predictions/incident-i1.js'
 import {
   OURS,
@@ -93,6 +97,9 @@ describe('monitors observe and are never skipped', () => {
     const warn = action(forced, 'catboost_v8_daily_hit_rate_warn')
     const below = warn.checks.filter((c) => !c.passed && c.partition !== null && c.partition >= range.from)
     expect(below.length).toBeGreaterThan(0)
+    // The alert carries the observed value and the threshold.
+    for (const c of below) expect(c.message).toMatch(/failed on 2026-01-\d\d: hit rate 0\.\d{3} < 0\.55 \(min 0\.55\)/)
+    expect(below.every((c) => c.observed !== null && c.observed < 0.55)).toBe(true)
     const [unverified] = await rows<{ n: number; reasons: string }>(
       adapter,
       `SELECT COUNT(*) AS n, string_agg(DISTINCT r.reason, '|') AS reasons FROM pipeline_state.intervals i
@@ -100,6 +107,28 @@ describe('monitors observe and are never skipped', () => {
     )
     expect(Number(unverified?.n)).toBeGreaterThan(0)
     expect(unverified?.reasons).toBe(reason)
+  })
+
+  it('validate-daily on 2026-01-23 alerts with the days below 55 % and their hit rates, and the unverified intervals', async () => {
+    const result = await validateDaily({
+      graph: healthy,
+      adapter,
+      run: testRun(),
+      date: '2026-01-23',
+      checks: await loadDailyChecks(REPO_ROOT),
+    })
+    expect(result.ok).toBe(false)
+    const days = result.alerts.filter((a) => a.check === 'rolling_hit_rate' && /^2026-01-\d\d$/.test(a.subject))
+    expect(days.length).toBeGreaterThan(0)
+    for (const day of days) {
+      expect(day.subject >= '2026-01-16' && day.subject <= '2026-01-22').toBe(true)
+      expect(day.message).toMatch(new RegExp(`^hit rate 0\\.\\d{3} < 0\\.550 \\[${day.subject}\\]$`))
+      expect(day.observed).toBeLessThan(0.55)
+    }
+    expect(
+      result.alerts.some((a) => a.check === 'unverified_intervals' && a.subject === 'player_prop_predictions'),
+    ).toBe(true)
+    expect(formatValidation(result)).toMatch(/^ALERT rolling_hit_rate: hit rate 0\.\d{3} < 0\.550 \[2026-01-\d\d\]$/m)
   })
 
   it('the next daily run re-checks the unverified intervals and reports them, until the fixed code rebuilds them', async () => {
@@ -122,5 +151,29 @@ describe('monitors observe and are never skipped', () => {
     )
     expect(Number(left?.forced)).toBeGreaterThan(0)
     expect(Number(left?.fixed)).toBeGreaterThan(0)
+    const morning = await validateDaily({
+      graph: healthy,
+      adapter,
+      run: testRun(),
+      date: '2026-01-23',
+      checks: await loadDailyChecks(REPO_ROOT),
+    })
+    expect(morning.alerts.filter((a) => /hit_rate|unverified/.test(a.check))).toEqual([])
+  })
+
+  it('report --by build lists builds in the order they first ran, marking the superseded and the forced one', async () => {
+    const report = await runReport({
+      graph: healthy,
+      adapter,
+      reports: await loadReports(REPO_ROOT),
+      request: { name: 'hit-rate', by: 'build' },
+    })
+    expect(report.rows.map((r) => r.group_key)).toEqual([SHA_A, SHA_B, SHA_C])
+    const byBuild = new Map(report.rows.map((r) => [r.group_key, r]))
+    expect(byBuild.get(SHA_B)).toMatchObject({ superseded_share: 1, forced_runs: 1 })
+    expect(byBuild.get(SHA_C)).toMatchObject({ superseded_share: 0, forced_runs: 0 })
+    expect(String(byBuild.get(SHA_A)?.first_run) < String(byBuild.get(SHA_B)?.first_run)).toBe(true)
+    const text = formatReport(report)
+    expect(text).toMatch(/first run +superseded +forced runs/)
   })
 })

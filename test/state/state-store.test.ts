@@ -100,7 +100,7 @@ describe('StateStore on DuckDB', () => {
     })
   })
 
-  it('finds the last finished run of a mode among runs of command "run" only', async () => {
+  it('finds the last succeeded run of a mode among runs of command "run" only: a failed daily run is no deployment', async () => {
     const store = await openStore()
     expect(await store.lastRun('daily')).toBeNull()
     const daily = (runId: string, startedAt: string) =>
@@ -111,9 +111,9 @@ describe('StateStore on DuckDB', () => {
     await store.finishRun('d1', 'succeeded', '2026-01-08T07:00:00.000Z', { succeeded: 1, failed: 0, skipped: 0 })
     await store.finishRun('d2', 'failed', '2026-01-09T07:00:00.000Z', { succeeded: 0, failed: 1, skipped: 0 })
     expect(await store.lastRun('daily')).toEqual({
-      runId: 'd2',
-      buildCommitSha: 'sha-d2',
-      startedAt: '2026-01-09T06:00:00.000Z',
+      runId: 'd1',
+      buildCommitSha: 'sha-d1',
+      startedAt: '2026-01-08T06:00:00.000Z',
     })
   })
 

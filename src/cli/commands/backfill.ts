@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { ConfigError } from '../../core/errors.js'
 import { ensureMigrationsCurrent } from '../../migrate/index.js'
 import { backfill } from '../../runner/backfill.js'
-import type { BackfillResult } from '../../runner/backfill.js'
+import type { BackfillPreview } from '../../runner/backfill.js'
 import { createGitProbe } from '../../runner/git-probe.js'
 import { formatPlan } from '../../runner/plan-text.js'
 import { createRunInfo } from '../../runner/run-info.js'
@@ -34,15 +34,22 @@ const backfillFlags = z.strictObject({
   yes: switchFlag,
 })
 
-function printPreflight(io: CliIo, result: BackfillResult): void {
+function printPreflight(io: CliIo, result: BackfillPreview): void {
   io.stdout('preflight:\n')
   for (const check of result.checks) io.stdout(`  ${check.ok ? 'go   ' : 'NO-GO'} ${check.name}: ${check.detail}\n`)
   io.stdout('dates:\n')
   for (const d of result.dates)
     io.stdout(`  ${d.date} ${d.go ? 'go' : `NO-GO  ${d.failures.slice(0, 3).join('; ')}`}\n`)
   if (result.plan.length) {
-    io.stdout('plan (rows replaced or superseded per date):\n')
-    for (const p of result.plan) io.stdout(`  ${p.date} ${p.action.padEnd(40)} ${p.existingRows}\n`)
+    io.stdout(
+      'plan (rows replaced or superseded per date, by the build that wrote them; dependents are rewritten after):\n',
+    )
+    for (const p of result.plan) {
+      const builds = p.builds.map((b) => `${b.buildCommitSha.slice(0, 12)} ${b.rows}`).join(', ')
+      io.stdout(
+        `  ${p.date} ${`${p.action}${p.selected ? '' : ' (dependent)'}`.padEnd(42)} ${String(p.existingRows).padStart(6)}${builds ? `  (${builds})` : ''}\n`,
+      )
+    }
   }
   if (result.resumed.length)
     io.stdout(`resuming: intervals completed by ${result.resumed.join(', ')} (this build) are kept\n`)
@@ -50,6 +57,21 @@ function printPreflight(io: CliIo, result: BackfillResult): void {
     io.stdout(
       `not resuming ${d.runId}: it ran build ${d.buildCommitSha}, not this one; the intervals it completed are rebuilt\n`,
     )
+}
+
+/** Before any write: print the plan, then proceed with --yes, or ask on a terminal. */
+function confirmation(context: CliContext, flags: { yes?: boolean | undefined }, json: boolean) {
+  return async (preview: BackfillPreview): Promise<boolean> => {
+    if (!json) printPreflight(context.io, preview)
+    if (flags.yes) return true
+    const prompt = context.io.prompt
+    if (!prompt) return false
+    const rows = preview.plan.reduce((n, p) => n + p.existingRows, 0)
+    const answer = await prompt(
+      `write this backfill (${preview.dates.length} date(s), ${rows} existing row(s) replaced or superseded, nothing deleted)? [y/N] `,
+    )
+    return /^(y|yes)$/i.test(answer.trim())
+  }
 }
 
 export function backfillCommand(context: CliContext, exit: ExitHolder): Command {
@@ -66,7 +88,7 @@ export function backfillCommand(context: CliContext, exit: ExitHolder): Command 
     .requiredOption('--reason <text>', 'why: recorded on every superseded row and in the run')
     .option('--require-commit <sha...>', 'fix commit(s) the running code must contain')
     .option('--dry-run', 'preflight and plan only, write nothing')
-    .option('--yes', 'proceed without confirmation (required when not on a terminal)')
+    .option('--yes', 'proceed without the confirmation prompt (required when not on a terminal)')
   return command.action(
     handle<Record<string, unknown>>(
       command,
@@ -79,9 +101,9 @@ export function backfillCommand(context: CliContext, exit: ExitHolder): Command 
         const reason = (flags.reason ?? '').trim()
         if (!reason)
           throw new ConfigError('--reason must say why the range is recomputed, e.g. --reason "usage_spike fix a1b2c3"')
-        if (!flags.dryRun && !flags.yes)
+        if (!flags.dryRun && !flags.yes && !context.io.prompt)
           throw new ConfigError(
-            'backfill writes to persistent tables: run it with --dry-run first, then again with --yes',
+            'backfill writes to persistent tables and there is no terminal to confirm on: run it with --dry-run first, then again with --yes',
           )
         const graph = await context.compile(globals)
         resolveSelection(graph, { actions })
@@ -110,20 +132,23 @@ export function backfillCommand(context: CliContext, exit: ExitHolder): Command 
               ),
             runsDir: join(globals.root, '.pipeline', 'runs'),
             onEvent: progress.onEvent,
+            confirm: confirmation(context, flags, globals.json),
           })
           progress.done()
           if (result.run) noteInterruptedRuns(context, result.run)
           if (globals.json) printJson(context, result)
           else {
-            printPreflight(context.io, result)
+            // Past a go, the plan was printed before the first write (confirm); otherwise it is printed now.
+            if (!result.go || flags.dryRun) printPreflight(context.io, result)
             if (!result.go) context.io.stdout('backfill refused: nothing was written\n')
+            else if (result.declined) context.io.stdout('backfill not confirmed: nothing was written\n')
             else if (result.run) printRunSummary(context.io, result.run)
             else {
               if (result.statements) context.io.stdout(`statements:\n${formatPlan(result.statements)}`)
               context.io.stdout('dry run: nothing was written\n')
             }
           }
-          return result.go && (result.run?.ok ?? true) ? EXIT.ok : EXIT.failed
+          return result.go && !result.declined && (result.run?.ok ?? true) ? EXIT.ok : EXIT.failed
         } finally {
           await adapter.close()
         }

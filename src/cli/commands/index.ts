@@ -11,6 +11,7 @@ import { runCommand } from './run.js'
 import { seedCommand } from './seed.js'
 import { startCommand } from './start.js'
 import { statusCommand } from './status.js'
+import { validateDailyCommand } from './validate-daily.js'
 
 /** Every top-level command, in help order. */
 export const COMMANDS: readonly ((context: CliContext, exit: ExitHolder) => Command)[] = [
@@ -24,4 +25,5 @@ export const COMMANDS: readonly ((context: CliContext, exit: ExitHolder) => Comm
   seedCommand,
   reportCommand,
   statusCommand,
+  validateDailyCommand,
 ]

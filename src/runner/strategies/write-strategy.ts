@@ -41,7 +41,10 @@ export interface WriteStrategy {
   write(columns: readonly string[] | null): readonly string[]
   /** Checks after the transaction committed (e.g. one active row per key). */
   readonly verify: readonly Verification[]
-  /** Per date (`d`), the rows a batch of [@from_date, @end_date) would replace or supersede (`n`). */
+  /**
+   * Per date (`d`) and build that wrote them (`b`, from the action's build tracking column, else NULL),
+   * the rows a batch of [@from_date, @end_date) would replace or supersede (`n`).
+   */
   readonly affectedRowsSql: string
 }
 
@@ -70,9 +73,11 @@ export function insertFromStaging(context: TargetContext, columns: readonly stri
 export function rowsPerDateSql(context: TargetContext, where = ''): string {
   const { dialect, action } = context
   const c = dialect.quoteIdentifier(action.definition.interval.column)
+  const buildColumn = Object.entries(action.definition.tracking).find(([, field]) => field === 'buildCommitSha')?.[0]
+  const build = buildColumn ? dialect.quoteIdentifier(buildColumn) : `CAST(NULL AS ${dialect.columnType('STRING')})`
   return [
-    `SELECT ${c} AS d, COUNT(*) AS n FROM ${dialect.formatTarget(action.target)}`,
+    `SELECT ${c} AS d, ${build} AS b, COUNT(*) AS n FROM ${dialect.formatTarget(action.target)}`,
     `WHERE ${c} >= ${dialect.param('from_date', 'DATE')} AND ${c} < ${dialect.param('end_date', 'DATE')}${where}`,
-    'GROUP BY 1 ORDER BY 1',
+    'GROUP BY 1, 2 ORDER BY 1, 2',
   ].join('\n')
 }

@@ -7,5 +7,5 @@ update "pipeline_state"."runs" set "status" = $p1, "finished_at" = CAST($p2 AS T
 select "run_id", "build_commit_sha" from "pipeline_state"."runs" where "command" = $p1 and "selection" = $p2 and "from_date" = CAST($p3 AS DATE) and "to_date" = CAST($p4 AS DATE) and ("finished_at" is null or "status" <> $p5) order by "started_at";
 -- params: {"p1":"backfill","p2":"[\"a\"]","p3":"2026-01-01","p4":"2026-01-05","p5":"succeeded"}
 
-select "run_id", "build_commit_sha", "started_at" from "pipeline_state"."runs" where "mode" = $p1 and "command" = $p2 and "finished_at" is not null order by "started_at" desc limit 1;
--- params: {"p1":"daily","p2":"run"}
+select "run_id", "build_commit_sha", "started_at" from "pipeline_state"."runs" where "mode" = $p1 and "command" = $p2 and "finished_at" is not null and "status" = $p3 order by "started_at" desc limit 1;
+-- params: {"p1":"daily","p2":"run","p3":"succeeded"}
