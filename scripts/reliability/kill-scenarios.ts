@@ -39,7 +39,13 @@ function clone(dir: string): string {
 }
 
 function scenarios(project: string, dir: string): Scenario[] {
-  const base = { project, cwd: project, cli: [process.execPath, join(project, 'bin', 'pipeline.js')] }
+  const base = {
+    project,
+    cwd: project,
+    cli: [process.execPath, join(project, 'bin', 'pipeline.js')],
+    // The killed run's execution-log rows stay, marked interrupted: an audit trail, not data.
+    compareWhere: { 'nba_predictions.prediction_execution_log': "status <> 'interrupted'" },
+  }
   const run = (build: string) => ({ argv: ['run'], env: { BUILD_COMMIT_SHA: build } })
   const backfill = (build: string) => ({
     argv: [
