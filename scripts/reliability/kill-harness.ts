@@ -77,6 +77,7 @@ export interface ScenarioReport {
 interface Outcome {
   readonly code: number | null
   readonly signal: NodeJS.Signals | null
+  /** stdout and stderr, interleaved. */
   readonly stderr: string
 }
 
@@ -89,12 +90,15 @@ export function runCommand(scenario: Scenario, warehouse: string, command: Comma
     const child = spawn(
       program ?? 'node',
       [...lead, '--project', scenario.project, '--warehouse', warehouse, ...command.argv],
-      { cwd: scenario.cwd, env: { ...CLEAN_ENV, ...command.env, ...extraEnv }, stdio: ['ignore', 'ignore', 'pipe'] },
+      { cwd: scenario.cwd, env: { ...CLEAN_ENV, ...command.env, ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] },
     )
+    // One transcript: what the command printed on both streams, for the error when it fails.
     let stderr = ''
-    child.stderr.on('data', (chunk: Buffer) => {
+    const keep = (chunk: Buffer) => {
       stderr += chunk.toString()
-    })
+    }
+    child.stdout.on('data', keep)
+    child.stderr.on('data', keep)
     child.on('error', reject)
     child.on('close', (code, signal) => resolve({ code, signal, stderr }))
   })
