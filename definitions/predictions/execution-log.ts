@@ -51,13 +51,18 @@ function errorMessage(ctx: ActionContext): SqlFragment {
   return ctx.engine === 'bigquery' ? raw('@error_message') : raw('CAST($error_message AS VARCHAR)')
 }
 
-/** Rows another run left 'started' on the batch's dates (it was killed): 'interrupted', naming who found them. */
+/**
+ * Rows another run left 'started' on the batch's dates (it was killed): 'interrupted', naming who found
+ * them. Only runs that started before this one (a later one is still running); the bound is also the
+ * constant partition filter BigQuery requires on the log (require_partition_filter).
+ */
 export function interruptStaleExecutions(ctx: ActionContext, refs: ExecutionLogRefs): SqlFragment {
   return sql`UPDATE ${refs.log} AS l
 SET status = 'interrupted', execution_end_timestamp = ${ctx.fn.currentTimestamp()},
   error_message = ${ctx.fn.cast(sql`'run ended without finishing this batch (process killed or crashed); found by run ' || ${ctx.run.id}`, 'STRING')}
 WHERE l.status = 'started' AND l.orchestration_run_id <> ${ctx.run.id} AND l.system_id = ${SYSTEM_ID}
-  AND ${inInterval(ctx, 'l.game_date')}`
+  AND ${inInterval(ctx, 'l.game_date')}
+  AND l.execution_start_timestamp <= ${ctx.run.startedAt}`
 }
 
 export function startExecutions(ctx: ActionContext, refs: ExecutionLogRefs): SqlFragment {

@@ -217,7 +217,9 @@ function rewriteTypedExpr(node: AnyNode): AnyNode {
         : `${quoteDuck(`_field_${i + 1}`)} := ${text(item)}`,
     )
     const value = `struct_pack(${items.join(', ')})`
-    return raw(typeText.toUpperCase() === 'STRUCT' ? value : `CAST(${value} AS ${typeText})`, node)
+    // A bare STRUCT(...) (no field types) arrives as `STRUCT` or, once its type was translated, `STRUCT()`.
+    const bare = /^STRUCT\s*(\(\s*\))?$/i.test(typeText.trim())
+    return raw(bare ? value : `CAST(${value} AS ${typeText})`, node)
   }
   return raw(`CAST(${text(inner)} AS ${typeText})`, node)
 }

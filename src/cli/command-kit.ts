@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import type { RetryEvent } from '../engines/bigquery/bigquery-retry.js'
 import type { CompiledGraph } from '../compiler/compiled.js'
 import { CompileError, ConfigError, PipelineError, formatIssue } from '../core/errors.js'
 import type { AdapterOptions } from '../engines/create-engine.js'
@@ -103,10 +104,24 @@ export function runAdapterOptions(
   graph: CompiledGraph,
   command: string,
   run: RunInfo,
-  options: { dryRun?: boolean } = {},
+  options: { dryRun?: boolean; maxBytes?: number; onRetry?: (event: RetryEvent) => void } = {},
 ): AdapterOptions {
+  const bigquery = graph.project.bigquery
+  const maximumBytesBilled = options.maxBytes ?? bigquery?.maximumBytesBilled
   return {
     labels: runLabels({ app: graph.project.name, command, run }),
     ...(options.dryRun ? { dryRun: true } : {}),
+    ...(maximumBytesBilled !== undefined ? { maximumBytesBilled } : {}),
+    ...(bigquery?.jobTimeoutMs !== undefined ? { jobTimeoutMs: bigquery.jobTimeoutMs } : {}),
+    ...(bigquery?.jobPrefix !== undefined ? { jobPrefix: bigquery.jobPrefix } : {}),
+    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
   }
+}
+
+/** One stderr line per retried job: what failed, and when the new job goes out. */
+export function logRetries(context: CliContext): (event: RetryEvent) => void {
+  return (event) =>
+    context.io.stderr(
+      `retry: ${event.label} hit ${event.reason}${event.jobId ? ` (job ${event.jobId})` : ''}; attempt ${event.attempt} as a new job in ${(event.delayMs / 1000).toFixed(1)} s\n`,
+    )
 }

@@ -28,6 +28,7 @@ export function withKillSwitch(adapter: Adapter, env: NodeJS.ProcessEnv): Adapte
     transaction: async (statements: readonly Statement[]) => written(await adapter.transaction(statements)),
     copyTable: async (from: Target, to: Target, options?: StatementOptions) =>
       written(await adapter.copyTable(from, to, options)),
+    estimateBytes: (sql: string, options?: StatementOptions) => adapter.estimateBytes(sql, options),
     tableExists: (target: Target) => adapter.tableExists(target),
     describeTable: (target: Target) => adapter.describeTable(target),
     describeQuery: (sql: string, options?: StatementOptions) => adapter.describeQuery(sql, options),

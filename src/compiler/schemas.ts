@@ -216,4 +216,18 @@ export const projectSchema = z.strictObject({
   summaryReport: z.strictObject({ name: z.string().min(1), by: z.string().optional() }).optional(),
   /** Module (relative to the project root) exporting `seed(connection, options)` for `pipeline seed`. */
   seedModule: z.string().optional(),
+  /** How BigQuery jobs are sent (ignored by DuckDB). */
+  bigquery: z
+    .strictObject({
+      /** A job that would bill more bytes fails instead; `run --max-bytes` overrides it, and a dry run's total is checked against it. */
+      maximumBytesBilled: z.number().int().positive().optional(),
+      /** BigQuery cancels a job that runs longer than this. */
+      jobTimeoutMs: z.number().int().positive().optional(),
+      /** Every job id starts with it (default `pipeline_`): letters, digits, _ and -. */
+      jobPrefix: z
+        .string()
+        .regex(/^[A-Za-z0-9_-]{1,100}$/, 'use letters, digits, _ and -')
+        .optional(),
+    })
+    .optional(),
 })

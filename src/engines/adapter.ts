@@ -37,6 +37,8 @@ export interface Adapter {
   tableExists(target: Target): Promise<boolean>
   /** Columns of a table or view, or null when it does not exist. */
   describeTable(target: Target): Promise<LiveColumn[] | null>
+  /** Bytes a statement would scan, from a dry run (nothing runs); null where scans are not billed by bytes. */
+  estimateBytes(sql: string, options?: StatementOptions): Promise<number | null>
   /** Output columns of a SELECT without running it. */
   describeQuery(sql: string, options?: StatementOptions): Promise<LiveColumn[]>
   close(): Promise<void>

@@ -3,6 +3,7 @@ import type { Adapter } from './adapter.js'
 import type { BigQueryClient } from './bigquery/bigquery-client.js'
 import type { Dialect, EngineId } from './dialect.js'
 import type { JobLabels } from './job-labels.js'
+import type { RetryEvent } from './bigquery/bigquery-retry.js'
 
 /** How the adapter sends jobs; engines without these features ignore them. */
 export interface AdapterOptions {
@@ -12,6 +13,14 @@ export interface AdapterOptions {
   readonly dryRun?: boolean
   /** DuckDB: open the file read-only (status and reports from another terminal). */
   readonly readOnly?: boolean
+  /** BigQuery: a job that would bill more bytes fails instead. */
+  readonly maximumBytesBilled?: number
+  /** BigQuery: jobs running longer are cancelled. */
+  readonly jobTimeoutMs?: number
+  /** BigQuery: every job id starts with it. */
+  readonly jobPrefix?: string
+  /** Told about every retried job (a transient error), before the wait. */
+  readonly onRetry?: (event: RetryEvent) => void
 }
 
 export interface EngineOptions extends AdapterOptions {
@@ -59,6 +68,10 @@ export async function createEngine(
     ...(location ? { location } : {}),
     ...(options.labels ? { labels: options.labels } : {}),
     ...(options.dryRun ? { dryRun: true } : {}),
+    ...(options.maximumBytesBilled !== undefined ? { maximumBytesBilled: options.maximumBytesBilled } : {}),
+    ...(options.jobTimeoutMs !== undefined ? { jobTimeoutMs: options.jobTimeoutMs } : {}),
+    ...(options.jobPrefix !== undefined ? { jobPrefix: options.jobPrefix } : {}),
+    ...(options.onRetry ? { onRetry: options.onRetry } : {}),
   })
   return { dialect: adapter.dialect, adapter }
 }

@@ -103,6 +103,7 @@ export class Profiler {
           () => adapter.transaction(statements),
           () => null,
         ),
+      estimateBytes: (sql: string, options?: StatementOptions) => adapter.estimateBytes(sql, options),
       copyTable: (from: Target, to: Target, options?: StatementOptions) =>
         timed(
           `copy ${from.dataset}.${from.name} to ${to.dataset}.${to.name}`,

@@ -1,3 +1,4 @@
+import type { BytesEstimate } from './estimate.js'
 import type { PlanJson } from './plan-json.js'
 import type { RecheckResult, UnverifiedReport } from './recheck.js'
 import type { DateInterval } from '../core/dates.js'
@@ -55,6 +56,8 @@ export interface RunResult {
   readonly unverified?: readonly UnverifiedReport[]
   /** Unverified intervals whose checks passed in this run's re-check (now verified). */
   readonly reverified?: RecheckResult['verified']
+  /** With --dry-run where scans are billed by bytes (BigQuery): what each action would scan, from dry-run jobs. */
+  readonly estimate?: BytesEstimate
   /** With --dry-run: every statement the run would send, per action and batch. */
   readonly plan?: readonly PlanJson[]
   /** With --profile: every statement's hash, kind, duration and rows, and where the time went. */

@@ -11,6 +11,7 @@ import { planIntervals } from './plan.js'
 import type { PlanEnv } from './plan-env.js'
 import { relationKey } from './plan-env.js'
 import { planToJson } from './plan-json.js'
+import { estimatePlanBytes } from './estimate.js'
 import { recheckUnverified } from './recheck.js'
 import { createProgressFile } from './progress-file.js'
 import type { ProgressFileWriter } from './progress-file.js'
@@ -117,7 +118,10 @@ async function planAndRun(
     type: 'plan',
     actions: plans.map((p) => ({ name: p.action.name, kind: p.action.kind, intervals: planIntervalsOf(p) })),
   })
-  if (options.dryRun) return finishResult(options, plans.map(dryRunResult), planToJson(plans))
+  if (options.dryRun) {
+    const estimate = await estimatePlanBytes(plans, adapter)
+    return { ...finishResult(options, plans.map(dryRunResult), planToJson(plans)), ...(estimate ? { estimate } : {}) }
+  }
   const interruptedRuns = await markInterruptedRuns(
     state,
     run.startedAt,

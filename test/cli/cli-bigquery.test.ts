@@ -64,4 +64,38 @@ describe('pipeline on BigQuery (recording client)', () => {
     expect(client.requests.every((r) => r.labels?.command === 'backfill' && r.labels.mode === 'backfill')).toBe(true)
     expect(client.requests.every((r) => r.labels?.app === 'pipeline')).toBe(true)
   })
+
+  it('estimates the bytes of every table and incremental action with dry-run jobs of their SELECTs, and refuses a run over --max-bytes', async () => {
+    const client = warehouse()
+    const result = await runCli(['--project', shop, 'run', '--dry-run'], BIGQUERY, { bigQueryClient: client })
+    expect(result.code, result.stderr).toBe(0)
+    const dryRuns = client.requests.filter((r) => r.dryRun === true)
+    // One per batch of each table and incremental action: customers, orders_log, orders_daily (2 batches), customer_totals.
+    expect(dryRuns.map((r) => r.labels?.action)).toEqual(
+      expect.arrayContaining(['customers__dry_run', 'orders_daily__dry_run', 'customer_totals__dry_run']),
+    )
+    expect(dryRuns.every((r) => /^\s*(select|with)\b/i.test(r.query))).toBe(true)
+    expect(result.stdout).toContain('estimated bytes processed (BigQuery dry-run jobs):')
+    expect(result.stdout).toMatch(/total\s+\d+\.\d MiB/)
+    const over = await runCli(['--project', shop, 'run', '--dry-run', '--max-bytes', '1000'], BIGQUERY, {
+      bigQueryClient: warehouse(),
+    })
+    expect(over.code).toBe(1)
+    expect(over.stderr).toMatch(/error \[over-budget\]: the run would process .* over the budget of 1000 B/)
+  })
+
+  it('sends maximumBytesBilled from --max-bytes and the job id prefix on every job of a run', async () => {
+    const client = warehouse()
+    const result = await runCli(
+      ['--project', shop, 'run', '--actions', 'customers', '--max-bytes', '5000000'],
+      BIGQUERY,
+      {
+        bigQueryClient: client,
+      },
+    )
+    expect(result.code, result.stderr).toBe(0)
+    expect(client.requests.length).toBeGreaterThan(3)
+    for (const request of client.requests)
+      expect(request).toMatchObject({ maximumBytesBilled: '5000000', jobPrefix: 'pipeline_' })
+  })
 })

@@ -1,9 +1,10 @@
 /**
  * I-15 replayed: the rolling averages used `<=` instead of `<`, so the target game leaked into them.
- * The daily cache's real definition with that one operator changed builds the dates from 2024-12-09
+ * The daily cache's real definition with its history windows ending on D (not the day before) builds the dates from 2024-12-09
  * (the feature store takes points_avg_last_5/10 and games_in_last_7_days from the cache first). The
- * leaked game first shows as a 5th game in 7 days: A-16 (range 0–4) fails the feature store's audit
- * on the first damaged date, so nothing of the batch is published and predictions and grading wait.
+ * leaked game first shows as a 5th game in 7 days: A-16 at the root (the cache's games_in_last_7_days
+ * range 0–4) fails the cache's audit on the first damaged date, so nothing of the batch is published
+ * and the store, predictions and grading wait.
  * Forced past the audit, A-15a (the averages recomputed over games strictly before D) fails on every
  * damaged date. The reverted code restates the range and publishes it.
  *
@@ -32,7 +33,7 @@ import {
 } from './support.js'
 
 const CHECK = 'feature_store_points_avg_no_leak'
-const RANGE = 'ml_feature_store_v2.games_in_last_7_days_range'
+const RANGE = 'player_daily_cache.games_in_last_7_days_range'
 
 let replay: Replay
 let damaged: RunResult
@@ -40,19 +41,14 @@ let broken: CompiledGraph
 
 beforeAll(async () => {
   replay = await publishedSample()
-  broken = await compileReal('duckdb', [
-    patchQuery(
-      playerDailyCache,
-      'g.player_lookup = k.player_lookup AND g.game_date < k.game_date',
-      'g.player_lookup = k.player_lookup AND g.game_date <= k.game_date',
-    ),
-  ])
+  // The history's windows end the day before D (`AND 1 PRECEDING`); ending on D is the `<=` of legacy.
+  broken = await compileReal('duckdb', [patchQuery(playerDailyCache, 'AND 1 PRECEDING)', 'AND CURRENT ROW)', 10)])
   damaged = await run(broken, replay.adapter, { selection: WHOLE_PIPELINE, from: DAMAGE_FROM })
 }, 240_000)
 afterAll(async () => replay.adapter.close())
 
 describe('I-15: rolling averages over game_date <= D', () => {
-  it('fails the feature store audit on the first damaged date: the leaked game is a 5th game in 7 days (A-16)', () => {
+  it('fails the daily cache audit on the first damaged date: the leaked game is a 5th game in 7 days (A-16)', () => {
     const failed = failedDates(damaged, RANGE)
     expect(failed[0]).toBe(DAMAGE_FROM)
     expectNamed(
@@ -61,7 +57,8 @@ describe('I-15: rolling averages over game_date <= D', () => {
       /\d+ of \d+ rows have games_in_last_7_days outside \[0, 4\] \(observed 0\.\.5\)/,
     )
     console.log(`I-15 replay: ${failures(damaged, RANGE)[0]?.message}`)
-    expect(statusOf(damaged, 'ml_feature_store_v2')).toBe('failed')
+    expect(statusOf(damaged, 'player_daily_cache')).toBe('failed')
+    expect(statusOf(damaged, 'ml_feature_store_v2')).toBe('skipped')
   })
 
   it('writes no prediction or grade of the damaged dates and changes nothing published before them', async () => {

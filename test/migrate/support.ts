@@ -34,6 +34,7 @@ export function delegate(adapter: Adapter, overrides: Partial<Adapter> = {}): Ad
     query: (sql, options) => adapter.query(sql, options),
     transaction: (statements) => adapter.transaction(statements),
     copyTable: (from, to, options) => adapter.copyTable(from, to, options),
+    estimateBytes: (sql, options) => adapter.estimateBytes(sql, options),
     tableExists: (target) => adapter.tableExists(target),
     describeTable: (target) => adapter.describeTable(target),
     describeQuery: (sql, options) => adapter.describeQuery(sql, options),

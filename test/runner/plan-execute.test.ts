@@ -25,6 +25,7 @@ function recording(inner: Adapter): { adapter: Adapter; sent: string[]; start():
       inner.transaction(statements)
     ),
     copyTable: (from, to, options) => inner.copyTable(from, to, options),
+    estimateBytes: (sql, options) => inner.estimateBytes(sql, options),
     tableExists: (target) => inner.tableExists(target),
     describeTable: (target) => inner.describeTable(target),
     describeQuery: (sql, options) => inner.describeQuery(sql, options),

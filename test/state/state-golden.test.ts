@@ -23,6 +23,7 @@ function recordingAdapter(dialect: Dialect): { adapter: Adapter; sent: Statement
     query: async (sql, options) => (record(sql, options), []),
     transaction: async (statements) => void sent.push(...statements),
     copyTable: async () => {},
+    estimateBytes: async () => null,
     tableExists: async () => false,
     describeTable: async () => null,
     describeQuery: async () => [],

@@ -5,7 +5,7 @@ import { createRunInfo } from '../../runner/run-info.js'
 import type { CheckResult } from '../../runner/result.js'
 import type { CliContext, CliIo } from '../cli-context.js'
 import { EXIT, parseDateRange } from '../cli-context.js'
-import { handle, printJson, runAdapterOptions } from '../command-kit.js'
+import { handle, printJson, logRetries, runAdapterOptions } from '../command-kit.js'
 import type { ExitHolder } from '../command-kit.js'
 import { addSelectionOptions, selectionFlags, selectionFrom } from './run.js'
 import { parseFlags } from '../flag-schemas.js'
@@ -39,7 +39,7 @@ export function assertCommand(context: CliContext, exit: ExitHolder): Command {
         resolveSelection(graph, selectionFrom(flags))
         const run = createRunInfo({ root: globals.root, env: context.env, now: context.now() })
         const adapter = await openWarehouse(context, globals, {
-          ...runAdapterOptions(graph, 'assert', run),
+          ...runAdapterOptions(graph, 'assert', run, { onRetry: logRetries(context) }),
           command: 'assert',
           runId: run.id,
         })

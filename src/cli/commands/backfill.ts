@@ -13,7 +13,7 @@ import { EXIT, parseDateRange } from '../cli-context.js'
 import { dateFlag, listFlag, parseFlags, switchFlag } from '../flag-schemas.js'
 import { openWarehouse } from '../open-warehouse.js'
 import { resolveSelection } from '../../runner/run.js'
-import { handle, noteInterruptedRuns, printJson, runAdapterOptions } from '../command-kit.js'
+import { handle, noteInterruptedRuns, printJson, logRetries, runAdapterOptions } from '../command-kit.js'
 import type { ExitHolder } from '../command-kit.js'
 import { createProgress } from '../progress.js'
 import { printRunSummary } from '../run-summary.js'
@@ -109,7 +109,7 @@ export function backfillCommand(context: CliContext, exit: ExitHolder): Command 
         resolveSelection(graph, { actions })
         const run = createRunInfo({ root: globals.root, env: context.env, now: context.now(), mode: 'backfill' })
         const adapter = await openWarehouse(context, globals, {
-          ...runAdapterOptions(graph, 'backfill', run, flags),
+          ...runAdapterOptions(graph, 'backfill', run, { ...flags, onRetry: logRetries(context) }),
           command: 'backfill',
           runId: run.id,
         })

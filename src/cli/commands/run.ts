@@ -11,7 +11,8 @@ import type { CliContext } from '../cli-context.js'
 import { EXIT, parseDateRange } from '../cli-context.js'
 import { dateFlag, intFlag, listFlag, MAX_CONCURRENCY, parseFlags, switchFlag } from '../flag-schemas.js'
 import { openWarehouse } from '../open-warehouse.js'
-import { handle, noteInterruptedRuns, printJson, runAdapterOptions } from '../command-kit.js'
+import { handle, logRetries, noteInterruptedRuns, printJson, runAdapterOptions } from '../command-kit.js'
+import { formatBytes, formatEstimate } from '../estimate-text.js'
 import type { ExitHolder } from '../command-kit.js'
 import { createProgress } from '../progress.js'
 import { printRunSummary } from '../run-summary.js'
@@ -38,6 +39,7 @@ const runFlags = z.strictObject({
   reason: z.string().optional(),
   profile: switchFlag,
   concurrency: intFlag(1, MAX_CONCURRENCY, '--concurrency 4'),
+  maxBytes: intFlag(1, Number.MAX_SAFE_INTEGER, '--max-bytes 10000000000 (10 GB)'),
 })
 
 /** How a command's help words the shared flags: what it does to the selection and to the dates. */
@@ -87,6 +89,10 @@ export function runCommand(context: CliContext, exit: ExitHolder): Command {
     .option('--reason <text>', 'why the assertions are skipped; stored in pipeline_state.runs')
     .option('--concurrency <n>', `actions built at once, 1 to ${MAX_CONCURRENCY} (default: the project's concurrency)`)
     .option('--profile', "record every statement's kind, duration and rows in .pipeline/runs/<run_id>.json")
+    .option(
+      '--max-bytes <n>',
+      'BigQuery: bytes a job may bill (maximumBytesBilled; default the project setting); with --dry-run, the budget the estimated total must fit',
+    )
   return command.action(
     handle<Record<string, unknown>>(
       command,
@@ -105,7 +111,7 @@ export function runCommand(context: CliContext, exit: ExitHolder): Command {
         resolveSelection(graph, selectionFrom(flags))
         const run = createRunInfo({ root: globals.root, env: context.env, now: context.now() })
         const adapter = await openWarehouse(context, globals, {
-          ...runAdapterOptions(graph, 'run', run, flags),
+          ...runAdapterOptions(graph, 'run', run, { ...flags, onRetry: logRetries(context) }),
           command: 'run',
           runId: run.id,
         })
@@ -131,11 +137,20 @@ export function runCommand(context: CliContext, exit: ExitHolder): Command {
           })
           progress.done()
           noteInterruptedRuns(context, result)
+          const budget = flags.maxBytes ?? graph.project.bigquery?.maximumBytesBilled
           if (globals.json) printJson(context, result)
-          else if (result.plan) context.io.stdout(formatPlan(result.plan))
-          else {
+          else if (result.plan) {
+            context.io.stdout(formatPlan(result.plan))
+            if (result.estimate) context.io.stdout(formatEstimate(result.estimate, budget))
+          } else {
             printRunSummary(context.io, result)
             if (result.profile) context.io.stdout(formatProfile(result.profile))
+          }
+          if (result.estimate && budget !== undefined && result.estimate.total > budget) {
+            context.io.stderr(
+              `error [over-budget]: the run would process ${formatBytes(result.estimate.total)} (dry-run estimate), over the budget of ${formatBytes(budget)}; narrow it with --actions or --from/--to, or raise --max-bytes\n`,
+            )
+            return EXIT.failed
           }
           return result.ok ? EXIT.ok : EXIT.failed
         } finally {

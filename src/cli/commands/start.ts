@@ -12,7 +12,7 @@ import type { RunResult } from '../../runner/result.js'
 import { createRunInfo } from '../../runner/run-info.js'
 import type { CliContext } from '../cli-context.js'
 import { EXIT } from '../cli-context.js'
-import { handle, printJson, runAdapterOptions } from '../command-kit.js'
+import { handle, printJson, logRetries, runAdapterOptions } from '../command-kit.js'
 import { openWarehouse } from '../open-warehouse.js'
 import type { ExitHolder } from '../command-kit.js'
 import { createProgress } from '../progress.js'
@@ -115,7 +115,7 @@ export function startCommand(context: CliContext, exit: ExitHolder): Command {
         const graph = await context.compile(globals)
         const run = createRunInfo({ root: globals.root, env: context.env, now: context.now() })
         const adapter = await openWarehouse(context, globals, {
-          ...runAdapterOptions(graph, 'start', run),
+          ...runAdapterOptions(graph, 'start', run, { onRetry: logRetries(context) }),
           command: 'start',
           runId: run.id,
         })

@@ -96,12 +96,13 @@ export class BigQueryAdapter implements Adapter {
         return await this.#results(job)
       } catch (error) {
         const reason = transientReason(error)
-        if (reason === null || attempt >= this.#retry.attempts) throw new AdapterError('bigquery', sql, error, job?.id)
+        const jobId = job?.id ?? failedJobId(error)
+        if (reason === null || attempt >= this.#retry.attempts) throw new AdapterError('bigquery', sql, error, jobId)
         const delayMs = backoffDelay(this.#retry, attempt)
         const event: RetryEvent = {
           label: options?.label ?? 'statement',
           reason,
-          ...(job?.id ? { jobId: job.id } : {}),
+          ...(jobId ? { jobId } : {}),
           attempt: attempt + 1,
           delayMs,
         }
@@ -260,6 +261,16 @@ function affectedRows(response: unknown): string | undefined {
   if (typeof response !== 'object' || response === null || !('numDmlAffectedRows' in response)) return undefined
   const value = response.numDmlAffectedRows
   return typeof value === 'string' || typeof value === 'number' ? String(value) : undefined
+}
+
+/** The id of the job a client error is about (a failed job's resource rides on the error). */
+function failedJobId(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('response' in error)) return undefined
+  const response = error.response
+  if (typeof response !== 'object' || response === null || !('jobReference' in response)) return undefined
+  const reference = response.jobReference
+  if (typeof reference !== 'object' || reference === null || !('jobId' in reference)) return undefined
+  return typeof reference.jobId === 'string' ? reference.jobId : undefined
 }
 
 function isNotFound(error: unknown): boolean {

@@ -103,6 +103,11 @@ export class DuckDbAdapter implements Adapter {
     )
   }
 
+  // DuckDB bills nothing by bytes scanned.
+  async estimateBytes(): Promise<null> {
+    return null
+  }
+
   async copyTable(from: Target, to: Target, options?: StatementOptions): Promise<void> {
     const d = this.dialect
     await this.execute(d.createOrReplaceTableAs(to, `SELECT * FROM ${d.formatTarget(from)}`), options)
