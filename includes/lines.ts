@@ -7,8 +7,9 @@
  *   0.0 once meant "missing").
  * - Current line: book priority DraftKings, FanDuel, then BetMGM / PointsBet / Caesars, then any
  *   book; for each book the Odds API before BettingPros; then the latest snapshot (Odds API
- *   snapshot_timestamp, BettingPros created_at); BettingPros' 'over' side first. One book's line,
- *   never an average across books.
+ *   snapshot_timestamp, BettingPros created_at); BettingPros' 'over' side first; then the lower line,
+ *   then the book's name (books of one tier offering the same line at the same time would otherwise
+ *   tie, and the engine would pick either). One book's line, never an average across books.
  * - Opening line: the same source and book's earliest Odds API snapshot, or BettingPros'
  *   opening_line; else the current line.
  * - vegas_line_source: 'both' when both sources offered the player a points line that day, else
@@ -66,7 +67,7 @@ export function lineSelectionCtes(ctx: ActionContext, dates?: DateFilter): SqlFr
   l_ranked AS (
     SELECT o.*,
       ROW_NUMBER() OVER (PARTITION BY player_lookup, game_date
-        ORDER BY ${bookRank('sportsbook')}, CASE source WHEN 'odds_api' THEN 1 ELSE 2 END, offered_at DESC, side_rank, points_line) AS current_rank,
+        ORDER BY ${bookRank('sportsbook')}, CASE source WHEN 'odds_api' THEN 1 ELSE 2 END, offered_at DESC, side_rank, points_line, sportsbook) AS current_rank,
       ROW_NUMBER() OVER (PARTITION BY player_lookup, game_date, source, sportsbook ORDER BY offered_at, side_rank, points_line) AS earliest_rank,
       MAX(CASE WHEN source = 'odds_api' THEN 1 ELSE 0 END) OVER (PARTITION BY player_lookup, game_date) AS has_odds_api,
       MAX(CASE WHEN source = 'bettingpros' THEN 1 ELSE 0 END) OVER (PARTITION BY player_lookup, game_date) AS has_bettingpros

@@ -12,8 +12,13 @@ export const HISTORY_START = '2024-10-01'
 /** DOMAIN §1.1: the first 14 days of a season, from its first game date, are bootstrap days. */
 export const BOOTSTRAP_DAYS = 14
 
-/** Precompute and feature batches: one month of dates per statement set. */
-export const BATCH_DAYS = 31
+/**
+ * Dates per statement set of the precompute, feature, prediction and grading batches. Batches by work,
+ * not by calendar: the windows are linear in the history (player-history.ts), so a year of dates
+ * (about 45k player-games) is one statement set; a daily run still builds its one missing date. Audits
+ * stay per date, and a date that fails publishes the dates before it (src/runner/partial-publish.ts).
+ */
+export const BATCH_DAYS = 366
 
 /** `column` inside the interval being built: start ≤ column < end. */
 export function inInterval(ctx: ActionContext, column: string): SqlFragment {

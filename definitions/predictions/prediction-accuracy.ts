@@ -8,7 +8,7 @@
 import { incremental } from '../../src/index.js'
 import { ACCURACY_COLUMNS } from '../../includes/contracts.js'
 import { gradingQuery } from '../../includes/predictions/grading-sql.js'
-import { HISTORY_START } from '../../includes/sql-helpers.js'
+import { BATCH_DAYS, HISTORY_START } from '../../includes/sql-helpers.js'
 
 export const predictionAccuracy = incremental({
   name: 'prediction_accuracy',
@@ -18,7 +18,7 @@ export const predictionAccuracy = incremental({
   interval: {
     column: 'game_date',
     start: HISTORY_START,
-    batchDays: 31,
+    batchDays: BATCH_DAYS,
     until: ['player_prop_predictions', 'player_game_summary'],
   },
   write: { strategy: 'merge', uniqueKey: ['prediction_id'] },

@@ -1,10 +1,12 @@
-import type { DateInterval } from '../core/dates.js'
+import type { DateInterval, IsoDate } from '../core/dates.js'
 import { PipelineError } from '../core/errors.js'
 import type { CompiledAction } from '../compiler/compiled.js'
 import type { Adapter, ParamValue, Statement } from '../engines/adapter.js'
 import type { StateStore } from '../state/state-store.js'
 import { compareColumns } from '../engines/column-contract.js'
+import { INTERVAL_START } from '../engines/dialect.js'
 import { blockingFailures, runCheck } from './evaluate-checks.js'
+import { firstFailingDate, paramsBefore, statementsBefore, stoppedMessage } from './partial-publish.js'
 import type { CheckResult, RunEvent } from './result.js'
 import type { Profiler } from './profile.js'
 import type { RunInfo } from './run-info.js'
@@ -41,6 +43,8 @@ interface BatchState {
   /** Checks since the last gate. */
   pending: CheckResult[]
   rows: number | null
+  /** Set when the audit failed from this date on: the steps after the gate publish the dates before it. */
+  stopAt: { readonly date: IsoDate; readonly message: string } | null
 }
 
 /** Run an action's plan, batch by batch; an engine error or a failed gate becomes the outcome's error. */
@@ -55,8 +59,8 @@ export async function executePlan(plan: ActionPlan, env: ExecutorEnv): Promise<A
   }
   try {
     for (const [index, batch] of plan.batches.entries()) {
-      const state: BatchState = { action, batch, pending: [], rows: null }
-      await runBatch(state, env, outcome)
+      const state: BatchState = { action, batch, pending: [], rows: null, stopAt: null }
+      await runBatch(state, env, outcome, { done: index + 1, total: plan.batches.length })
       if (batch.interval) {
         outcome.intervals.push(batch.interval)
         outcome.rowsWritten = (outcome.rowsWritten ?? 0) + (state.rows ?? 0)
@@ -81,9 +85,18 @@ export async function executePlan(plan: ActionPlan, env: ExecutorEnv): Promise<A
   return outcome
 }
 
-async function runBatch(state: BatchState, env: ExecutorEnv, outcome: ActionOutcome): Promise<void> {
+async function runBatch(
+  state: BatchState,
+  env: ExecutorEnv,
+  outcome: ActionOutcome,
+  position: { done: number; total: number },
+): Promise<void> {
   try {
-    for (const step of state.batch.steps) await runStep(step, state, env, outcome)
+    for (const step of state.batch.steps) {
+      if (state.stopAt && step.kind === 'execute' && step.isCleanup) continue
+      await runStep(step, state, env, outcome)
+    }
+    if (state.stopAt) await stopPartWay(state, state.stopAt, env, outcome, position)
   } catch (error) {
     const message = (error instanceof Error ? error.message : String(error)).slice(0, 1000)
     const params = { ...state.batch.params, error_message: message }
@@ -99,6 +112,31 @@ async function runBatch(state: BatchState, env: ExecutorEnv, outcome: ActionOutc
   }
 }
 
+/**
+ * After the dates before `stopAt` were published: record them, stage the failed dates' rows again for
+ * inspection (the trim removed them), and stop the batch with the audit's failure.
+ */
+async function stopPartWay(
+  state: BatchState,
+  stopAt: NonNullable<BatchState['stopAt']>,
+  env: ExecutorEnv,
+  outcome: ActionOutcome,
+  position: { done: number; total: number },
+): Promise<void> {
+  const { batch, action } = state
+  if (!batch.interval) return
+  const published = { start: batch.interval.start, end: stopAt.date }
+  outcome.intervals.push(published)
+  outcome.rowsWritten = (outcome.rowsWritten ?? 0) + (state.rows ?? 0)
+  env.onEvent({ type: 'batch', name: action.name, interval: published, ...position, rows: state.rows ?? 0 })
+  const stage = batch.steps.find((s) => s.role === 'stage' && s.kind === 'execute')
+  if (stage?.kind === 'execute') {
+    const params = { ...batch.params, [INTERVAL_START]: stopAt.date }
+    await env.adapter.execute(stage.sql, { params, label: `${action.name}: stage the failed dates for inspection` })
+  }
+  throw new ActionFailedError('assertion-failed', stopAt.message)
+}
+
 function label(state: BatchState, step: Step): string {
   return `${state.action.name}: ${step.label}`
 }
@@ -111,7 +149,7 @@ function runStep(step: Step, state: BatchState, env: ExecutorEnv, outcome: Actio
 
 async function sendStep(step: Step, state: BatchState, env: ExecutorEnv, outcome: ActionOutcome): Promise<void> {
   const { adapter } = env
-  const params = state.batch.params
+  const params = state.stopAt ? paramsBefore(state.batch.params, state.stopAt.date) : state.batch.params
   switch (step.kind) {
     case 'execute':
       await adapter.execute(step.sql, { params, label: label(state, step) })
@@ -131,10 +169,17 @@ async function sendStep(step: Step, state: BatchState, env: ExecutorEnv, outcome
       outcome.checks.push(...results)
       return
     }
-    case 'gate':
-      failIfBlocked(state.pending, step.where)
+    case 'gate': {
+      const interval = state.batch.interval
+      const stopAt = step.publishBefore && interval ? firstFailingDate(state.pending, interval) : null
+      if (step.publishBefore && interval && stopAt) {
+        const trim = { ...state.batch.params, [INTERVAL_START]: stopAt }
+        await adapter.execute(step.publishBefore.trimSql, { params: trim, label: label(state, step) })
+        state.stopAt = { date: stopAt, message: stoppedMessage(state.pending, interval, stopAt) }
+      } else failIfBlocked(state.pending, step.where)
       state.pending = []
       return
+    }
     case 'verify': {
       const n = await countOf(adapter, step.sql, params, label(state, step))
       if (n > 0) throw new ActionFailedError(step.code, step.failure(n))
@@ -152,10 +197,13 @@ function transactionStatements(
   state: BatchState,
   env: ExecutorEnv,
 ): Statement[] {
-  if (!records) return [...statements]
+  const stopAt = state.stopAt?.date
+  const bound = stopAt ? statementsBefore(statements, stopAt) : [...statements]
+  if (!records) return bound
   const run = { runId: env.run.id, buildCommitSha: env.run.buildCommitSha, mode: env.run.mode }
   const verified = { verified: !env.skipAssertions }
-  return [...statements, env.state.intervalStatement(state.action.name, records, run, state.rows, verified)]
+  const done = stopAt ? { start: records.start, end: stopAt } : records
+  return [...bound, env.state.intervalStatement(state.action.name, done, run, state.rows, verified)]
 }
 
 async function countOf(

@@ -67,7 +67,13 @@ export function planIncremental(action: CompiledIncremental, env: PlanEnv): Acti
   const query = exists || !action.sql.fullQuery ? action.sql.query : action.sql.fullQuery
   const parts = { action, env, strategy, staging, query, columns, createFromFirst: !exists }
   const batches = plan.batches.map((interval, index) => planBatch(parts, interval, index))
-  const cleanup: Step = { kind: 'execute', role: 'setup', label: 'drop staging', sql: dialect.dropTable(staging) }
+  const cleanup: Step = {
+    kind: 'execute',
+    role: 'setup',
+    label: 'drop staging',
+    sql: dialect.dropTable(staging),
+    isCleanup: true,
+  }
   const last = batches.length - 1
   const withEnds = batches.map((batch, i) => ({
     ...batch,
@@ -114,7 +120,10 @@ function planBatch(parts: BatchParts, interval: DateInterval, index: number): Ba
     },
     ...(index === 0 ? contractSteps(action, env, staging) : []),
     rowsInIntervalStep(action, env, staging, interval),
-    ...auditSteps(action, env, staging, where, true),
+    ...withPublishBefore(
+      auditSteps(action, env, staging, where, true),
+      dialect.deleteInterval(staging, column(action)),
+    ),
     ...(index === 0 && parts.createFromFirst
       ? [
           {
@@ -151,6 +160,18 @@ function planBatch(parts: BatchParts, interval: DateInterval, index: number): Ba
     })),
   ]
   return { interval, params, steps, onFailure: hookSteps(parts, 'onFailure') }
+}
+
+function column(action: CompiledIncremental): string {
+  return action.definition.interval.column
+}
+
+/**
+ * The audit gate of an interval batch publishes the dates before the first failing one (see GateStep):
+ * checks are judged per date, so the dates before it passed and need not wait for the bad one.
+ */
+function withPublishBefore(steps: readonly Step[], trimSql: string): Step[] {
+  return steps.map((step) => (step.kind === 'gate' ? { ...step, publishBefore: { trimSql } } : step))
 }
 
 function rowsInIntervalStep(action: CompiledIncremental, env: PlanEnv, staging: Target, interval: DateInterval): Step {

@@ -17,6 +17,8 @@ interface StepBase {
 export interface ExecuteStep extends StepBase {
   readonly kind: 'execute'
   readonly sql: string
+  /** Dropping the staging table: skipped when a batch stops part-way, so the failed dates' rows stay for inspection. */
+  readonly isCleanup?: boolean
 }
 
 /** Statements committed together; the engine appends the interval record when `records` is set. */
@@ -48,6 +50,14 @@ export interface GateStep extends StepBase {
   readonly kind: 'gate'
   /** Where the checks looked, for the failure message. */
   readonly where: string
+  /**
+   * On an incremental batch: when every blocking failure is on a date partition and the first such date D
+   * is after the batch start, the dates before D (whose checks passed) are published and recorded done,
+   * and the batch stops at D. `trimSql`, bound with @interval_start = D, removes the staged rows from D on;
+   * the steps after the gate then run with @interval_end = D, and the rows from D on are staged again for
+   * inspection. Absent, one failing date blocks the whole batch.
+   */
+  readonly publishBefore?: { readonly trimSql: string }
 }
 
 /** A query returning one row with `n`; n > 0 fails the batch. */

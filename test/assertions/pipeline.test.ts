@@ -92,7 +92,7 @@ describe('the checks fixture', () => {
 })
 
 describe('a failing error-severity assertion', () => {
-  it('fails its action, skips every dependent, and the run is not ok', async () => {
+  it('fails its action, skips every dependent, and the run is not ok; only the dates before the failing one are published', async () => {
     await adapter.execute(
       `UPDATE raw.raw_visits SET status = 'closed' WHERE visit_date = DATE '2026-01-02' AND store_id = 's03'`,
     )
@@ -104,7 +104,10 @@ describe('a failing error-severity assertion', () => {
     expect(failedChecks(result).map((c) => c.message)).toEqual([
       "store_features.closed_has_no_visitors failed on 2026-01-02: 1 of 10 rows break status <> 'closed' OR visitors = 0 (holds on every row)",
     ])
-    expect(await adapter.tableExists({ dataset: 'stores', name: 'store_features' })).toBe(false) // nothing was published
+    // 2026-01-01 passed every check and is published; nothing from the failing 2026-01-02 on is
+    expect(await adapter.query('SELECT DISTINCT visit_date FROM stores.store_features')).toEqual([
+      { visit_date: '2026-01-01' },
+    ])
   })
 
   it('writes the failing partition, observed value, threshold, severity and sample to assertion_results', async () => {

@@ -92,11 +92,14 @@ describe('the feature layers compile for both engines', () => {
     expect(interval('player_shot_zone_analysis')).toEqual(['analysis_date', 'replace_interval'])
     expect(interval('player_composite_factors')).toEqual(['game_date', 'replace_interval'])
     expect(interval('ml_feature_store_v2')).toEqual(['game_date', 'merge'])
-    // history joins are strict: a game on D never joins D
+    // history is strict: a game on D never counts for D (team history joins, player history frames)
     for (const name of ['player_daily_cache', 'ml_feature_store_v2']) {
       const query = graph.actions.find((a) => a.name === name)?.sql.query ?? ''
       expect(query).toContain('g.game_date < k.game_date')
       expect(query).not.toMatch(/g\.game_date <= k\.game_date/)
+      expect(query).toMatch(/RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING/)
+      expect(query).not.toMatch(/CURRENT ROW|FOLLOWING/)
+      expect(query).toContain('g.game_date < w.target_date')
     }
   })
 })
