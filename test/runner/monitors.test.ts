@@ -6,6 +6,20 @@ import { writeHtmlReport } from '../../src/cli/commands/report-html.js'
 import { loadCharts, queryCharts } from '../../src/reports/charts.js'
 import { findChromium, headless, pageErrors } from '../support/chromium.js'
 import { scratchDir } from '../support/scratch.js'
+import { collectStatus } from '../../src/runner/status.js'
+import { formatStatus } from '../../src/cli/commands/status.js'
+import type { Adapter } from '../../src/engines/adapter.js'
+
+/** The shared warehouse as status opens it: closing it is a no-op (the suite keeps using it). */
+function keepOpen(target: Adapter): Adapter {
+  return new Proxy(target, {
+    get: (t, p) => {
+      if (p === 'close') return async () => undefined
+      const value: unknown = Reflect.get(t, p, t)
+      return typeof value === 'function' ? value.bind(t) : value
+    },
+  })
+}
 import type { CompiledGraph } from '../../src/compiler/compiled.js'
 import type { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
 import type { RunResult } from '../../src/runner/result.js'
@@ -135,6 +149,20 @@ describe('monitors observe and are never skipped', () => {
     expect(
       result.alerts.some((a) => a.check === 'unverified_intervals' && a.subject === 'player_prop_predictions'),
     ).toBe(true)
+    // status says so too, with the forcing run and its reason
+    const status = await collectStatus({
+      runsDir: scratchDir('pipeline-status-'),
+      root: REPO_ROOT,
+      graph: healthy,
+      openReadOnly: async () => keepOpen(adapter),
+      today: '2026-01-29',
+    })
+    const forced = status.unverified?.filter((u) => u.action === 'player_prop_predictions') ?? []
+    expect(forced.length).toBeGreaterThan(0)
+    expect(forced[0]?.reason).toBe('replay I-1: serving defaults forced through')
+    expect(formatStatus(status, new Date('2026-01-29T07:00:00Z'))).toMatch(
+      /unverified intervals \(written with --skip-assertions; re-checked by every run until they pass or are rebuilt\): \d+\n {2}player_prop_predictions 2026-01-\d\d\.\.2026-01-\d\d by run /,
+    )
     expect(formatValidation(result)).toMatch(/^ALERT rolling_hit_rate: hit rate 0\.\d{3} < 0\.550 \[2026-01-\d\d\]$/m)
   })
 
