@@ -29,6 +29,7 @@ declare module '../src/core/registry.js' {
     feature_store_points_avg_no_leak: true
     feature_store_team_win_pct_not_default: true
     feature_store_vegas_coverage: true
+    feature_store_vegas_coverage_drop: true
     feature_store_vegas_coverage_low: true
     grading_mirrors_supersede: true
     ml_feature_store_v2: true

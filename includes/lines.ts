@@ -58,7 +58,9 @@ export function propOffersSql(ctx: ActionContext, dates: DateFilter = (c) => inI
  * `WITH`-list entries ending in `selected_lines`: one row per (player_lookup, game_date) with a
  * line, with points_line, opening_line, vegas_line_source, line_source_api ('ODDS_API' |
  * 'BETTINGPROS'), sportsbook, was_line_fallback (book ≠ DraftKings), line_minutes_before_game,
- * line_offered_at and game_id (Odds API only).
+ * line_offered_at and game_id (Odds API only). The current line's order ends on the sportsbook: books
+ * of one priority offering the same line at the same time would otherwise be picked by the engine's
+ * whim, and a rebuild of unchanged inputs would differ.
  */
 export function lineSelectionCtes(ctx: ActionContext, dates?: DateFilter): SqlFragment {
   return sql`l_offers AS (

@@ -3,7 +3,9 @@
  *
  *   pipeline report hit-rate [--from D] [--to D] [--system ID] [--by day|build|run] [--json]
  */
-import { defineDailyCheck, defineReport, raw, sql } from '../src/index.js'
+import { defineChart, defineDailyCheck, defineReport, join, raw, sql } from '../src/index.js'
+import type { SqlFunctions } from '../src/index.js'
+import { FEATURE_NAMES } from './feature-catalog.js'
 import { highEdge, hitRate, hitRateMetrics, picks } from './predictions/hit-rate-sql.js'
 import { A13A, GRADABLE_LINE_SOURCES, HIT_RATE_MONITOR, SYSTEM_ID } from './predictions/rules.js'
 
@@ -192,5 +194,181 @@ export const slateCoverage = defineDailyCheck({
     UNION ALL
     SELECT ${ctx.fn.cast(ctx.params.date, 'STRING')} AS subject, 'predictions per game' AS label, ${perGame} AS observed, '<' AS op,
       ${raw(String(MIN_PREDICTIONS_PER_GAME))} AS threshold, ${perGame} < ${raw(String(MIN_PREDICTIONS_PER_GAME))} AS alert ${slate}`
+  },
+})
+
+/* ---- Charts of `pipeline report html [--from D] [--to D] --out FILE` (Vega-Lite, rendered to SVG). ---- */
+
+const picksFloor = raw(String(HIT_RATE_MONITOR.minPicks))
+const dayText = (ctx: { fn: SqlFunctions }, column: string) => ctx.fn.cast(raw(column), 'STRING')
+
+/** catboost_v8's hit rate per game day with the 55 % line and a 7-day rolling mean. */
+export const hitRateByDayChart = defineChart({
+  name: 'hit_rate_by_day',
+  title: 'Hit rate by day (catboost_v8)',
+  description: `Current graded predictions, game days with at least ${HIT_RATE_MONITOR.minPicks} picks; the red line is the ${HIT_RATE_MONITOR.warnBelow} alert, the dark line the 7-day rolling mean.`,
+  order: 10,
+  query: (
+    ctx,
+  ) => sql`SELECT ${dayText(ctx, 'a.game_date')} AS game_date, ${hitRate(ctx, 'a')} AS hit_rate, ${picks(ctx, 'a')} AS picks
+    FROM ${ctx.ref(PA)} AS a
+    WHERE a.game_date BETWEEN ${ctx.params.from} AND ${ctx.params.to} AND a.system_id = ${SYSTEM_ID} AND a.is_superseded_prediction = FALSE
+    GROUP BY a.game_date HAVING ${picks(ctx, 'a')} >= ${picksFloor} ORDER BY 1`,
+  spec: {
+    width: 900,
+    height: 260,
+    transform: [
+      { window: [{ op: 'mean', field: 'hit_rate', as: 'rolling_7d' }], frame: [-6, 0], sort: [{ field: 'game_date' }] },
+    ],
+    layer: [
+      {
+        mark: { type: 'line', color: '#9ecae1', point: { size: 12, color: '#6baed6' } },
+        encoding: {
+          x: { field: 'game_date', type: 'temporal', title: 'game date' },
+          y: { field: 'hit_rate', type: 'quantitative', title: 'hit rate', scale: { domain: [0.3, 1] } },
+        },
+      },
+      {
+        mark: { type: 'line', color: '#08306b', strokeWidth: 2 },
+        encoding: { x: { field: 'game_date', type: 'temporal' }, y: { field: 'rolling_7d', type: 'quantitative' } },
+      },
+      {
+        mark: { type: 'rule', color: '#d62728', strokeDash: [6, 4] },
+        encoding: { y: { datum: HIT_RATE_MONITOR.warnBelow } },
+      },
+    ],
+  },
+})
+
+/** Hit rate and MAE per build of the predicting code (superseded predictions included), in the order builds first ran. */
+export const buildComparisonChart = defineChart({
+  name: 'before_after_by_build',
+  title: 'Before and after, by build',
+  description:
+    'Graded predictions of each build over the range, superseded ones included, builds in the order they first ran: a regeneration shows as the old and the new build side by side.',
+  order: 20,
+  query: (
+    ctx,
+  ) => sql`SELECT g.build, g.hit_rate, g.mae, g.vegas_mae, g.graded, COALESCE(${ctx.fn.cast(sql`b.first_run`, 'STRING')}, '') AS first_run
+    FROM (
+      SELECT a.build_commit_sha AS build, ${hitRate(ctx, 'a')} AS hit_rate,
+        AVG(${ctx.fn.cast(sql`a.absolute_error`, 'FLOAT64')}) AS mae,
+        AVG(${ctx.fn.cast(sql`ABS(a.line_value - a.actual_points)`, 'FLOAT64')}) AS vegas_mae, COUNT(*) AS graded
+      FROM ${ctx.ref(PA)} AS a
+      WHERE a.game_date BETWEEN ${ctx.params.from} AND ${ctx.params.to} AND a.system_id = ${SYSTEM_ID}
+      GROUP BY a.build_commit_sha
+    ) AS g
+    LEFT JOIN (SELECT r.build_commit_sha, MIN(r.started_at) AS first_run FROM ${ctx.stateTable('runs')} AS r GROUP BY r.build_commit_sha) AS b
+      ON b.build_commit_sha = g.build
+    ORDER BY b.first_run, g.build`,
+  spec: {
+    transform: [
+      { calculate: "substring(datum.build, 0, 12) + ' (' + substring(datum.first_run, 0, 10) + ')'", as: 'label' },
+    ],
+    hconcat: [
+      {
+        width: 380,
+        height: 200,
+        mark: { type: 'bar', color: '#4c78a8' },
+        encoding: {
+          y: { field: 'label', type: 'nominal', sort: null, title: 'build (first run)' },
+          x: { field: 'hit_rate', type: 'quantitative', title: 'hit rate', scale: { domain: [0, 1] } },
+        },
+      },
+      {
+        width: 380,
+        height: 200,
+        mark: { type: 'bar', color: '#f58518' },
+        encoding: {
+          y: { field: 'label', type: 'nominal', sort: null, title: null, axis: null },
+          x: { field: 'mae', type: 'quantitative', title: 'MAE (points)' },
+        },
+      },
+    ],
+  },
+})
+
+/** Model MAE against the Vegas MAE of the same rows, per game day. */
+export const maeVsVegasChart = defineChart({
+  name: 'mae_vs_vegas',
+  title: 'MAE against Vegas MAE',
+  description:
+    'Mean absolute error of catboost_v8 and of the line itself on the same graded rows, per game day: the model should stay below the line.',
+  order: 30,
+  query: (ctx) => sql`SELECT ${dayText(ctx, 'a.game_date')} AS game_date,
+      AVG(${ctx.fn.cast(sql`a.absolute_error`, 'FLOAT64')}) AS model,
+      AVG(${ctx.fn.cast(sql`ABS(a.line_value - a.actual_points)`, 'FLOAT64')}) AS vegas
+    FROM ${ctx.ref(PA)} AS a
+    WHERE a.game_date BETWEEN ${ctx.params.from} AND ${ctx.params.to} AND a.system_id = ${SYSTEM_ID}
+      AND a.is_superseded_prediction = FALSE AND a.line_value IS NOT NULL AND a.actual_points IS NOT NULL
+    GROUP BY a.game_date HAVING COUNT(*) >= ${picksFloor} ORDER BY 1`,
+  spec: {
+    width: 900,
+    height: 220,
+    transform: [{ fold: ['model', 'vegas'], as: ['series', 'mae'] }],
+    mark: { type: 'line', strokeWidth: 1.5 },
+    encoding: {
+      x: { field: 'game_date', type: 'temporal', title: 'game date' },
+      y: { field: 'mae', type: 'quantitative', title: 'MAE (points)', scale: { zero: false } },
+      color: { field: 'series', type: 'nominal', scale: { range: ['#4c78a8', '#e45756'] }, title: null },
+    },
+  },
+})
+
+/** Per feature and day, the share of feature-store rows where the feature is NULL or 0: a stuck feature is a band. */
+export const featureHealthChart = defineChart({
+  name: 'feature_health',
+  title: 'Feature health: NULL or zero share per feature per day',
+  description:
+    'Each cell is the share of the day\u2019s feature-store rows where the feature is NULL or 0; a feature stuck at zero shows as a dark band across its days.',
+  order: 40,
+  query: (ctx) =>
+    sql`${join(
+      FEATURE_NAMES.map(
+        (name) => sql`SELECT ${dayText(ctx, 'f.game_date')} AS game_date, ${name} AS feature,
+          AVG(CASE WHEN f.${raw(name)} IS NULL OR f.${raw(name)} = 0 THEN 1.0 ELSE 0.0 END) AS share
+        FROM ${ctx.ref('ml_feature_store_v2')} AS f
+        WHERE f.game_date BETWEEN ${ctx.params.from} AND ${ctx.params.to} GROUP BY f.game_date`,
+      ),
+      ' UNION ALL ',
+    )}`,
+  spec: {
+    width: 900,
+    height: 520,
+    mark: { type: 'rect' },
+    encoding: {
+      x: { field: 'game_date', type: 'ordinal', title: 'game date', axis: { labelOverlap: true, labelAngle: -45 } },
+      y: { field: 'feature', type: 'nominal', sort: FEATURE_NAMES, title: null },
+      color: { field: 'share', type: 'quantitative', title: 'NULL or 0', scale: { domain: [0, 1], scheme: 'reds' } },
+    },
+  },
+})
+
+/** Error and warn assertions failing per day (latest result per assertion and day), from pipeline_state. */
+export const failedAssertionsChart = defineChart({
+  name: 'failed_assertions',
+  title: 'Failed assertions over time',
+  description:
+    'Per day, the assertions whose latest result on that day failed, by severity (pipeline_state.assertion_results).',
+  order: 50,
+  query: (ctx) => sql`SELECT SUBSTR(partition_value, 1, 10) AS day, severity, COUNT(*) AS failed FROM (
+      SELECT assertion, partition_value, severity, passed, skipped,
+        ROW_NUMBER() OVER (PARTITION BY assertion, partition_value ORDER BY evaluated_at DESC) AS latest
+      FROM ${ctx.stateTable('assertion_results')}
+      WHERE partition_value >= ${ctx.fn.cast(ctx.params.from, 'STRING')} AND partition_value <= ${ctx.fn.cast(ctx.params.to, 'STRING')}
+    ) AS r WHERE latest = 1 AND NOT passed AND NOT skipped GROUP BY 1, 2 ORDER BY 1, 2`,
+  spec: {
+    width: 900,
+    height: 200,
+    mark: { type: 'bar' },
+    encoding: {
+      x: { field: 'day', type: 'temporal', title: 'day' },
+      y: { field: 'failed', type: 'quantitative', title: 'failed assertions' },
+      color: {
+        field: 'severity',
+        type: 'nominal',
+        scale: { domain: ['error', 'warn'], range: ['#d62728', '#ff9f1c'] },
+      },
+    },
   },
 })

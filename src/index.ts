@@ -24,6 +24,8 @@ export type { ColumnDefault, Migration, MigrationContext, MigrationSql, SqlByEng
 export type { TableContract } from './migrate/verify.js'
 export { defineReport } from './reports/define-report.js'
 export { defineDailyCheck } from './reports/daily-checks.js'
+export { defineChart } from './reports/charts.js'
+export type { ChartConfig, ChartContext, ChartDefinition } from './reports/charts.js'
 export type { DailyCheckConfig, DailyCheckContext, DailyCheckDefinition } from './reports/daily-checks.js'
 export type { ReportConfig, ReportContext, ReportDefinition } from './reports/define-report.js'
 export { featureNames, parseCatBoostModel, renderCatBoostExpression } from './models/index.js'

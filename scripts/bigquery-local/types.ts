@@ -5,6 +5,9 @@ export interface FieldSchema {
   name: string
   type: string
   mode: 'NULLABLE' | 'REQUIRED' | 'REPEATED'
+  /** NUMERIC(P, S) and BIGNUMERIC(P, S): their parameters, as BigQuery's REST API spells them (strings). */
+  precision?: string
+  scale?: string
   fields?: FieldSchema[]
 }
 
@@ -72,7 +75,12 @@ export function fieldFromDuck(name: string, duckType: string, nullable = true): 
     })
     return { name, type: 'RECORD', mode: nullable ? 'NULLABLE' : 'REQUIRED', fields }
   }
-  return { name, type: bigQueryTypeOf(t), mode: nullable ? 'NULLABLE' : 'REQUIRED' }
+  const mode = nullable ? 'NULLABLE' : 'REQUIRED'
+  // A parameterized NUMERIC(P, S) reports its precision and scale; plain NUMERIC is DECIMAL(38,9) here.
+  const decimal = /^DECIMAL\((\d+),\s*(\d+)\)$/i.exec(t)
+  if (decimal && !(decimal[1] === '38' && decimal[2] === '9'))
+    return { name, type: bigQueryTypeOf(t), mode, precision: decimal[1] ?? '', scale: decimal[2] ?? '' }
+  return { name, type: bigQueryTypeOf(t), mode }
 }
 
 function bigQueryTypeOf(duckType: string): string {

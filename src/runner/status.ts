@@ -87,7 +87,8 @@ export async function collectStatus(options: StatusOptions): Promise<PipelineSta
     }
   }
   try {
-    return { running, ...(await readWarehouse(options, adapter, files, alive)) }
+    const found = await readWarehouse(options, adapter, files, alive)
+    return { ...found, running: [...running, ...runningElsewhere(found.recent, files)] }
   } finally {
     await adapter.close()
   }
@@ -142,6 +143,38 @@ async function missingIntervals(
     const days = intervals.reduce((n, i) => n + daysBetween(i.start, i.end), 0)
     return days > 0 ? [{ action, intervals, days }] : []
   })
+}
+
+/**
+ * Runs the state tables record as running with no run file here: started on another machine (BigQuery
+ * is shared), so only their identity is known, not their batches.
+ */
+function runningElsewhere(recent: readonly RunLine[], files: readonly RunFile[]): RunFile[] {
+  const local = new Set(files.map((f) => f.runId))
+  return recent
+    .filter((r) => r.status === 'running' && !local.has(r.runId))
+    .map((r) => ({
+      runId: r.runId,
+      command: r.command,
+      status: 'running' as const,
+      pid: 0,
+      host: 'another host (no run file here)',
+      startedAt: r.startedAt,
+      buildCommitSha: r.buildCommitSha,
+      mode: r.mode,
+      skipAssertions: r.skipAssertions,
+      reason: r.reason,
+      progress: {
+        actions: { done: 0, total: 0 },
+        units: { done: 0, total: 0 },
+        rows: 0,
+        running: [],
+        failed: [],
+        elapsedMs: 0,
+        eta: null,
+        updatedAt: '',
+      },
+    }))
 }
 
 /** Runs by id, the file's view winning (it knows a killed run); newest first. */

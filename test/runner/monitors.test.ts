@@ -1,4 +1,25 @@
+import { readFileSync, statSync } from 'node:fs'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { writeHtmlReport } from '../../src/cli/commands/report-html.js'
+import { loadCharts, queryCharts } from '../../src/reports/charts.js'
+import { findChromium, headless, pageErrors } from '../support/chromium.js'
+import { scratchDir } from '../support/scratch.js'
+import { collectStatus } from '../../src/runner/status.js'
+import { formatStatus } from '../../src/cli/commands/status.js'
+import type { Adapter } from '../../src/engines/adapter.js'
+
+/** The shared warehouse as status opens it: closing it is a no-op (the suite keeps using it). */
+function keepOpen(target: Adapter): Adapter {
+  return new Proxy(target, {
+    get: (t, p) => {
+      if (p === 'close') return async () => undefined
+      const value: unknown = Reflect.get(t, p, t)
+      return typeof value === 'function' ? value.bind(t) : value
+    },
+  })
+}
 import type { CompiledGraph } from '../../src/compiler/compiled.js'
 import type { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
 import type { RunResult } from '../../src/runner/result.js'
@@ -128,6 +149,20 @@ describe('monitors observe and are never skipped', () => {
     expect(
       result.alerts.some((a) => a.check === 'unverified_intervals' && a.subject === 'player_prop_predictions'),
     ).toBe(true)
+    // status says so too, with the forcing run and its reason
+    const status = await collectStatus({
+      runsDir: scratchDir('pipeline-status-'),
+      root: REPO_ROOT,
+      graph: healthy,
+      openReadOnly: async () => keepOpen(adapter),
+      today: '2026-01-29',
+    })
+    const forced = status.unverified?.filter((u) => u.action === 'player_prop_predictions') ?? []
+    expect(forced.length).toBeGreaterThan(0)
+    expect(forced[0]?.reason).toBe('replay I-1: serving defaults forced through')
+    expect(formatStatus(status, new Date('2026-01-29T07:00:00Z'))).toMatch(
+      /unverified intervals \(written with --skip-assertions; re-checked by every run until they pass or are rebuilt\): \d+\n {2}player_prop_predictions 2026-01-\d\d\.\.2026-01-\d\d by run /,
+    )
     expect(formatValidation(result)).toMatch(/^ALERT rolling_hit_rate: hit rate 0\.\d{3} < 0\.550 \[2026-01-\d\d\]$/m)
   })
 
@@ -175,5 +210,51 @@ describe('monitors observe and are never skipped', () => {
     expect(String(byBuild.get(SHA_A)?.first_run) < String(byBuild.get(SHA_B)?.first_run)).toBe(true)
     const text = formatReport(report)
     expect(text).toMatch(/first run +superseded +forced runs/)
+  })
+
+  const chromium = findChromium()
+  if (!chromium)
+    console.warn('report html in headless Chromium: skipped, chromium is not installed (apt-get install -y chromium)')
+  it.skipIf(!chromium)(
+    'report html renders its charts in headless Chromium without console errors (screenshot: docs/report-html.png)',
+    async () => {
+      const out = join(scratchDir('pipeline-html-'), 'report.html')
+      const charts = await writeHtmlReport(healthy, adapter, {
+        root: REPO_ROOT,
+        out,
+        now: new Date('2026-01-29T07:00:00Z'),
+      })
+      expect(charts).toBe(5)
+      const html = readFileSync(out, 'utf8')
+      expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org)/)
+      const url = pathToFileURL(out).href
+      const dom = await headless(chromium ?? '', ['--dump-dom'], url)
+      expect((dom.stdout.match(/<svg/g) ?? []).length).toBe(5)
+      expect(pageErrors(dom.stderr)).toEqual([])
+      const screenshot = join(REPO_ROOT, 'docs', 'report-html.png')
+      const shot = await headless(chromium ?? '', [`--screenshot=${screenshot}`, '--window-size=1200,2700'], url)
+      expect(pageErrors(shot.stderr)).toEqual([])
+      expect(statSync(screenshot).size).toBeGreaterThan(50_000)
+    },
+    180_000,
+  )
+
+  it('the feature heatmap shows a feature forced to zero as a band over its days', async () => {
+    await adapter.execute(
+      `UPDATE nba_predictions.ml_feature_store_v2 SET usage_spike_score = 0 WHERE game_date BETWEEN DATE '2026-01-12' AND DATE '2026-01-18'`,
+    )
+    const [heatmap] = await queryCharts({
+      graph: healthy,
+      adapter,
+      charts: (await loadCharts(REPO_ROOT)).filter((c) => c.name === 'feature_health'),
+      from: '2026-01-05',
+      to: '2026-01-25',
+    })
+    const usage = (heatmap?.rows ?? []).filter((r) => r.feature === 'usage_spike_score')
+    const zeroed = usage.filter((r) => String(r.game_date) >= '2026-01-12' && String(r.game_date) <= '2026-01-18')
+    expect(zeroed.length).toBeGreaterThan(0)
+    expect(zeroed.every((r) => Number(r.share) === 1)).toBe(true)
+    const others = usage.filter((r) => String(r.game_date) < '2026-01-12' || String(r.game_date) > '2026-01-18')
+    expect(Math.max(...others.map((r) => Number(r.share)))).toBeLessThan(0.6)
   })
 })

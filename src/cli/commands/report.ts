@@ -3,7 +3,8 @@ import { ConfigError } from '../../core/errors.js'
 import type { ReportDefinition } from '../../reports/define-report.js'
 import { paramFlag, resolveReportParams } from '../../reports/report-params.js'
 import { formatReport, loadReports, REPORTS_MODULE, resolveReport, runReport } from '../../reports/run-report.js'
-import type { CliContext } from '../cli-context.js'
+import type { CliContext, GlobalOptions } from '../cli-context.js'
+import { htmlOut, writeHtmlReport } from './report-html.js'
 import { EXIT, parseDateRange } from '../cli-context.js'
 import { handle, printJson } from '../command-kit.js'
 import { openWarehouse } from '../open-warehouse.js'
@@ -22,7 +23,7 @@ export function reportCommand(context: CliContext, exit: ExitHolder): Command {
     .description(
       `run a report defined in ${REPORTS_MODULE} (without a name: list them with their parameters); a parameter the report declares is given as --<name> VALUE or --param name=VALUE`,
     )
-    .argument('[name]', 'report name, e.g. hit-rate')
+    .argument('[name]', 'report name, e.g. hit-rate; html writes the charts page (--out FILE)')
     .option('--from <date>', 'first date in scope (YYYY-MM-DD, inclusive)')
     .option('--to <date>', 'last date in scope (YYYY-MM-DD, inclusive)')
     .option('--by <grouping>', 'one row per group, as the report declares (e.g. day, build, run)')
@@ -44,6 +45,7 @@ export function reportCommand(context: CliContext, exit: ExitHolder): Command {
           throw new ConfigError('report parameters need a report name, e.g. pipeline report hit-rate --system ID')
         return listReports(context, globals.json, reports)
       }
+      if (name === 'html') return htmlCommand(context, globals, range, params)
       const request = { name, ...range, params, ...(flags.by ? { by: flags.by } : {}) }
       // A wrong name, grouping or parameter is bad usage: say so before compiling or opening the warehouse.
       resolveReportParams(resolveReport(reports, request), params)
@@ -68,6 +70,30 @@ export function reportCommand(context: CliContext, exit: ExitHolder): Command {
       }
     }),
   )
+}
+
+/** `report html [--from D] [--to D] --out FILE`: the project's charts in one self-contained page. */
+async function htmlCommand(
+  context: CliContext,
+  globals: GlobalOptions,
+  range: { from?: string; to?: string },
+  params: Record<string, string>,
+): Promise<number> {
+  const out = htmlOut(params, context.cwd)
+  const graph = await context.compile(globals)
+  const adapter = await openWarehouse(context, globals, {
+    labels: { app: graph.project.name, command: 'report' },
+    command: 'report',
+    readOnly: true,
+  })
+  try {
+    const charts = await writeHtmlReport(graph, adapter, { root: globals.root, out, ...range, now: context.now() })
+    if (globals.json) printJson(context, { out, charts })
+    else context.io.stdout(`report written: ${out} (${charts} charts)\n`)
+    return EXIT.ok
+  } finally {
+    await adapter.close()
+  }
 }
 
 function collect(value: string, previous: string[]): string[] {

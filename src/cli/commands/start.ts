@@ -1,5 +1,7 @@
 import { Command } from 'commander'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
+import { writeHtmlReport } from './report-html.js'
 import { applyMigrations } from '../../migrate/index.js'
 import type { CompiledGraph } from '../../compiler/compiled.js'
 import type { Adapter } from '../../engines/adapter.js'
@@ -54,6 +56,28 @@ function printChecks(context: CliContext, result: RunResult): void {
   for (const [name, e] of [...byAssertion].sort(([a], [b]) => a.localeCompare(b))) {
     const verdict = e.failed === 0 ? 'pass' : e.severity === 'error' ? 'FAIL' : 'warn'
     context.io.stdout(`  ${verdict.padEnd(4)} ${name.padEnd(70)} ${e.passed} / ${e.failed} / ${e.skipped}\n`)
+  }
+}
+
+/**
+ * The HTML report of the project's charts at .pipeline/report.html, rewritten when the run wrote rows
+ * (or the page is missing), so a second start with nothing to build stays fast. Never fails the start.
+ */
+async function writeStartReport(
+  context: CliContext,
+  graph: CompiledGraph,
+  adapter: Adapter,
+  root: string,
+  result: RunResult,
+): Promise<{ path: string | null; message: string } | null> {
+  const out = join(root, '.pipeline', 'report.html')
+  const wrote = result.actions.some((a) => (a.rowsWritten ?? 0) > 0)
+  if (!wrote && existsSync(out)) return { path: out, message: `HTML report (unchanged): ${out}` }
+  try {
+    const charts = await writeHtmlReport(graph, adapter, { root, out, now: context.now() })
+    return { path: out, message: `HTML report: ${out} (${charts} charts)` }
+  } catch (error) {
+    return { path: null, message: `HTML report: not written (${(error as Error).message.split('\n')[0]})` }
   }
 }
 
@@ -126,8 +150,9 @@ export function startCommand(context: CliContext, exit: ExitHolder): Command {
           })
           progress.done()
           const rows = await tableRows(graph, adapter)
+          const report = await writeStartReport(context, graph, adapter, globals.root, result)
           if (globals.json) {
-            printJson(context, { run: result, tables: rows })
+            printJson(context, { run: result, tables: rows, report })
           } else {
             context.io.stdout('\ntables:\n')
             for (const t of rows) context.io.stdout(`  ${t.table.padEnd(55)} ${String(t.rows).padStart(9)} rows\n`)
@@ -136,6 +161,7 @@ export function startCommand(context: CliContext, exit: ExitHolder): Command {
             context.io.stdout('\n')
             printRunSummary(context.io, result)
             if (result.profile) context.io.stdout(formatProfile(result.profile))
+            if (report) context.io.stdout(`${report.message}\n`)
           }
           return result.ok ? EXIT.ok : EXIT.failed
         } finally {
