@@ -7,6 +7,8 @@ for (const script of [
   'scripts/bench/compile-disk.ts',
   'scripts/bench/scoring.ts',
   'scripts/bench/pipeline.ts',
+  'scripts/bench/start.ts',
+  'scripts/bench/engine-overhead.ts',
 ]) {
   console.log(`\n# ${script}`)
   const result = spawnSync('npx', ['tsx', '--expose-gc', script], { stdio: 'inherit' })

@@ -7,7 +7,7 @@ import type { Target } from '../engines/dialect.js'
  * the process kills itself with SIGKILL right after its N-th write to the warehouse completes
  * (execute, transaction, copyTable: stage, publish, hooks, bookkeeping); nothing runs after it, as
  * after a real kill -9. PIPELINE_COUNT_WRITES_TO=FILE records how many writes a command made (at
- * close), so the harness can spread kill points over a whole run. Without either variable the
+ * close), so the harness can spread its kills over a whole run. Without either variable the
  * adapter is returned as it is.
  */
 export function withKillSwitch(adapter: Adapter, env: NodeJS.ProcessEnv): Adapter {

