@@ -24,14 +24,15 @@ type Rows = (sql: string) => Promise<Record<string, unknown>[]>
  */
 export async function fingerprintTables(
   rows: Rows,
-  options: { byColumn?: boolean } = {},
+  options: { byColumn?: boolean; where?: Readonly<Record<string, string>> } = {},
 ): Promise<Record<string, Record<string, unknown>>> {
   const tables = await rows(`SELECT table_schema, table_name FROM information_schema.tables
     WHERE table_schema NOT IN ('pipeline_state', 'information_schema', 'main', 'pg_catalog') AND table_type = 'BASE TABLE'
       AND table_name NOT LIKE '%staging%' ORDER BY 1, 2`)
   const out: Record<string, Record<string, unknown>> = {}
   for (const t of tables) {
-    const name = `"${t.table_schema}"."${t.table_name}"`
+    const filter = options.where?.[`${t.table_schema}.${t.table_name}`]
+    const name = `"${t.table_schema}"."${t.table_name}"${filter ? ` WHERE ${filter}` : ''}`
     const columns = await rows(`SELECT column_name, data_type FROM information_schema.columns
       WHERE table_schema = '${t.table_schema}' AND table_name = '${t.table_name}' ORDER BY ordinal_position`)
     const kept = columns.filter((c) => !RUN_DEPENDENT.test(String(c.column_name)))

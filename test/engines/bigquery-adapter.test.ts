@@ -125,6 +125,10 @@ describe('BigQueryAdapter over a recording client', () => {
       sourceTable: { tableId: expect.stringMatching(/^customers__staging_/) },
       writeDisposition: 'WRITE_TRUNCATE',
     })
+    // Each dataset is created once per run (one adapter), not once per action.
+    const schemas = client.requests.filter((r) => r.query.startsWith('CREATE SCHEMA'))
+    expect(schemas.map((r) => r.query)).toEqual([...new Set(schemas.map((r) => r.query))])
+    expect(schemas.length).toBeGreaterThan(0)
     // Every job carries the job id prefix.
     expect(client.requests.every((r) => r.jobPrefix === 'pipeline_')).toBe(true)
   })

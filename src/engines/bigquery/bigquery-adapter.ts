@@ -37,6 +37,7 @@ export interface BigQueryAdapterOptions {
 }
 
 const DEFAULT_JOB_PREFIX = 'pipeline_'
+const CREATE_SCHEMA = /^CREATE SCHEMA IF NOT EXISTS `[^`]+`( OPTIONS \(location = '[^']*'\))?$/
 const JOB_PREFIX = /^[A-Za-z0-9_-]{1,200}$/
 
 /** BigQuery through an injected client: parameters by name, labels on every job, retries, optional dry runs. */
@@ -50,6 +51,8 @@ export class BigQueryAdapter implements Adapter {
   dryRunBytes = 0
   /** Every retry this adapter made, in order. */
   readonly retries: RetryEvent[] = []
+  /** `CREATE SCHEMA IF NOT EXISTS` statements that succeeded: a dataset is created once per run, not once per action. */
+  readonly #schemasCreated = new Map<string, Promise<unknown>>()
 
   constructor(client: BigQueryClient, options: BigQueryAdapterOptions) {
     if (options.jobPrefix !== undefined && !JOB_PREFIX.test(options.jobPrefix))
@@ -128,6 +131,16 @@ export class BigQueryAdapter implements Adapter {
 
   async execute(sql: string, options?: StatementOptions): Promise<{ rowsChanged: number }> {
     const dryRun = this.#options.dryRun ?? false
+    if (!dryRun && CREATE_SCHEMA.test(sql)) {
+      // Actions running at once share the one job; a failed one is tried again by the next caller.
+      const created = this.#schemasCreated.get(sql) ?? this.#run(sql, options, false)
+      this.#schemasCreated.set(sql, created)
+      await created.catch((error: unknown) => {
+        this.#schemasCreated.delete(sql)
+        throw error
+      })
+      return { rowsChanged: 0 }
+    }
     const { job, affected } = await this.#run(sql, options, dryRun)
     if (dryRun) {
       this.dryRunBytes += bytesOf(job)
