@@ -79,6 +79,8 @@ export interface BackfillResult {
   readonly discarded: readonly { readonly runId: string; readonly buildCommitSha: string }[]
   /** With dryRun: every statement the backfill would send, per action and batch. */
   readonly statements?: RunResult['plan']
+  /** With dryRun where scans are billed by bytes (BigQuery): what each action would scan. */
+  readonly estimate?: RunResult['estimate']
   readonly run?: RunResult
   /** True when the confirmation was declined: nothing was written. */
   readonly declined?: boolean
@@ -126,7 +128,16 @@ export async function backfill(options: BackfillOptions): Promise<BackfillResult
   }
   if (options.dryRun) {
     const dry = await runPipeline({ ...runOptions, dryRun: true })
-    return { go, checks, dates, plan, resumed, discarded, ...(dry.plan ? { statements: dry.plan } : {}) }
+    return {
+      go,
+      checks,
+      dates,
+      plan,
+      resumed,
+      discarded,
+      ...(dry.plan ? { statements: dry.plan } : {}),
+      ...(dry.estimate ? { estimate: dry.estimate } : {}),
+    }
   }
   const preview = { go, checks, dates, plan, resumed, discarded }
   if (options.confirm && !(await options.confirm(preview))) return { ...preview, declined: true }

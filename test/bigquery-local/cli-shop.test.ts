@@ -157,6 +157,28 @@ describe('the CLI on the shop fixture through the real client and the local BigQ
     expect(mode).toEqual({ mode: 'backfill', command: 'backfill', reason: 'backfill:e2e on the local endpoint' })
   })
 
+  it('prints the bytes a backfill would scan (dry-run jobs) and writes nothing', async () => {
+    const runs = await rows('SELECT COUNT(*) AS n FROM `local.pipeline_state.runs`')
+    const dry = await cli(
+      'backfill',
+      '--from',
+      '2026-01-02',
+      '--to',
+      '2026-01-02',
+      '--actions',
+      'orders_daily',
+      '--reason',
+      'estimate only',
+      '--dry-run',
+    )
+    expect(dry.code, dry.stderr + dry.stdout).toBe(0)
+    expect(dry.stdout).toMatch(
+      /estimated bytes processed \(BigQuery dry-run jobs\):\n {2}orders_daily +\d+(\.\d)? [KM]?i?B/,
+    )
+    expect(dry.stdout).toContain('dry run: nothing was written')
+    expect(await rows('SELECT COUNT(*) AS n FROM `local.pipeline_state.runs`')).toEqual(runs)
+  })
+
   it('rebuilds an incremental action with --full-refresh (the DROP runs outside any transaction)', async () => {
     const refresh = await cli('--json', 'run', '--full-refresh', '--actions', 'customer_totals')
     expect(refresh.code, refresh.stderr).toBe(0)

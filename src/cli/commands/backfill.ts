@@ -7,6 +7,7 @@ import { backfill } from '../../runner/backfill.js'
 import type { BackfillPreview } from '../../runner/backfill.js'
 import { createGitProbe } from '../../runner/git-probe.js'
 import { formatPlan } from '../../runner/plan-text.js'
+import { formatEstimate } from '../estimate-text.js'
 import { createRunInfo } from '../../runner/run-info.js'
 import type { CliContext, CliIo } from '../cli-context.js'
 import { EXIT, parseDateRange } from '../cli-context.js'
@@ -136,6 +137,7 @@ export function backfillCommand(context: CliContext, exit: ExitHolder): Command 
           })
           progress.done()
           if (result.run) noteInterruptedRuns(context, result.run)
+          const budget = graph.project.bigquery?.maximumBytesBilled
           if (globals.json) printJson(context, result)
           else {
             // Past a go, the plan was printed before the first write (confirm); otherwise it is printed now.
@@ -145,6 +147,7 @@ export function backfillCommand(context: CliContext, exit: ExitHolder): Command 
             else if (result.run) printRunSummary(context.io, result.run)
             else {
               if (result.statements) context.io.stdout(`statements:\n${formatPlan(result.statements)}`)
+              if (result.estimate) context.io.stdout(formatEstimate(result.estimate, budget))
               context.io.stdout('dry run: nothing was written\n')
             }
           }
