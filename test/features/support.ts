@@ -38,14 +38,21 @@ export async function runFixture(
   if (options.auditStoreOnly) {
     // The hand-made sources do not follow a full schedule, so the per-source integrity checks would
     // stop the build at the root: build the precompute layer unchecked, then audit the store alone.
-    const upstream = ['player_daily_cache', 'player_composite_factors', 'player_shot_zone_analysis']
     await runPipeline({
       graph: await projectGraph(),
       adapter,
       run: testRun({ mode: options.mode ?? 'daily', startedAt: '2025-01-01T07:00:00.000Z' }),
       today: '2024-12-31',
       runsDir: null,
-      selection: { actions: [...upstream, 'team_defense_zone_analysis'], includeDeps: true },
+      selection: {
+        actions: [
+          'player_daily_cache',
+          'player_composite_factors',
+          'player_shot_zone_analysis',
+          'team_defense_zone_analysis',
+        ],
+        includeDeps: true,
+      },
       skipAssertions: true,
     })
     const result = await runPipeline({
