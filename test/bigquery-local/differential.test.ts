@@ -27,7 +27,9 @@ import type { ChecksummedTable, TableChecksum } from './table-checksum.js'
  * graded). Both engines get the same generated sources (generated once in DuckDB, then loaded into the
  * endpoint through the adapter, as `start` does) and the same run identity, so run id, build sha and
  * the run's clock are equal by construction; what still differs from one run to another is listed per
- * table and left out. The tables are read where each engine stored them (the endpoint's DuckDB is
+ * table and left out. (The shared template warehouses of test/support/template.ts hold other slices, seeded
+ * through 2024-12-31 or built under other run identities; loading one into the endpoint would cost more than
+ * generating this slice.) The tables are read where each engine stored them (the endpoint's DuckDB is
  * read directly: paging 5,000 rows of 100 columns through the REST API would double the test's time).
  */
 const THROUGH = '2024-11-15'
