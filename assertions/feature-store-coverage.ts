@@ -7,6 +7,7 @@
  */
 import { assertion, raw, sql } from '../src/index.js'
 import { propPlayersSql } from '../includes/lines.js'
+import { SYSTEM_ID } from '../includes/predictions/rules.js'
 
 const FS = 'ml_feature_store_v2'
 /** 52 weeks: the same weekdays a season earlier. */
@@ -51,4 +52,45 @@ SELECT game_date, share_with_vegas_line, share_last_season, share_last_season - 
 FROM windows
 WHERE prop_rows_7_days >= 50 AND prop_rows_last_season >= 50 AND share_last_season - share_with_vegas_line > ${MAX_DROP}`
   },
+})
+
+/** A-08d: largest shortfall of the daily build's Vegas share below the backfill's for the same date. */
+const MAX_MODE_GAP = 0.1
+
+/**
+ * A-08d (I-8: the daily store read its Vegas line from another source than the backfill, so the
+ * backfilled history looked healthy while every live day was not): for a date predicted in both
+ * modes, the share of catboost_v8 predictions fed a Vegas line by the latest completed daily run
+ * must be at least the latest completed backfill run's share − 0.10. The feature store keeps one row
+ * per player and date (a backfill overwrites the daily rows), so the coverage each mode saw is read
+ * from prediction_execution_log, which records it per run (share_with_vegas_line,
+ * feature_source_mode). Healthy sample: the same date rebuilt in backfill mode by the same code
+ * has the same share (gap 0.000, test/incidents/incident-i8.test.ts); a daily run made before a
+ * third of the props were scraped shows gaps of 0.15-0.18, so DOMAIN's 0.10 sits between the two.
+ */
+export const featureStoreVegasCoverageModes = assertion({
+  name: 'feature_store_vegas_coverage_modes',
+  monitor: true,
+  observe: {
+    column: 'coverage_gap',
+    label: 'Vegas line share, backfill minus daily',
+    op: '>',
+    threshold: MAX_MODE_GAP,
+  },
+  description: 'A-08d: a date predicted in both modes has a daily Vegas share within 0.10 of the backfill share',
+  severity: 'warn',
+  partitionColumn: 'game_date',
+  guards: 'player_prop_predictions',
+  query: (ctx) => sql`WITH runs AS (
+    SELECT game_date, feature_source_mode, share_with_vegas_line,
+      ROW_NUMBER() OVER (PARTITION BY game_date, feature_source_mode ORDER BY execution_start_timestamp DESC) AS recency
+    FROM ${ctx.ref('prediction_execution_log')}
+    WHERE system_id = ${SYSTEM_ID} AND status = 'completed' AND share_with_vegas_line IS NOT NULL
+  ),
+  latest AS (SELECT * FROM runs WHERE recency = 1)
+SELECT d.game_date, d.share_with_vegas_line AS daily_share, b.share_with_vegas_line AS backfill_share,
+  b.share_with_vegas_line - d.share_with_vegas_line AS coverage_gap
+FROM latest d
+JOIN latest b ON b.game_date = d.game_date AND b.feature_source_mode = 'backfill'
+WHERE d.feature_source_mode = 'daily' AND b.share_with_vegas_line - d.share_with_vegas_line > ${MAX_MODE_GAP}`,
 })

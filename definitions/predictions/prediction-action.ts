@@ -10,6 +10,14 @@ import { completeExecutions, failExecutions, interruptStaleExecutions, startExec
 import type { ExecutionLogRefs } from './execution-log.js'
 import type { ServingOverride } from './model-vector.js'
 import { predictionQuery } from './prediction-sql.js'
+import { REQUIRED_FIXES, requiredFixCondition } from './required-fixes.js'
+import type { RequiredFix } from './required-fixes.js'
+
+/** The fixes A-19b requires, and the repository their allowed builds are computed from (default: this one). */
+export interface FixRegistry {
+  readonly fixes: readonly RequiredFix[]
+  readonly gitDir?: string
+}
 
 /** Compared by the supersede write: a re-run supersedes a row only when one of these changed. */
 export const PREDICTION_COMPARE_COLUMNS = ['model_input_hash', 'build_commit_sha', 'model_version'] as const
@@ -31,7 +39,7 @@ const fed = (key: string) => `CAST(JSON_VALUE(critical_features, '$.${key}') AS 
  * conditions over critical_features (A-01b, A-01c) and checks joining other tables (A-01e, A-14c
  * versions) are standalone assertions (assertions/predictions*.ts), run right after the write.
  */
-export function predictionAssertions(): InlineAssertions {
+export function predictionAssertions(fixes: FixRegistry = { fixes: REQUIRED_FIXES }): InlineAssertions {
   return {
     uniqueKey: { columns: ['game_id', 'player_lookup', 'system_id'], name: 'a12a_one_row_per_key' },
     acceptedValues: {
@@ -58,6 +66,11 @@ export function predictionAssertions(): InlineAssertions {
         name: 'a19a_quality_score_present',
         where: `system_id = '${SYSTEM_ID}'`,
         condition: 'feature_quality_score IS NOT NULL',
+      },
+      // A-19b: every row of a date range with a registered fix comes from a build containing it (the root of I-19).
+      {
+        name: 'a19b_build_contains_required_fixes',
+        condition: requiredFixCondition(fixes.fixes, fixes.gitDir),
       },
     ],
     rowCount: [

@@ -32,6 +32,11 @@ export interface LocalBigQuery {
   readonly url: string
   readonly faults: Faults
   readonly catalog: Catalog
+  /**
+   * Runs DuckDB SQL on the endpoint's own warehouse, outside any job and rule (datasets are schemas):
+   * for tests that inspect what the jobs stored without a REST round trip per page.
+   */
+  inspect(sql: string): Promise<Record<string, unknown>[]>
   close(): Promise<void>
 }
 
@@ -55,6 +60,8 @@ export async function startLocalBigQuery(options: LocalBigQueryOptions = {}): Pr
     url: `http://127.0.0.1:${port}`,
     faults,
     catalog,
+    inspect: (sql) =>
+      warehouse.exclusive(async (run) => (await (await run(sql)).getRowObjectsJS()) as Record<string, unknown>[]),
     close: () => closeServer(server, warehouse),
   }
 }

@@ -9,8 +9,8 @@ import type { CompiledGraph } from '../../src/compiler/compiled.js'
 import type { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
 import type { RunResult } from '../../src/runner/result.js'
 import { I4_RANGE, zeroPaceCompositeFactors } from '../fixtures/features/incident-i4.js'
-import { memoryAdapter } from '../support/fixtures.js'
-import { compileReal, run, seed } from '../predictions/support.js'
+import { compileReal, run } from '../predictions/support.js'
+import { seeded } from './incident-replay.js'
 
 const CHECK = 'ml_feature_store_v2.pace_score_nonzero_share'
 const FS = 'nba_predictions.ml_feature_store_v2'
@@ -29,10 +29,9 @@ function failed(result: RunResult, check: string): string[] {
 }
 
 beforeAll(async () => {
-  adapter = await memoryAdapter()
+  adapter = await seeded()
   healthy = await compileReal()
   broken = await compileReal('duckdb', [zeroPaceCompositeFactors])
-  await seed(adapter, { seasons: 1, seed: 42, through: '2024-12-31' })
 }, 60_000)
 afterAll(async () => adapter.close())
 

@@ -7,17 +7,24 @@ import type { SeedIncidents } from '../../scripts/seed/index.js'
 import type { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
 import { runPipeline } from '../../src/runner/run.js'
 import type { RunResult } from '../../src/runner/result.js'
-import { memoryAdapter, testRun } from '../support/fixtures.js'
+import { testRun } from '../support/fixtures.js'
+import { openTemplateCopy } from '../support/template.js'
 import { projectGraph } from './support.js'
 
 export const THROUGH = '2024-12-31'
 export const USAGE_MISSING = { from: '2024-12-10', to: '2024-12-14' }
 export const NO_PROPS_DATE = '2024-12-11'
 
-export async function seeded(): Promise<DuckDbAdapter> {
-  const adapter = await memoryAdapter()
-  await adapter.withConnection((c) => seedWarehouse(c, { seasons: 1, seed: 42, through: THROUGH }))
-  return adapter
+/**
+ * A private copy of the generated sources (seed 42, one season through THROUGH; nothing migrated or built),
+ * seeded once per test run (test/support/template.ts).
+ */
+export function seeded(): Promise<DuckDbAdapter> {
+  return openTemplateCopy('replay-seeded', (adapter) =>
+    adapter.withConnection(async (c) => {
+      await seedWarehouse(c, { seasons: 1, seed: 42, through: THROUGH })
+    }),
+  )
 }
 
 export async function damage(adapter: DuckDbAdapter, incidents: SeedIncidents): Promise<void> {

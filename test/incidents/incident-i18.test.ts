@@ -11,25 +11,20 @@
  * the duplicates, so removing one leaves the other; A-12b, the grading coverage, counts graded rows
  * against predictions and passes them (more grades than predictions is not below 0.95).
  */
-import { execFile } from 'node:child_process'
-import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { CompiledGraph } from '../../src/compiler/compiled.js'
 import { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
-import { REPO_ROOT } from '../support/fixtures.js'
-import { scratchDir } from '../support/scratch.js'
-import { migrate, seed } from '../predictions/support.js'
+import { childEnv, spawnCli } from '../support/cli.js'
+import type { CliRun } from '../support/cli.js'
 import {
   DAMAGE_FROM,
   PA,
-  PUBLISHED_TO,
-  THROUGH,
-  WHOLE_PIPELINE,
   compileReal,
   expectNamed,
   failedDates,
   failures,
   notSucceeded,
+  publishedWarehouse,
   rows,
   run,
   statusOf,
@@ -37,25 +32,10 @@ import {
 
 const RANGE = { from: DAMAGE_FROM, to: '2024-12-15' }
 const CHECK = 'a18_unique_prediction_id'
-const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx')
-const env = Object.fromEntries(
-  Object.entries({ ...process.env, BUILD_COMMIT_SHA: 'e'.repeat(40) }).filter(([key]) => !/^PIPELINE_/.test(key)),
-)
+const env = childEnv({ BUILD_COMMIT_SHA: 'e'.repeat(40) })
 
-interface Captured {
-  readonly code: number
-  readonly stderr: string
-}
-
-function pipeline(warehouse: string, ...argv: string[]): Promise<Captured> {
-  return new Promise((resolve) => {
-    execFile(
-      tsx,
-      ['src/cli/main.ts', '--warehouse', warehouse, ...argv],
-      { cwd: REPO_ROOT, env },
-      (error, _out, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stderr }),
-    )
-  })
+function pipeline(warehouse: string, ...argv: string[]): Promise<CliRun> {
+  return spawnCli(['--warehouse', warehouse, ...argv], env)
 }
 
 let warehouse: string
@@ -71,12 +51,10 @@ async function withWarehouse<T>(work: (adapter: DuckDbAdapter) => Promise<T>): P
 }
 
 beforeAll(async () => {
-  warehouse = join(scratchDir('i18-'), 'warehouse.duckdb')
+  // The sample built by healthy code through PUBLISHED_TO (a copy of the shared template).
+  warehouse = await publishedWarehouse()
   healthy = await compileReal()
   await withWarehouse(async (adapter) => {
-    await migrate(adapter)
-    await seed(adapter, { seasons: 1, seed: 42, through: THROUGH })
-    expect(notSucceeded(await run(healthy, adapter, { selection: WHOLE_PIPELINE, to: PUBLISHED_TO }))).toEqual([])
     const predicted = await run(healthy, adapter, {
       selection: { actions: ['player_prop_predictions'], includeDeps: true },
       ...RANGE,

@@ -7,6 +7,11 @@
  * once the window is mostly damage, so the predictions of the range are never written. The reverted
  * code restates the range from the sportsbook lines, and it publishes.
  *
+ * A-08d (daily against backfill coverage of the same date, from the execution log): the repaired
+ * range rebuilt in backfill mode by the same code has the daily share exactly (healthy gap 0.000); a
+ * daily run made before a third of the props were scraped, then backfilled once they arrived, warns
+ * on each such date (the daily share 0.15-0.18 below the backfill's).
+ *
  * Tried: with A-08a's error removed, the prediction audit still stops the range, from its first
  * date: A-01a (a real prop priced without has_vegas_line fed) failed on 2024-12-09, 68 of 101 rows.
  * A-08a names the store and the coverage; A-01a is the last stop before a prediction is written.
@@ -14,6 +19,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { mlFeatureStoreV2 } from '../../definitions/features/ml-feature-store-v2.js'
 import { incremental, sql } from '../../src/index.js'
+import { runPipeline } from '../../src/runner/run.js'
+import { testRun } from '../support/fixtures.js'
 import type { RunResult } from '../../src/runner/result.js'
 import type { Replay } from './support.js'
 import {
@@ -26,10 +33,16 @@ import {
   failedDates,
   failures,
   publishedSample,
+  rows,
   run,
 } from './support.js'
 
 const CHECK = 'feature_store_vegas_coverage'
+const MODES_CHECK = 'feature_store_vegas_coverage_modes'
+const LATE = { from: '2024-12-20', to: '2024-12-24' }
+const LATE_RANGE = `game_date BETWEEN DATE '${LATE.from}' AND DATE '${LATE.to}'`
+const PROPS = ['nba_raw.odds_api_player_points_props', 'nba_raw.bettingpros_player_points_props']
+const FEATURES_AND_PREDICTIONS = { actions: ['ml_feature_store_v2', 'player_prop_predictions'] }
 const CONTEXT = 'nba_analytics.upcoming_player_game_context'
 
 if (mlFeatureStoreV2.kind !== 'incremental') throw new Error('ml_feature_store_v2 is not an incremental definition')
@@ -87,5 +100,67 @@ describe('I-8: daily Vegas lines read from the analytics context', () => {
   it('publishes the range once the reverted code restates it from the sportsbook lines', async () => {
     const rest = await expectRepairPublishes(replay, ['ml_feature_store_v2'])
     expect(failedDates(rest, CHECK)).toEqual([])
+  })
+})
+
+/** The checks' outcomes of a run for one assertion, failed ones only, as `date: message`. */
+function modeWarnings(result: RunResult): string[] {
+  return result.actions
+    .flatMap((a) => a.checks)
+    .filter((c) => c.assertion === MODES_CHECK && !c.passed && !c.skipped)
+    .map((c) => `${String(c.partition)}: ${c.message}`)
+}
+
+function restateInMode(mode: 'daily' | 'backfill') {
+  return runPipeline({
+    graph: replay.healthy,
+    adapter: replay.adapter,
+    run: testRun({ mode }),
+    runsDir: null,
+    selection: FEATURES_AND_PREDICTIONS,
+    ...LATE,
+    restate: true,
+  })
+}
+
+async function modeShares(): Promise<{ daily: number; backfill: number }[]> {
+  return rows<{ daily: number; backfill: number }>(
+    replay.adapter,
+    `SELECT MAX(CASE WHEN feature_source_mode = 'daily' THEN share_with_vegas_line END) AS daily,
+       MAX(CASE WHEN feature_source_mode = 'backfill' THEN share_with_vegas_line END) AS backfill
+     FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY game_date, feature_source_mode ORDER BY execution_start_timestamp DESC) AS r
+           FROM nba_predictions.prediction_execution_log WHERE status = 'completed' AND ${LATE_RANGE}) AS l
+     WHERE r = 1 GROUP BY game_date ORDER BY game_date`,
+  )
+}
+
+describe('A-08d: the daily build against a backfill of the same dates', () => {
+  it('stays quiet when the backfill sees what the daily run saw (healthy gap 0.000)', async () => {
+    const result = await restateInMode('backfill')
+    expect(result.ok).toBe(true)
+    const shares = await modeShares()
+    expect(shares).toHaveLength(4) // no game on 12-24
+    for (const s of shares) expect(s.backfill).toBeCloseTo(s.daily, 9)
+    expect(modeWarnings(result)).toEqual([])
+  })
+
+  it('warns on each date whose daily run missed lines the backfill found', async () => {
+    for (const table of PROPS) {
+      const late = `${table.split('.')[1]}_late`
+      await replay.adapter.execute(`CREATE TABLE ${late} AS SELECT * FROM ${table}
+        WHERE ${LATE_RANGE} AND hash(player_lookup) % 3 = 0`)
+      await replay.adapter.execute(`DELETE FROM ${table} WHERE ${LATE_RANGE} AND hash(player_lookup) % 3 = 0`)
+    }
+    const daily = await restateInMode('daily')
+    expect(modeWarnings(daily)).toEqual([])
+    for (const table of PROPS)
+      await replay.adapter.execute(`INSERT INTO ${table} SELECT * FROM ${table.split('.')[1]}_late`)
+    const backfilled = await restateInMode('backfill')
+    const warned = modeWarnings(backfilled)
+    expect(warned.map((w) => w.slice(0, 10))).toEqual(['2024-12-20', '2024-12-21', '2024-12-22', '2024-12-23'])
+    expect(warned[0]).toMatch(
+      /feature_store_vegas_coverage_modes failed on 2024-12-20: Vegas line share, backfill minus daily 0\.1\d\d > 0\.1/,
+    )
+    console.log(`I-8 replay, A-08d: ${warned[0]}; shares ${JSON.stringify(await modeShares())}`)
   })
 })

@@ -6,11 +6,11 @@
 import { expect } from 'vitest'
 import type { CompiledGraph } from '../../src/compiler/compiled.js'
 import type { ActionDefinition, InvalidAction } from '../../src/compiler/definitions.js'
-import type { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
+import { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
 import { incremental, raw, sql, SqlFragment } from '../../src/index.js'
 import type { ActionContext } from '../../src/index.js'
 import type { CheckResult, RunResult } from '../../src/runner/result.js'
-import { memoryAdapter } from '../support/fixtures.js'
+import { templateCopy } from '../support/template.js'
 import { compileReal, migrate, run, seed } from '../predictions/support.js'
 
 export { compileReal, run, rows, action, SHA_A, SHA_B, SHA_C } from '../predictions/support.js'
@@ -25,14 +25,6 @@ export const DAMAGE_FROM = '2024-12-09'
 export const FS = 'nba_predictions.ml_feature_store_v2'
 export const PPP = 'nba_predictions.player_prop_predictions'
 export const PA = 'nba_predictions.prediction_accuracy'
-
-/** A migrated :memory: warehouse holding the generated sources. */
-export async function sample(): Promise<DuckDbAdapter> {
-  const adapter = await memoryAdapter()
-  await migrate(adapter)
-  await seed(adapter, { seasons: 1, seed: 42, through: THROUGH })
-  return adapter
-}
 
 /** Everything that ends in predictions and grading, with its upstreams. */
 export const WHOLE_PIPELINE = { actions: ['player_prop_predictions', 'prediction_accuracy'], includeDeps: true }
@@ -144,12 +136,30 @@ export interface Replay {
   readonly published: { readonly fs: Map<string, string>; readonly ppp: Map<string, string> }
 }
 
-/** The sample built by healthy code through PUBLISHED_TO (predictions and grading included). */
+/**
+ * A private copy of the replays' sample as a warehouse file: migrated, the generated sources seeded, and
+ * everything built by healthy code (SHA_A) through PUBLISHED_TO, predictions and grading included. Built once
+ * per test run (test/support/template.ts).
+ */
+export function publishedWarehouse(): Promise<string> {
+  return templateCopy('replay-published', async (adapter) => {
+    await migrate(adapter)
+    await seed(adapter, { seasons: 1, seed: 42, through: THROUGH })
+    const healthy = await compileReal()
+    const before = await run(healthy, adapter, {
+      selection: WHOLE_PIPELINE,
+      to: PUBLISHED_TO,
+      id: 'template-published',
+    })
+    const failed = notSucceeded(before)
+    if (failed.length) throw new Error(`The replays' sample: the healthy build failed: ${failed.join('; ')}`)
+  })
+}
+
+/** The sample built by healthy code through PUBLISHED_TO (predictions and grading included), opened. */
 export async function publishedSample(): Promise<Replay> {
-  const adapter = await sample()
+  const adapter = await DuckDbAdapter.open({ path: await publishedWarehouse() })
   const healthy = await compileReal()
-  const before = await run(healthy, adapter, { selection: WHOLE_PIPELINE, to: PUBLISHED_TO })
-  expect(notSucceeded(before)).toEqual([])
   return { adapter, healthy, published: { fs: await fingerprint(adapter, FS), ppp: await fingerprint(adapter, PPP) } }
 }
 

@@ -1,11 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest'
 import type { CompiledGraph } from '../../src/compiler/compiled.js'
 import type { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
 import { loadReports, runReport } from '../../src/reports/run-report.js'
 import type { ReportRow } from '../../src/reports/run-report.js'
-import { REPO_ROOT, memoryAdapter } from '../support/fixtures.js'
+import type { RunResult } from '../../src/runner/result.js'
+import { REPO_ROOT } from '../support/fixtures.js'
 import { I1_RANGE, brokenServingPredictions } from '../fixtures/predictions/incident-i1.js'
-import { OURS, SHA_A, SHA_B, SHA_C, UPSTREAM, action, compileReal, migrate, rows, run, seed } from './support.js'
+import { OURS, SHA_B, SHA_C, action, compileReal, i1Sample, rows, run } from './support.js'
 
 /**
  * Legacy incident I-1 replayed: the Vegas and PPM inputs reach the model as defaults for
@@ -35,26 +36,20 @@ async function hitRate(by?: 'build'): Promise<{ rows: readonly ReportRow[]; tota
 }
 
 beforeAll(async () => {
-  adapter = await memoryAdapter()
   healthy = await compileReal()
   broken = await compileReal('duckdb', [brokenServingPredictions])
-  await migrate(adapter)
-  await seed(adapter, { seasons: 1, through: I1_RANGE.to })
-  const upstream = await run(healthy, adapter, {
-    selection: { actions: UPSTREAM, includeDeps: true },
-    skipAssertions: true,
-    from: '2025-10-01',
-  })
-  expect(upstream.ok).toBe(true)
-  const before = await run(healthy, adapter, {
-    selection: { actions: OURS },
-    from: '2025-10-01',
-    to: '2026-01-08',
-    sha: SHA_A,
-  })
-  expect(before.ok).toBe(true)
-}, 180_000)
-afterAll(async () => adapter.close())
+})
+// Each test starts from its own copy of the sample built by healthy code up to the day before the range,
+// so the tests hold in any order and alone.
+beforeEach(async () => {
+  adapter = await i1Sample()
+}, 300_000)
+afterEach(async () => adapter.close())
+
+/** The broken code forced through the range (skipAssertions), as the legacy system let it through. */
+function forceThrough(): Promise<RunResult> {
+  return run(broken, adapter, { selection: { actions: OURS }, ...range, sha: SHA_B, skipAssertions: true })
+}
 
 describe('I-1: Vegas and PPM reach the model as defaults', () => {
   it('is blocked by the assertions before any prediction of the range is written', async () => {
@@ -80,12 +75,7 @@ describe('I-1: Vegas and PPM reach the model as defaults', () => {
   it('forced through, writes the rows with the defaults fed and the coverage shares at 0', async () => {
     const healthyBefore = (await hitRate()).total
     expect(healthyBefore).toBeNull()
-    const forced = await run(broken, adapter, {
-      selection: { actions: OURS },
-      ...range,
-      sha: SHA_B,
-      skipAssertions: true,
-    })
+    const forced = await forceThrough()
     expect(forced.ok).toBe(true)
     const fed = await rows<{ hv: number; ppm: number }>(
       adapter,
@@ -103,6 +93,7 @@ describe('I-1: Vegas and PPM reach the model as defaults', () => {
   })
 
   it('is superseded by the fixed code; both versions stay graded for the comparison', async () => {
+    expect((await forceThrough()).ok).toBe(true)
     const fixed = await run(healthy, adapter, { selection: { actions: OURS }, ...range, restate: true, sha: SHA_C })
     expect(
       fixed.actions

@@ -14,6 +14,8 @@ import type { RunResult } from '../../src/runner/result.js'
 import { seedWarehouse } from '../../scripts/seed/index.js'
 import type { SeedOptions } from '../../scripts/seed/index.js'
 import { REPO_ROOT, testRun } from '../support/fixtures.js'
+import { openTemplateCopy } from '../support/template.js'
+import { I1_RANGE } from '../fixtures/predictions/incident-i1.js'
 
 export const SHA_A = 'a'.repeat(40)
 export const SHA_B = 'b'.repeat(40)
@@ -52,11 +54,13 @@ export async function seed(adapter: DuckDbAdapter, options: Partial<SeedOptions>
 export const UPSTREAM = ['ml_feature_store_v2']
 export const OURS = ['player_prop_predictions', 'prediction_accuracy']
 
-type RunArgs = Omit<RunOptions, 'graph' | 'adapter' | 'run'> & { sha?: string }
+/** `sha` is the run's build commit (default SHA_A); `id` its run id (default: the next `run-N` of this process). */
+type RunArgs = Omit<RunOptions, 'graph' | 'adapter' | 'run'> & { sha?: string; id?: string }
 
 export function run(graph: CompiledGraph, adapter: DuckDbAdapter, args: RunArgs = {}): Promise<RunResult> {
-  const { sha, ...rest } = args
-  return runPipeline({ graph, adapter, run: testRun({ buildCommitSha: sha ?? SHA_A }), runsDir: null, ...rest })
+  const { sha, id, ...rest } = args
+  const info = testRun({ buildCommitSha: sha ?? SHA_A, ...(id ? { id } : {}) })
+  return runPipeline({ graph, adapter, run: info, runsDir: null, ...rest })
 }
 
 /**
@@ -90,4 +94,41 @@ export async function rows<T = Record<string, unknown>>(adapter: DuckDbAdapter, 
   return result.map((r) =>
     Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])),
   ) as T[]
+}
+
+/**
+ * The I-1 replays' sample (predictions/incident-i1, runner/monitors), a private copy each call: the 2025-26
+ * season seeded through the end of the I-1 range; sources, precompute and the feature store built from
+ * 2025-10-01 with their assertions skipped (their own suites check them), then the predictions and grading of
+ * healthy code (SHA_A) with every assertion through 2026-01-08, the day before the range.
+ */
+export function i1Sample(): Promise<DuckDbAdapter> {
+  return openTemplateCopy('i1-before', async (adapter) => {
+    const graph = await compileReal()
+    await migrate(adapter)
+    await seed(adapter, { seasons: 1, through: I1_RANGE.to })
+    const upstream = await run(graph, adapter, {
+      selection: { actions: UPSTREAM, includeDeps: true },
+      skipAssertions: true,
+      reason: 'upstream of the replay; its own suite checks it',
+      from: '2025-10-01',
+      id: 'template-i1-upstream',
+    })
+    if (!upstream.ok) throw new Error(`I-1 sample: the upstream build failed: ${failedNames(upstream)}`)
+    const before = await run(graph, adapter, {
+      selection: { actions: OURS },
+      from: '2025-10-01',
+      to: '2026-01-08',
+      sha: SHA_A,
+      id: 'template-i1-before',
+    })
+    if (!before.ok) throw new Error(`I-1 sample: the healthy predictions failed: ${failedNames(before)}`)
+  })
+}
+
+function failedNames(result: RunResult): string {
+  return result.actions
+    .filter((a) => a.status !== 'succeeded')
+    .map((a) => `${a.name}: ${a.status} (${a.error?.message ?? a.skippedBecause ?? ''})`)
+    .join('; ')
 }

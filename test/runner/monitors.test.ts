@@ -24,24 +24,12 @@ import type { CompiledGraph } from '../../src/compiler/compiled.js'
 import type { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
 import type { RunResult } from '../../src/runner/result.js'
 import { loadReports, runReport, formatReport } from '../../src/reports/run-report.js'
-import { REPO_ROOT, memoryAdapter, testRun } from '../support/fixtures.js'
+import { REPO_ROOT, testRun } from '../support/fixtures.js'
 import { loadDailyChecks } from '../../src/reports/daily-checks.js'
 import { validateDaily } from '../../src/runner/validate-daily.js'
 import { formatValidation } from '../../src/cli/commands/validate-daily.js'
 import { I1_RANGE, brokenServingPredictions } from '../fixtures/predictions/incident-i1.js'
-import {
-  OURS,
-  SHA_A,
-  SHA_B,
-  SHA_C,
-  UPSTREAM,
-  action,
-  compileReal,
-  migrate,
-  rows,
-  run,
-  seed,
-} from '../predictions/support.js'
+import { OURS, SHA_A, SHA_B, SHA_C, action, compileReal, i1Sample, rows, run } from '../predictions/support.js'
 
 /**
  * I-1 replayed as the operator lives it: the hit-rate monitors run whether or not an upstream check
@@ -60,25 +48,9 @@ function monitorChecks(result: RunResult) {
 }
 
 beforeAll(async () => {
-  adapter = await memoryAdapter()
   healthy = await compileReal()
   broken = await compileReal('duckdb', [brokenServingPredictions])
-  await migrate(adapter)
-  await seed(adapter, { seasons: 1, through: I1_RANGE.to })
-  const upstream = await run(healthy, adapter, {
-    selection: { actions: UPSTREAM, includeDeps: true },
-    skipAssertions: true,
-    reason: 'upstream of the replay; its own suite checks it',
-    from: '2025-10-01',
-  })
-  expect(upstream.ok).toBe(true)
-  const before = await run(healthy, adapter, {
-    selection: { actions: OURS },
-    from: '2025-10-01',
-    to: '2026-01-08',
-    sha: SHA_A,
-  })
-  expect(before.ok).toBe(true)
+  adapter = await i1Sample()
 }, 300_000)
 afterAll(async () => adapter.close())
 
