@@ -25,3 +25,17 @@ export function formatEstimate(estimate: BytesEstimate, budget: number | undefin
   )
   return `${lines.join('\n')}\n`
 }
+
+/**
+ * The refusal of a dry run whose estimated total is over the budget (`--max-bytes`, else the project's
+ * `maximumBytesBilled`): the message for stderr, or null when it fits or there is no budget.
+ */
+export function overBudgetMessage(
+  command: 'run' | 'backfill',
+  estimate: BytesEstimate | undefined,
+  budget: number | undefined,
+): string | null {
+  if (!estimate || budget === undefined || estimate.total <= budget) return null
+  const narrow = command === 'run' ? '--actions or --from/--to' : '--actions or a shorter --from/--to'
+  return `error [over-budget]: the ${command} would process ${formatBytes(estimate.total)} (dry-run estimate), over the budget of ${formatBytes(budget)}; narrow it with ${narrow}, or raise --max-bytes\n`
+}

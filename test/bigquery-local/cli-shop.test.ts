@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process'
-import { cpSync, mkdirSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { BigQuery } from '@google-cloud/bigquery'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -23,6 +23,13 @@ function committedShop(): string {
   git('add', '-A')
   git('-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-q', '-m', 'shop')
   return root
+}
+
+/** Commit a new includes/project.ts into the shop copy's repository. */
+function commitShop(projectText: string): void {
+  writeFileSync(join(shop, 'includes', 'project.ts'), projectText)
+  const git = (...args: string[]) => execFileSync('git', args, { cwd: shop, stdio: 'ignore' })
+  git('-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '-qam', 'project settings')
 }
 
 let endpoint: LocalBigQuery
@@ -176,6 +183,29 @@ describe('the CLI on the shop fixture through the real client and the local BigQ
       /estimated bytes processed \(BigQuery dry-run jobs\):\n {2}orders_daily +\d+(\.\d)? [KM]?i?B/,
     )
     expect(dry.stdout).toContain('dry run: nothing was written')
+    expect(await rows('SELECT COUNT(*) AS n FROM `local.pipeline_state.runs`')).toEqual(runs)
+  })
+
+  it('refuses a backfill whose dry-run estimate is over --max-bytes, or over the project setting, with exit 1', async () => {
+    const runs = await rows('SELECT COUNT(*) AS n FROM `local.pipeline_state.runs`')
+    const args = ['backfill', '--from', '2026-01-02', '--to', '2026-01-03', '--actions', 'orders_daily']
+    const over = await cli(...args, '--reason', 'budget check', '--dry-run', '--max-bytes', '10')
+    expect(over.code, over.stderr + over.stdout).toBe(1)
+    expect(over.stderr).toMatch(/error \[over-budget\]: the backfill would process .* over the budget of 10 B/)
+    expect(over.stdout).toMatch(/total +\d.* \(budget 10 B\)/)
+    const within = await cli(...args, '--reason', 'budget check', '--dry-run', '--max-bytes', '1000000000')
+    expect(within.code, within.stderr + within.stdout).toBe(0)
+    // The project's maximumBytesBilled is the budget when there is no flag (committed: the preflight wants a clean tree).
+    const project = join(shop, 'includes', 'project.ts')
+    const original = readFileSync(project, 'utf8')
+    commitShop(original.replace('concurrency: 2', 'concurrency: 2, bigquery: { maximumBytesBilled: 10 }'))
+    try {
+      const bySetting = await cli(...args, '--reason', 'budget check', '--dry-run')
+      expect(bySetting.code, bySetting.stderr + bySetting.stdout).toBe(1)
+      expect(bySetting.stderr).toContain('over the budget of 10 B')
+    } finally {
+      commitShop(original)
+    }
     expect(await rows('SELECT COUNT(*) AS n FROM `local.pipeline_state.runs`')).toEqual(runs)
   })
 

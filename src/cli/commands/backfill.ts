@@ -7,13 +7,14 @@ import { backfill } from '../../runner/backfill.js'
 import type { BackfillPreview } from '../../runner/backfill.js'
 import { createGitProbe } from '../../runner/git-probe.js'
 import { formatPlan } from '../../runner/plan-text.js'
-import { formatEstimate } from '../estimate-text.js'
+import { formatEstimate, overBudgetMessage } from '../estimate-text.js'
 import { createRunInfo } from '../../runner/run-info.js'
 import type { CliContext, CliIo } from '../cli-context.js'
 import { EXIT, parseDateRange } from '../cli-context.js'
 import { dateFlag, listFlag, parseFlags, switchFlag } from '../flag-schemas.js'
 import { openWarehouse } from '../open-warehouse.js'
 import { resolveSelection } from '../../runner/run.js'
+import { MAX_BYTES_FLAG, MAX_BYTES_HELP } from './run.js'
 import { handle, noteInterruptedRuns, printJson, logRetries, runAdapterOptions } from '../command-kit.js'
 import type { ExitHolder } from '../command-kit.js'
 import { createProgress } from '../progress.js'
@@ -33,6 +34,7 @@ const backfillFlags = z.strictObject({
     .optional(),
   dryRun: switchFlag,
   yes: switchFlag,
+  maxBytes: MAX_BYTES_FLAG,
 })
 
 function printPreflight(io: CliIo, result: BackfillPreview): void {
@@ -89,6 +91,7 @@ export function backfillCommand(context: CliContext, exit: ExitHolder): Command 
     .requiredOption('--reason <text>', 'why: recorded on every superseded row and in the run')
     .option('--require-commit <sha...>', 'fix commit(s) the running code must contain')
     .option('--dry-run', 'preflight and plan only, write nothing')
+    .option('--max-bytes <n>', MAX_BYTES_HELP)
     .option('--yes', 'proceed without the confirmation prompt (required when not on a terminal)')
   return command.action(
     handle<Record<string, unknown>>(
@@ -137,7 +140,7 @@ export function backfillCommand(context: CliContext, exit: ExitHolder): Command 
           })
           progress.done()
           if (result.run) noteInterruptedRuns(context, result.run)
-          const budget = graph.project.bigquery?.maximumBytesBilled
+          const budget = flags.maxBytes ?? graph.project.bigquery?.maximumBytesBilled
           if (globals.json) printJson(context, result)
           else {
             // Past a go, the plan was printed before the first write (confirm); otherwise it is printed now.
@@ -150,6 +153,11 @@ export function backfillCommand(context: CliContext, exit: ExitHolder): Command 
               if (result.estimate) context.io.stdout(formatEstimate(result.estimate, budget))
               context.io.stdout('dry run: nothing was written\n')
             }
+          }
+          const refusal = overBudgetMessage('backfill', result.estimate, budget)
+          if (refusal) {
+            context.io.stderr(refusal)
+            return EXIT.failed
           }
           return result.go && !result.declined && (result.run?.ok ?? true) ? EXIT.ok : EXIT.failed
         } finally {

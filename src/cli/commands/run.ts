@@ -12,7 +12,7 @@ import { EXIT, parseDateRange } from '../cli-context.js'
 import { dateFlag, intFlag, listFlag, MAX_CONCURRENCY, parseFlags, switchFlag } from '../flag-schemas.js'
 import { openWarehouse } from '../open-warehouse.js'
 import { handle, logRetries, noteInterruptedRuns, printJson, runAdapterOptions } from '../command-kit.js'
-import { formatBytes, formatEstimate } from '../estimate-text.js'
+import { formatEstimate, overBudgetMessage } from '../estimate-text.js'
 import type { ExitHolder } from '../command-kit.js'
 import { createProgress } from '../progress.js'
 import { printRunSummary } from '../run-summary.js'
@@ -28,6 +28,11 @@ export const SELECTION_FLAGS = {
 }
 
 export const selectionFlags = z.strictObject(SELECTION_FLAGS)
+
+/** `--max-bytes` of `run` and `backfill`. */
+export const MAX_BYTES_FLAG = intFlag(1, Number.MAX_SAFE_INTEGER, '--max-bytes 10000000000 (10 GB)')
+export const MAX_BYTES_HELP =
+  'BigQuery: bytes a job may bill (maximumBytesBilled; default the project setting); with --dry-run, the budget the estimated total must fit'
 export type SelectionFlags = z.output<typeof selectionFlags>
 
 const runFlags = z.strictObject({
@@ -39,7 +44,7 @@ const runFlags = z.strictObject({
   reason: z.string().optional(),
   profile: switchFlag,
   concurrency: intFlag(1, MAX_CONCURRENCY, '--concurrency 4'),
-  maxBytes: intFlag(1, Number.MAX_SAFE_INTEGER, '--max-bytes 10000000000 (10 GB)'),
+  maxBytes: MAX_BYTES_FLAG,
 })
 
 /** How a command's help words the shared flags: what it does to the selection and to the dates. */
@@ -89,10 +94,7 @@ export function runCommand(context: CliContext, exit: ExitHolder): Command {
     .option('--reason <text>', 'why the assertions are skipped; stored in pipeline_state.runs')
     .option('--concurrency <n>', `actions built at once, 1 to ${MAX_CONCURRENCY} (default: the project's concurrency)`)
     .option('--profile', "record every statement's kind, duration and rows in .pipeline/runs/<run_id>.json")
-    .option(
-      '--max-bytes <n>',
-      'BigQuery: bytes a job may bill (maximumBytesBilled; default the project setting); with --dry-run, the budget the estimated total must fit',
-    )
+    .option('--max-bytes <n>', MAX_BYTES_HELP)
   return command.action(
     handle<Record<string, unknown>>(
       command,
@@ -146,10 +148,9 @@ export function runCommand(context: CliContext, exit: ExitHolder): Command {
             printRunSummary(context.io, result)
             if (result.profile) context.io.stdout(formatProfile(result.profile))
           }
-          if (result.estimate && budget !== undefined && result.estimate.total > budget) {
-            context.io.stderr(
-              `error [over-budget]: the run would process ${formatBytes(result.estimate.total)} (dry-run estimate), over the budget of ${formatBytes(budget)}; narrow it with --actions or --from/--to, or raise --max-bytes\n`,
-            )
+          const refusal = overBudgetMessage('run', result.estimate, budget)
+          if (refusal) {
+            context.io.stderr(refusal)
             return EXIT.failed
           }
           return result.ok ? EXIT.ok : EXIT.failed
