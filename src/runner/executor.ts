@@ -11,6 +11,7 @@ import type { CheckResult, RunEvent } from './result.js'
 import type { Profiler } from './profile.js'
 import type { RunInfo } from './run-info.js'
 import { hashSql } from './run-params.js'
+import type { InputsTracker } from './up-to-date.js'
 import type { ActionPlan, BatchPlan, DescribeStep, Step } from './steps.js'
 
 /** What executing a plan needs: where to send statements and where to record state. */
@@ -23,6 +24,8 @@ export interface ExecutorEnv {
   readonly onEvent: (event: RunEvent) => void
   /** With `run --profile`: attributes each step's statements to its role and action (the adapter is wrapped). */
   readonly profiler?: Profiler
+  /** Standalone assertions whose checks and inputs are unchanged since they passed are not evaluated again. */
+  readonly inputs?: InputsTracker
 }
 
 export interface ActionOutcome {

@@ -23,6 +23,7 @@ import { executionOrder, schedulePlans } from './scheduler.js'
 import type { RunInfo } from './run-info.js'
 import { Profiler } from './profile.js'
 import { markInterruptedRuns } from './interrupted-runs.js'
+import { InputsTracker } from './up-to-date.js'
 
 export interface RunOptions {
   readonly graph: CompiledGraph
@@ -142,6 +143,10 @@ async function planAndRun(
     skipAssertions: options.skipAssertions ?? false,
     reason: options.reason ?? null,
   })
+  const readInputs = () => InputsTracker.create(adapter, state, graph, plans)
+  const inputs = await (profiler
+    ? profiler.inScope({ kind: 'introspection', label: 'plan' }, readInputs)
+    : readInputs())
   const env: ExecutorEnv = {
     adapter,
     state,
@@ -149,6 +154,7 @@ async function planAndRun(
     onEvent,
     skipAssertions: options.skipAssertions ?? false,
     ...(profiler ? { profiler } : {}),
+    ...(inputs ? { inputs } : {}),
   }
   const results = await schedulePlans(plans, env, options.concurrency ?? graph.project.concurrency)
   const recheck = await recheckUnverified({ graph, adapter, run, state })
