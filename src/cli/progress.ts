@@ -91,7 +91,9 @@ export function formatActionLine(result: ActionResult): string {
     ? `: ${result.error.message}`
     : result.skippedBecause
       ? ` (${result.skippedBecause === '--dry-run' ? 'dry run' : `because ${result.skippedBecause} failed`})`
-      : ''
+      : result.upToDate
+        ? ' up to date (inputs unchanged since its checks passed)'
+        : ''
   const checks = result.checks.length
     ? ` checks ${result.checks.filter((c) => c.passed).length}/${result.checks.length} passed${warnings ? `, ${warnings} failed` : ''}`
     : ''

@@ -20,8 +20,9 @@ export function printRunSummary(io: CliIo, result: RunResult): void {
   const count = (s: string) => result.actions.filter((a) => a.status === s).length
   const rows = result.actions.reduce((n, a) => n + (a.rowsWritten ?? 0), 0)
   const checks = result.actions.flatMap((a) => a.checks)
+  const upToDate = result.actions.filter((a) => a.upToDate).length
   io.stdout(
-    `run ${result.runId} ${result.dryRun ? '(dry run) ' : ''}${result.ok ? 'succeeded' : 'FAILED'}: ${count('succeeded')} succeeded, ${count('failed')} failed, ${count('skipped')} skipped; ${rows} rows written; checks ${checks.filter((c) => c.passed).length}/${checks.length} passed${result.skipAssertions ? ' (assertions skipped: --skip-assertions)' : ''}\n`,
+    `run ${result.runId} ${result.dryRun ? '(dry run) ' : ''}${result.ok ? 'succeeded' : 'FAILED'}: ${count('succeeded')} succeeded, ${count('failed')} failed, ${count('skipped')} skipped; ${rows} rows written; checks ${checks.filter((c) => c.passed).length}/${checks.length} passed${upToDate ? ` (${upToDate} assertion(s) up to date: inputs unchanged since their checks passed)` : ''}${result.skipAssertions ? ' (assertions skipped: --skip-assertions)' : ''}\n`,
   )
   io.stdout(`build ${result.buildCommitSha} (${result.deploymentRevision}), mode ${result.mode}\n`)
   printUnverified(io, result)

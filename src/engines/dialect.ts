@@ -148,6 +148,12 @@ export interface Dialect {
   /** The select wrapped so it returns at most n rows. */
   limit(select: string, n: number): string
   /**
+   * A query of one row (`n`, `h`: row count and an order-independent hash of every row) that changes
+   * when the table's rows change. Absent where it would be a billed scan (BigQuery): a standalone
+   * assertion reading such a table is then evaluated on every run.
+   */
+  contentFingerprint?(target: Target): string
+  /**
    * A Kysely query compiler for this engine's quoting and named-parameter style, for typed queries
    * that are compiled to SQL text here and executed by an adapter (NULL values become literals).
    */

@@ -12,6 +12,7 @@ import type { LeaseAction } from './action-lease.js'
 import type { Profiler } from './profile.js'
 import type { RunInfo } from './run-info.js'
 import { hashSql } from './run-params.js'
+import type { InputsTracker } from './up-to-date.js'
 import type { ActionPlan, BatchPlan, DescribeStep, Step } from './steps.js'
 
 /** What executing a plan needs: where to send statements and where to record state. */
@@ -26,6 +27,8 @@ export interface ExecutorEnv {
   readonly profiler?: Profiler
   /** Takes the action's write lease before its first batch (BigQuery: other processes may write too). */
   readonly leaseAction?: LeaseAction
+  /** Standalone assertions whose checks and inputs are unchanged since they passed are not evaluated again. */
+  readonly inputs?: InputsTracker
 }
 
 export interface ActionOutcome {

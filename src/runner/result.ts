@@ -39,6 +39,10 @@ export interface ActionResult {
   readonly sqlHash: string | null
   /** Problems beside the outcome that must not vanish (e.g. a failing onFailure hook). */
   readonly warnings?: readonly string[]
+  /** A standalone assertion's checks and inputs, recorded when every check passed (see up-to-date.ts). */
+  readonly inputsHash?: string
+  /** Not evaluated: its checks and inputs are those of an earlier evaluation that passed every check. */
+  readonly upToDate?: boolean
 }
 
 export interface RunResult {

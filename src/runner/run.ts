@@ -24,6 +24,7 @@ import { executionOrder, schedulePlans } from './scheduler.js'
 import type { RunInfo } from './run-info.js'
 import { Profiler } from './profile.js'
 import { markInterruptedRuns } from './interrupted-runs.js'
+import { InputsTracker } from './up-to-date.js'
 
 export interface RunOptions {
   readonly graph: CompiledGraph
@@ -145,6 +146,10 @@ async function planAndRun(
     skipAssertions: options.skipAssertions ?? false,
     reason: options.reason ?? null,
   })
+  const readInputs = () => InputsTracker.create(adapter, state, graph, plans)
+  const inputs = await (profiler
+    ? profiler.inScope({ kind: 'introspection', label: 'plan' }, readInputs)
+    : readInputs())
   const env: ExecutorEnv = {
     adapter,
     state,
@@ -152,6 +157,7 @@ async function planAndRun(
     onEvent,
     skipAssertions: options.skipAssertions ?? false,
     ...(profiler ? { profiler } : {}),
+    ...(inputs ? { inputs } : {}),
     // A DuckDB file has one writing process; on BigQuery any number of runs may write at once.
     ...(adapter.engine === 'bigquery' ? { leaseAction: createActionLeases({ state, run, plannedAfter }) } : {}),
   }

@@ -3,7 +3,10 @@ import { executePlan } from './executor.js'
 import type { ExecutorEnv } from './executor.js'
 import type { ActionResult, CheckResult } from './result.js'
 import type { RunInfo } from './run-info.js'
+import { hashSql } from './run-params.js'
 import type { ActionPlan } from './steps.js'
+import type { InputsTracker } from './up-to-date.js'
+import { passedEveryCheck } from './up-to-date.js'
 
 /**
  * The order actions run in with a concurrency of 1: repeatedly the first action (in the given order)
@@ -49,6 +52,7 @@ export async function schedulePlans(
   const byName = new Map(actions.map((a) => [a.name, a]))
   const settle = (result: ActionResult) => {
     results.set(result.name, result)
+    if (result.kind === 'operation') env.inputs?.forgetVersions()
     for (const next of dependents.get(result.name) ?? []) waitingOn.get(next)?.delete(result.name)
     if (result.status !== 'failed' && result.skippedBecause === undefined) return
     const cause = result.skippedBecause ?? result.name
@@ -131,7 +135,38 @@ async function runMonitorOrOne(
         }
     }
   }
-  return runOne(plan, env)
+  return env.inputs?.bounded(plan) ? runUnlessUpToDate(plan, env, env.inputs) : runOne(plan, env)
+}
+
+/**
+ * A standalone assertion whose checks and inputs are those of an earlier evaluation that passed every
+ * check is reported up to date without reading the tables again; otherwise it runs, and its key is
+ * recorded when every check passes.
+ */
+async function runUnlessUpToDate(plan: ActionPlan, env: ExecutorEnv, inputs: InputsTracker): Promise<ActionResult> {
+  const { action } = plan
+  const started = performance.now()
+  const readKey = () => inputs.key(plan)
+  const key = await (env.profiler
+    ? env.profiler.inScope({ kind: 'introspection', action: action.name, label: 'inputs' }, readKey)
+    : readKey())
+  if (inputs.passedBefore(action.name, key)) {
+    env.onEvent({ type: 'action-start', name: action.name })
+    return {
+      name: action.name,
+      kind: action.kind,
+      status: 'succeeded',
+      durationMs: Math.round(performance.now() - started),
+      rowsWritten: null,
+      intervals: [],
+      checks: [],
+      sqlHash: hashSql(action.sql.query ?? action.sql.statements?.join(';\n')),
+      inputsHash: key,
+      upToDate: true,
+    }
+  }
+  const result = await runOne(plan, env)
+  return passedEveryCheck(result) ? { ...result, inputsHash: key } : result
 }
 
 function isMonitor(plan: ActionPlan): boolean {
@@ -177,6 +212,7 @@ async function recordResult(env: ExecutorEnv, result: ActionResult): Promise<voi
     errorCode: result.error?.code ?? null,
     errorMessage: result.error?.message ?? null,
     skippedBecause: result.skippedBecause ?? null,
+    inputsHash: result.inputsHash ?? null,
   })
   await state.recordAssertionResults(result.checks.map((c) => checkRecord(c, run, finishedAt)))
 }

@@ -60,6 +60,12 @@ export const STATE_MIGRATIONS: readonly StateMigration[] = Object.freeze([
       },
     ],
   },
+  {
+    version: 4,
+    description:
+      "action_runs.inputs_hash: a standalone assertion's checks and the versions of what it read, when all its checks passed",
+    steps: [{ kind: 'add-columns', table: 'action_runs', columns: [{ name: 'inputs_hash', type: 'STRING' }] }],
+  },
 ])
 
 export const LATEST_STATE_VERSION: number = STATE_MIGRATIONS.at(-1)?.version ?? 0

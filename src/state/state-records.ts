@@ -38,6 +38,8 @@ export interface ActionRunRecord {
   readonly errorCode: string | null
   readonly errorMessage: string | null
   readonly skippedBecause: string | null
+  /** A standalone assertion's checks and inputs, when all its checks passed (see `inputs_hash`). */
+  readonly inputsHash?: string | null
 }
 
 export interface AssertionResultRecord {

@@ -52,6 +52,11 @@ export interface ActionRunsTable {
   error_code: string | null
   error_message: string | null
   skipped_because: string | null
+  /**
+   * Version 4: for a standalone assertion whose checks all passed, a hash of its check SQL and of the
+   * versions of the relations it reads; a later run finding the same hash knows the outcome.
+   */
+  inputs_hash: string | null
 }
 
 export interface IntervalsTable {

@@ -125,6 +125,7 @@ export class StateStore {
       error_code: r.errorCode,
       error_message: r.errorMessage,
       skipped_because: r.skippedBecause,
+      inputs_hash: r.inputsHash ?? null,
     })
     await this.#execute(query, `action ${r.action}`)
   }
@@ -276,6 +277,26 @@ export class StateStore {
       .where('interval_end', '=', v.date(interval.end))
       .where('verified', '=', v.plain(false))
     await this.#execute(query, `verify ${action} ${interval.start}`)
+  }
+
+  /**
+   * Inputs hashes recorded by earlier evaluations of these assertions in which every check passed,
+   * by assertion (one read per run).
+   */
+  async passedInputsHashes(actions: readonly string[]): Promise<Map<string, Set<string>>> {
+    const found = new Map<string, Set<string>>()
+    if (actions.length === 0) return found
+    const query = this.#tables
+      .selectFrom('action_runs')
+      .select(['action', 'inputs_hash'])
+      .distinct()
+      .where('action', 'in', actions)
+      .where('inputs_hash', 'is not', null)
+    for (const row of await this.#rows(query, 'inputs hashes of passed assertions')) {
+      if (row.inputs_hash === null) continue
+      found.set(row.action, (found.get(row.action) ?? new Set()).add(row.inputs_hash))
+    }
+    return found
   }
 
   /** Insert assertion results in bulk: as few multi-row statements as the engine's statement length allows. */

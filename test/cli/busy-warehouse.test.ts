@@ -1,35 +1,19 @@
-import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { writeHolder, releaseHolders, holderPath } from '../../src/cli/warehouse-holder.js'
 import { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
-import { fixturePath, REPO_ROOT } from '../support/fixtures.js'
+import { childEnv, spawnCli } from '../support/cli.js'
+import type { CliRun } from '../support/cli.js'
+import { fixturePath } from '../support/fixtures.js'
 import { scratchDir } from '../support/scratch.js'
 
-interface Captured {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
-
-const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx')
 const shop = fixturePath('shop')
-const env = Object.fromEntries(
-  Object.entries({ ...process.env, BUILD_COMMIT_SHA: 'e'.repeat(40) }).filter(([key]) => !/^PIPELINE_/.test(key)),
-)
+const env = childEnv({ BUILD_COMMIT_SHA: 'e'.repeat(40) })
 
 /** The CLI in a child process, as an operator in a second terminal runs it. */
-function pipeline(warehouse: string, ...argv: string[]): Promise<Captured> {
-  return new Promise((resolve) => {
-    execFile(
-      tsx,
-      ['src/cli/main.ts', '--project', shop, '--warehouse', warehouse, ...argv],
-      { cwd: REPO_ROOT, env },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    )
-  })
+function pipeline(warehouse: string, ...argv: string[]): Promise<CliRun> {
+  return spawnCli(['--project', shop, '--warehouse', warehouse, ...argv], env)
 }
 
 async function shopWarehouse(): Promise<string> {

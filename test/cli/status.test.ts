@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
-import { runCli } from '../support/cli.js'
+import { PIPELINE_BIN, runCli } from '../support/cli.js'
 import { REPO_ROOT } from '../support/fixtures.js'
 import { scratchDir } from '../support/scratch.js'
 
@@ -73,12 +73,12 @@ describe('pipeline status from another terminal', () => {
     const env = Object.fromEntries(
       Object.entries({ ...process.env, BUILD_COMMIT_SHA: 'c'.repeat(40) }).filter(([k]) => !/^PIPELINE_/.test(k)),
     )
-    // node itself (not the tsx wrapper), so the pid in the run file is the process signalled below.
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', '--project', root, '--warehouse', warehouse, 'run'],
-      { cwd: REPO_ROOT, env, stdio: 'ignore' },
-    )
+    // node itself (no wrapper process), so the pid in the run file is the process signalled below.
+    const child = spawn(process.execPath, [PIPELINE_BIN, '--project', root, '--warehouse', warehouse, 'run'], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: 'ignore',
+    })
     children.push(child)
     const file = await waitFor('a batch in the run file', () =>
       runFiles(root).find((f) => f.status === 'running' && f.progress.units.done >= 2),

@@ -11,12 +11,11 @@
  * the duplicates, so removing one leaves the other; A-12b, the grading coverage, counts graded rows
  * against predictions and passes them (more grades than predictions is not below 0.95).
  */
-import { execFile } from 'node:child_process'
-import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
 import type { CompiledGraph } from '../../src/compiler/compiled.js'
 import { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
-import { REPO_ROOT } from '../support/fixtures.js'
+import { childEnv, spawnCli } from '../support/cli.js'
+import type { CliRun } from '../support/cli.js'
 import {
   DAMAGE_FROM,
   PA,
@@ -33,25 +32,10 @@ import {
 
 const RANGE = { from: DAMAGE_FROM, to: '2024-12-15' }
 const CHECK = 'a18_unique_prediction_id'
-const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx')
-const env = Object.fromEntries(
-  Object.entries({ ...process.env, BUILD_COMMIT_SHA: 'e'.repeat(40) }).filter(([key]) => !/^PIPELINE_/.test(key)),
-)
+const env = childEnv({ BUILD_COMMIT_SHA: 'e'.repeat(40) })
 
-interface Captured {
-  readonly code: number
-  readonly stderr: string
-}
-
-function pipeline(warehouse: string, ...argv: string[]): Promise<Captured> {
-  return new Promise((resolve) => {
-    execFile(
-      tsx,
-      ['src/cli/main.ts', '--warehouse', warehouse, ...argv],
-      { cwd: REPO_ROOT, env },
-      (error, _out, stderr) => resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stderr }),
-    )
-  })
+function pipeline(warehouse: string, ...argv: string[]): Promise<CliRun> {
+  return spawnCli(['--warehouse', warehouse, ...argv], env)
 }
 
 let warehouse: string

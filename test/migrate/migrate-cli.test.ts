@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { parse } from 'sql-parser-cst'
 import { afterEach, describe, expect, it } from 'vitest'
@@ -6,6 +5,8 @@ import type { CliContext } from '../../src/cli/cli-context.js'
 import { main } from '../../src/cli/main.js'
 import { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
 import { createEngine } from '../../src/engines/create-engine.js'
+import { childEnv, spawnCli } from '../support/cli.js'
+import type { CliRun } from '../support/cli.js'
 import { REPO_ROOT, copyFixture, tempDir } from './support.js'
 
 const cleanups: (() => Promise<void>)[] = []
@@ -129,21 +130,9 @@ describe('pipeline migrate', () => {
 })
 
 describe('pipeline migrate up in separate processes on one warehouse file', () => {
-  const tsx = join(REPO_ROOT, 'node_modules', '.bin', 'tsx')
-  const env = Object.fromEntries(
-    Object.entries({ ...process.env, BUILD_COMMIT_SHA: 'd'.repeat(40) }).filter(([key]) => !/^PIPELINE_/.test(key)),
-  )
-  const spawnUp = (file: string, root: string, timeout: string): Promise<Captured> =>
-    new Promise((resolve) => {
-      execFile(
-        tsx,
-        ['src/cli/main.ts', '--warehouse', file, '--project', root, 'migrate', 'up', '--lock-timeout', timeout],
-        { cwd: REPO_ROOT, env },
-        (error, stdout, stderr) => {
-          resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr })
-        },
-      )
-    })
+  const env = childEnv({ BUILD_COMMIT_SHA: 'd'.repeat(40) })
+  const spawnUp = (file: string, root: string, timeout: string): Promise<CliRun> =>
+    spawnCli(['--warehouse', file, '--project', root, 'migrate', 'up', '--lock-timeout', timeout], env)
 
   it('exactly one applies; the other waits for the file and finds nothing to apply', async () => {
     const { root, cleanup } = await copyFixture('migrations-basic')

@@ -160,6 +160,7 @@ describe('StateStore on DuckDB', () => {
         error_code: null,
         error_message: "upstream 'orders' failed",
         skipped_because: 'orders',
+        inputs_hash: null,
       },
     ])
   })

@@ -86,7 +86,7 @@ describe('upgrading a warehouse created before state versioning', () => {
   it('keeps the rows, adds the new columns and records the latest version, v1 as adopted', async () => {
     const adapter = await legacyWarehouse()
     const result = await new StateStore(adapter, DATASET).ensure({ buildCommitSha: 'sha-new' })
-    expect(result).toEqual({ from: 0, to: LATEST_STATE_VERSION, applied: [1, 2, 3] })
+    expect(result).toEqual({ from: 0, to: LATEST_STATE_VERSION, applied: [1, 2, 3, 4] })
 
     const runs = await adapter.query('SELECT run_id, status, actions_succeeded, pid, host FROM pipeline_state.runs')
     expect(runs).toEqual([{ run_id: 'run-old', status: 'succeeded', actions_succeeded: 12, pid: null, host: null }])
@@ -103,6 +103,7 @@ describe('upgrading a warehouse created before state versioning', () => {
       { version: 1, adopted: true, build_commit_sha: 'sha-new' },
       { version: 2, adopted: false, build_commit_sha: 'sha-new' },
       { version: 3, adopted: false, build_commit_sha: 'sha-new' },
+      { version: 4, adopted: false, build_commit_sha: 'sha-new' },
     ])
     expect(await readStateVersion(adapter, DATASET)).toEqual({
       version: LATEST_STATE_VERSION,
@@ -118,7 +119,7 @@ describe('upgrading a warehouse created before state versioning', () => {
     const again = await new StateStore(watched, DATASET).ensure()
     expect(again).toEqual({ from: LATEST_STATE_VERSION, to: LATEST_STATE_VERSION, applied: [] })
     expect(sent).toEqual([duckDbDialect.createSchema(DATASET)])
-    expect((await versions(adapter)).map((v) => v.version)).toEqual([1, 2, 3])
+    expect((await versions(adapter)).map((v) => v.version)).toEqual([1, 2, 3, 4])
   })
 
   it('applies only the versions a warehouse lacks', async () => {
@@ -128,22 +129,24 @@ describe('upgrading a warehouse created before state versioning', () => {
     await adapter.transaction(v1!.statements)
     expect(await columns(adapter, 'intervals')).not.toContain('verified')
     const { adapter: watched, sent } = recording(adapter)
-    expect(await upgradeStateSchema(watched, DATASET)).toEqual({ from: 1, to: 3, applied: [2, 3] })
+    expect(await upgradeStateSchema(watched, DATASET)).toEqual({ from: 1, to: 4, applied: [2, 3, 4] })
     expect(sent.filter((s) => /^CREATE TABLE/.test(s))).toEqual([])
-    expect(sent.filter((s) => /^ALTER TABLE/.test(s))).toHaveLength(5)
+    expect(sent.filter((s) => /^ALTER TABLE/.test(s))).toHaveLength(6)
     expect(await versions(adapter)).toEqual([
       { version: 1, adopted: false, build_commit_sha: null },
       { version: 2, adopted: false, build_commit_sha: null },
       { version: 3, adopted: false, build_commit_sha: null },
+      { version: 4, adopted: false, build_commit_sha: null },
     ])
   })
 
   it('upgrades step by step on an engine without transactional DDL (BigQuery behaviour)', async () => {
     const adapter = await legacyWarehouse()
     const result = await upgradeStateSchema(withoutTransactionalDdl(adapter), DATASET)
-    expect(result.applied).toEqual([1, 2, 3])
+    expect(result.applied).toEqual([1, 2, 3, 4])
     expect(await columns(adapter, 'intervals')).toContain('verified')
     expect(await columns(adapter, 'intervals')).toContain('verified_by')
+    expect(await columns(adapter, 'action_runs')).toContain('inputs_hash')
     expect(await adapter.query('SELECT count(*) AS n FROM pipeline_state.intervals')).toEqual([{ n: 2 }])
   })
 
@@ -161,7 +164,7 @@ describe('upgrading a warehouse created before state versioning', () => {
     expect((error as Error).message).toMatch(/upgrade to version 2 .* failed in dataset "pipeline_state"/)
     expect((await versions(adapter)).map((v) => v.version)).toEqual([1])
     expect(await columns(adapter, 'intervals')).not.toContain('verified')
-    expect((await upgradeStateSchema(adapter, DATASET)).applied).toEqual([2, 3])
+    expect((await upgradeStateSchema(adapter, DATASET)).applied).toEqual([2, 3, 4])
   })
 
   it('creates every table on a fresh warehouse and records version 1 as applied, not adopted', async () => {
@@ -171,6 +174,7 @@ describe('upgrading a warehouse created before state versioning', () => {
       [1, false],
       [2, false],
       [3, false],
+      [4, false],
     ])
     for (const table of ['runs', 'action_runs', 'intervals', 'assertion_results', 'locks'])
       expect(await adapter.tableExists({ dataset: DATASET, name: table })).toBe(true)
@@ -187,7 +191,7 @@ describe('the same upgrade for BigQuery', () => {
       { version: 0, legacy: true, hasVersionTable: false },
       { buildCommitSha: 'abc' },
     )
-    expect(plan.map((step) => step.migration.version)).toEqual([1, 2, 3])
+    expect(plan.map((step) => step.migration.version)).toEqual([1, 2, 3, 4])
     const statements = plan.flatMap((step) => step.statements)
     for (const statement of statements) parseBigQuery(statement.sql)
     const alters = statements.filter((s) => s.sql.startsWith('ALTER TABLE')).map((s) => s.sql)
@@ -195,12 +199,14 @@ describe('the same upgrade for BigQuery', () => {
       'ALTER TABLE `my-project.pipeline_state.intervals`\n  ADD COLUMN IF NOT EXISTS `verified` BOOL',
       'ALTER TABLE `my-project.pipeline_state.runs`\n  ADD COLUMN IF NOT EXISTS `pid` INT64,\n  ADD COLUMN IF NOT EXISTS `host` STRING',
       'ALTER TABLE `my-project.pipeline_state.intervals`\n  ADD COLUMN IF NOT EXISTS `verified_at` TIMESTAMP,\n  ADD COLUMN IF NOT EXISTS `verified_by` STRING',
+      'ALTER TABLE `my-project.pipeline_state.action_runs`\n  ADD COLUMN IF NOT EXISTS `inputs_hash` STRING',
     ])
     const records = statements.filter((s) => s.sql.includes('state_version') && s.sql.startsWith('insert'))
     expect(records.map((s) => s.params)).toEqual([
       expect.objectContaining({ v1: 1, v3: true, v4: 'abc' }),
       expect.objectContaining({ v1: 2, v3: false, v4: 'abc' }),
       expect.objectContaining({ v1: 3, v3: false, v4: 'abc' }),
+      expect.objectContaining({ v1: 4, v3: false, v4: 'abc' }),
     ])
   })
 })

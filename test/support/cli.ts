@@ -1,7 +1,13 @@
+import { execFile } from 'node:child_process'
+import { join } from 'node:path'
 import type { CliContext } from '../../src/cli/cli-context.js'
 import { createDefaultContext } from '../../src/cli/default-context.js'
 import type { DefaultContextOptions } from '../../src/cli/default-context.js'
 import { main } from '../../src/cli/main.js'
+import { REPO_ROOT } from './fixtures.js'
+
+/** The `pipeline` command as installed: the compiled engine (dist/<hash of src/>, built on demand). */
+export const PIPELINE_BIN = join(REPO_ROOT, 'bin', 'pipeline.js')
 
 export interface CliRun {
   readonly code: number
@@ -35,4 +41,21 @@ export async function runCli(
   }
   const code = await main(argv, context)
   return { code, stdout, stderr }
+}
+
+/** This process's environment without PIPELINE_* settings, plus `extra`: what a child CLI sees. */
+export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^PIPELINE_/.test(key))), ...extra }
+}
+
+/**
+ * The CLI in a child process (`node bin/pipeline.js`, from the repository root), as an operator in another
+ * terminal runs it; resolves with its exit code and output once it ends.
+ */
+export function spawnCli(argv: readonly string[], env: NodeJS.ProcessEnv): Promise<CliRun> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, [PIPELINE_BIN, ...argv], { cwd: REPO_ROOT, env }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    )
+  })
 }

@@ -100,3 +100,8 @@ ALTER TABLE "pipeline_state"."intervals" ADD COLUMN IF NOT EXISTS "verified_by" 
 
 insert into "pipeline_state"."state_version" ("version", "description", "adopted", "applied_at", "build_commit_sha") select $v1 as "version", $v2 as "description", $v3 as "adopted", CAST(current_timestamp AS TIMESTAMP) as "applied_at", $v4 as "build_commit_sha" from (select 1 as "one") as "seed" where not exists (select 1 as "one" from "pipeline_state"."state_version" where "version" = $v5);
 -- params: {"v1":3,"v2":"intervals.verified_at and intervals.verified_by: when and by which run an unverified interval passed its checks","v3":false,"v4":"sha-1","v5":3}
+
+ALTER TABLE "pipeline_state"."action_runs" ADD COLUMN IF NOT EXISTS "inputs_hash" VARCHAR;
+
+insert into "pipeline_state"."state_version" ("version", "description", "adopted", "applied_at", "build_commit_sha") select $v1 as "version", $v2 as "description", $v3 as "adopted", CAST(current_timestamp AS TIMESTAMP) as "applied_at", $v4 as "build_commit_sha" from (select 1 as "one") as "seed" where not exists (select 1 as "one" from "pipeline_state"."state_version" where "version" = $v5);
+-- params: {"v1":4,"v2":"action_runs.inputs_hash: a standalone assertion's checks and the versions of what it read, when all its checks passed","v3":false,"v4":"sha-1","v5":4}
