@@ -80,6 +80,17 @@ export function asNumeric(ctx: ActionContext, value: SqlFragment, precision: num
 }
 
 /**
+ * AVG over exact decimals, returned as FLOAT64, for a mean that feeds stored values. A float sum depends
+ * on the order a parallel aggregation merges its partial sums (the last bits change with the thread
+ * count, issue 15), so the values are cast to NUMERIC(38,9) first: the sum is exact and the mean the same
+ * on every run. `over` (a window clause) makes it a window aggregate.
+ */
+export function exactAvg(ctx: ActionContext, value: SqlFragment, over?: SqlFragment): SqlFragment {
+  const mean = sql`AVG(${ctx.fn.cast(value, 'NUMERIC(38,9)')})${over ? sql` ${over}` : sql``}`
+  return ctx.fn.cast(mean, 'FLOAT64')
+}
+
+/**
  * Decimals a number keeps before it is hashed. Parallel aggregation is not bit-for-bit deterministic
  * (a sum's order changes its last bits), so equal inputs must be rounded to hash equal; 6 decimals sit
  * far above that noise (~1e-14 here) and below any change of a feature that matters.

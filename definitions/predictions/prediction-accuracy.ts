@@ -4,11 +4,20 @@
  * graded rows of superseded predictions stay, flagged is_superseded_prediction. Regenerating
  * predictions for a date must regrade it (run with --include-dependents, as backfill does): the
  * grading_mirror assertion fails while a flag is stale.
+ *
+ * Late box scores (DOMAIN §5.3: no actual row yet → no graded row): a date is graded once its box
+ * scores are in, but one game may turn final later (its box score arrives the next day). Each run
+ * reopens the dates of its last GRADING_REOPEN_DAYS where a gradable prediction now has an actual row
+ * and no graded row (ungradedDatesQuery), so the late game is graded on the next run, by merge:
+ * rows already graded are regraded in place and nothing is deleted.
  */
 import { incremental } from '../../src/index.js'
 import { ACCURACY_COLUMNS } from '../../includes/contracts.js'
-import { gradingQuery } from '../../includes/predictions/grading-sql.js'
+import { gradingQuery, ungradedDatesQuery } from '../../includes/predictions/grading-sql.js'
 import { BATCH_DAYS, HISTORY_START } from '../../includes/sql-helpers.js'
+
+/** How far back a run looks for dates whose box scores arrived after they were graded. */
+export const GRADING_REOPEN_DAYS = 7
 
 export const predictionAccuracy = incremental({
   name: 'prediction_accuracy',
@@ -20,6 +29,15 @@ export const predictionAccuracy = incremental({
     start: HISTORY_START,
     batchDays: BATCH_DAYS,
     until: ['player_prop_predictions', 'player_game_summary'],
+    reopen: {
+      days: GRADING_REOPEN_DAYS,
+      query: (ctx) =>
+        ungradedDatesQuery(ctx, {
+          predictions: ctx.ref('player_prop_predictions'),
+          playerGameSummary: ctx.ref('player_game_summary'),
+          graded: ctx.self(),
+        }),
+    },
   },
   write: { strategy: 'merge', uniqueKey: ['prediction_id'] },
   columns: [...ACCURACY_COLUMNS],

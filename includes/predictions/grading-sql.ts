@@ -92,3 +92,23 @@ SELECT
   g.build_commit_sha, g.critical_features, COALESCE(g.superseded, FALSE) AS is_superseded_prediction
 FROM g`
 }
+
+/**
+ * The dates of the interval with a gradable prediction whose actual row has arrived but which has no
+ * graded row yet (`graded`: the grading table itself): a box score that came in after its date was
+ * graded (the game was not final yet). Grading reopens these dates (interval.reopen), so the late game
+ * is graded on the next run; the rows already graded are regraded in place, none is deleted.
+ */
+export function ungradedDatesQuery(
+  ctx: ActionContext,
+  src: Pick<GradingSources, 'predictions' | 'playerGameSummary'> & { graded: SqlFragment },
+): SqlFragment {
+  return sql`SELECT DISTINCT p.game_date
+FROM ${src.predictions} AS p
+JOIN ${src.playerGameSummary} AS a
+  ON a.player_lookup = p.player_lookup AND a.game_id = p.game_id AND a.game_date = p.game_date
+WHERE ${inInterval(ctx, 'p.game_date')} AND ${inInterval(ctx, 'a.game_date')} AND ${gradable('p')}
+  AND NOT EXISTS (
+    SELECT 1 FROM ${src.graded} AS g WHERE g.prediction_id = p.prediction_id AND ${inInterval(ctx, 'g.game_date')}
+  )`
+}

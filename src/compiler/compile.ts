@@ -25,6 +25,7 @@ interface Draft {
   sql: CompiledSql
   fragments: SqlFragment[]
   hooks: Partial<Record<HookName, SqlFragment[]>>
+  reopen?: SqlFragment
   checks: CheckDefinition[]
   guards?: string
 }
@@ -118,7 +119,13 @@ function renderDraft(
     }
     if (definition.kind === 'incremental' && definition.hooks)
       draft.hooks = renderHooks(definition.hooks, probe.context)
-    for (const fragment of [...draft.fragments, ...Object.values(draft.hooks).flat()])
+    if (definition.kind === 'incremental' && definition.interval.reopen)
+      draft.reopen = definition.interval.reopen.query(probe.context)
+    for (const fragment of [
+      ...draft.fragments,
+      ...Object.values(draft.hooks).flat(),
+      ...(draft.reopen ? [draft.reopen] : []),
+    ])
       draft.refs.push(...collectRefs(fragment))
   } catch (error) {
     issues.push({
@@ -190,6 +197,7 @@ function finishAction(
   const querySql = {
     query,
     ...(draft.fragments[1] ? { fullQuery: render(draft.fragments[1]) } : {}),
+    ...(draft.reopen ? { reopen: render(draft.reopen) } : {}),
     ...hooks,
   }
   const checks = draft.checks.map((check) =>

@@ -32,6 +32,8 @@ export interface CompiledSql {
   readonly query?: string
   /** The first-build form when the query reads ctx.isIncremental. */
   readonly fullQuery?: string
+  /** Incrementals with interval.reopen: SELECT of the recorded dates to rebuild (see the interval schema). */
+  readonly reopen?: string
   /** Statements of an operation, in order. */
   readonly statements?: readonly string[]
 }

@@ -106,6 +106,14 @@ export const intervalSchema = z.strictObject({
   batchDays: z.number().int().positive().max(3660).default(31),
   /** Upstream actions whose data bounds the last date to build; default: every upstream with an interval. */
   until: z.array(snakeName).optional(),
+  /**
+   * Recorded dates to rebuild anyway, for inputs that arrive late (a box score a day after its game):
+   * on a run that is neither a restate nor a full refresh, `query` runs over the last `days` dates
+   * of the run's range (ctx.interval.start/end are that window; no other run parameter is bound)
+   * and returns the dates to rebuild in a column named like the interval column. It runs only once
+   * the target exists, so its refs must exist by then too.
+   */
+  reopen: z.strictObject({ days: z.number().int().positive().max(366), query: queryFn }).optional(),
 })
 
 export const declarationSchema = z.strictObject({

@@ -1,7 +1,8 @@
-import { addDays, batchIntervals, subtractIntervals } from '../core/dates.js'
+import { addDays, batchIntervals, isIsoDate, subtractIntervals } from '../core/dates.js'
 import type { DateInterval, IsoDate } from '../core/dates.js'
 import type { CompiledAction, CompiledGraph } from '../compiler/compiled.js'
 import type { Adapter } from '../engines/adapter.js'
+import { INTERVAL_END, INTERVAL_START } from '../engines/dialect.js'
 import type { StateStore } from '../state/state-store.js'
 
 export interface IntervalOptions {
@@ -50,12 +51,37 @@ export async function planIntervals(
           ? await state.completedIntervals(action.name, options.resumeRunIds)
           : []
         : await state.completedIntervals(action.name)
+    const reopened = options.fullRefresh || options.restate ? [] : await reopenedDates(action, adapter, range)
+    const stillDone = reopened.length ? done.flatMap((interval) => subtractIntervals(interval, reopened)) : done
     plans.set(action.name, {
       range,
-      batches: batchIntervals(subtractIntervals(range, done), definition.interval.batchDays),
+      batches: batchIntervals(subtractIntervals(range, stillDone), definition.interval.batchDays),
     })
   }
   return plans
+}
+
+/**
+ * interval.reopen: the recorded dates among the last `days` of the range that the action's reopen
+ * query names (inputs that arrived after the date was built), as one-day intervals to rebuild.
+ */
+async function reopenedDates(action: CompiledAction, adapter: Adapter, range: DateInterval): Promise<DateInterval[]> {
+  if (action.kind !== 'incremental' || !action.sql.reopen) return []
+  const reopen = action.definition.interval.reopen
+  if (!reopen || !(await adapter.tableExists(action.target))) return []
+  const earliest = addDays(range.end, -reopen.days)
+  const start = earliest > range.start ? earliest : range.start
+  if (start >= range.end) return []
+  const found = await adapter.query(action.sql.reopen, {
+    params: { [INTERVAL_START]: start, [INTERVAL_END]: range.end },
+    label: `${action.name}: dates to reopen`,
+  })
+  const column = action.definition.interval.column
+  const dates = new Set(found.map((row) => String(row[column] ?? '').slice(0, 10)))
+  return [...dates]
+    .filter((date) => isIsoDate(date) && date >= start && date < range.end)
+    .sort()
+    .map((date) => ({ start: date, end: addDays(date, 1) }))
 }
 
 /** The exclusive end date of the data each action can see, derived from its sources' latest dates. */

@@ -3,14 +3,27 @@
  * one feature row per player and date and one active prediction per key:
  *   - the odds scraper ran twice (identical Odds API rows on 2024-12-09..12-10);
  *   - the context processor ran again, leaving duplicates with an older created_at (same dates);
- *   - a late box score: one game of 2024-12-11 is not final and has no box score when 12-11 is built;
- *     it arrives the next day, and 2024-12-12..12-14 are built with it. Its predictions of 12-11 were graded
- *     before it was final: A-12b names 12-11 until grading of that date is restated (a gap: grading
- *     has no lookback over recent dates), after which every check passes.
+ *   - a late box score: one game of 2024-12-11 is not final and has no box score when 12-11 is built
+ *     and graded; it arrives the next day, and the next daily run (through 2024-12-14) builds the new
+ *     dates with the game in their history and grades it: grading reopens the recent dates where a
+ *     gradable prediction has an actual row but no graded row (interval.reopen, DOMAIN §5.3). The rows
+ *     of 12-11 already graded stay (regraded in place), the predictions are untouched, and a run after
+ *     that reopens nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Replay } from './support.js'
-import { DAMAGE_FROM, FS, PPP, WHOLE_PIPELINE, notSucceeded, publishedSample, rows, run } from './support.js'
+import {
+  DAMAGE_FROM,
+  FS,
+  PA,
+  PPP,
+  WHOLE_PIPELINE,
+  fingerprint,
+  notSucceeded,
+  publishedSample,
+  rows,
+  run,
+} from './support.js'
 
 const NOISE = `game_date BETWEEN DATE '${DAMAGE_FROM}' AND DATE '2024-12-10'`
 const LATE_DATE = '2024-12-11'
@@ -20,6 +33,14 @@ const SCHEDULE = 'nba_reference.nba_schedule'
 
 let replay: Replay
 let lateGame: string
+
+async function gradedIds(adapter: Replay['adapter']): Promise<string[]> {
+  const found = await rows<{ id: string }>(
+    adapter,
+    `SELECT prediction_id AS id FROM ${PA} WHERE game_date <= DATE '${LATE_DATE}'`,
+  )
+  return found.map((r) => r.id)
+}
 
 async function failedErrors(result: Awaited<ReturnType<typeof run>>): Promise<string[]> {
   return result.actions
@@ -59,29 +80,36 @@ describe('benign noise', () => {
     expect(await failedErrors(result)).toEqual([])
   })
 
-  it('builds the next date once the late box score has arrived, with its game in the history', async () => {
+  it('builds the next dates once the late box score has arrived and grades the late game on that run', async () => {
     const { adapter } = replay
+    const gradedBefore = await gradedIds(adapter)
+    const predictionsBefore = await fingerprint(adapter, PPP)
     await adapter.execute(
       `INSERT INTO ${PGS} SELECT * REPLACE (created_at + INTERVAL 1 DAY AS created_at) FROM late_box`,
     )
     await adapter.execute(`INSERT INTO ${TEAMS} SELECT * FROM late_team`)
     await adapter.execute(`UPDATE ${SCHEDULE} SET game_status = 'Final' WHERE game_id = '${lateGame}'`)
-    const result = await run(replay.healthy, adapter, {
-      selection: WHOLE_PIPELINE,
-      from: '2024-12-12',
-      to: '2024-12-14',
-    })
-    // Grading of 12-11 ran before the game was final: A-12b says so (and only that) until 12-11 is
-    // regraded. Grading has no lookback over dates whose games turned final later (issue 14 note).
-    expect(await failedErrors(result)).toEqual([expect.stringMatching(/^a12b_grading_coverage failed on 2024-12-11:/)])
-    const regraded = await run(replay.healthy, adapter, {
-      selection: { actions: ['prediction_accuracy'] },
-      from: LATE_DATE,
-      to: LATE_DATE,
-      restate: true,
-    })
-    expect(notSucceeded(regraded)).toEqual([])
-    expect(await failedErrors(regraded)).toEqual([])
+    // The next daily run: no --from, everything missing through 2024-12-14, plus what grading reopens.
+    const result = await run(replay.healthy, adapter, { selection: WHOLE_PIPELINE, to: '2024-12-14' })
+    expect(notSucceeded(result)).toEqual([])
+    expect(await failedErrors(result)).toEqual([])
+    const late = await rows<{ graded: number; gradable: number; runs: string }>(
+      adapter,
+      `SELECT (SELECT COUNT(*) FROM ${PA} WHERE game_id = '${lateGame}') AS graded,
+         (SELECT string_agg(DISTINCT run_id, ',') FROM ${PA} WHERE game_id = '${lateGame}') AS runs,
+         (SELECT COUNT(*) FROM ${PPP} p JOIN late_box b USING (player_lookup, game_id)
+          WHERE p.current_points_line IS NOT NULL AND p.current_points_line <> 20.0 AND p.is_active
+            AND p.line_source IN ('ACTUAL_PROP', 'ODDS_API', 'BETTINGPROS') AND p.invalidation_reason IS NULL) AS gradable`,
+    )
+    expect(late[0]?.gradable).toBeGreaterThan(0)
+    expect(late[0]?.graded).toBe(late[0]?.gradable)
+    expect(late[0]?.runs).toBe(result.runId)
+    // Nothing graded before is lost; the predictions (and their run ids) are untouched.
+    const gradedAfter = await gradedIds(adapter)
+    expect(gradedBefore.filter((id) => !gradedAfter.includes(id))).toEqual([])
+    expect(gradedAfter.length).toBe(gradedBefore.length + Number(late[0]?.graded))
+    const predictionsAfter = await fingerprint(adapter, PPP)
+    for (const [date, print] of predictionsBefore) expect(predictionsAfter.get(date), date).toBe(print)
     const [history] = await rows<{ n: number }>(
       adapter,
       `SELECT COUNT(*) AS n FROM ${FS} f JOIN late_box b ON b.player_lookup = f.player_lookup
@@ -89,6 +117,15 @@ describe('benign noise', () => {
          AND list_contains(f.historical_completeness.contributing_game_dates, DATE '${LATE_DATE}')`,
     )
     expect(history?.n).toBeGreaterThan(0)
+  })
+
+  it('reopens nothing on the run after (every gradable prediction with an actual row is graded)', async () => {
+    const again = await run(replay.healthy, replay.adapter, {
+      selection: { actions: ['prediction_accuracy'] },
+      to: '2024-12-14',
+    })
+    expect(notSucceeded(again)).toEqual([])
+    expect(again.actions.find((a) => a.name === 'prediction_accuracy')?.rowsWritten ?? 0).toBe(0)
   })
 
   it('leaves one feature row per player and date and one active prediction per key', async () => {
