@@ -16,6 +16,7 @@ import { recheckUnverified } from './recheck.js'
 import { createProgressFile } from './progress-file.js'
 import type { ProgressFileWriter } from './progress-file.js'
 import { planActions } from './planner.js'
+import { createActionLeases } from './action-lease.js'
 import type { ActionPlan } from './steps.js'
 import type { LiveColumn } from '../engines/adapter.js'
 import type { ActionResult, RunEvent, RunResult } from './result.js'
@@ -109,6 +110,8 @@ async function planAndRun(
       (await adapter.tableExists({ dataset: graph.project.stateDataset, name: 'intervals' }))
     : (await state.ensure({ buildCommitSha: run.buildCommitSha }), true)
   const actions = executionOrder(graph.actions.filter((a) => selected.has(a.name)))
+  // BigQuery: what was recorded when the plan read the intervals, to see a concurrent writer's work later.
+  const plannedAfter = adapter.engine === 'bigquery' && hasState ? await state.latestCompletion() : null
   const planning = () => planRun({ ...options, adapter }, actions, hasState ? state : withoutRecordedIntervals(state))
   const plans = await (profiler ? profiler.inScope({ kind: 'introspection', label: 'plan' }, planning) : planning())
   const onEvent = (event: RunEvent) => {
@@ -155,6 +158,8 @@ async function planAndRun(
     skipAssertions: options.skipAssertions ?? false,
     ...(profiler ? { profiler } : {}),
     ...(inputs ? { inputs } : {}),
+    // A DuckDB file has one writing process; on BigQuery any number of runs may write at once.
+    ...(adapter.engine === 'bigquery' ? { leaseAction: createActionLeases({ state, run, plannedAfter }) } : {}),
   }
   const results = await schedulePlans(plans, env, options.concurrency ?? graph.project.concurrency)
   const recheck = await recheckUnverified({ graph, adapter, run, state })

@@ -183,6 +183,30 @@ export class StateStore {
     return this.#queries.statement(query)
   }
 
+  /** The latest `completed_at` recorded (the warehouse's clock, as text), null when none is. */
+  async latestCompletion(): Promise<string | null> {
+    const query = this.#tables.selectFrom('intervals').select((eb) => eb.fn.max('completed_at').as('latest'))
+    const [row] = await this.#rows(query, 'latest completed interval')
+    return row?.latest === null || row?.latest === undefined ? null : String(row.latest)
+  }
+
+  /** Intervals of an action another run completed after `since` (null: ever), a concurrent writer's work. */
+  async intervalsCompletedSince(
+    action: string,
+    since: string | null,
+    exceptRunId: string,
+  ): Promise<(DateInterval & { runId: string })[]> {
+    let query = this.#tables
+      .selectFrom('intervals')
+      .select(['interval_start', 'interval_end', 'run_id'])
+      .where('action', '=', action)
+      .where('run_id', '<>', exceptRunId)
+      .orderBy('interval_start')
+    if (since !== null) query = query.where('completed_at', '>', this.#params.timestamp(since))
+    const rows = await this.#rows(query, `recent intervals of ${action}`)
+    return rows.map((r) => ({ start: r.interval_start, end: r.interval_end, runId: r.run_id }))
+  }
+
   /** The latest runs, newest first (status from another terminal). */
   async recentRuns(limit: number): Promise<RecentRun[]> {
     const query = this.#tables
