@@ -12,6 +12,7 @@ import type {
   AssertionResultRecord,
   IntervalRun,
   LastRun,
+  UnfinishedBackfill,
   RecentRun,
   RunRecord,
   UnverifiedInterval,
@@ -367,6 +368,47 @@ export class StateStore {
       runId: r.run_id,
       buildCommitSha: r.build_commit_sha,
     }))
+  }
+
+  /**
+   * Backfills that started and never succeeded (killed, failed) whose range overlaps [fromDate, toDate],
+   * newest first: what the deploy gate names when a newer build is refused.
+   */
+  async unfinishedBackfills(fromDate: string, toDate: string): Promise<UnfinishedBackfill[]> {
+    const v = this.#params
+    const query = this.#tables
+      .selectFrom('runs')
+      .select(['run_id', 'build_commit_sha', 'from_date', 'to_date', 'selection', 'status'])
+      .where('command', '=', 'backfill')
+      .where('from_date', '<=', v.date(toDate))
+      .where('to_date', '>=', v.date(fromDate))
+      .where((eb) => eb.or([eb('finished_at', 'is', null), eb('status', '<>', 'succeeded')]))
+      .orderBy('started_at', 'desc')
+    return (await this.#rows(query, 'unfinished backfills')).map((r) => ({
+      runId: r.run_id,
+      buildCommitSha: r.build_commit_sha,
+      fromDate: String(r.from_date).slice(0, 10),
+      toDate: String(r.to_date).slice(0, 10),
+      selection: r.selection,
+      status: r.status,
+    }))
+  }
+
+  /** The latest finished `run` of a mode by one build, whatever its outcome (null when it never ran). */
+  async lastRunOfBuild(mode: string, buildCommitSha: string): Promise<(LastRun & { status: string }) | null> {
+    const query = this.#tables
+      .selectFrom('runs')
+      .select(['run_id', 'build_commit_sha', 'started_at', 'status'])
+      .where('mode', '=', mode)
+      .where('command', '=', 'run')
+      .where('build_commit_sha', '=', buildCommitSha)
+      .where('finished_at', 'is not', null)
+      .orderBy('started_at', 'desc')
+      .limit(this.#literals.plain(1))
+    const row = (await this.#rows(query, `last ${mode} run of a build`))[0]
+    return row
+      ? { runId: row.run_id, buildCommitSha: row.build_commit_sha, startedAt: row.started_at, status: row.status }
+      : null
   }
 
   /**
