@@ -6,8 +6,19 @@
 import { raw, sql } from '../src/index.js'
 import type { ActionContext, SqlFragment } from '../src/index.js'
 
-/** First date any incremental of this project covers (the sample starts with the 2024-25 season). */
-export const HISTORY_START = '2024-10-01'
+/**
+ * First date any incremental of this project covers: the sample starts with the 2024-25 season.
+ * NBA_HISTORY_START moves it, for a warehouse seeded with more seasons (`pipeline seed --seasons 5`
+ * starts in October 2021; the season-growth benchmark builds it all).
+ */
+export const HISTORY_START = historyStart(process.env.NBA_HISTORY_START)
+
+function historyStart(value: string | undefined): string {
+  if (value === undefined || value === '') return '2024-10-01'
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value)))
+    throw new Error(`NBA_HISTORY_START="${value}" is not a date; use YYYY-MM-DD (e.g. 2021-10-01), or unset it`)
+  return value
+}
 
 /** DOMAIN §1.1: the first 14 days of a season, from its first game date, are bootstrap days. */
 export const BOOTSTRAP_DAYS = 14
