@@ -17,6 +17,7 @@ import { createProgressFile } from './progress-file.js'
 import type { ProgressFileWriter } from './progress-file.js'
 import { planActions } from './planner.js'
 import { createActionLeases } from './action-lease.js'
+import { refuseLayoutChanges } from './layout-check.js'
 import type { ActionPlan } from './steps.js'
 import type { LiveColumn } from '../engines/adapter.js'
 import type { ActionResult, RunEvent, RunResult } from './result.js'
@@ -119,6 +120,7 @@ async function planAndRun(
   const actions = executionOrder(graph.actions.filter((a) => selected.has(a.name)))
   // BigQuery: what was recorded when the plan read the intervals, to see a concurrent writer's work later.
   const plannedAfter = adapter.engine === 'bigquery' && hasState ? await state.latestCompletion() : null
+  await refuseLayoutChanges(actions, adapter, { fullRefresh: options.fullRefresh ?? false })
   const planning = () => planRun({ ...options, adapter }, actions, hasState ? state : withoutRecordedIntervals(state))
   const plans = await (profiler ? profiler.inScope({ kind: 'introspection', label: 'plan' }, planning) : planning())
   const onEvent = (event: RunEvent) => {

@@ -7,7 +7,7 @@ import type { RunResult } from '../../src/runner/result.js'
 import { runPipeline } from '../../src/runner/run.js'
 import type { LocalBigQuery } from '../../scripts/bigquery-local/server.js'
 import { compileFixture, testRun } from '../support/fixtures.js'
-import { createShopSources, localClient, startEndpoint } from './local-client.js'
+import { createShopSources, localClient, queryRows, startEndpoint } from './local-client.js'
 
 /**
  * Two writers at once on one BigQuery project (two processes, two runs): each action is written by one
@@ -18,11 +18,7 @@ let endpoint: LocalBigQuery
 let bq: BigQuery
 let graph: CompiledGraph
 
-async function rows(query: string): Promise<Record<string, unknown>[]> {
-  const [job] = await bq.createQueryJob({ query })
-  const [result] = await job.getQueryResults()
-  return result as Record<string, unknown>[]
-}
+const rows = (query: string) => queryRows(bq, query)
 
 const writer = () => new BigQueryAdapter(localClient(endpoint) as unknown as BigQueryClient, { project: 'local' })
 

@@ -37,3 +37,10 @@ export async function createShopSources(query: (sql: string) => Promise<unknown>
     UNION ALL SELECT DATE '2026-01-01', 2, 4.0 UNION ALL SELECT DATE '2026-01-02', 2, 5.0
     UNION ALL SELECT DATE '2026-01-03', 1, 7.5 UNION ALL SELECT DATE '2026-01-04', 3, 1.0`)
 }
+
+/** The rows of one query job through the real client. */
+export async function queryRows(bq: BigQuery, query: string): Promise<Record<string, unknown>[]> {
+  const [job] = await bq.createQueryJob({ query })
+  const [result] = await job.getQueryResults()
+  return result as Record<string, unknown>[]
+}

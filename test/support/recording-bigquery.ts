@@ -89,4 +89,10 @@ export class RecordingBigQueryClient implements BigQueryClient {
 }
 
 /** tables.get answer: every table exists with one nullable INT64 column `x`. */
-export const EVERY_TABLE_HAS_X: TableAnswer = () => ({ schema: { fields: [{ name: 'x', type: 'INTEGER' }] } })
+export const EVERY_TABLE_HAS_X: TableAnswer = (_dataset, table) => ({
+  schema: { fields: [{ name: 'x', type: 'INTEGER' }] },
+  // The shop fixture's incremental tables, partitioned as their definitions ask (a run checks the layout).
+  ...(SHOP_INCREMENTAL.has(table) ? { timePartitioning: { type: 'DAY', field: 'order_date' } } : {}),
+})
+
+const SHOP_INCREMENTAL = new Set(['orders_daily', 'customer_totals', 'orders_log'])
