@@ -26,6 +26,7 @@ const REMOVABLE = new Set(['audit', 'standalone'])
 const vitestReport = z.object({
   testResults: z.array(
     z.object({
+      status: z.string(),
       message: z.string().optional(),
       assertionResults: z.array(
         z.object({ title: z.string(), status: z.string(), failureMessages: z.array(z.string()).default([]) }),
@@ -62,14 +63,16 @@ function tryRemoval(incident: Incident, commit: string): Tried | undefined {
       throw new Error(`${incident.id}: vitest wrote no report (exit ${result.status}): ${result.stderr.slice(-2000)}`)
     }
     const tests = report.testResults.flatMap((file) => file.assertionResults)
-    const failed = tests.filter((t) => t.status === 'failed')
     const fileError = report.testResults.map((file) => file.message ?? '').find((m) => m.length > 0) ?? ''
+    // A hook that throws (beforeAll) fails the file and leaves its tests unrun: every test not passed failed.
+    const fileFailed = report.testResults.some((file) => file.status === 'failed')
+    const failed = tests.filter((t) => t.status === 'failed' || (fileFailed && t.status !== 'passed'))
     const [first = undefined] = failed
     return {
       removed: [removed[0]!, ...removed.slice(1)],
       failed: failed.map((t) => t.title),
       tests: tests.length,
-      firstError: firstLine(first?.failureMessages[0] ?? fileError),
+      firstError: firstLine(first?.failureMessages[0] || fileError),
       commit,
       date: new Date().toISOString().slice(0, 10),
     }

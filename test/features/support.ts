@@ -11,7 +11,7 @@ import { buildFixture } from '../fixtures/features/hand-made.js'
 import type { FeatureFixture } from '../fixtures/features/hand-made.js'
 import { loadFixture } from '../fixtures/features/load.js'
 import { memoryAdapter, REPO_ROOT, testRun } from '../support/fixtures.js'
-import { withoutRemovedAssertions, withoutRemovedChecks } from '../support/removed-checks.js'
+import { withoutRemovedChecks } from '../support/removed-checks.js'
 
 let compiled: Promise<CompiledGraph> | undefined
 
@@ -20,9 +20,7 @@ let compiled: Promise<CompiledGraph> | undefined
  * checks PIPELINE_TEST_REMOVE_CHECKS names (test/support/removed-checks.ts; unset in a normal run).
  */
 export function projectGraph(): Promise<CompiledGraph> {
-  compiled ??= loadProject(REPO_ROOT).then((loaded) =>
-    withoutRemovedChecks(compileProject(withoutRemovedAssertions(loaded), duckDbDialect), loaded),
-  )
+  compiled ??= loadProject(REPO_ROOT).then((loaded) => withoutRemovedChecks(compileProject(loaded, duckDbDialect)))
   return compiled
 }
 

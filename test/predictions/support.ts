@@ -15,7 +15,7 @@ import { seedWarehouse } from '../../scripts/seed/index.js'
 import type { SeedOptions } from '../../scripts/seed/index.js'
 import { REPO_ROOT, testRun } from '../support/fixtures.js'
 import { openTemplateCopy } from '../support/template.js'
-import { withoutRemovedAssertions, withoutRemovedChecks } from '../support/removed-checks.js'
+import { withoutRemovedChecks } from '../support/removed-checks.js'
 import { I1_RANGE } from '../fixtures/predictions/incident-i1.js'
 
 export const SHA_A = 'a'.repeat(40)
@@ -43,12 +43,8 @@ export async function compileReal(
     const replacement = d.definition.kind === 'invalid' ? undefined : byName.get(d.definition.name)
     return replacement ? { ...d, definition: replacement } : d
   })
-  const replaced = { ...project, definitions }
-  const graph = compileProject(
-    withoutRemovedAssertions(replaced),
-    engine === 'duckdb' ? duckDbDialect : bigQueryDialect,
-  )
-  return withoutRemovedChecks(graph, replaced)
+  const graph = compileProject({ ...project, definitions }, engine === 'duckdb' ? duckDbDialect : bigQueryDialect)
+  return withoutRemovedChecks(graph)
 }
 
 export async function migrate(adapter: DuckDbAdapter): Promise<void> {
