@@ -106,6 +106,7 @@ function main(argv: readonly string[]): number {
   if (write) {
     const updated = matrixSchema.parse({ ...matrix, incidents })
     writeFileSync(join(ROOT, MATRIX_SOURCE), `${JSON.stringify(updated, null, 2)}\n`)
+    execFileSync('npx', ['prettier', '--write', MATRIX_SOURCE], { cwd: ROOT, stdio: 'ignore' })
     writeFileSync(join(ROOT, MATRIX_DOC), renderMatrix(updated))
   }
   return passing === 0 ? 0 : 1
