@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
@@ -9,5 +10,12 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
+    // vitest's default is one worker fewer than the cores: a single worker on a 2-core machine, which left one
+    // core idle for about half of the suite (382 s of CPU in 337 s of wall time at a521285).
+    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // Test files share a worker's module cache instead of importing the engine again each (about 0.7 s of CPU
+    // per file; 21 unit files: 36 s -> 16 s of CPU). No test mocks modules or changes process.env; each file
+    // opens its own warehouses, so nothing of one file is seen by another.
+    isolate: false,
   },
 })

@@ -85,7 +85,9 @@ export const featureStoreVegasCoverageModes = assertion({
     SELECT game_date, feature_source_mode, share_with_vegas_line,
       ROW_NUMBER() OVER (PARTITION BY game_date, feature_source_mode ORDER BY execution_start_timestamp DESC) AS recency
     FROM ${ctx.ref('prediction_execution_log')}
-    WHERE system_id = ${SYSTEM_ID} AND status = 'completed' AND share_with_vegas_line IS NOT NULL
+    -- Every run of the log, said explicitly: BigQuery needs a filter on its partition column.
+    WHERE execution_start_timestamp IS NOT NULL
+      AND system_id = ${SYSTEM_ID} AND status = 'completed' AND share_with_vegas_line IS NOT NULL
   ),
   latest AS (SELECT * FROM runs WHERE recency = 1)
 SELECT d.game_date, d.share_with_vegas_line AS daily_share, b.share_with_vegas_line AS backfill_share,

@@ -10,7 +10,20 @@
  */
 import { raw, sql } from '../src/index.js'
 import type { ActionContext, SqlFragment } from '../src/index.js'
-import { beforeIntervalEnd, seasonYearOf, yearsBefore } from './sql-helpers.js'
+import { beforeIntervalEnd, exactAvg, seasonYearOf, yearsBefore } from './sql-helpers.js'
+
+/**
+ * STDDEV_SAMP of whole numbers (points), from exact integer sums: STDDEV_SAMP updates a running mean
+ * and variance row by row, so its last bits depend on the order a parallel aggregation merges partial
+ * states, and a value on a threshold (a std of exactly 8.0 against "below 8") could flip from run to run.
+ * n·Σx² − (Σx)² is exact; one division and one square root follow. NULL below two values.
+ */
+function wholeNumberStddev(ctx: ActionContext, value: SqlFragment): SqlFragment {
+  const x = ctx.fn.cast(value, 'INT64')
+  const n = sql`COUNT(${x})`
+  const spread = sql`${n} * SUM(${x} * ${x}) - SUM(${x}) * SUM(${x})`
+  return sql`CASE WHEN ${n} >= 2 THEN SQRT(${ctx.fn.cast(spread, 'FLOAT64')} / (${n} * (${n} - 1))) END`
+}
 
 /** Played games before the interval end, with the player's previous played game date (back-to-backs). */
 function playedGamesSql(ctx: ActionContext): SqlFragment {
@@ -93,7 +106,7 @@ function windowsCte(ctx: ActionContext): SqlFragment {
         ${minutesAggregate(ctx, 'AVG', 'minutes_exact', days(7))} AS minutes_per_game_last_7_days,
         ${ctx.fn.countIf(backToBack)} ${days(14)} AS back_to_backs_last_14_days,
         ${minutesAggregate(ctx, 'AVG', 'CASE WHEN minutes > 0 THEN minutes_exact END', days(30))} AS minutes_avg_last_30_days,
-        AVG(CASE WHEN minutes > 0 THEN points / minutes END) ${days(30)} AS ppm_avg_last_30_days
+        ${exactAvg(ctx, sql`CASE WHEN minutes > 0 THEN points / minutes END`, days(30))} AS ppm_avg_last_30_days
       FROM h_stream
     ) w
     WHERE is_game = 0 AND games_before > 0
@@ -115,7 +128,7 @@ function recentCtes(ctx: ActionContext): SqlFragment {
       ${ctx.fn.countIf(sql`rn <= 10`)} AS games_last_10,
       AVG(CASE WHEN rn <= 5 THEN points END) AS points_avg_5_games,
       AVG(CASE WHEN rn <= 10 THEN points END) AS points_avg_10_games,
-      ${ctx.fn.stddevSamp(sql`CASE WHEN rn <= 10 THEN points END`)} AS points_std_10_games,
+      ${wholeNumberStddev(ctx, sql`CASE WHEN rn <= 10 THEN points END`)} AS points_std_10_games,
       AVG(CASE WHEN rn <= 3 THEN points END) AS points_avg_games_1_3,
       AVG(CASE WHEN rn IN (4, 5) THEN points END) AS points_avg_games_4_5,
       ${minutesAggregate(ctx, 'AVG', 'CASE WHEN rn <= 10 THEN minutes_exact END', null)} AS minutes_avg_10_games,

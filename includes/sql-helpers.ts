@@ -6,8 +6,19 @@
 import { raw, sql } from '../src/index.js'
 import type { ActionContext, SqlFragment } from '../src/index.js'
 
-/** First date any incremental of this project covers (the sample starts with the 2024-25 season). */
-export const HISTORY_START = '2024-10-01'
+/**
+ * First date any incremental of this project covers: the sample starts with the 2024-25 season.
+ * NBA_HISTORY_START moves it, for a warehouse seeded with more seasons (`pipeline seed --seasons 5`
+ * starts in October 2021; the season-growth benchmark builds it all).
+ */
+export const HISTORY_START = historyStart(process.env.NBA_HISTORY_START)
+
+function historyStart(value: string | undefined): string {
+  if (value === undefined || value === '') return '2024-10-01'
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(value)))
+    throw new Error(`NBA_HISTORY_START="${value}" is not a date; use YYYY-MM-DD (e.g. 2021-10-01), or unset it`)
+  return value
+}
 
 /** DOMAIN §1.1: the first 14 days of a season, from its first game date, are bootstrap days. */
 export const BOOTSTRAP_DAYS = 14
@@ -66,6 +77,17 @@ export function structOf(ctx: ActionContext, fields: readonly (readonly [string,
 /** Round to `digits` decimals and cast to NUMERIC(p,s) (the precompute score columns). */
 export function asNumeric(ctx: ActionContext, value: SqlFragment, precision: number, scale: number): SqlFragment {
   return ctx.fn.cast(sql`ROUND(${value}, ${raw(String(scale))})`, `NUMERIC(${precision},${scale})`)
+}
+
+/**
+ * AVG over exact decimals, returned as FLOAT64, for a mean that feeds stored values. A float sum depends
+ * on the order a parallel aggregation merges its partial sums (the last bits change with the thread
+ * count, issue 15), so the values are cast to NUMERIC(38,9) first: the sum is exact and the mean the same
+ * on every run. `over` (a window clause) makes it a window aggregate.
+ */
+export function exactAvg(ctx: ActionContext, value: SqlFragment, over?: SqlFragment): SqlFragment {
+  const mean = sql`AVG(${ctx.fn.cast(value, 'NUMERIC(38,9)')})${over ? sql` ${over}` : sql``}`
+  return ctx.fn.cast(mean, 'FLOAT64')
 }
 
 /**

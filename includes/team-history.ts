@@ -10,7 +10,7 @@
  */
 import { raw, sql } from '../src/index.js'
 import type { ActionContext, SqlFragment } from '../src/index.js'
-import { beforeIntervalEnd, seasonYearOf } from './sql-helpers.js'
+import { beforeIntervalEnd, exactAvg, seasonYearOf } from './sql-helpers.js'
 
 export const ZONES = ['paint', 'mid_range', 'three_pt'] as const
 export type Zone = (typeof ZONES)[number]
@@ -67,10 +67,10 @@ export function teamHistoryCtes(ctx: ActionContext, keys: string): SqlFragment {
   ),
   team_history AS (
     SELECT team_abbr, target_date AS game_date,
-      AVG(CASE WHEN rn <= 10 THEN pace END) AS pace_last_10,
-      AVG(CASE WHEN rn <= 10 THEN offensive_rating END) AS off_rating_last_10,
-      AVG(CASE WHEN rn <= 15 THEN defensive_rating END) AS def_rating_last_15,
-      AVG(CASE WHEN rn <= 15 THEN pace END) AS pace_last_15,
+      ${exactAvg(ctx, sql`CASE WHEN rn <= 10 THEN pace END`)} AS pace_last_10,
+      ${exactAvg(ctx, sql`CASE WHEN rn <= 10 THEN offensive_rating END`)} AS off_rating_last_10,
+      ${exactAvg(ctx, sql`CASE WHEN rn <= 15 THEN defensive_rating END`)} AS def_rating_last_15,
+      ${exactAvg(ctx, sql`CASE WHEN rn <= 15 THEN pace END`)} AS pace_last_15,
       ${ctx.fn.countIf(sql`rn <= 15`)} AS games_last_15,
       ${ctx.fn.countIf(sql`rn <= 15 AND allowed_fg_attempts IS NOT NULL`)} AS zone_games_last_15,
       ${allowedZoneShare(ctx, 'paint')} AS paint_pct_allowed_last_15,

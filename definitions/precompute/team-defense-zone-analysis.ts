@@ -10,7 +10,7 @@ import {
   PRECOMPUTE_TRACKING,
   TEAM_DEFENSE_ZONE_COLUMNS,
 } from '../../includes/precompute-columns.js'
-import { BATCH_DAYS, HISTORY_START, beforeIntervalEnd, inInterval } from '../../includes/sql-helpers.js'
+import { BATCH_DAYS, HISTORY_START, beforeIntervalEnd, exactAvg, inInterval } from '../../includes/sql-helpers.js'
 import { teamHistoryCtes } from '../../includes/team-history.js'
 
 export const teamDefenseZoneAnalysis = incremental({
@@ -44,8 +44,9 @@ export const teamDefenseZoneAnalysis = incremental({
   ),
   ${teamHistoryCtes(ctx, 'td_keys')},
   td_league AS (
-    SELECT game_date, AVG(paint_pct_allowed_last_15) AS league_paint, AVG(mid_range_pct_allowed_last_15) AS league_mid_range,
-      AVG(three_pt_pct_allowed_last_15) AS league_three_pt
+    SELECT game_date, ${exactAvg(ctx, sql`paint_pct_allowed_last_15`)} AS league_paint,
+      ${exactAvg(ctx, sql`mid_range_pct_allowed_last_15`)} AS league_mid_range,
+      ${exactAvg(ctx, sql`three_pt_pct_allowed_last_15`)} AS league_three_pt
     FROM team_history
     GROUP BY game_date
   )

@@ -21,6 +21,7 @@
 import { raw, sql } from '../../src/index.js'
 import type { ActionContext, SqlFragment } from '../../src/index.js'
 import { A01, SYSTEM_ID } from '../../includes/predictions/rules.js'
+import { exactAvg } from '../../includes/sql-helpers.js'
 
 export interface ExecutionLogRefs {
   readonly log: SqlFragment
@@ -105,7 +106,7 @@ FROM (
   LEFT JOIN (
     SELECT p.game_date, ${ctx.fn.countIf(sql`p.prediction_error_code IS NULL`)} AS predicted,
       ${ctx.fn.countIf(sql`p.prediction_error_code IS NOT NULL`)} AS gated,
-      AVG(${ctx.fn.cast(sql`p.feature_quality_score`, 'FLOAT64')}) AS avg_quality,
+      ${exactAvg(ctx, sql`p.feature_quality_score`)} AS avg_quality,
       ${share(ctx, sql`${fed(ctx, 'p.critical_features', 'has_vegas_line')} = 1`)} AS share_vegas,
       ${share(ctx, sql`${ppm} IS NOT NULL AND ${ppm} <> ${raw(String(A01.legacyPpmDefault))}`)} AS share_ppm,
       ${share(ctx, sql`${fed(ctx, 'p.features_snapshot', 'has_shot_zone_data')} = 1`)} AS share_zones

@@ -9,6 +9,7 @@ for (const script of [
   'scripts/bench/pipeline.ts',
   'scripts/bench/start.ts',
   'scripts/bench/engine-overhead.ts',
+  'scripts/bench/seasons.ts',
 ]) {
   console.log(`\n# ${script}`)
   const result = spawnSync('npx', ['tsx', '--expose-gc', script], { stdio: 'inherit' })

@@ -41,7 +41,9 @@ function prunes(condition: AnyNode, column: string, ref: TableRef): boolean {
         (isColumn(node.left as AnyNode, column, ref) && isConstant(node.right as AnyNode)) ||
         (isColumn(node.right as AnyNode, column, ref) && isConstant(node.left as AnyNode))
       )
-    // `col IS NOT NULL` (the whole table, said explicitly) is accepted as BigQuery accepts it.
+    // `col IS NOT NULL` (the whole table, said explicitly) qualifies: BigQuery's rule is "at least one
+    // predicate that only references a partition column" (https://cloud.google.com/bigquery/docs/
+    // querying-partitioned-tables#require_a_partition_filter_in_queries; an OR with another column does not).
     if (/^IS( NOT)?$/.test(op.replace(/\s+/g, ' ')))
       return isColumn(node.left as AnyNode, column, ref) && unwrap(node.right as AnyNode).type === 'null_literal'
     if (op === 'IN') return isColumn(node.left as AnyNode, column, ref) && isConstant(node.right as AnyNode)

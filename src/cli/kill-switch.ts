@@ -31,6 +31,7 @@ export function withKillSwitch(adapter: Adapter, env: NodeJS.ProcessEnv): Adapte
     estimateBytes: (sql: string, options?: StatementOptions) => adapter.estimateBytes(sql, options),
     tableExists: (target: Target) => adapter.tableExists(target),
     describeTable: (target: Target) => adapter.describeTable(target),
+    ...(adapter.describeLayout ? { describeLayout: adapter.describeLayout.bind(adapter) } : {}),
     describeQuery: (sql: string, options?: StatementOptions) => adapter.describeQuery(sql, options),
     close: async () => {
       if (countFile) writeFileSync(countFile, `${writes}\n`)

@@ -67,7 +67,10 @@ export async function openWarehouse(
       if (!isFile || !isFileLocked(error)) throw error
       const pid = Number(/PID (\d+)/.exec((error as Error).message)?.[1] ?? NaN)
       const holder = describeHolder(globals.warehouse, Number.isFinite(pid) ? pid : null)
-      if (Date.now() >= deadline) throw busyError(globals.warehouse, holder, waitSeconds, pid, error)
+      // A command given time to wait says so before it gives up, even when its first try alone (a slow
+      // open on a loaded machine) used the time up.
+      if (waitSeconds === 0 || (announced && Date.now() >= deadline))
+        throw busyError(globals.warehouse, holder, waitSeconds, pid, error)
       if (!announced)
         context.io.stderr(
           `waiting for the warehouse "${globals.warehouse}": ${holder} has it open for writing (up to ${waitSeconds} s)\n`,

@@ -10,6 +10,7 @@ import { createHash } from 'node:crypto'
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { setFlagsFromString } from 'node:v8'
 import { buildBundle } from './project-bundle.js'
 import type { BundleInput } from './project-bundle.js'
 
@@ -24,6 +25,8 @@ const ENGINE_SOURCE = fileURLToPath(new URL(BUNDLED ? '../../src/index.ts' : '..
 /** Bump when the bundle's shape changes, so older cache entries are never read. */
 const CACHE_FORMAT = 'project-modules-v2'
 export const MODULE_CACHE_DIR = join('.pipeline', 'cache', 'modules')
+/** From this many files a bundle is compiled eagerly (see importBundle). */
+const EAGER_FROM_FILES = 1000
 
 /** The outcome of loading one module: its exports, or the error that stopped it. */
 export type ModuleLoad =
@@ -90,7 +93,9 @@ async function loadCombined(root: string, paths: readonly string[]): Promise<Mod
     if (!built.ok) return undefined
     bundle = await writeBundle(cacheDir, key, built.code, built.inputs)
   }
-  const loaded = (await import(pathToFileURL(bundle).href)) as { modules: Record<string, () => Promise<unknown>> }
+  const loaded = (await importBundle(pathToFileURL(bundle).href, paths.length)) as {
+    modules: Record<string, () => Promise<unknown>>
+  }
   const results: ModuleLoad[] = []
   for (const [i, path] of paths.entries()) {
     const load = loaded.modules[String(i)]
@@ -102,6 +107,23 @@ async function loadCombined(root: string, paths: readonly string[]): Promise<Mod
     }
   }
   return results
+}
+
+/**
+ * Import the bundle; one of many files is compiled eagerly. Each file's code is a function inside one
+ * module scope that holds every file's bindings, and V8 compiling such a function lazily, on its first
+ * call, re-reads that scope: a cost per file that grows with the number of files (10,000 files: 11.5 s
+ * of first calls, against 2.0 s to import eagerly and 0.9 s of calls). At 1,000 files the two are even;
+ * below, lazy compilation is cheaper (most of a small bundle's code is never called).
+ */
+async function importBundle(url: string, files: number): Promise<unknown> {
+  if (files < EAGER_FROM_FILES) return import(url)
+  setFlagsFromString('--no-lazy')
+  try {
+    return await import(url)
+  } finally {
+    setFlagsFromString('--lazy')
+  }
 }
 
 function bundleInput(root: string, paths: readonly string[]): BundleInput {

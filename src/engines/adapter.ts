@@ -20,6 +20,12 @@ export interface LiveColumn {
   readonly nullable: boolean
 }
 
+/** A live table's partition column (none: unpartitioned) and clustering columns, in order. */
+export interface LiveLayout {
+  readonly partitionBy: string | null
+  readonly clusterBy: readonly string[]
+}
+
 export type Row = Record<string, unknown>
 
 /** Execution and introspection for one engine; SQL text comes from the dialect. */
@@ -37,6 +43,11 @@ export interface Adapter {
   tableExists(target: Target): Promise<boolean>
   /** Columns of a table or view, or null when it does not exist. */
   describeTable(target: Target): Promise<LiveColumn[] | null>
+  /**
+   * Partitioning and clustering of a table, or null when it does not exist; only where they cannot change
+   * in place (BigQuery). Engines without them leave it out.
+   */
+  describeLayout?(target: Target): Promise<LiveLayout | null>
   /** Bytes a statement would scan, from a dry run (nothing runs); null where scans are not billed by bytes. */
   estimateBytes(sql: string, options?: StatementOptions): Promise<number | null>
   /** Output columns of a SELECT without running it. */

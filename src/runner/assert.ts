@@ -15,7 +15,7 @@ import { runParams } from './run-params.js'
 import type { CheckResult } from './result.js'
 import type { RunInfo } from './run-info.js'
 import { resolveSelection } from './run.js'
-import { checkRecord } from './scheduler.js'
+import { checkRecord } from './action-records.js'
 
 export interface AssertOptions {
   readonly graph: CompiledGraph

@@ -5,6 +5,7 @@ import type { CompiledGraph } from '../compiler/compiled.js'
 import type { Adapter } from '../engines/adapter.js'
 import { StateStore } from '../state/state-store.js'
 import { runAssertions } from './assert.js'
+import { deployGate } from './deploy-gate.js'
 import { stagingTarget } from './staging.js'
 import { writeStrategyFor } from './strategies/index.js'
 import type { GitProbe } from './git-probe.js'
@@ -166,18 +167,7 @@ async function codeChecks(options: BackfillOptions, state: StateStore): Promise<
         : `HEAD ${run.buildCommitSha.slice(0, 12)} does not contain ${sha}: check out and deploy a build with the fix`,
     })
   }
-  const daily = await state.lastRun('daily')
-  const deployed = daily === null || daily.buildCommitSha === run.buildCommitSha
-  checks.push({
-    name: 'deployed before backfill',
-    ok: deployed,
-    detail:
-      daily === null
-        ? 'no successful daily run recorded yet'
-        : deployed
-          ? `the last successful daily run (${daily.startedAt}) used this build`
-          : `production runs ${daily.buildCommitSha} (last successful daily run ${daily.runId} at ${daily.startedAt}), this backfill would run ${run.buildCommitSha}: deploy this build (and let a daily run record it) before backfilling`,
-  })
+  checks.push(await deployGate(options.graph, state, run, { from: options.from, to: options.to }))
   const migrations = options.migrationProblem ? await options.migrationProblem() : null
   checks.push({
     name: 'migrations current',

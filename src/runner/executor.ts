@@ -8,6 +8,7 @@ import { INTERVAL_START } from '../engines/dialect.js'
 import { blockingFailures, runCheck } from './evaluate-checks.js'
 import { firstFailingDate, paramsBefore, statementsBefore, stoppedMessage } from './partial-publish.js'
 import type { CheckResult, RunEvent } from './result.js'
+import type { LeaseAction } from './action-lease.js'
 import type { Profiler } from './profile.js'
 import type { RunInfo } from './run-info.js'
 import { hashSql } from './run-params.js'
@@ -24,6 +25,8 @@ export interface ExecutorEnv {
   readonly onEvent: (event: RunEvent) => void
   /** With `run --profile`: attributes each step's statements to its role and action (the adapter is wrapped). */
   readonly profiler?: Profiler
+  /** Takes the action's write lease before its first batch (BigQuery: other processes may write too). */
+  readonly leaseAction?: LeaseAction
   /** Standalone assertions whose checks and inputs are unchanged since they passed are not evaluated again. */
   readonly inputs?: InputsTracker
 }
@@ -60,9 +63,12 @@ export async function executePlan(plan: ActionPlan, env: ExecutorEnv): Promise<A
     sqlHash: hashSql(action.sql.query ?? action.sql.statements?.join(';\n')),
     warnings: [],
   }
+  let lease: Awaited<ReturnType<LeaseAction>> = null
   try {
+    lease = (await env.leaseAction?.(plan)) ?? null
     for (const [index, batch] of plan.batches.entries()) {
       const state: BatchState = { action, batch, pending: [], rows: null, stopAt: null }
+      if (index > 0) await lease?.renew()
       await runBatch(state, env, outcome, { done: index + 1, total: plan.batches.length })
       if (batch.interval) {
         outcome.intervals.push(batch.interval)
@@ -84,6 +90,10 @@ export async function executePlan(plan: ActionPlan, env: ExecutorEnv): Promise<A
       error instanceof PipelineError
         ? error
         : new PipelineError('action-failed', error instanceof Error ? error.message : String(error), { cause: error })
+  } finally {
+    await lease?.release().catch((error: unknown) => {
+      outcome.warnings.push(`${action.name}: its lease was not released (${String(error)}); it expires on its own`)
+    })
   }
   return outcome
 }

@@ -104,6 +104,7 @@ export class Profiler {
           () => null,
         ),
       estimateBytes: (sql: string, options?: StatementOptions) => adapter.estimateBytes(sql, options),
+      ...(adapter.describeLayout ? { describeLayout: adapter.describeLayout.bind(adapter) } : {}),
       copyTable: (from: Target, to: Target, options?: StatementOptions) =>
         timed(
           `copy ${from.dataset}.${from.name} to ${to.dataset}.${to.name}`,

@@ -32,6 +32,11 @@ export interface RunProgress {
   /** Estimated finish from the pace so far; null until one unit is done. */
   readonly eta: string | null
   readonly updatedAt: string
+  /**
+   * What the command does outside its actions, e.g. `start` applying migrations or seeding the sample
+   * ("seeding: generating box scores"); absent or null while actions run.
+   */
+  readonly step?: string | null
 }
 
 /** The run file: identity, outcome and progress; the final RunResult fields are added when the run ends. */
@@ -60,7 +65,10 @@ export interface ProgressFileOptions {
   readonly now?: () => number
 }
 
-/** Writes `<dir>/<run_id>.json` as the run goes: on every event (at most every 200 ms for batches) and at the end. */
+/**
+ * Writes `<dir>/<run_id>.json` as the run goes: at once for the plan and a failed action, otherwise at
+ * most every 200 ms (the latest state, written when the 200 ms are up), and at the end.
+ */
 export interface ProgressFileWriter {
   readonly path: string
   onEvent(event: RunEvent): void
@@ -68,9 +76,13 @@ export interface ProgressFileWriter {
   finish(result: RunResult): void
   /** The run stopped with an error before it could finish: record it as failed with the message. */
   abort(message: string): void
+  /** Say what the command does outside its actions (null: back to the actions), written at once. */
+  step(text: string | null): void
 }
 
-const BATCH_WRITE_EVERY_MS = 200
+// Each write is a synchronous write and rename: on every event of a run with nothing to build (two
+// per action) they were the largest cost of the process outside DuckDB.
+const WRITE_EVERY_MS = 200
 
 export function createProgressFile(options: ProgressFileOptions): ProgressFileWriter {
   const now = options.now ?? Date.now
@@ -82,7 +94,10 @@ export function createProgressFile(options: ProgressFileOptions): ProgressFileWr
   let actions = { done: 0, total: 0 }
   let units = { done: 0, total: 0 }
   let rows = 0
+  let step: string | null = null
   let lastWrite = 0
+  let pending: ReturnType<typeof setTimeout> | null = null
+  let closed = false
   const identity = {
     runId: options.run.id,
     command: options.command,
@@ -110,6 +125,7 @@ export function createProgressFile(options: ProgressFileOptions): ProgressFileWr
       elapsedMs,
       eta,
       updatedAt: new Date(at).toISOString(),
+      step,
     }
   }
   const write = (file: object) => {
@@ -121,6 +137,22 @@ export function createProgressFile(options: ProgressFileOptions): ProgressFileWr
     lastWrite = now()
   }
   const writeRunning = () => write({ ...identity, status: 'running', progress: progress() })
+  /** Write now if the last write is 200 ms old, else once they are up (with the state then). */
+  const writeSoon = () => {
+    const wait = WRITE_EVERY_MS - (now() - lastWrite)
+    if (wait <= 0) return writeRunning()
+    if (pending) return
+    pending = setTimeout(() => {
+      pending = null
+      if (!closed) writeRunning()
+    }, wait)
+    pending.unref()
+  }
+  const close = () => {
+    closed = true
+    if (pending) clearTimeout(pending)
+    pending = null
+  }
   writeRunning()
   return {
     path,
@@ -140,7 +172,7 @@ export function createProgressFile(options: ProgressFileOptions): ProgressFileWr
             rows: 0,
             startedAt: new Date(now()).toISOString(),
           })
-          break
+          return writeSoon()
         case 'batch': {
           const current = running.get(event.name)
           if (current)
@@ -153,8 +185,7 @@ export function createProgressFile(options: ProgressFileOptions): ProgressFileWr
             })
           rows += event.rows
           units = { ...units, done: units.done + 1 }
-          if (now() - lastWrite < BATCH_WRITE_EVERY_MS) return
-          break
+          return writeSoon()
         }
         case 'action-end': {
           const current = running.get(event.result.name)
@@ -164,6 +195,7 @@ export function createProgressFile(options: ProgressFileOptions): ProgressFileWr
           actions = { ...actions, done: actions.done + 1 }
           if (event.result.status === 'failed') failed.push(event.result.name)
           if (event.result.intervals.length === 0 && event.result.rowsWritten !== null) rows += event.result.rowsWritten
+          if (event.result.status !== 'failed') return writeSoon()
           break
         }
         case 'warning':
@@ -172,6 +204,7 @@ export function createProgressFile(options: ProgressFileOptions): ProgressFileWr
       writeRunning()
     },
     finish(result) {
+      close()
       write({
         ...identity,
         ...result,
@@ -179,7 +212,12 @@ export function createProgressFile(options: ProgressFileOptions): ProgressFileWr
         progress: { ...progress(), running: [], eta: null },
       })
     },
+    step(text) {
+      step = text
+      if (!closed) writeRunning()
+    },
     abort(message) {
+      close()
       write({
         ...identity,
         status: 'failed',

@@ -8,7 +8,7 @@ import { assertActionRange } from './assert.js'
 import { blockingFailures } from './evaluate-checks.js'
 import type { CheckResult } from './result.js'
 import type { RunInfo } from './run-info.js'
-import { checkRecord } from './scheduler.js'
+import { checkRecord } from './action-records.js'
 
 /** An action's intervals written with --skip-assertions whose checks still fail (or could not run). */
 export interface UnverifiedReport {

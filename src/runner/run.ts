@@ -16,6 +16,8 @@ import { recheckUnverified } from './recheck.js'
 import { createProgressFile } from './progress-file.js'
 import type { ProgressFileWriter } from './progress-file.js'
 import { planActions } from './planner.js'
+import { createActionLeases } from './action-lease.js'
+import { refuseLayoutChanges } from './layout-check.js'
 import type { ActionPlan } from './steps.js'
 import type { LiveColumn } from '../engines/adapter.js'
 import type { ActionResult, RunEvent, RunResult } from './result.js'
@@ -46,6 +48,11 @@ export interface RunOptions {
   readonly today?: IsoDate
   /** Folder for <run_id>.json; null writes none. */
   readonly runsDir?: string | null
+  /**
+   * A run file the command opened before the run (`start` reports its migrations and seeding in it);
+   * the run goes on writing it (and finishes it) instead of opening its own in runsDir.
+   */
+  readonly progressFile?: ProgressFileWriter
   readonly onEvent?: (event: RunEvent) => void
   /** Record every statement's hash, kind, duration and rows in the result (`run --profile`). */
   readonly profile?: boolean
@@ -76,8 +83,10 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   const { graph, run } = options
   const selected = resolveSelection(graph, options.selection)
   refuseProtectedFullRefresh(graph, selected, options.fullRefresh)
+  options.progressFile?.step(null)
   const progressFile =
-    options.runsDir && !options.dryRun
+    options.progressFile ??
+    (options.runsDir && !options.dryRun
       ? createProgressFile({
           dir: options.runsDir,
           run,
@@ -85,7 +94,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
           skipAssertions: options.skipAssertions ?? false,
           reason: options.reason ?? null,
         })
-      : null
+      : null)
   try {
     return await planAndRun(options, selected, progressFile)
   } catch (error) {
@@ -109,6 +118,9 @@ async function planAndRun(
       (await adapter.tableExists({ dataset: graph.project.stateDataset, name: 'intervals' }))
     : (await state.ensure({ buildCommitSha: run.buildCommitSha }), true)
   const actions = executionOrder(graph.actions.filter((a) => selected.has(a.name)))
+  // BigQuery: what was recorded when the plan read the intervals, to see a concurrent writer's work later.
+  const plannedAfter = adapter.engine === 'bigquery' && hasState ? await state.latestCompletion() : null
+  await refuseLayoutChanges(actions, adapter, { fullRefresh: options.fullRefresh ?? false })
   const planning = () => planRun({ ...options, adapter }, actions, hasState ? state : withoutRecordedIntervals(state))
   const plans = await (profiler ? profiler.inScope({ kind: 'introspection', label: 'plan' }, planning) : planning())
   const onEvent = (event: RunEvent) => {
@@ -155,6 +167,8 @@ async function planAndRun(
     skipAssertions: options.skipAssertions ?? false,
     ...(profiler ? { profiler } : {}),
     ...(inputs ? { inputs } : {}),
+    // A DuckDB file has one writing process; on BigQuery any number of runs may write at once.
+    ...(adapter.engine === 'bigquery' ? { leaseAction: createActionLeases({ state, run, plannedAfter }) } : {}),
   }
   const results = await schedulePlans(plans, env, options.concurrency ?? graph.project.concurrency)
   const recheck = await recheckUnverified({ graph, adapter, run, state })

@@ -1,8 +1,8 @@
 import { closure, dependentsIndex } from '../core/graph.js'
 import { executePlan } from './executor.js'
 import type { ExecutorEnv } from './executor.js'
-import type { ActionResult, CheckResult } from './result.js'
-import type { RunInfo } from './run-info.js'
+import { ActionRecords } from './action-records.js'
+import type { ActionResult } from './result.js'
 import { hashSql } from './run-params.js'
 import type { ActionPlan } from './steps.js'
 import type { InputsTracker } from './up-to-date.js'
@@ -50,6 +50,7 @@ export async function schedulePlans(
   const running = new Map<string, Promise<void>>()
   const upstreamFailed = new Map<string, string>()
   const byName = new Map(actions.map((a) => [a.name, a]))
+  const records = new ActionRecords(env.state, env.run, env.profiler)
   const settle = (result: ActionResult) => {
     results.set(result.name, result)
     if (result.kind === 'operation') env.inputs?.forgetVersions()
@@ -87,9 +88,7 @@ export async function schedulePlans(
         name,
         runMonitorOrOne(plan, env, upstreamFailed.get(name), byName).then(async (result) => {
           try {
-            await (env.profiler
-              ? env.profiler.inScope({ kind: 'state', action: name }, () => recordResult(env, result))
-              : recordResult(env, result))
+            await records.add(result)
           } finally {
             running.delete(name)
           }
@@ -102,6 +101,7 @@ export async function schedulePlans(
     if (running.size) await Promise.race(running.values())
     else if (pending.size) throw new Error(`scheduler stalled with ${[...pending.keys()].join(', ')} waiting`)
   }
+  await records.flush()
   return actions.flatMap((a) => {
     const result = results.get(a.name)
     return result ? [result] : []
@@ -189,50 +189,5 @@ async function runOne(plan: ActionPlan, env: ExecutorEnv): Promise<ActionResult>
     sqlHash: outcome.sqlHash,
     ...(outcome.error ? { error: { code: outcome.error.code, message: outcome.error.message } } : {}),
     ...(outcome.warnings.length ? { warnings: outcome.warnings } : {}),
-  }
-}
-
-async function recordResult(env: ExecutorEnv, result: ActionResult): Promise<void> {
-  const { run, state } = env
-  const finishedAt = new Date().toISOString()
-  const first = result.intervals[0]
-  const last = result.intervals.at(-1)
-  await state.recordActionRun({
-    runId: run.id,
-    action: result.name,
-    kind: result.kind,
-    status: result.status,
-    startedAt: new Date(Date.now() - result.durationMs).toISOString(),
-    finishedAt,
-    durationMs: result.durationMs,
-    rowsWritten: result.rowsWritten,
-    interval: first && last ? { start: first.start, end: last.end } : null,
-    sqlHash: result.sqlHash,
-    buildCommitSha: run.buildCommitSha,
-    errorCode: result.error?.code ?? null,
-    errorMessage: result.error?.message ?? null,
-    skippedBecause: result.skippedBecause ?? null,
-    inputsHash: result.inputsHash ?? null,
-  })
-  await state.recordAssertionResults(result.checks.map((c) => checkRecord(c, run, finishedAt)))
-}
-
-export function checkRecord(c: CheckResult, run: RunInfo, evaluatedAt: string) {
-  return {
-    runId: run.id,
-    assertion: c.assertion,
-    action: c.action,
-    builtin: c.builtin,
-    partition: c.partition,
-    observed: c.observed,
-    threshold: c.threshold,
-    rowCount: c.rowCount,
-    severity: c.severity,
-    passed: c.passed,
-    skipped: c.skipped,
-    message: c.message,
-    sample: c.sample.length ? JSON.stringify(c.sample.slice(0, 20)) : null,
-    buildCommitSha: run.buildCommitSha,
-    evaluatedAt,
   }
 }

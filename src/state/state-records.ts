@@ -75,6 +75,17 @@ export interface LastRun {
   readonly startedAt: string
 }
 
+/** A backfill that started and never succeeded (killed or failed), as the deploy gate names it. */
+export interface UnfinishedBackfill {
+  readonly runId: string
+  readonly buildCommitSha: string
+  readonly fromDate: string
+  readonly toDate: string
+  /** The run's selection as recorded (JSON: actions, includeDependents). */
+  readonly selection: string | null
+  readonly status: string
+}
+
 /** A row of pipeline_state.runs as `status` shows it. */
 export interface RecentRun {
   readonly runId: string

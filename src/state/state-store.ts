@@ -12,6 +12,7 @@ import type {
   AssertionResultRecord,
   IntervalRun,
   LastRun,
+  UnfinishedBackfill,
   RecentRun,
   RunRecord,
   UnverifiedInterval,
@@ -21,6 +22,9 @@ import { upgradeStateSchema } from './state-upgrade.js'
 import type { StateUpgradeOptions, StateUpgradeResult } from './state-upgrade.js'
 
 export type { ActionRunRecord, AssertionResultRecord, RunRecord } from './state-records.js'
+
+/** 16 parameters a row: 200 rows stay well under BigQuery's 10,000 parameters per query. */
+const ACTION_RUNS_PER_INSERT = 200
 
 /**
  * Reads and writes the pipeline_state tables with typed Kysely queries, compiled to the adapter's
@@ -108,8 +112,22 @@ export class StateStore {
   }
 
   async recordActionRun(r: ActionRunRecord): Promise<void> {
+    const query = this.#tables.insertInto('action_runs').values(this.#actionRunRow(r))
+    await this.#execute(query, `action ${r.action}`)
+  }
+
+  /** Several action runs in as few INSERTs as the engine's parameter limits allow (BigQuery: 10,000 per query). */
+  async recordActionRuns(records: readonly ActionRunRecord[]): Promise<void> {
+    for (let i = 0; i < records.length; i += ACTION_RUNS_PER_INSERT) {
+      const chunk = records.slice(i, i + ACTION_RUNS_PER_INSERT)
+      const query = this.#tables.insertInto('action_runs').values(chunk.map((r) => this.#actionRunRow(r)))
+      await this.#execute(query, `${chunk.length} action runs`)
+    }
+  }
+
+  #actionRunRow(r: ActionRunRecord) {
     const v = this.#params
-    const query = this.#tables.insertInto('action_runs').values({
+    return {
       run_id: r.runId,
       action: r.action,
       kind: r.kind,
@@ -126,8 +144,7 @@ export class StateStore {
       error_message: r.errorMessage,
       skipped_because: r.skippedBecause,
       inputs_hash: r.inputsHash ?? null,
-    })
-    await this.#execute(query, `action ${r.action}`)
+    }
   }
 
   /**
@@ -180,6 +197,30 @@ export class StateStore {
     if (range)
       query = query.where('interval_start', '>=', v.date(range.start)).where('interval_end', '<=', v.date(range.end))
     return this.#queries.statement(query)
+  }
+
+  /** The latest `completed_at` recorded (the warehouse's clock, as text), null when none is. */
+  async latestCompletion(): Promise<string | null> {
+    const query = this.#tables.selectFrom('intervals').select((eb) => eb.fn.max('completed_at').as('latest'))
+    const [row] = await this.#rows(query, 'latest completed interval')
+    return row?.latest === null || row?.latest === undefined ? null : String(row.latest)
+  }
+
+  /** Intervals of an action another run completed after `since` (null: ever), a concurrent writer's work. */
+  async intervalsCompletedSince(
+    action: string,
+    since: string | null,
+    exceptRunId: string,
+  ): Promise<(DateInterval & { runId: string })[]> {
+    let query = this.#tables
+      .selectFrom('intervals')
+      .select(['interval_start', 'interval_end', 'run_id'])
+      .where('action', '=', action)
+      .where('run_id', '<>', exceptRunId)
+      .orderBy('interval_start')
+    if (since !== null) query = query.where('completed_at', '>', this.#params.timestamp(since))
+    const rows = await this.#rows(query, `recent intervals of ${action}`)
+    return rows.map((r) => ({ start: r.interval_start, end: r.interval_end, runId: r.run_id }))
   }
 
   /** The latest runs, newest first (status from another terminal). */
@@ -327,6 +368,47 @@ export class StateStore {
       runId: r.run_id,
       buildCommitSha: r.build_commit_sha,
     }))
+  }
+
+  /**
+   * Backfills that started and never succeeded (killed, failed) whose range overlaps [fromDate, toDate],
+   * newest first: what the deploy gate names when a newer build is refused.
+   */
+  async unfinishedBackfills(fromDate: string, toDate: string): Promise<UnfinishedBackfill[]> {
+    const v = this.#params
+    const query = this.#tables
+      .selectFrom('runs')
+      .select(['run_id', 'build_commit_sha', 'from_date', 'to_date', 'selection', 'status'])
+      .where('command', '=', 'backfill')
+      .where('from_date', '<=', v.date(toDate))
+      .where('to_date', '>=', v.date(fromDate))
+      .where((eb) => eb.or([eb('finished_at', 'is', null), eb('status', '<>', 'succeeded')]))
+      .orderBy('started_at', 'desc')
+    return (await this.#rows(query, 'unfinished backfills')).map((r) => ({
+      runId: r.run_id,
+      buildCommitSha: r.build_commit_sha,
+      fromDate: String(r.from_date).slice(0, 10),
+      toDate: String(r.to_date).slice(0, 10),
+      selection: r.selection,
+      status: r.status,
+    }))
+  }
+
+  /** The latest finished `run` of a mode by one build, whatever its outcome (null when it never ran). */
+  async lastRunOfBuild(mode: string, buildCommitSha: string): Promise<(LastRun & { status: string }) | null> {
+    const query = this.#tables
+      .selectFrom('runs')
+      .select(['run_id', 'build_commit_sha', 'started_at', 'status'])
+      .where('mode', '=', mode)
+      .where('command', '=', 'run')
+      .where('build_commit_sha', '=', buildCommitSha)
+      .where('finished_at', 'is not', null)
+      .orderBy('started_at', 'desc')
+      .limit(this.#literals.plain(1))
+    const row = (await this.#rows(query, `last ${mode} run of a build`))[0]
+    return row
+      ? { runId: row.run_id, buildCommitSha: row.build_commit_sha, startedAt: row.started_at, status: row.status }
+      : null
   }
 
   /**

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { LocalBigQuery } from '../../scripts/bigquery-local/server.js'
 import { runCli } from '../support/cli.js'
 import { REPO_ROOT, fixturePath } from '../support/fixtures.js'
-import { localClient, startEndpoint } from './local-client.js'
+import { createShopSources, localClient, startEndpoint } from './local-client.js'
 
 /**
  * The shop fixture, copied into its own committed git repository (backfill's preflight wants a clean
@@ -62,13 +62,7 @@ beforeAll(async () => {
   bq = localClient(endpoint)
   // A bare host:port, as `npm run bigquery:local` users often export it.
   env = { PIPELINE_ENGINE: 'bigquery', PIPELINE_BQ_PROJECT: 'local', BIGQUERY_EMULATOR_HOST: endpoint.host }
-  await rows('CREATE SCHEMA `local.raw`')
-  await rows(`CREATE TABLE \`local.raw.raw_customers\` AS
-    SELECT 1 AS customer_id, 'fr' AS country UNION ALL SELECT 2, 'us' UNION ALL SELECT 3, 'us'`)
-  await rows(`CREATE TABLE \`local.raw.raw_orders\` AS
-    SELECT DATE '2026-01-01' AS order_date, 1 AS customer_id, 10.0 AS amount
-    UNION ALL SELECT DATE '2026-01-01', 2, 4.0 UNION ALL SELECT DATE '2026-01-02', 2, 5.0
-    UNION ALL SELECT DATE '2026-01-03', 1, 7.5 UNION ALL SELECT DATE '2026-01-04', 3, 1.0`)
+  await createShopSources(rows)
 })
 
 afterAll(async () => {

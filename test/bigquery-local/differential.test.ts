@@ -91,7 +91,9 @@ const readDuckDb = (sql: string) =>
   duckdb.withConnection(async (c) => (await (await c.run(sql)).getRowObjectsJS()) as Record<string, unknown>[])
 
 const failed = (result: RunResult | undefined) =>
-  (result?.actions ?? []).filter((a) => a.status !== 'succeeded').map((a) => `${a.name}: ${a.status} ${a.error ?? ''}`)
+  (result?.actions ?? [])
+    .filter((a) => a.status !== 'succeeded')
+    .map((a) => `${a.name}: ${a.status} ${a.error?.message ?? ''}`)
 
 describe(`the sample through ${THROUGH} on DuckDB and through the local BigQuery endpoint`, () => {
   it('builds every action on both engines, writing rows to every incremental table', () => {

@@ -26,3 +26,21 @@ export function localClient(endpoint: LocalBigQuery, options: BigQueryOptions = 
 export async function startEndpoint(options: LocalBigQueryOptions = {}): Promise<LocalBigQuery> {
   return startLocalBigQuery(options)
 }
+
+/** The shop fixture's sources (raw.raw_customers, raw.raw_orders: 3 customers, 5 orders over 4 days). */
+export async function createShopSources(query: (sql: string) => Promise<unknown>): Promise<void> {
+  await query('CREATE SCHEMA `local.raw`')
+  await query(`CREATE TABLE \`local.raw.raw_customers\` AS
+    SELECT 1 AS customer_id, 'fr' AS country UNION ALL SELECT 2, 'us' UNION ALL SELECT 3, 'us'`)
+  await query(`CREATE TABLE \`local.raw.raw_orders\` AS
+    SELECT DATE '2026-01-01' AS order_date, 1 AS customer_id, 10.0 AS amount
+    UNION ALL SELECT DATE '2026-01-01', 2, 4.0 UNION ALL SELECT DATE '2026-01-02', 2, 5.0
+    UNION ALL SELECT DATE '2026-01-03', 1, 7.5 UNION ALL SELECT DATE '2026-01-04', 3, 1.0`)
+}
+
+/** The rows of one query job through the real client. */
+export async function queryRows(bq: BigQuery, query: string): Promise<Record<string, unknown>[]> {
+  const [job] = await bq.createQueryJob({ query })
+  const [result] = await job.getQueryResults()
+  return result as Record<string, unknown>[]
+}

@@ -66,6 +66,22 @@ WHEN MATCHED THEN UPDATE SET points = s.points + 1`)
       { points: 13 },
     ])
   })
+
+  // BigQuery's documented rule ("Query partitioned tables", Require a partition filter in queries): at least
+  // one predicate that only references the partition column; an OR with another column is not sufficient.
+  it('takes `col IS NOT NULL` (a predicate on the partition column alone), never an OR with another column', async () => {
+    expect(await run(`SELECT COUNT(*) AS n FROM ${FEATURES} WHERE game_date IS NOT NULL`)).toEqual([{ n: 3 }])
+    expect(
+      await run(`SELECT COUNT(*) AS n FROM ${FEATURES} WHERE game_date = DATE '2024-01-02' AND player = 'ann'`),
+    ).toEqual([{ n: 1 }])
+    await expect(
+      run(`SELECT COUNT(*) AS n FROM ${FEATURES} WHERE (game_date = DATE '2024-01-02' OR player = 'ann')`),
+    ).rejects.toThrow(FILTER_ERROR)
+    // A join on the partition column is no constant predicate either.
+    await expect(
+      run(`SELECT COUNT(*) FROM ${FEATURES} AS f JOIN \`local.nba.staging\` AS s ON f.game_date = s.game_date`),
+    ).rejects.toThrow(FILTER_ERROR)
+  })
 })
 
 describe("BigQuery's other rules", () => {

@@ -1,11 +1,12 @@
+import { spawn } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { writeHolder, releaseHolders, holderPath } from '../../src/cli/warehouse-holder.js'
 import { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
-import { childEnv, spawnCli } from '../support/cli.js'
+import { PIPELINE_BIN, childEnv, spawnCli } from '../support/cli.js'
 import type { CliRun } from '../support/cli.js'
-import { fixturePath } from '../support/fixtures.js'
+import { REPO_ROOT, fixturePath } from '../support/fixtures.js'
 import { scratchDir } from '../support/scratch.js'
 
 const shop = fixturePath('shop')
@@ -14,6 +15,41 @@ const env = childEnv({ BUILD_COMMIT_SHA: 'e'.repeat(40) })
 /** The CLI in a child process, as an operator in a second terminal runs it. */
 function pipeline(warehouse: string, ...argv: string[]): Promise<CliRun> {
   return spawnCli(['--project', shop, '--warehouse', warehouse, ...argv], env)
+}
+
+/** A CLI child whose stderr can be awaited as it comes (a run that is waiting says so there). */
+interface StartedCli {
+  readonly done: Promise<CliRun>
+  /** Resolves once stderr holds `text`; rejects if the process ends without it. */
+  stderrContains(text: string): Promise<void>
+}
+
+function startPipeline(warehouse: string, ...argv: string[]): StartedCli {
+  const child = spawn(process.execPath, [PIPELINE_BIN, '--project', shop, '--warehouse', warehouse, ...argv], {
+    cwd: REPO_ROOT,
+    env,
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()))
+  const done = new Promise<CliRun>((resolve) =>
+    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr })),
+  )
+  const stderrContains = (text: string) =>
+    new Promise<void>((resolve, reject) => {
+      const check = () => {
+        if (!stderr.includes(text)) return
+        child.stderr.off('data', check)
+        resolve()
+      }
+      child.stderr.on('data', check)
+      check()
+      void done.then(() =>
+        stderr.includes(text) ? resolve() : reject(new Error(`ended without "${text}":\n${stderr}`)),
+      )
+    })
+  return { done, stderrContains }
 }
 
 async function shopWarehouse(): Promise<string> {
@@ -61,15 +97,22 @@ describe('a warehouse file another process holds', () => {
     const single = await shopWarehouse()
     expect((await pipeline(single, 'run')).code).toBe(0)
     const shared = await shopWarehouse()
-    const [first, second] = await Promise.all([
-      pipeline(shared, '--wait', '120', 'run'),
-      pipeline(shared, '--wait', '120', 'run'),
-    ])
-    expect([first.code, second.code], `${first.stderr}\n${second.stderr}`).toEqual([0, 0])
-    expect(`${first.stderr}${second.stderr}`).toContain(`waiting for the warehouse "${shared}"`)
+    // The test holds the file until both runs say they wait (events, not timing), then lets go: both
+    // queue, whatever the load on the machine, and then take the file one after the other.
+    const holder = await DuckDbAdapter.open({ path: shared })
+    writeHolder(shared, { command: 'run', runId: 'run-held-3', now: new Date('2026-01-15T03:00:00Z') })
+    const runs = [startPipeline(shared, '--wait', '600', 'run'), startPipeline(shared, '--wait', '600', 'run')]
+    try {
+      await Promise.all(runs.map((r) => r.stderrContains(`waiting for the warehouse "${shared}"`)))
+    } finally {
+      await holder.close()
+      releaseHolders()
+    }
+    const [first, second] = await Promise.all(runs.map((r) => r.done))
+    expect([first?.code, second?.code], `${first?.stderr}\n${second?.stderr}`).toEqual([0, 0])
     expect(await ordersDaily(shared)).toEqual(await ordersDaily(single))
     expect(existsSync(holderPath(shared))).toBe(false)
-  })
+  }, 120_000)
 
   it('lets a read-only report share the file with another reader', async () => {
     const warehouse = await shopWarehouse()

@@ -2,16 +2,17 @@ import { describe, expect, it } from 'vitest'
 import type { BigQueryJobRequest } from '../../src/engines/bigquery/bigquery-client.js'
 import { runCli } from '../support/cli.js'
 import { fixturePath } from '../support/fixtures.js'
-import { EVERY_TABLE_HAS_X, RecordingBigQueryClient } from '../support/recording-bigquery.js'
+import { EVERY_TABLE_HAS_X, RecordingBigQueryClient, soleLeaseHolder } from '../support/recording-bigquery.js'
 
 const shop = fixturePath('shop')
 const BIGQUERY = { PIPELINE_ENGINE: 'bigquery', PIPELINE_BQ_PROJECT: 'proj' }
 
 /** A warehouse where every table exists with one INT64 column and sources hold data up to 2026-01-03. */
 function warehouse(): RecordingBigQueryClient {
+  const leases = soleLeaseHolder()
   return new RecordingBigQueryClient((request: BigQueryJobRequest) => {
     if (/MAX\(/.test(request.query)) return [{ latest: '2026-01-03' }]
-    return []
+    return leases(request) ?? []
   }, EVERY_TABLE_HAS_X)
 }
 

@@ -78,6 +78,17 @@ describe('loadProject (one bundled pass)', () => {
     expect(loaded.definitions.map((d) => d.file)).toEqual(['definitions/three.ts'])
   })
 
+  it('loads a bundle of a thousand files (compiled eagerly) with the same results, a throwing one alone', async () => {
+    const names = Array.from({ length: 1000 }, (_, i) => `t${String(i).padStart(4, '0')}`)
+    await Promise.all(names.map((name) => put(`definitions/${name}.ts`, tableFile(name))))
+    await put('definitions/zz_throws.ts', `throw new Error('one of many exploded')\n`)
+    const loaded = await loadProject(root)
+    expect(loaded.definitions.map((d) => d.exportName)).toEqual(names)
+    expect(loaded.issues.map((i) => [i.file, i.message])).toEqual([
+      ['definitions/zz_throws.ts', 'cannot load module: one of many exploded'],
+    ])
+  })
+
   it('reads includes/project.ts in the same pass', async () => {
     await put('includes/project.ts', `import { defineProject } from ${ENGINE}\nexport const p = defineProject({})\n`)
     await put('definitions/one.ts', tableFile('one'))

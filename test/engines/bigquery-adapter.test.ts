@@ -4,7 +4,7 @@ import { createBigQueryDialect } from '../../src/engines/bigquery/bigquery-diale
 import { runPipeline } from '../../src/runner/run.js'
 import { parseBigQuery } from '../support/bigquery-parse.js'
 import { compileFixture, testRun } from '../support/fixtures.js'
-import { EVERY_TABLE_HAS_X, RecordingBigQueryClient } from '../support/recording-bigquery.js'
+import { EVERY_TABLE_HAS_X, RecordingBigQueryClient, soleLeaseHolder } from '../support/recording-bigquery.js'
 
 describe('BigQueryAdapter over a recording client', () => {
   it('sends standard SQL with only the parameters the statement uses, typed, with location and labels', async () => {
@@ -103,8 +103,9 @@ describe('BigQueryAdapter over a recording client', () => {
   })
 
   it('runs the shop fixture against the fake and every statement it sends parses as BigQuery SQL', async () => {
+    const leases = soleLeaseHolder()
     const client = new RecordingBigQueryClient(
-      (r) => (/MAX\(/.test(r.query) ? [{ latest: '2026-01-03' }] : []),
+      (r) => (/MAX\(/.test(r.query) ? [{ latest: '2026-01-03' }] : (leases(r) ?? [])),
       EVERY_TABLE_HAS_X,
     )
     const adapter = new BigQueryAdapter(client, { project: 'proj' })

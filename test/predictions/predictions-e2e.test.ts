@@ -42,6 +42,49 @@ afterAll(async () => adapter?.close().catch(() => undefined))
 
 const count = async (sql: string) => Number((await rows<{ n: number }>(adapter, sql))[0]?.n ?? 0)
 
+const PRECOMPUTE = [
+  'player_daily_cache',
+  'player_composite_factors',
+  'player_shot_zone_analysis',
+  'team_defense_zone_analysis',
+]
+const REBUILT = [...PRECOMPUTE.map((t) => `nba_precompute.${t}`), 'nba_predictions.ml_feature_store_v2']
+/** Columns the engine fills from the run (who and when), not from the inputs. */
+const TRACKING =
+  /^(build_commit_sha|run_id|deployment_revision|feature_source_mode|processed_at|created_at|updated_at|source_\w+_last_updated)$/
+
+/** Copies each table's rows of [from, to] (its value columns, as text: every bit of a float) aside. */
+async function snapshotRange(tables: readonly string[], from: string, to: string): Promise<Map<string, string>> {
+  const selects = new Map<string, string>()
+  for (const table of tables) {
+    const [schema, name] = table.split('.')
+    const columns = await rows<{ column_name: string }>(
+      adapter,
+      `SELECT column_name FROM information_schema.columns WHERE table_schema = '${schema}' AND table_name = '${name}' ORDER BY ordinal_position`,
+    )
+    const values = columns
+      .filter((c) => !TRACKING.test(c.column_name))
+      .map((c) => `CAST("${c.column_name}" AS VARCHAR)`)
+    const date = columns.find((c) => /^(game_date|cache_date|analysis_date)$/.test(c.column_name))?.column_name
+    const select = `SELECT ${values.join(', ')} FROM ${table} WHERE ${date} BETWEEN DATE '${from}' AND DATE '${to}'`
+    await adapter.execute(`CREATE OR REPLACE TABLE main."snap_${name}" AS ${select}`)
+    selects.set(table, select)
+  }
+  return selects
+}
+
+/** Per table: rows of the range that differ from the snapshot, either way. */
+async function differingRows(snapshots: Map<string, string>): Promise<Record<string, number>> {
+  const out: Record<string, number> = {}
+  for (const [table, select] of snapshots) {
+    const snap = `main."snap_${table.split('.')[1]}"`
+    out[table] = await count(
+      `SELECT COUNT(*) AS n FROM ((${select} EXCEPT ALL SELECT * FROM ${snap}) UNION ALL (SELECT * FROM ${snap} EXCEPT ALL ${select}))`,
+    )
+  }
+  return out
+}
+
 describe('player_prop_predictions on the sample', () => {
   it('predicts every feature-store row, with the engine-written tracking columns', async () => {
     expect(await count(`SELECT COUNT(*) AS n FROM ${PPP}`)).toBe(
@@ -185,21 +228,17 @@ describe('supersede and idempotency', () => {
     expect(await rows(adapter, `SELECT * FROM ${PPP} ORDER BY prediction_id`)).toEqual(before)
   })
 
-  it('supersedes nothing when precompute and features are rebuilt with other thread counts', async () => {
-    // Parallel aggregation is not bit-for-bit deterministic: the rebuilt values differ in their last
-    // bits from one thread count to another, and model_input_hash must not see it (issue 15).
+  it('rebuilds precompute and features bit for bit with other thread counts, superseding nothing', async () => {
+    // Parallel aggregation sums floats in an order that changes with the thread count; the stored
+    // values must not (exact means and spreads, includes/sql-helpers.ts exactAvg), so a rebuild of
+    // unchanged inputs writes the same values and model_input_hash supersedes nothing (issue 15).
     const before = await rows(adapter, `SELECT * FROM ${PPP} ORDER BY prediction_id`)
-    const precompute = [
-      'player_daily_cache',
-      'player_composite_factors',
-      'player_shot_zone_analysis',
-      'team_defense_zone_analysis',
-    ]
+    const rebuilt = await snapshotRange(REBUILT, '2025-11-20', DAY)
     try {
       for (const threads of [1, 4]) {
         await adapter.execute(`SET threads = ${threads}`)
         const result = await run(graph, adapter, {
-          selection: { actions: precompute, includeDependents: true },
+          selection: { actions: PRECOMPUTE, includeDependents: true },
           from: '2025-11-20',
           to: DAY,
           restate: true,
@@ -209,6 +248,9 @@ describe('supersede and idempotency', () => {
         expect(result.actions.filter((a) => a.status === 'failed').map((a) => a.name)).toEqual([])
         expect(action(result, 'ml_feature_store_v2').rowsWritten).toBeGreaterThan(0)
         expect(action(result, 'player_prop_predictions'), `threads ${threads}`).toMatchObject({ rowsWritten: 0 })
+        expect(await differingRows(rebuilt), `threads ${threads}`).toEqual(
+          Object.fromEntries(REBUILT.map((t) => [t, 0])),
+        )
       }
     } finally {
       await adapter.execute('RESET threads')

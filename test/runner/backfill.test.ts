@@ -42,6 +42,22 @@ function options(overrides: Partial<BackfillOptions> = {}): BackfillOptions {
     ...overrides,
   }
 }
+/** Inputs changed, then a backfill at FIX that stops after its first batch (its process dies). */
+async function killedBackfill() {
+  await adapter.execute(`UPDATE raw.scores SET value = value + 1`)
+  let batches = 0
+  const killedRun = testRun({ buildCommitSha: FIX, mode: 'backfill' })
+  const stopped = await backfill(
+    options({
+      run: killedRun,
+      onEvent: (e) => {
+        if (e.type === 'batch' && ++batches === 1) throw new Error('killed')
+      },
+    }),
+  )
+  expect(stopped.run?.ok).toBe(false)
+  return killedRun
+}
 const rows = () => adapter.query<{ n: number }>('SELECT COUNT(*) AS n FROM analytics.forecasts').then((r) => r[0]?.n)
 
 describe('backfill', () => {
@@ -148,19 +164,33 @@ describe('backfill', () => {
     ])
   })
 
-  it('never resumes another build: a newer build rebuilds the dates a killed backfill completed, and says so', async () => {
-    await adapter.execute(`UPDATE raw.scores SET value = value + 1`)
-    let batches = 0
-    const killedRun = testRun({ buildCommitSha: FIX, mode: 'backfill' })
-    const stopped = await backfill(
-      options({
-        run: killedRun,
-        onEvent: (e) => {
-          if (e.type === 'batch' && ++batches === 1) throw new Error('killed')
-        },
-      }),
+  it('refuses a newer build whose daily run failed after a killed backfill, naming the backfill and the way out', async () => {
+    const killedRun = await killedBackfill()
+    // a newer build is deployed, and its daily run fails (here on a bad input of a new day)
+    await adapter.execute(`INSERT INTO raw.scores VALUES (DATE '2026-01-04', 'x', -1.0)`)
+    const NEWER = 'e'.repeat(40)
+    const daily = testRun({ buildCommitSha: NEWER })
+    expect((await runPipeline({ graph, adapter, run: daily, today: '2026-02-01' })).ok).toBe(false)
+    const refused = await backfill(
+      options({ run: testRun({ buildCommitSha: NEWER, mode: 'backfill' }), requireCommits: [] }),
     )
-    expect(stopped.run?.ok).toBe(false)
+    expect(refused.go).toBe(false)
+    const gate = refused.checks.find((c) => c.name === 'deployed before backfill')?.detail
+    expect(gate).toContain(`production runs ${FIX}`)
+    expect(gate).toContain(`its daily run ${daily.id}`)
+    expect(gate).toContain('ended failed, and only a successful one counts')
+    expect(gate).toContain(`the backfill ${killedRun.id} of 2026-01-01..2026-01-03 (build ${FIX.slice(0, 12)}) ended`)
+    expect(gate).toContain('resume it on its build')
+    expect(refused.run).toBeUndefined()
+    // the way out it names: the killed backfill resumes on its own build, whose daily run is the last good one
+    const resumed = await backfill(options({ requireCommits: [] }))
+    expect(resumed.go).toBe(true)
+    expect(resumed.resumed).toEqual([killedRun.id])
+    expect(resumed.run?.ok).toBe(true)
+  })
+
+  it('never resumes another build: a newer build rebuilds the dates a killed backfill completed, and says so', async () => {
+    const killedRun = await killedBackfill()
     // the next fix is deployed and runs daily before the range is backfilled again
     const NEWER = 'e'.repeat(40)
     await runPipeline({ graph, adapter, run: testRun({ buildCommitSha: NEWER }), today: '2026-02-01' })

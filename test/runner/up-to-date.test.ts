@@ -127,3 +127,43 @@ describe('standalone assertions on a run with nothing new', () => {
     expect(assertionOf(await run(changed)).upToDate).toBeUndefined()
   })
 })
+
+describe('bookkeeping of a run that wrote nothing', () => {
+  it('records the action runs of actions that only read in one INSERT, and a failure at once', async () => {
+    await run()
+    const sent: string[] = []
+    const watched = new Proxy(adapter, {
+      get: (target, property) => {
+        if (property === 'execute')
+          return (sql: string, options?: Parameters<DuckDbAdapter['execute']>[1]) => {
+            sent.push(sql)
+            return target.execute(sql, options)
+          }
+        const value: unknown = Reflect.get(target, property, target)
+        return typeof value === 'function' ? value.bind(target) : value
+      },
+    })
+    const second = await runPipeline({ graph, adapter: watched, run: testRun(), today: '2026-02-01' })
+    const inserts = sent.filter((s) => /insert into "pipeline_state"\."action_runs"/i.test(s))
+    // The shop's table (customers) is rebuilt on every run: its rows go at once, with those held so far.
+    const wrote = second.actions.filter((a) => (a.rowsWritten ?? 0) > 0).length
+    expect(wrote).toBeLessThan(3)
+    expect(inserts.length).toBeLessThanOrEqual(wrote + 1)
+    expect(second.actions.length).toBeGreaterThan(6)
+    const [row] = await adapter.query<{ n: number }>(
+      `SELECT count(*) AS n FROM pipeline_state.action_runs WHERE run_id = '${second.runId}'`,
+    )
+    expect(Number(row?.n)).toBe(second.actions.length)
+
+    // A failure is written when it happens, not held to the end of the run.
+    await adapter.execute(`UPDATE shop.orders_daily SET amount = -1 WHERE order_date = DATE '2026-01-02'`)
+    sent.length = 0
+    const failing = await runPipeline({ graph, adapter: watched, run: testRun(), today: '2026-02-01' })
+    expect(failing.ok).toBe(false)
+    expect(sent.filter((s) => /insert into "pipeline_state"\."action_runs"/i.test(s)).length).toBeGreaterThan(1)
+    const failed = await adapter.query<{ status: string }>(
+      `SELECT status FROM pipeline_state.action_runs WHERE run_id = '${failing.runId}' AND action = '${ASSERTION}'`,
+    )
+    expect(failed).toEqual([{ status: 'failed' }])
+  })
+})

@@ -8,6 +8,19 @@ import type {
   BigQueryTableMetadata,
 } from '../../src/engines/bigquery/bigquery-client.js'
 
+/**
+ * Answers the lease-holders query (pipeline_state.locks) as when no other writer runs: the holder is the
+ * owner that last took a lease. Null for any other statement. A run on BigQuery takes each action's lease.
+ */
+export function soleLeaseHolder(): (request: BigQueryJobRequest) => Record<string, unknown>[] | null {
+  let owner: unknown = null
+  return (request) => {
+    if (typeof request.params?.owner === 'string') owner = request.params.owner
+    if (!/^select `owner`, `expires_at` from `[^`]*\.locks`/i.test(request.query)) return null
+    return [{ owner, expires_at: '2999-01-01T00:00:00Z' }]
+  }
+}
+
 /** What the recording client answers for tables.get: the table's metadata, or null (a 404). */
 export type TableAnswer = (dataset: string, table: string) => BigQueryTableMetadata | null
 
@@ -76,4 +89,10 @@ export class RecordingBigQueryClient implements BigQueryClient {
 }
 
 /** tables.get answer: every table exists with one nullable INT64 column `x`. */
-export const EVERY_TABLE_HAS_X: TableAnswer = () => ({ schema: { fields: [{ name: 'x', type: 'INTEGER' }] } })
+export const EVERY_TABLE_HAS_X: TableAnswer = (_dataset, table) => ({
+  schema: { fields: [{ name: 'x', type: 'INTEGER' }] },
+  // The shop fixture's incremental tables, partitioned as their definitions ask (a run checks the layout).
+  ...(SHOP_INCREMENTAL.has(table) ? { timePartitioning: { type: 'DAY', field: 'order_date' } } : {}),
+})
+
+const SHOP_INCREMENTAL = new Set(['orders_daily', 'customer_totals', 'orders_log'])

@@ -1,6 +1,6 @@
 import { AdapterError } from '../../core/errors.js'
 import { usedParams } from '../adapter.js'
-import type { Adapter, LiveColumn, ParamValue, Row, Statement, StatementOptions } from '../adapter.js'
+import type { Adapter, LiveColumn, LiveLayout, ParamValue, Row, Statement, StatementOptions } from '../adapter.js'
 import type { Dialect, Target } from '../dialect.js'
 import { sanitizeLabel, sanitizeLabels } from '../job-labels.js'
 import type { JobLabels } from '../job-labels.js'
@@ -180,6 +180,7 @@ export class BigQueryAdapter implements Adapter {
     const ref = (t: Target) => ({ projectId: o.project, datasetId: t.dataset, tableId: t.name })
     const description = `COPY ${this.dialect.formatTarget(from)} TO ${this.dialect.formatTarget(to)}`
     if (o.dryRun) return
+    await this.#dropOnLayoutChange(from, to, options)
     for (let attempt = 1; ; attempt++) {
       try {
         const [job] = await this.#client.createJob({
@@ -208,6 +209,30 @@ export class BigQueryAdapter implements Adapter {
         o.onRetry?.(event)
         await (o.sleep ?? sleep)(delayMs)
       }
+    }
+  }
+
+  /**
+   * A copy job cannot change the partitioning of the table it overwrites ("Incompatible table partitioning
+   * specification"), nor can CREATE OR REPLACE ("Cannot replace a table with a different partitioning
+   * spec. Instead, DROP the table, and then recreate it"): when the rebuilt table's layout differs, the
+   * published one is dropped first, BigQuery's documented path (readers see no table for the copy's time).
+   */
+  async #dropOnLayoutChange(from: Target, to: Target, options: StatementOptions | undefined): Promise<void> {
+    const current = await this.describeLayout(to)
+    if (!current) return
+    const next = await this.describeLayout(from)
+    if (!next || sameLayout(current, next)) return
+    await this.execute(this.dialect.dropTable(to), { label: options?.label ?? 'drop before a layout change' })
+  }
+
+  /** Partitioning and clustering from the tables API (tables.get). */
+  async describeLayout(target: Target): Promise<LiveLayout | null> {
+    const metadata = await this.#tableMetadata(target)
+    if (!metadata) return null
+    return {
+      partitionBy: metadata.timePartitioning ? (metadata.timePartitioning.field ?? '_PARTITIONTIME') : null,
+      clusterBy: [...(metadata.clustering?.fields ?? [])],
     }
   }
 
@@ -259,6 +284,13 @@ interface JobOutcome {
   readonly job: BigQueryJob
   readonly rows: Record<string, unknown>[]
   readonly affected: string | undefined
+}
+
+/** Same partition column and clustering columns (names compared case-insensitively, as BigQuery does). */
+export function sameLayout(a: LiveLayout, b: LiveLayout): boolean {
+  const key = (l: LiveLayout) =>
+    JSON.stringify([l.partitionBy?.toLowerCase() ?? null, l.clusterBy.map((c) => c.toLowerCase())])
+  return key(a) === key(b)
 }
 
 function sleep(ms: number): Promise<void> {
