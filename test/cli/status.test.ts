@@ -8,21 +8,7 @@ import { PIPELINE_BIN, runCli } from '../support/cli.js'
 import { REPO_ROOT } from '../support/fixtures.js'
 import { scratchDir } from '../support/scratch.js'
 
-const INDEX = join(REPO_ROOT, 'src', 'index.ts')
-
-/** One daily incremental over the source raw.events. */
-const DAYS_DEFINITION = `import { declaration, incremental, sql } from ${JSON.stringify(INDEX)}
-export const events = declaration({ name: 'events', dataset: 'raw', interval: { column: 'day' } })
-export const dailyCounts = incremental({
-  name: 'daily_counts',
-  dataset: 'shop',
-  interval: { column: 'day', start: '2020-01-01', batchDays: 1 },
-  write: { strategy: 'replace_interval' },
-  assertions: { nonNull: ['day'] },
-  query: (ctx) => sql\`select day, count(*) as events from \${ctx.ref('events')}
-    where day >= \${ctx.interval.start} and day < \${ctx.interval.end} group by day\`,
-})
-`
+import { DAYS_DEFINITION, INDEX } from './status-support.js'
 
 /** A project of one daily incremental over two years of a source: 730 one-day batches, long enough to watch. */
 async function daysProject(): Promise<{ root: string; warehouse: string }> {
