@@ -93,8 +93,11 @@ function main(): void {
     for (const [name, tree] of Object.entries(trees)) {
       const warehouse = join(dir, `${name}-profile.duckdb`)
       for (const which of ['fresh', 'second']) {
-        const { stdout, seconds } = start(tree, warehouse, true)
-        console.log(`\n${which} start --profile, ${name} (${seconds.toFixed(2)} s):\n${profileBlock(stdout)}`)
+        const { stdout, stderr, seconds } = start(tree, warehouse, true)
+        const seeded = /^seeded in .*$/m.exec(stderr)?.[0]
+        console.log(
+          `\n${which} start --profile, ${name} (${seconds.toFixed(2)} s${seeded ? `; ${seeded}` : ''}):\n${profileBlock(stdout)}`,
+        )
       }
     }
   } finally {
