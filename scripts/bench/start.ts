@@ -7,8 +7,9 @@
  *
  *   npx tsx scripts/bench/start.ts [--before REF] [--runs N] [--second-runs N]
  *
- * REF (default: the parent of the first speed commit) is exported with `git archive` into a temporary
- * directory that borrows this checkout's node_modules; the current tree is "after".
+ * REF (default a521285: main before the second-start and compile work of 2026-12-03) is exported with
+ * `git archive` into a temporary directory that borrows this checkout's node_modules; the current
+ * tree is "after".
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, rmSync, symlinkSync } from 'node:fs'
@@ -17,7 +18,7 @@ import { join, resolve } from 'node:path'
 import { runOnce, summarize } from './measure.js'
 import type { Sample, Summary } from './measure.js'
 
-const DEFAULT_BEFORE = 'edd9406'
+const DEFAULT_BEFORE = 'a521285'
 
 function option(name: string, fallback: string): string {
   const i = process.argv.indexOf(name)
@@ -29,13 +30,22 @@ function exportTree(ref: string, into: string): void {
   symlinkSync(resolve('node_modules'), join(into, 'node_modules'))
 }
 
-function start(tree: string, warehouse: string): Sample {
-  const sample = runOnce('node', ['bin/pipeline.js', 'start'], {
+function start(tree: string, warehouse: string, profile = false): Sample {
+  const sample = runOnce('node', ['bin/pipeline.js', 'start', ...(profile ? ['--profile'] : [])], {
     cwd: tree,
     env: { ...process.env, PIPELINE_WAREHOUSE: warehouse, BUILD_COMMIT_SHA: 'bench', CI: '1' },
   })
   if (sample.status !== 0) throw new Error(`start in ${tree} exited ${sample.status}: ${sample.stderr.slice(-2000)}`)
   return sample
+}
+
+/** The profile lines `start --profile` prints: totals, kinds and the slowest statements. */
+function profileBlock(stdout: string): string {
+  const lines = stdout.split('\n')
+  const from = lines.findIndex((l) => l.startsWith('profile:'))
+  if (from < 0) return '(no profile printed)'
+  const end = lines.findIndex((l, i) => i > from && /^(HTML report|\S+ report)/.test(l))
+  return lines.slice(from, end < 0 ? from + 20 : end).join('\n')
 }
 
 function line(label: string, s: Summary): string {
@@ -79,6 +89,17 @@ function main(): void {
     console.log(`\nfresh: after / before = ${(f.after.median / f.before.median).toFixed(2)}`)
     console.log(`second: after / before = ${(s.after.median / s.before.median).toFixed(2)}`)
     console.log(`load average at the end: ${execFileSync('cat', ['/proc/loadavg'], { encoding: 'utf8' }).trim()}`)
+    // Where the time goes (`start --profile`): one fresh and one second start of each tree.
+    for (const [name, tree] of Object.entries(trees)) {
+      const warehouse = join(dir, `${name}-profile.duckdb`)
+      for (const which of ['fresh', 'second']) {
+        const { stdout, stderr, seconds } = start(tree, warehouse, true)
+        const seeded = /^seeded in .*$/m.exec(stderr)?.[0]
+        console.log(
+          `\n${which} start --profile, ${name} (${seconds.toFixed(2)} s${seeded ? `; ${seeded}` : ''}):\n${profileBlock(stdout)}`,
+        )
+      }
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true })
   }

@@ -32,6 +32,11 @@ export interface RunProgress {
   /** Estimated finish from the pace so far; null until one unit is done. */
   readonly eta: string | null
   readonly updatedAt: string
+  /**
+   * What the command does outside its actions, e.g. `start` applying migrations or seeding the sample
+   * ("seeding: generating box scores"); absent or null while actions run.
+   */
+  readonly step?: string | null
 }
 
 /** The run file: identity, outcome and progress; the final RunResult fields are added when the run ends. */
@@ -71,6 +76,8 @@ export interface ProgressFileWriter {
   finish(result: RunResult): void
   /** The run stopped with an error before it could finish: record it as failed with the message. */
   abort(message: string): void
+  /** Say what the command does outside its actions (null: back to the actions), written at once. */
+  step(text: string | null): void
 }
 
 // Each write is a synchronous write and rename: on every event of a run with nothing to build (two
@@ -87,6 +94,7 @@ export function createProgressFile(options: ProgressFileOptions): ProgressFileWr
   let actions = { done: 0, total: 0 }
   let units = { done: 0, total: 0 }
   let rows = 0
+  let step: string | null = null
   let lastWrite = 0
   let pending: ReturnType<typeof setTimeout> | null = null
   let closed = false
@@ -117,6 +125,7 @@ export function createProgressFile(options: ProgressFileOptions): ProgressFileWr
       elapsedMs,
       eta,
       updatedAt: new Date(at).toISOString(),
+      step,
     }
   }
   const write = (file: object) => {
@@ -202,6 +211,10 @@ export function createProgressFile(options: ProgressFileOptions): ProgressFileWr
         status: result.ok ? 'succeeded' : 'failed',
         progress: { ...progress(), running: [], eta: null },
       })
+    },
+    step(text) {
+      step = text
+      if (!closed) writeRunning()
     },
     abort(message) {
       close()

@@ -39,6 +39,7 @@ const runFileSchema = z.object({
       elapsedMs: z.number(),
       eta: z.string().nullable(),
       updatedAt: z.string(),
+      step: z.string().nullable().optional(),
     })
     .optional(),
 })

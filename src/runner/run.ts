@@ -48,6 +48,11 @@ export interface RunOptions {
   readonly today?: IsoDate
   /** Folder for <run_id>.json; null writes none. */
   readonly runsDir?: string | null
+  /**
+   * A run file the command opened before the run (`start` reports its migrations and seeding in it);
+   * the run goes on writing it (and finishes it) instead of opening its own in runsDir.
+   */
+  readonly progressFile?: ProgressFileWriter
   readonly onEvent?: (event: RunEvent) => void
   /** Record every statement's hash, kind, duration and rows in the result (`run --profile`). */
   readonly profile?: boolean
@@ -78,8 +83,10 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
   const { graph, run } = options
   const selected = resolveSelection(graph, options.selection)
   refuseProtectedFullRefresh(graph, selected, options.fullRefresh)
+  options.progressFile?.step(null)
   const progressFile =
-    options.runsDir && !options.dryRun
+    options.progressFile ??
+    (options.runsDir && !options.dryRun
       ? createProgressFile({
           dir: options.runsDir,
           run,
@@ -87,7 +94,7 @@ export async function runPipeline(options: RunOptions): Promise<RunResult> {
           skipAssertions: options.skipAssertions ?? false,
           reason: options.reason ?? null,
         })
-      : null
+      : null)
   try {
     return await planAndRun(options, selected, progressFile)
   } catch (error) {

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import type { CompiledAction, CompiledGraph } from '../compiler/compiled.js'
 import type { Adapter } from '../engines/adapter.js'
 import type { Target } from '../engines/dialect.js'
@@ -84,7 +84,10 @@ export class InputsTracker {
     const ledger = { dataset: this.#state.dataset, name: LEDGER_TABLE }
     const inputs = [...plan.action.dependencies].sort()
     const versions = await Promise.all([
-      this.#version(relationKey(ledger), () => this.#fingerprintIfExists(ledger)),
+      // A warehouse without user migrations has no ledger: a stable state, unlike an unreadable relation.
+      this.#version(relationKey(ledger), async () =>
+        (await this.#adapter.tableExists(ledger)) ? this.#fingerprint(ledger) : 'absent',
+      ),
       ...inputs.map((name) => this.#inputVersion(name)),
     ])
     for (const [i, version] of versions.entries()) hash.update(`\0${inputs[i - 1] ?? 'ledger'}=${version}`)
@@ -107,7 +110,7 @@ export class InputsTracker {
   #inputVersion(name: string): Promise<string> {
     const target = this.#byName.get(name)?.target
     if (!target) return Promise.resolve(`missing ${name}`)
-    return this.#version(relationKey(target), () => this.#fingerprintIfExists(target))
+    return this.#version(relationKey(target), () => this.#fingerprint(target))
   }
 
   #version(key: string, read: () => Promise<string>): Promise<string> {
@@ -119,13 +122,21 @@ export class InputsTracker {
     return found
   }
 
-  async #fingerprintIfExists(target: Target): Promise<string> {
+  /**
+   * The relation's fingerprint; when it cannot be read (it does not exist), a value no key was ever
+   * made of, so the assertion is evaluated (and reports what is wrong).
+   */
+  async #fingerprint(target: Target): Promise<string> {
     const sqlText = this.#adapter.dialect.contentFingerprint?.(target)
-    if (!sqlText || !(await this.#adapter.tableExists(target))) return 'absent'
-    const [row] = await this.#adapter.query<{ n: number; h: string | null }>(sqlText, {
-      label: `fingerprint ${relationKey(target)}`,
-    })
-    return `${Number(row?.n ?? 0)}:${row?.h ?? ''}`
+    if (!sqlText) return `unversioned ${randomUUID()}`
+    try {
+      const [row] = await this.#adapter.query<{ n: number; h: string | null }>(sqlText, {
+        label: `fingerprint ${relationKey(target)}`,
+      })
+      return `${Number(row?.n ?? 0)}:${row?.h ?? ''}`
+    } catch {
+      return `unreadable ${randomUUID()}`
+    }
   }
 }
 

@@ -230,6 +230,14 @@ const CASES: Readonly<Record<string, Case>> = {
   },
   'migrate plan --to 0': { argv: ['migrate', 'plan', '--to', '0'], says: '--to "0" is not a migration number' },
   'migrate plan --to injection': { argv: ['migrate', 'plan', '--to', '1; DROP'], says: 'is not a migration number' },
+  'status --limit 0': { argv: ['status', '--limit', '0'], says: '--limit "0" is not a whole number from 1 to 1000' },
+  'status --limit abc': { argv: ['status', '--limit', 'abc'], says: '--limit "abc" is not a whole number' },
+  'status --limit -5': { argv: ['status', '--limit', '-5'], says: '--limit "-5" is not a whole number' },
+  'status --limit 2.5': {
+    argv: ['status', '--limit', '2.5'],
+    says: '--limit "2.5" is not a whole number from 1 to 1000; e.g. --limit 20',
+  },
+  'status --limit 1000000': { argv: ['status', '--limit', '1000000'], says: '--limit "1000000" is not a whole number' },
   'migrate status --lock-timeout abc': {
     argv: ['migrate', 'status', '--lock-timeout', 'abc'],
     says: '--lock-timeout "abc" is not a number of seconds',

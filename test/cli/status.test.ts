@@ -8,27 +8,13 @@ import { PIPELINE_BIN, runCli } from '../support/cli.js'
 import { REPO_ROOT } from '../support/fixtures.js'
 import { scratchDir } from '../support/scratch.js'
 
-const INDEX = join(REPO_ROOT, 'src', 'index.ts')
+import { DAYS_DEFINITION, INDEX } from './status-support.js'
 
 /** A project of one daily incremental over two years of a source: 730 one-day batches, long enough to watch. */
 async function daysProject(): Promise<{ root: string; warehouse: string }> {
   const root = scratchDir('pipeline-status-')
   mkdirSync(join(root, 'definitions'))
-  writeFileSync(
-    join(root, 'definitions', 'days.ts'),
-    `import { declaration, incremental, sql } from ${JSON.stringify(INDEX)}
-export const events = declaration({ name: 'events', dataset: 'raw', interval: { column: 'day' } })
-export const dailyCounts = incremental({
-  name: 'daily_counts',
-  dataset: 'shop',
-  interval: { column: 'day', start: '2020-01-01', batchDays: 1 },
-  write: { strategy: 'replace_interval' },
-  assertions: { nonNull: ['day'] },
-  query: (ctx) => sql\`select day, count(*) as events from \${ctx.ref('events')}
-    where day >= \${ctx.interval.start} and day < \${ctx.interval.end} group by day\`,
-})
-`,
-  )
+  writeFileSync(join(root, 'definitions', 'days.ts'), DAYS_DEFINITION)
   const warehouse = join(root, 'warehouse.duckdb')
   const adapter = await DuckDbAdapter.open({ path: warehouse })
   await adapter.execute(`CREATE SCHEMA raw;
@@ -41,7 +27,11 @@ interface RunningFile {
   runId: string
   status: string
   pid: number
-  progress: { units: { done: number; total: number }; running: { name: string; batch: number }[] }
+  progress: {
+    units: { done: number; total: number }
+    running: { name: string; batch: number }[]
+    step?: string | null
+  }
 }
 
 function runFiles(root: string): RunningFile[] {
@@ -111,6 +101,61 @@ describe('pipeline status from another terminal', () => {
     expect(after.stdout).toContain('warehouse: read (read-only)')
     expect(after.stdout).toMatch(/missing intervals \(a plain run builds them\):\n {2}daily_counts: \d+ day\(s\) 2020-/)
     expect(after.stdout).toContain('migrations: none pending')
+  }, 120_000)
+})
+
+/**
+ * A project whose seed module reports a step, then waits for the file `go` in the project folder: the
+ * test sees `start` seeding for as long as it likes, whatever the load on the machine.
+ */
+function seedingProject(): { root: string; warehouse: string } {
+  const root = scratchDir('pipeline-status-seed-')
+  mkdirSync(join(root, 'definitions'))
+  mkdirSync(join(root, 'includes'))
+  writeFileSync(
+    join(root, 'includes', 'project.ts'),
+    `import { defineProject } from ${JSON.stringify(INDEX)}
+export const project = defineProject({ name: 'seeding', seedModule: 'seed.ts' })
+`,
+  )
+  writeFileSync(
+    join(root, 'seed.ts'),
+    `import { existsSync } from 'node:fs'
+export async function seedWarehouse(connection: { run(sql: string): Promise<unknown> }, _options: unknown, onProgress?: (m: string) => void) {
+  onProgress?.('generating events')
+  while (!existsSync(${JSON.stringify(join(root, 'go'))})) await new Promise((r) => setTimeout(r, 20))
+  await connection.run("CREATE SCHEMA raw; CREATE TABLE raw.events AS SELECT DATE '2020-01-01' + CAST(i AS INTEGER) AS day FROM range(3) t(i)")
+}
+`,
+  )
+  writeFileSync(join(root, 'definitions', 'days.ts'), DAYS_DEFINITION)
+  return { root, warehouse: join(root, 'warehouse.duckdb') }
+}
+
+describe('pipeline status while start seeds', () => {
+  it('shows start seeding the sample, from the run file start writes before its first action', async () => {
+    const { root, warehouse } = seedingProject()
+    const env = Object.fromEntries(
+      Object.entries({ ...process.env, BUILD_COMMIT_SHA: 'd'.repeat(40) }).filter(([k]) => !/^PIPELINE_/.test(k)),
+    )
+    const child = spawn(process.execPath, [PIPELINE_BIN, '--project', root, '--warehouse', warehouse, 'start'], {
+      cwd: REPO_ROOT,
+      env,
+      stdio: 'ignore',
+    })
+    children.push(child)
+    const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
+    const file = await waitFor('the seeding step in the run file', () =>
+      runFiles(root).find((f) => f.status === 'running' && f.progress.step === 'seeding the sample: generating events'),
+    )
+    const text = await runCli(['--project', root, '--warehouse', warehouse, 'status'])
+    expect(text.code, text.stderr).toBe(0)
+    expect(text.stdout).toContain(`running: start ${file.runId} (pid ${child.pid}`)
+    expect(text.stdout).toContain('\n  seeding the sample: generating events\n')
+    writeFileSync(join(root, 'go'), '')
+    expect(await exited).toBe(0)
+    const done = runFiles(root).find((f) => f.runId === file.runId)
+    expect(done).toMatchObject({ status: 'succeeded', progress: { step: null, units: { done: 4, total: 4 } } })
   }, 120_000)
 })
 

@@ -3,7 +3,7 @@
  * removed when the run ends. Templates are built by the checkout's own code the first time a test file asks for
  * one, so a code change is always picked up by the next run.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { TestProject } from 'vitest/node'
@@ -15,8 +15,25 @@ declare module 'vitest' {
   }
 }
 
+const PREFIX = 'pipeline-templates-'
+/** A run killed before its teardown leaves its folder; one this old belongs to no running suite. */
+const STALE_MS = 24 * 60 * 60 * 1000
+
 export default function setup(project: TestProject): () => void {
-  const dir = mkdtempSync(join(tmpdir(), 'pipeline-templates-'))
+  removeStale()
+  const dir = mkdtempSync(join(tmpdir(), PREFIX))
   project.provide('templateDir', dir)
   return () => rmSync(dir, { recursive: true, force: true })
+}
+
+function removeStale(): void {
+  for (const name of readdirSync(tmpdir())) {
+    if (!name.startsWith(PREFIX)) continue
+    const path = join(tmpdir(), name)
+    try {
+      if (Date.now() - statSync(path).mtimeMs > STALE_MS) rmSync(path, { recursive: true, force: true })
+    } catch {
+      // Removed meanwhile by its own run: nothing to do.
+    }
+  }
 }

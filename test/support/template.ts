@@ -47,6 +47,10 @@ export async function openTemplateCopy(name: string, build: TemplateBuild): Prom
 
 async function buildOrWait(name: string, build: TemplateBuild): Promise<string> {
   const dir = inject('templateDir')
+  if (!dir)
+    throw new Error(
+      `Template warehouse "${name}": no template folder; run vitest with vitest.config.ts (globalSetup test/support/global-setup.ts)`,
+    )
   const done = join(dir, `${name}.duckdb`)
   const failed = join(dir, `${name}.error`)
   try {

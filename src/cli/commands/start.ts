@@ -6,6 +6,8 @@ import { applyMigrations } from '../../migrate/index.js'
 import type { CompiledGraph } from '../../compiler/compiled.js'
 import type { Adapter } from '../../engines/adapter.js'
 import { formatProfile } from '../../runner/profile.js'
+import { createProgressFile } from '../../runner/progress-file.js'
+import type { ProgressFileWriter } from '../../runner/progress-file.js'
 import { runPipeline } from '../../runner/run.js'
 import { countAllRowsSql } from '../../runner/staging.js'
 import type { RunResult } from '../../runner/result.js'
@@ -99,6 +101,39 @@ async function printSummaryReport(context: CliContext, graph: CompiledGraph, ada
   }
 }
 
+/** Apply pending migrations and seed the sample when sources are missing, saying so on stderr and in the run file. */
+async function prepareWarehouse(
+  context: CliContext,
+  graph: CompiledGraph,
+  adapter: Adapter,
+  globals: { readonly root: string; readonly warehouse: string; readonly engine: string },
+  progressFile: ProgressFileWriter,
+): Promise<void> {
+  const log = (m: string) => context.io.stderr(`${m}\n`)
+  log(`${graph.project.name}: warehouse ${globals.warehouse} (${globals.engine})`)
+  progressFile.step('applying migrations')
+  const migrated = await applyMigrations(adapter, {
+    root: globals.root,
+    stateDataset: graph.project.stateDataset,
+    onEvent: (e) => e.type === 'applied' && log(`migration ${e.version} ${e.name} applied (${e.durationMs} ms)`),
+  })
+  log(
+    migrated.applied.length
+      ? `applied ${migrated.applied.length} migration(s)`
+      : `schema up to date (${migrated.alreadyApplied} migrations applied earlier)`,
+  )
+  const missing = await missingSources(graph, adapter)
+  if (missing.length === 0) return
+  log(`sources missing (${missing.join(', ')}): generating the sample warehouse`)
+  progressFile.step('seeding the sample')
+  const started = performance.now()
+  await seedSources(graph, adapter, {}, (m) => {
+    log(`seed: ${m}`)
+    progressFile.step(`seeding the sample: ${m}`)
+  })
+  log(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`)
+}
+
 export function startCommand(context: CliContext, exit: ExitHolder): Command {
   const command = new Command('start')
     .description(
@@ -111,7 +146,6 @@ export function startCommand(context: CliContext, exit: ExitHolder): Command {
       context,
       exit,
       async (flags, globals) => {
-        const log = (m: string) => context.io.stderr(`${m}\n`)
         const graph = await context.compile(globals)
         const run = createRunInfo({ root: globals.root, env: context.env, now: context.now() })
         const adapter = await openWarehouse(context, globals, {
@@ -119,32 +153,29 @@ export function startCommand(context: CliContext, exit: ExitHolder): Command {
           command: 'start',
           runId: run.id,
         })
+        // The run file exists from the start, so `status` in another terminal shows the migrations and
+        // the seeding (minutes on BigQuery) before the first action; the run then goes on writing it.
+        const progressFile = createProgressFile({
+          dir: join(globals.root, '.pipeline', 'runs'),
+          run,
+          command: 'start',
+          skipAssertions: false,
+          reason: null,
+        })
         try {
-          log(`${graph.project.name}: warehouse ${globals.warehouse} (${globals.engine})`)
-          const migrated = await applyMigrations(adapter, {
-            root: globals.root,
-            stateDataset: graph.project.stateDataset,
-            onEvent: (e) =>
-              e.type === 'applied' && log(`migration ${e.version} ${e.name} applied (${e.durationMs} ms)`),
-          })
-          log(
-            migrated.applied.length
-              ? `applied ${migrated.applied.length} migration(s)`
-              : `schema up to date (${migrated.alreadyApplied} migrations applied earlier)`,
-          )
-          const missing = await missingSources(graph, adapter)
-          if (missing.length) {
-            log(`sources missing (${missing.join(', ')}): generating the sample warehouse`)
-            const started = performance.now()
-            await seedSources(graph, adapter, {}, (m) => log(`seed: ${m}`))
-            log(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`)
-          }
+          await prepareWarehouse(context, graph, adapter, globals, progressFile)
+        } catch (error) {
+          progressFile.abort(error instanceof Error ? error.message : String(error))
+          await adapter.close()
+          throw error
+        }
+        try {
           const progress = createProgress(context.io)
           const result = await runPipeline({
             graph,
             adapter,
             run,
-            runsDir: join(globals.root, '.pipeline', 'runs'),
+            progressFile,
             onEvent: progress.onEvent,
             profile: flags.profile ?? false,
           })

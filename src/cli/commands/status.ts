@@ -1,4 +1,5 @@
 import { Command } from 'commander'
+import { z } from 'zod'
 import { join } from 'node:path'
 import type { RunFile } from '../../runner/progress-file.js'
 import { collectStatus } from '../../runner/status.js'
@@ -6,16 +7,23 @@ import type { PipelineStatus } from '../../runner/status.js'
 import type { CliContext } from '../cli-context.js'
 import { EXIT } from '../cli-context.js'
 import { handle, printJson } from '../command-kit.js'
+import { intFlag, parseFlags } from '../flag-schemas.js'
 import type { ExitHolder } from '../command-kit.js'
+
+/** Most runs `status --limit` lists. */
+export const MAX_STATUS_LIMIT = 1000
+
+const statusFlags = z.strictObject({ limit: intFlag(1, MAX_STATUS_LIMIT, '--limit 20') })
 
 export function statusCommand(context: CliContext, exit: ExitHolder): Command {
   const command = new Command('status')
     .description(
       'from another terminal: the running command (action, batch i/n, rows, ETA), last runs, missing and unverified intervals, pending migrations',
     )
-    .option('--limit <n>', 'how many of the last runs to list', '10')
+    .option('--limit <n>', `how many of the last runs to list (1 to ${MAX_STATUS_LIMIT})`, '10')
   return command.action(
-    handle<{ limit: string }>(command, context, exit, async (flags, globals) => {
+    handle<Record<string, unknown>>(command, context, exit, async (raw, globals) => {
+      const flags = parseFlags(statusFlags, raw)
       const graph = await context.compile(globals)
       const status = await collectStatus({
         runsDir: join(globals.root, '.pipeline', 'runs'),
@@ -23,7 +31,7 @@ export function statusCommand(context: CliContext, exit: ExitHolder): Command {
         graph,
         openReadOnly: () => context.openAdapter(globals, { readOnly: true }),
         today: context.now().toISOString().slice(0, 10),
-        limit: Math.max(1, Number.parseInt(flags.limit, 10) || 10),
+        limit: flags.limit ?? 10,
       })
       if (globals.json) printJson(context, status)
       else context.io.stdout(formatStatus(status, context.now()))
@@ -85,6 +93,7 @@ function runningLines(run: RunFile, now: Date): string[] {
   const lines = [
     `running: ${run.command} ${run.runId} (pid ${run.pid} on ${run.host}, ${run.mode}, build ${run.buildCommitSha.slice(0, 12)}) for ${elapsed}`,
   ]
+  if (p.step) lines.push(`  ${p.step}`)
   for (const a of p.running)
     lines.push(
       `  ${a.name}${a.batches ? ` batch ${a.batch}/${a.batches}` : ''}${a.interval ? ` (last ${a.interval.start}..${a.interval.end})` : ''}, ${a.rows} rows`,
