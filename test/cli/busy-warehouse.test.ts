@@ -1,8 +1,9 @@
 import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { writeHolder, releaseHolders, holderPath } from '../../src/cli/warehouse-holder.js'
+import type { WarehouseHolder } from '../../src/cli/warehouse-holder.js'
 import { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
 import { PIPELINE_BIN, childEnv, spawnCli } from '../support/cli.js'
 import type { CliRun } from '../support/cli.js'
@@ -52,6 +53,19 @@ function startPipeline(warehouse: string, ...argv: string[]): StartedCli {
   return { done, stderrContains }
 }
 
+/** The holder file of `warehouse` once a writer has recorded itself there (polled: it is a plain file). */
+async function waitForHolder(warehouse: string): Promise<WarehouseHolder> {
+  const until = Date.now() + 90_000
+  for (;;) {
+    if (existsSync(holderPath(warehouse))) {
+      const text = readFileSync(holderPath(warehouse), 'utf8')
+      if (text.endsWith('\n')) return JSON.parse(text) as WarehouseHolder
+    }
+    if (Date.now() > until) throw new Error(`no writer recorded itself in ${holderPath(warehouse)}`)
+    await new Promise((resolve) => setTimeout(resolve, 10))
+  }
+}
+
 async function shopWarehouse(): Promise<string> {
   const path = join(scratchDir('pipeline-busy-'), 'warehouse.duckdb')
   const adapter = await DuckDbAdapter.open({ path })
@@ -75,23 +89,26 @@ async function ordersDaily(path: string): Promise<unknown[]> {
 }
 
 describe('a warehouse file another process holds', () => {
-  it('refuses a second writer at once with exit 1, naming the holder and --wait', async () => {
+  it('refuses a second run while a real run holds the file, naming that run, and leaves the first to finish', async () => {
     const warehouse = await shopWarehouse()
-    const holder = await DuckDbAdapter.open({ path: warehouse })
-    writeHolder(warehouse, { command: 'run', runId: 'run-held-1', now: new Date('2026-01-15T03:00:00Z') })
+    const first = startPipeline(warehouse, 'run')
+    // The run records itself beside the file once DuckDB has it open; frozen there, it holds the lock.
+    const holder = await waitForHolder(warehouse)
+    process.kill(holder.pid, 'SIGSTOP')
     try {
-      const result = await pipeline(warehouse, 'run')
-      expect(result.code, result.stderr).toBe(1)
-      expect(result.stderr).toContain(
-        `error [warehouse-busy]: the warehouse "${warehouse}" is busy: PID ${process.pid} ("pipeline run", run run-held-1, since 2026-01-15T03:00:00.000Z) has it open for writing; let it finish and run the command again, or add --wait [SECONDS] to queue behind it`,
+      const second = await pipeline(warehouse, 'run')
+      expect(second.code, second.stderr).toBe(1)
+      expect(second.stderr).toContain(
+        `error [warehouse-busy]: the warehouse "${warehouse}" is busy: PID ${holder.pid} ("pipeline run", run ${holder.runId}, since ${holder.since}) has it open for writing`,
       )
-      expect(result.stderr).not.toMatch(/^\s+at /m)
+      expect(second.stderr).toContain('add --wait [SECONDS] to queue behind it')
+      expect(second.stderr).not.toMatch(/^\s+at /m)
     } finally {
-      await holder.close()
-      releaseHolders()
+      process.kill(holder.pid, 'SIGCONT')
     }
+    expect((await first.done).code).toBe(0)
     expect(existsSync(holderPath(warehouse))).toBe(false)
-  })
+  }, 120_000)
 
   it('with --wait, two runs started together both succeed in turn and the tables equal a single run', async () => {
     const single = await shopWarehouse()

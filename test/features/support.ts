@@ -11,12 +11,16 @@ import { buildFixture } from '../fixtures/features/hand-made.js'
 import type { FeatureFixture } from '../fixtures/features/hand-made.js'
 import { loadFixture } from '../fixtures/features/load.js'
 import { memoryAdapter, REPO_ROOT, testRun } from '../support/fixtures.js'
+import { withoutRemovedChecks } from '../support/removed-checks.js'
 
 let compiled: Promise<CompiledGraph> | undefined
 
-/** The project's own definitions/ and assertions/, compiled for DuckDB (once per test file). */
+/**
+ * The project's own definitions/ and assertions/, compiled for DuckDB (once per test file), without the
+ * checks PIPELINE_TEST_REMOVE_CHECKS names (test/support/removed-checks.ts; unset in a normal run).
+ */
 export function projectGraph(): Promise<CompiledGraph> {
-  compiled ??= loadProject(REPO_ROOT).then((loaded) => compileProject(loaded, duckDbDialect))
+  compiled ??= loadProject(REPO_ROOT).then((loaded) => withoutRemovedChecks(compileProject(loaded, duckDbDialect)))
   return compiled
 }
 

@@ -10,8 +10,8 @@
  *   - a c0 build whose rows show no symptom at all is stopped by A-19b alone;
  *   - the fixed build c1 publishes the dates.
  *
- * Tried (scripts/incidents-removal.ts, recorded in docs/incidents.json): with A-19b removed the
- * replay fails (the symptom-free old build publishes its predictions).
+ * Tried (scripts/incidents-removal.ts, recorded in docs/incidents.json): with A-19b and A-19a removed,
+ * 3 of the 4 tests fail: the old build's predictions of the damaged dates are published.
  */
 import { execFileSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'

@@ -35,4 +35,21 @@ describe('the incident matrix (docs/incidents.md)', () => {
       }
     }
   })
+
+  it('records for every replay what it did with its stopping checks removed, and each tried replay failed', () => {
+    for (const incident of matrix.incidents) {
+      if (incident.replay === null) continue
+      const removal = incident.removal
+      expect(removal, `${incident.id}: run scripts/incidents-removal.ts --write`).toBeDefined()
+      if (removal === undefined || 'notRemovable' in removal) continue
+      const removable = incident.checks
+        .filter((c) => c.where === 'audit' || c.where === 'standalone')
+        .map((c) => c.name)
+      expect(removal.removed, incident.id).toEqual([...new Set(removable)])
+      expect(
+        removal.failed.length,
+        `${incident.id}: the replay still passes without ${removal.removed.join(', ')}`,
+      ).toBeGreaterThan(0)
+    }
+  })
 })

@@ -32,6 +32,7 @@ describe('BigQuery rendering of the predictions, grading and reports', () => {
       const texts = [
         action.sql.query,
         action.sql.fullQuery,
+        action.sql.reopen,
         ...(action.sql.statements ?? []),
         ...Object.values(action.sql.hooks ?? {}).flat(),
         ...action.checks.flatMap((c) => [c.summarySql, c.offendingSql]),

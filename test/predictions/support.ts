@@ -15,6 +15,7 @@ import { seedWarehouse } from '../../scripts/seed/index.js'
 import type { SeedOptions } from '../../scripts/seed/index.js'
 import { REPO_ROOT, testRun } from '../support/fixtures.js'
 import { openTemplateCopy } from '../support/template.js'
+import { withoutRemovedChecks } from '../support/removed-checks.js'
 import { I1_RANGE } from '../fixtures/predictions/incident-i1.js'
 
 export const SHA_A = 'a'.repeat(40)
@@ -28,7 +29,10 @@ export function loadRealProject(): Promise<LoadedProject> {
   return loaded
 }
 
-/** Compile the real project, optionally replacing definitions by name (incident replays). */
+/**
+ * Compile the real project, optionally replacing definitions by name (incident replays), without the
+ * checks PIPELINE_TEST_REMOVE_CHECKS names (test/support/removed-checks.ts; unset in a normal run).
+ */
 export async function compileReal(
   engine: EngineId = 'duckdb',
   replace: readonly (ActionDefinition | InvalidAction)[] = [],
@@ -39,7 +43,8 @@ export async function compileReal(
     const replacement = d.definition.kind === 'invalid' ? undefined : byName.get(d.definition.name)
     return replacement ? { ...d, definition: replacement } : d
   })
-  return compileProject({ ...project, definitions }, engine === 'duckdb' ? duckDbDialect : bigQueryDialect)
+  const graph = compileProject({ ...project, definitions }, engine === 'duckdb' ? duckDbDialect : bigQueryDialect)
+  return withoutRemovedChecks(graph)
 }
 
 export async function migrate(adapter: DuckDbAdapter): Promise<void> {
