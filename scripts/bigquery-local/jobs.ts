@@ -42,8 +42,17 @@ export interface InsertResult {
 }
 
 /** jobs.insert / jobs.get / jobs.getQueryResults over the executor, with faults applied. */
+/** Jobs inserted for one value of the `command` label: query jobs, dry runs and copy jobs. */
+export interface JobTally {
+  query: number
+  dryRun: number
+  copy: number
+}
+
 export class Jobs {
   readonly #jobs = new Map<string, JobRecord>()
+  /** Jobs inserted, by their `command` label (retries included), for job-count measurements. */
+  readonly tally = new Map<string, JobTally>()
   readonly #catalog: Catalog
   readonly #executor: Executor
   readonly #faults: Faults
@@ -65,8 +74,18 @@ export class Jobs {
     this.#copy = copy
   }
 
+  #count(config: NonNullable<JobInsertBody['configuration']>): void {
+    const command = config.labels?.command ?? '(no command label)'
+    const tally = this.tally.get(command) ?? { query: 0, dryRun: 0, copy: 0 }
+    if (config.copy) tally.copy++
+    else if (config.dryRun) tally.dryRun++
+    else tally.query++
+    this.tally.set(command, tally)
+  }
+
   async insert(body: JobInsertBody): Promise<InsertResult> {
     const config = body.configuration ?? {}
+    this.#count(config)
     if (config.copy) return this.#insertCopy(body, config.copy)
     const sql = config.query?.query
     if (typeof sql !== 'string')

@@ -1,6 +1,6 @@
 /**
  * `npm run bigquery:local [-- --port N] [-- --fault SPEC ...]`: serves the local BigQuery endpoint on
- * 127.0.0.1 until killed and prints the line to export:
+ * 127.0.0.1 until killed (then prints the jobs each command sent, on stderr) and prints the line to export:
  *
  *   BIGQUERY_EMULATOR_HOST=http://127.0.0.1:PORT
  *
@@ -33,7 +33,14 @@ async function main(): Promise<void> {
     endpoint.faults.inject(fault, options)
   }
   process.stdout.write(`BIGQUERY_EMULATOR_HOST=${endpoint.url}\n`)
-  const stop = () => void endpoint.close().then(() => process.exit(0))
+  // On the way out: the jobs each command sent (its `command` label), for job-count measurements.
+  const stop = () => {
+    for (const [command, t] of endpoint.jobTally())
+      process.stderr.write(
+        `jobs from ${command}: ${t.query + t.dryRun + t.copy} (${t.query} query, ${t.dryRun} dry run, ${t.copy} copy)\n`,
+      )
+    void endpoint.close().then(() => process.exit(0))
+  }
   process.on('SIGINT', stop)
   process.on('SIGTERM', stop)
 }

@@ -9,6 +9,7 @@ import { runCopy } from './copy-jobs.js'
 import type { CopyConfiguration } from './copy-jobs.js'
 import type { JobInsertBody } from './jobs.js'
 import { Jobs } from './jobs.js'
+import type { JobTally } from './jobs.js'
 import type { TableBody } from './rest-tables.js'
 import { TablesApi } from './rest-tables.js'
 import { Warehouse } from './warehouse.js'
@@ -37,6 +38,8 @@ export interface LocalBigQuery {
    * for tests that inspect what the jobs stored without a REST round trip per page.
    */
   inspect(sql: string): Promise<Record<string, unknown>[]>
+  /** Jobs inserted so far by their `command` label (query, dry-run and copy jobs; retries included). */
+  jobTally(): ReadonlyMap<string, JobTally>
   close(): Promise<void>
 }
 
@@ -62,6 +65,7 @@ export async function startLocalBigQuery(options: LocalBigQueryOptions = {}): Pr
     catalog,
     inspect: (sql) =>
       warehouse.exclusive(async (run) => (await (await run(sql)).getRowObjectsJS()) as Record<string, unknown>[]),
+    jobTally: () => jobs.tally,
     close: () => closeServer(server, warehouse),
   }
 }

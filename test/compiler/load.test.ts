@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readFile, readdir, rm, utimes, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -87,6 +87,29 @@ describe('loadProject (one bundled pass)', () => {
     expect(loaded.issues.map((i) => [i.file, i.message])).toEqual([
       ['definitions/zz_throws.ts', 'cannot load module: one of many exploded'],
     ])
+  })
+
+  it('does not trust the stamp of a file written just before the build (it is hashed again next time)', async () => {
+    await put('definitions/fresh.ts', tableFile('fresh'))
+    const manifests = async () => {
+      const dir = join(root, MODULE_CACHE_DIR)
+      const names = (await readdir(dir)).filter((f) => f.endsWith('.json'))
+      return Promise.all(
+        names.map(
+          async (f) =>
+            JSON.parse(await readFile(join(dir, f), 'utf8')) as { inputs: Record<string, [string, number, number]> },
+        ),
+      )
+    }
+    await loadProject(root)
+    const file = join(root, 'definitions/fresh.ts')
+    expect((await manifests()).map((m) => m.inputs[file])).toEqual([['', -1, -1]])
+    const anHourAgo = new Date(Date.now() - 3_600_000)
+    await utimes(file, anHourAgo, anHourAgo)
+    await loadProject(root)
+    const [stamp] = (await manifests()).map((m) => m.inputs[file])
+    expect(stamp?.[0]).toMatch(/^[0-9a-f]{64}$/)
+    expect(stamp?.[2]).toBeCloseTo(anHourAgo.getTime(), -1)
   })
 
   it('reads includes/project.ts in the same pass', async () => {
