@@ -7,6 +7,7 @@ import type { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
 import { runPipeline } from '../../src/runner/run.js'
 import type { RunResult } from '../../src/runner/result.js'
 import type { RunInfo } from '../../src/runner/run-info.js'
+import type { SelectionOptions } from '../../src/core/selection.js'
 import { buildFixture } from '../fixtures/features/hand-made.js'
 import type { FeatureFixture } from '../fixtures/features/hand-made.js'
 import { loadFixture } from '../fixtures/features/load.js'
@@ -14,6 +15,14 @@ import { memoryAdapter, REPO_ROOT, testRun } from '../support/fixtures.js'
 import { withoutRemovedChecks } from '../support/removed-checks.js'
 
 let compiled: Promise<CompiledGraph> | undefined
+
+/** The precompute layer the feature store reads. */
+const PRECOMPUTE_ACTIONS = [
+  'player_daily_cache',
+  'player_composite_factors',
+  'player_shot_zone_analysis',
+  'team_defense_zone_analysis',
+]
 
 /**
  * The project's own definitions/ and assertions/, compiled for DuckDB (once per test file), without the
@@ -39,46 +48,22 @@ export async function runFixture(
   const fixture = buildFixture()
   await loadFixture(adapter, fixture)
   const run = testRun({ mode: options.mode ?? 'daily' })
+  const graph = await projectGraph()
+  const build = (runInfo: RunInfo, selection: SelectionOptions, skipAssertions: boolean) =>
+    runPipeline({ graph, adapter, run: runInfo, today: '2024-12-31', runsDir: null, selection, skipAssertions })
   if (options.auditStoreOnly) {
     // The hand-made sources do not follow a full schedule, so the per-source integrity checks would
     // stop the build at the root: build the precompute layer unchecked, then audit the store alone.
-    await runPipeline({
-      graph: await projectGraph(),
-      adapter,
-      run: testRun({ mode: options.mode ?? 'daily', startedAt: '2025-01-01T07:00:00.000Z' }),
-      today: '2024-12-31',
-      runsDir: null,
-      selection: {
-        actions: [
-          'player_daily_cache',
-          'player_composite_factors',
-          'player_shot_zone_analysis',
-          'team_defense_zone_analysis',
-        ],
-        includeDeps: true,
-      },
-      skipAssertions: true,
-    })
-    const result = await runPipeline({
-      graph: await projectGraph(),
-      adapter,
-      run,
-      today: '2024-12-31',
-      runsDir: null,
-      selection: { actions: ['ml_feature_store_v2'] },
-      skipAssertions: false,
-    })
+    const precompute = testRun({ mode: options.mode ?? 'daily', startedAt: '2025-01-01T07:00:00.000Z' })
+    await build(precompute, { actions: PRECOMPUTE_ACTIONS, includeDeps: true }, true)
+    const result = await build(run, { actions: ['ml_feature_store_v2'] }, false)
     return { adapter, fixture, run, result }
   }
-  const result = await runPipeline({
-    graph: await projectGraph(),
-    adapter,
+  const result = await build(
     run,
-    today: '2024-12-31',
-    runsDir: null,
-    selection: { actions: ['ml_feature_store_v2'], includeDeps: true },
-    skipAssertions: options.skipAssertions ?? true,
-  })
+    { actions: ['ml_feature_store_v2'], includeDeps: true },
+    options.skipAssertions ?? true,
+  )
   return { adapter, fixture, run, result }
 }
 

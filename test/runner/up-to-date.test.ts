@@ -3,7 +3,7 @@ import type { CompiledGraph } from '../../src/compiler/compiled.js'
 import type { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
 import type { RunResult } from '../../src/runner/result.js'
 import { runPipeline } from '../../src/runner/run.js'
-import { compileFixture, memoryAdapter, testRun } from '../support/fixtures.js'
+import { compileFixture, memoryAdapter, SHOP_SOURCES_SQL, testRun } from '../support/fixtures.js'
 
 /**
  * A standalone assertion whose checks and inputs are those of an earlier evaluation that passed is
@@ -17,10 +17,7 @@ let graph: CompiledGraph
 beforeEach(async () => {
   adapter = await memoryAdapter()
   graph = await compileFixture('shop')
-  await adapter.execute(`CREATE SCHEMA raw;
-    CREATE TABLE raw.raw_customers AS SELECT * FROM (VALUES (1, 'fr'), (2, 'us')) t(customer_id, country);
-    CREATE TABLE raw.raw_orders AS SELECT * FROM (VALUES
-      (DATE '2026-01-01', 1, 10.0), (DATE '2026-01-02', 2, 5.0), (DATE '2026-01-03', 1, 7.5)) t(order_date, customer_id, amount)`)
+  await adapter.execute(SHOP_SOURCES_SQL)
 })
 afterEach(async () => {
   await adapter.close()

@@ -24,6 +24,12 @@ export function memoryAdapter(): Promise<DuckDbAdapter> {
   return DuckDbAdapter.open({ path: ':memory:' })
 }
 
+/** The shop fixture's two sources: two customers and three orders over three days. */
+export const SHOP_SOURCES_SQL = `CREATE SCHEMA raw;
+    CREATE TABLE raw.raw_customers AS SELECT * FROM (VALUES (1, 'fr'), (2, 'us')) t(customer_id, country);
+    CREATE TABLE raw.raw_orders AS SELECT * FROM (VALUES
+      (DATE '2026-01-01', 1, 10.0), (DATE '2026-01-02', 2, 5.0), (DATE '2026-01-03', 1, 7.5)) t(order_date, customer_id, amount)`
+
 let counter = 0
 /** A run with fixed, injected identity so results are predictable. */
 export function testRun(overrides: Partial<RunInfo> = {}): RunInfo {
