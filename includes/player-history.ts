@@ -10,7 +10,7 @@
  */
 import { raw, sql } from '../src/index.js'
 import type { ActionContext, SqlFragment } from '../src/index.js'
-import { beforeIntervalEnd, exactAvg, seasonYearOf, yearsBefore } from './sql-helpers.js'
+import { beforeIntervalEnd, exactAvg, seasonYearOf, sortedArrayAgg, yearsBefore } from './sql-helpers.js'
 
 /**
  * STDDEV_SAMP of whole numbers (points), from exact integer sums: STDDEV_SAMP updates a running mean
@@ -139,7 +139,7 @@ function recentCtes(ctx: ActionContext): SqlFragment {
       ${zoneSum(ctx, 'paint_attempts')} AS paint_attempts_last_10,
       ${zoneSum(ctx, 'mid_range_attempts')} AS mid_range_attempts_last_10,
       ${zoneSum(ctx, 'three_pt_attempts')} AS three_pt_attempts_last_10,
-      ${ctx.fn.arrayAgg(sql`CASE WHEN rn <= 10 THEN game_date END`, sql`game_date`)} AS contributing_game_dates
+      ${sortedArrayAgg(ctx, sql`CASE WHEN rn <= 10 THEN game_date END`)} AS contributing_game_dates
     FROM h_ranked
     GROUP BY player_lookup, target_date
   )`

@@ -10,6 +10,7 @@ for (const script of [
   'scripts/bench/start.ts',
   'scripts/bench/engine-overhead.ts',
   'scripts/bench/seasons.ts',
+  'scripts/bench/test-suite.ts',
 ]) {
   console.log(`\n# ${script}`)
   const result = spawnSync('npx', ['tsx', '--expose-gc', script], { stdio: 'inherit' })

@@ -90,6 +90,14 @@ export interface QueryCompilerOptions {
   readonly parameterPrefix?: string
 }
 
+/** Staging in connection-private tables (see Dialect.sessionStaging). */
+export interface SessionStaging {
+  /** The connection-private staging table of a target. */
+  table(target: Target): Target
+  /** Create or replace a connection-private table from a select. */
+  createAs(staging: Target, select: string): string
+}
+
 /** SQL text for one engine: no I/O, no state. */
 export interface Dialect {
   readonly engine: EngineId
@@ -111,6 +119,14 @@ export interface Dialect {
   stagingTable(target: Target, runId: string): Target
   /** Create or replace a staging table from a select; where the engine can, it expires on its own. */
   createStagingTableAs(staging: Target, select: string, options?: TableOptions): string
+  /**
+   * Where the engine has tables private to one connection and held outside the warehouse file (DuckDB's
+   * TEMP tables): an incremental batch stages into one, so its rows are written once (on publish), not
+   * twice; the executor then sends all of the action's statements on one connection, and a batch that
+   * fails after staging copies its rows to `stagingTable` for inspection. Absent (BigQuery: staging
+   * tables are per run and swapped in by copy), batches stage in `stagingTable`.
+   */
+  readonly sessionStaging?: SessionStaging
   createOrReplaceTableAs(target: Target, select: string, options?: TableOptions): string
   createOrReplaceView(target: Target, select: string): string
   dropTable(target: Target): string

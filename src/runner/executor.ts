@@ -5,6 +5,7 @@ import type { Adapter, ParamValue, Statement } from '../engines/adapter.js'
 import type { StateStore } from '../state/state-store.js'
 import { compareColumns } from '../engines/column-contract.js'
 import { INTERVAL_START } from '../engines/dialect.js'
+import { inSession } from '../engines/session-scope.js'
 import { blockingFailures, runCheck } from './evaluate-checks.js'
 import { firstFailingDate, paramsBefore, statementsBefore, stoppedMessage } from './partial-publish.js'
 import type { CheckResult, RunEvent } from './result.js'
@@ -46,6 +47,10 @@ export class ActionFailedError extends PipelineError {}
 interface BatchState {
   readonly action: CompiledAction
   readonly batch: BatchPlan
+  /** Steps keeping the staged rows for inspection when the batch fails after staging (session staging). */
+  readonly keep: readonly Step[]
+  /** The batch's stage step completed: its rows are in the staging table. */
+  staged: boolean
   /** Checks since the last gate. */
   pending: CheckResult[]
   rows: number | null
@@ -66,25 +71,10 @@ export async function executePlan(plan: ActionPlan, env: ExecutorEnv): Promise<A
   let lease: Awaited<ReturnType<LeaseAction>> = null
   try {
     lease = (await env.leaseAction?.(plan)) ?? null
-    for (const [index, batch] of plan.batches.entries()) {
-      const state: BatchState = { action, batch, pending: [], rows: null, stopAt: null }
-      if (index > 0) await lease?.renew()
-      await runBatch(state, env, outcome, { done: index + 1, total: plan.batches.length })
-      if (batch.interval) {
-        outcome.intervals.push(batch.interval)
-        outcome.rowsWritten = (outcome.rowsWritten ?? 0) + (state.rows ?? 0)
-        env.onEvent({
-          type: 'batch',
-          name: action.name,
-          interval: batch.interval,
-          done: index + 1,
-          total: plan.batches.length,
-          rows: state.rows ?? 0,
-        })
-      } else if (state.rows !== null) {
-        outcome.rowsWritten = state.rows
-      }
-    }
+    // Staged in a connection-private table: every statement of the action on one connection.
+    await (plan.sessionStaging
+      ? inSession(() => runBatches(plan, env, outcome, lease))
+      : runBatches(plan, env, outcome, lease))
   } catch (error) {
     outcome.error =
       error instanceof PipelineError
@@ -98,6 +88,42 @@ export async function executePlan(plan: ActionPlan, env: ExecutorEnv): Promise<A
   return outcome
 }
 
+async function runBatches(
+  plan: ActionPlan,
+  env: ExecutorEnv,
+  outcome: ActionOutcome,
+  lease: Awaited<ReturnType<LeaseAction>>,
+): Promise<void> {
+  const { action } = plan
+  for (const [index, batch] of plan.batches.entries()) {
+    const state: BatchState = {
+      action,
+      batch,
+      keep: plan.sessionStaging?.keep ?? [],
+      staged: false,
+      pending: [],
+      rows: null,
+      stopAt: null,
+    }
+    if (index > 0) await lease?.renew()
+    await runBatch(state, env, outcome, { done: index + 1, total: plan.batches.length })
+    if (batch.interval) {
+      outcome.intervals.push(batch.interval)
+      outcome.rowsWritten = (outcome.rowsWritten ?? 0) + (state.rows ?? 0)
+      env.onEvent({
+        type: 'batch',
+        name: action.name,
+        interval: batch.interval,
+        done: index + 1,
+        total: plan.batches.length,
+        rows: state.rows ?? 0,
+      })
+    } else if (state.rows !== null) {
+      outcome.rowsWritten = state.rows
+    }
+  }
+}
+
 async function runBatch(
   state: BatchState,
   env: ExecutorEnv,
@@ -108,9 +134,11 @@ async function runBatch(
     for (const step of state.batch.steps) {
       if (state.stopAt && step.kind === 'execute' && step.isCleanup) continue
       await runStep(step, state, env, outcome)
+      if (step.role === 'stage') state.staged = true
     }
     if (state.stopAt) await stopPartWay(state, state.stopAt, env, outcome, position)
   } catch (error) {
+    if (state.staged) await keepStaged(state, env, outcome)
     const message = (error instanceof Error ? error.message : String(error)).slice(0, 1000)
     const params = { ...state.batch.params, error_message: message }
     for (const step of state.batch.onFailure) {
@@ -122,6 +150,17 @@ async function runBatch(
       })
     }
     throw error
+  }
+}
+
+/** The batch failed after staging: keep its staged rows for inspection (a failure here is reported, not thrown). */
+async function keepStaged(state: BatchState, env: ExecutorEnv, outcome: ActionOutcome): Promise<void> {
+  for (const step of state.keep) {
+    await runStep(step, state, env, outcome).catch((keepError: unknown) => {
+      const text = `${state.action.name}: the staged rows were not kept for inspection: ${keepError instanceof Error ? keepError.message : String(keepError)}`
+      outcome.warnings.push(text)
+      env.onEvent({ type: 'warning', name: state.action.name, message: text })
+    })
   }
 }
 

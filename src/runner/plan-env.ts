@@ -1,4 +1,4 @@
-import type { DateInterval } from '../core/dates.js'
+import type { DateInterval, IsoDate } from '../core/dates.js'
 import type { CompiledAction, CompiledGraph } from '../compiler/compiled.js'
 import type { LiveColumn, ParamValue, Statement } from '../engines/adapter.js'
 import type { Dialect, Target } from '../engines/dialect.js'
@@ -22,6 +22,8 @@ export interface PlanEnv {
   readonly skipAssertions: boolean
   /** Why rows are superseded in this run; default '<mode>:<build sha>'. */
   readonly reason?: string
+  /** Per merge action, the starts of batches whose dates the target holds no row of (see readEmptyBatches). */
+  readonly emptyBatches?: ReadonlyMap<string, ReadonlySet<IsoDate>>
   /** Statement forgetting an action's recorded intervals (--full-refresh). */
   readonly clearIntervals: (action: string) => Statement
 }

@@ -40,7 +40,9 @@ export function planIncremental(action: CompiledIncremental, env: PlanEnv): Acti
   const plan = env.intervals.get(action.name)
   if (!plan || plan.batches.length === 0) return { action, range: plan?.range ?? null, batches: [] }
   const { dialect } = env
-  const staging = stagingTarget(dialect, action.target, env.run.id)
+  const kept = stagingTarget(dialect, action.target, env.run.id)
+  const session = dialect.sessionStaging
+  const staging = session ? session.table(action.target) : kept
   const strategy = writeStrategyFor(action, dialect, staging)
   const live = env.fullRefresh ? null : (env.relations.get(relationKey(action.target)) ?? null)
   const contract = action.definition.columns
@@ -65,21 +67,48 @@ export function planIncremental(action: CompiledIncremental, env: PlanEnv): Acti
   // Insert by name: the contract's columns, else the live table's; a table created from the first batch takes them all.
   const columns = contract?.map((c) => c.name) ?? live?.map((c) => c.name) ?? null
   const query = exists || !action.sql.fullQuery ? action.sql.query : action.sql.fullQuery
-  const parts = { action, env, strategy, staging, query, columns, createFromFirst: !exists }
+  const stage = (select: string) =>
+    session ? session.createAs(staging, select) : dialect.createStagingTableAs(staging, select)
+  const parts = { action, env, strategy, staging, stage, query, columns, createFromFirst: !exists }
   const batches = plan.batches.map((interval, index) => planBatch(parts, interval, index))
-  const cleanup: Step = {
+  const drop = (target: Target, label: string): Step => ({
     kind: 'execute',
     role: 'setup',
-    label: 'drop staging',
-    sql: dialect.dropTable(staging),
+    label,
+    sql: dialect.dropTable(target),
     isCleanup: true,
-  }
+  })
+  // With session staging, the persistent staging table holds only the rows an earlier failed run kept.
+  const cleanup = session
+    ? [drop(staging, 'drop staging'), drop(kept, 'drop the rows a failed run kept')]
+    : [drop(staging, 'drop staging')]
   const last = batches.length - 1
   const withEnds = batches.map((batch, i) => ({
     ...batch,
-    steps: [...(i === 0 ? setup : []), ...batch.steps, ...(i === last ? [cleanup] : [])],
+    steps: [...(i === 0 ? setup : []), ...batch.steps, ...(i === last ? cleanup : [])],
   }))
-  return { action, range: plan.range, batches: withEnds }
+  return {
+    action,
+    range: plan.range,
+    batches: withEnds,
+    ...(session ? { sessionStaging: { keep: keepStagedSteps(env, staging, kept) } } : {}),
+  }
+}
+
+/** A batch failed after staging in a connection-private table: copy its rows where the next run finds them. */
+function keepStagedSteps(env: PlanEnv, staging: Target, kept: Target): Step[] {
+  const { dialect } = env
+  return [
+    {
+      kind: 'transaction',
+      role: 'setup',
+      label: `keep the staged rows in ${dialect.formatTarget(kept)} for inspection`,
+      statements: [
+        { sql: dialect.createOrReplaceTableAs(kept, `SELECT * FROM ${dialect.formatTarget(staging)}`) },
+        { sql: dialect.dropTable(staging) },
+      ],
+    },
+  ]
 }
 
 interface BatchParts {
@@ -87,6 +116,8 @@ interface BatchParts {
   readonly env: PlanEnv
   readonly strategy: WriteStrategy
   readonly staging: Target
+  /** The statement staging a select's rows. */
+  readonly stage: (select: string) => string
   readonly query: string
   readonly columns: readonly string[] | null
   /** The target does not exist yet: the first batch creates it from its staged rows. */
@@ -113,10 +144,7 @@ function planBatch(parts: BatchParts, interval: DateInterval, index: number): Ba
       kind: 'execute',
       role: 'stage',
       label: `stage ${where}`,
-      sql: dialect.createStagingTableAs(
-        staging,
-        selectWithTracking(action, dialect, parts.query, strategy.stagedColumns),
-      ),
+      sql: parts.stage(selectWithTracking(action, dialect, parts.query, strategy.stagedColumns)),
     },
     ...(index === 0 ? contractSteps(action, env, staging) : []),
     rowsInIntervalStep(action, env, staging, interval),
@@ -145,7 +173,9 @@ function planBatch(parts: BatchParts, interval: DateInterval, index: number): Ba
       role: 'write',
       label: `publish ${where}`,
       statements: [
-        ...strategy.write(parts.columns).map((sql) => ({ sql, params })),
+        ...strategy
+          .write(parts.columns, env.emptyBatches?.get(action.name)?.has(interval.start) ?? false)
+          .map((sql) => ({ sql, params })),
         ...hookSteps(parts, 'afterBatch').flatMap((s) => (s.kind === 'execute' ? [{ sql: s.sql, params }] : [])),
       ],
       records: interval,

@@ -16,6 +16,8 @@ export interface PlanJson {
   readonly action: string
   readonly kind: string
   readonly range: DateInterval | null
+  /** Session staging: what a batch that fails after staging sends to keep its staged rows for inspection. */
+  readonly keepStaged?: readonly StepJson[]
   readonly batches: readonly {
     readonly interval: DateInterval | null
     readonly params: Readonly<Record<string, ParamValue>>
@@ -44,6 +46,7 @@ export function planToJson(plans: readonly ActionPlan[]): PlanJson[] {
     action: plan.action.name,
     kind: plan.action.kind,
     range: plan.range,
+    ...(plan.sessionStaging && plan.batches.length ? { keepStaged: plan.sessionStaging.keep.map(stepJson) } : {}),
     batches: plan.batches.map((b) => ({
       interval: b.interval,
       params: b.params,

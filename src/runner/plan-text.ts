@@ -20,6 +20,10 @@ export function formatPlan(plans: readonly PlanJson[]): string {
         batch.onFailure.forEach((step, n) => lines.push(...stepLines(step, n + 1)))
       }
     }
+    if (plan.keepStaged?.length) {
+      lines.push(' when a batch fails after staging:')
+      plan.keepStaged.forEach((step, n) => lines.push(...stepLines(step, n + 1)))
+    }
   }
   return `${lines.join('\n')}\n`
 }

@@ -9,6 +9,7 @@ import { readStateVersion } from '../state/state-upgrade.js'
 import type { ExecutorEnv } from './executor.js'
 import { planIntervals } from './plan.js'
 import type { PlanEnv } from './plan-env.js'
+import { readEmptyBatches } from './empty-batches.js'
 import { relationKey } from './plan-env.js'
 import { planToJson } from './plan-json.js'
 import { estimatePlanBytes } from './estimate.js'
@@ -207,12 +208,14 @@ export async function planRun(
     if (action.kind !== 'incremental') continue
     relations.set(relationKey(action.target), await adapter.describeTable(action.target))
   }
+  const emptyBatches = await readEmptyBatches(actions, intervals, relations, adapter, options.fullRefresh ?? false)
   const env: PlanEnv = {
     dialect: adapter.dialect,
     graph,
     run,
     intervals,
     relations,
+    emptyBatches,
     fullRefresh: options.fullRefresh ?? false,
     skipAssertions: options.skipAssertions ?? false,
     ...(options.reason ? { reason: options.reason } : {}),

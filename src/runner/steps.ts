@@ -100,6 +100,12 @@ export interface ActionPlan {
   readonly batches: readonly BatchPlan[]
   /** The dates the action covers in this run (incremental actions). */
   readonly range: DateInterval | null
+  /**
+   * Set when the action stages in a connection-private table (Dialect.sessionStaging): its statements are
+   * sent on one connection, and when a batch fails after staging, `keep` copies the staged rows to the
+   * persistent staging table, where they stay for inspection until the action's next run.
+   */
+  readonly sessionStaging?: { readonly keep: readonly Step[] }
 }
 
 /** The statements of a step as the adapter receives them (describe steps send none through SQL). */

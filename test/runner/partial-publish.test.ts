@@ -128,3 +128,41 @@ describe('firstFailingDate', () => {
     expect(firstFailingDate([check('2026-01-01', false), check('2026-01-04', false)], interval)).toBeNull()
   })
 })
+
+const persistentStaging = () =>
+  adapter.query<{ table_name: string }>(
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = 'stores' AND table_name LIKE '%staging%'`,
+  )
+
+// DuckDB stages each batch in a TEMP table (written to no file); a failed batch's rows are kept on disk.
+describe('staging in a TEMP table (DuckDB)', () => {
+  it('writes no staging table to the warehouse when the audit passes', async () => {
+    const result = await run()
+    expect(result.ok).toBe(true)
+    expect(result.actions.find((a) => a.name === 'store_features')?.rowsWritten).toBe(50)
+    expect(await persistentStaging()).toEqual([])
+  })
+
+  it('keeps the staged rows of a failed audit in the persistent staging table until the next run', async () => {
+    await adapter.execute(`UPDATE raw.raw_visits SET visitors = -1 WHERE store_id = 's03'`)
+    const failed = await run()
+    expect(failed.actions.find((a) => a.name === 'store_features')).toMatchObject({
+      status: 'failed',
+      error: { code: 'assertion-failed' },
+    })
+    // The target is left as it was (not created yet), the staged rows stay for inspection
+    expect(await adapter.tableExists({ dataset: 'stores', name: 'store_features' })).toBe(false)
+    expect(await persistentStaging()).toEqual([{ table_name: 'store_features__staging' }])
+    expect(
+      await adapter.query(
+        `SELECT COUNT(*) AS n, COUNT(*) FILTER (WHERE visitors = -1) AS bad FROM stores.store_features__staging`,
+      ),
+    ).toEqual([{ n: 50, bad: 5 }])
+
+    await adapter.execute(`UPDATE raw.raw_visits SET visitors = 7 WHERE visitors = -1`)
+    const fixed = await run()
+    expect(fixed.ok).toBe(true)
+    expect(await adapter.query('SELECT COUNT(*) AS n FROM stores.store_features')).toEqual([{ n: 50 }])
+    expect(await persistentStaging()).toEqual([])
+  })
+})

@@ -4,9 +4,10 @@ import { DuckDBInstance } from '@duckdb/node-api'
 import type { DuckDBConnection, DuckDBResultReader } from '@duckdb/node-api'
 import { AdapterError } from '../../core/errors.js'
 import { usedParams } from '../adapter.js'
+import { currentSession } from '../session-scope.js'
 import type { Adapter, LiveColumn, Row, Statement, StatementOptions } from '../adapter.js'
 import type { Target } from '../dialect.js'
-import { duckDbDialect } from './duckdb-dialect.js'
+import { DUCKDB_TEMP_DATASET, duckDbDialect } from './duckdb-dialect.js'
 import { duckDbTypeToBigQuery } from './duckdb-types.js'
 
 export interface DuckDbAdapterOptions {
@@ -52,7 +53,15 @@ export class DuckDbAdapter implements Adapter {
     return connection
   }
 
+  readonly #pool = {
+    acquire: () => this.#acquire(),
+    release: (connection: DuckDBConnection) => void this.#idle.push(connection),
+  }
+
   async #with<T>(work: (connection: DuckDBConnection) => Promise<T>): Promise<T> {
+    // Inside a session (the executor's, for an action staging in TEMP tables) one connection serves every call.
+    const session = currentSession()
+    if (session) return session.run(this.#pool, work)
     const connection = await this.#acquire()
     try {
       return await work(connection)
@@ -118,9 +127,14 @@ export class DuckDbAdapter implements Adapter {
   }
 
   async describeTable(target: Target): Promise<LiveColumn[] | null> {
+    // A TEMP table lives in the connection's "temp" catalog, schema "main" (see DUCKDB_TEMP_DATASET).
+    const where =
+      target.dataset === DUCKDB_TEMP_DATASET
+        ? `table_catalog = 'temp' AND table_schema = 'main'`
+        : `table_catalog <> 'temp' AND table_schema = $schema`
     const rows = await this.query<{ column_name: string; data_type: string; is_nullable: string }>(
       `SELECT column_name, data_type, is_nullable FROM information_schema.columns
-       WHERE table_schema = $schema AND table_name = $table ORDER BY ordinal_position`,
+       WHERE ${where} AND table_name = $table ORDER BY ordinal_position`,
       { params: { schema: target.dataset, table: target.name } },
     )
     if (rows.length === 0) return null

@@ -21,6 +21,9 @@ const DUCKDB_PARAM_TYPES: Record<ParamType, string> = {
   BOOL: 'BOOLEAN',
 }
 
+/** The catalog of a connection's TEMP tables ("temp"."name" resolves to its schema "main"). */
+export const DUCKDB_TEMP_DATASET = 'temp'
+
 function quote(name: string): string {
   return `"${name.replaceAll('"', '""')}"`
 }
@@ -89,6 +92,15 @@ export const duckDbDialect: Dialect = Object.freeze({
   createStagingTableAs(staging: Target, select: string): string {
     return `CREATE OR REPLACE TABLE ${formatTarget(staging)} AS\n${select}`
   },
+  // A TEMP table is written to no file: a batch's staged rows reach the file once, when published.
+  sessionStaging: Object.freeze({
+    table: (target: Target): Target => ({
+      dataset: DUCKDB_TEMP_DATASET,
+      name: `${target.dataset}__${target.name}__staging`,
+    }),
+    createAs: (staging: Target, select: string) =>
+      `CREATE OR REPLACE TEMP TABLE ${formatTarget(staging)} AS\n${select}`,
+  }),
   createOrReplaceTableAs(target: Target, select: string): string {
     return `CREATE OR REPLACE TABLE ${formatTarget(target)} AS\n${select}`
   },

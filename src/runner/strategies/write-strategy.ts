@@ -37,8 +37,11 @@ export interface WriteStrategy {
   readonly stagedColumns: readonly string[]
   /** After the audit passed, before the publish transaction (e.g. drop staged rows equal to the active ones). */
   readonly beforeWrite: readonly string[]
-  /** The write inside the publish transaction; `columns` null inserts every staged column in order. */
-  write(columns: readonly string[] | null): readonly string[]
+  /**
+   * The write inside the publish transaction; `columns` null inserts every staged column in order.
+   * `targetEmpty`: the target holds no row of the batch's dates (probed while planning, see readEmptyBatches).
+   */
+  write(columns: readonly string[] | null, targetEmpty?: boolean): readonly string[]
   /** Checks after the transaction committed (e.g. one active row per key). */
   readonly verify: readonly Verification[]
   /**

@@ -9,7 +9,7 @@ CREATE TABLE IF NOT EXISTS "shop"."orders_daily" (
   "run_id" VARCHAR NOT NULL
 );
 
-CREATE OR REPLACE TABLE "shop"."orders_daily__staging" AS
+CREATE OR REPLACE TEMP TABLE "temp"."shop__orders_daily__staging" AS
 SELECT q.*, CAST($build_commit_sha AS VARCHAR) AS "build_commit_sha", CAST($run_id AS VARCHAR) AS "run_id"
 FROM (
 
@@ -21,9 +21,9 @@ FROM (
     group by o.order_date, o.customer_id
 ) AS q;
 
-SELECT COUNT(*) AS n FROM "shop"."orders_daily__staging" WHERE CASE WHEN "order_date" IS NULL THEN 1 ELSE 0 END + CASE WHEN "customer_id" IS NULL THEN 1 ELSE 0 END + CASE WHEN "build_commit_sha" IS NULL THEN 1 ELSE 0 END + CASE WHEN "run_id" IS NULL THEN 1 ELSE 0 END > 0;
+SELECT COUNT(*) AS n FROM "temp"."shop__orders_daily__staging" WHERE CASE WHEN "order_date" IS NULL THEN 1 ELSE 0 END + CASE WHEN "customer_id" IS NULL THEN 1 ELSE 0 END + CASE WHEN "build_commit_sha" IS NULL THEN 1 ELSE 0 END + CASE WHEN "run_id" IS NULL THEN 1 ELSE 0 END > 0;
 
-SELECT COUNT(*) AS n FROM "shop"."orders_daily__staging" WHERE "order_date" IS NULL OR "order_date" < CAST($interval_start AS DATE) OR "order_date" >= CAST($interval_end AS DATE);
+SELECT COUNT(*) AS n FROM "temp"."shop__orders_daily__staging" WHERE "order_date" IS NULL OR "order_date" < CAST($interval_start AS DATE) OR "order_date" >= CAST($interval_end AS DATE);
 
 SELECT partition_value, observed, row_count,
   row_count < 1 OR COALESCE(observed = 0, FALSE) AS passed,
@@ -34,21 +34,23 @@ FROM (
     COALESCE(SUM(key_rows), 0) AS row_count
   FROM (
     SELECT CAST("order_date" AS VARCHAR) AS partition_value, COUNT(*) AS key_rows
-    FROM "shop"."orders_daily__staging"
+    FROM "temp"."shop__orders_daily__staging"
     WHERE "order_date" >= CAST($interval_start AS DATE) AND "order_date" < CAST($interval_end AS DATE)
     GROUP BY CAST("order_date" AS VARCHAR), "order_date", "customer_id"
   ) AS keyed
   GROUP BY 1
 ) AS summary;
 
-SELECT COUNT(*) AS n FROM "shop"."orders_daily__staging";
+SELECT COUNT(*) AS n FROM "temp"."shop__orders_daily__staging";
 
 DELETE FROM "shop"."orders_daily"
 WHERE "order_date" >= CAST($interval_start AS DATE) AND "order_date" < CAST($interval_end AS DATE);
 
 INSERT INTO "shop"."orders_daily" ("order_date", "customer_id", "orders", "amount", "build_commit_sha", "run_id")
 SELECT "order_date", "customer_id", "orders", "amount", "build_commit_sha", "run_id" FROM (
-SELECT * FROM "shop"."orders_daily__staging"
+SELECT * FROM "temp"."shop__orders_daily__staging"
 ) AS q;
+
+DROP TABLE IF EXISTS "temp"."shop__orders_daily__staging";
 
 DROP TABLE IF EXISTS "shop"."orders_daily__staging";

@@ -1,6 +1,6 @@
 CREATE SCHEMA IF NOT EXISTS "shop";
 
-CREATE OR REPLACE TABLE "shop"."orders_log__staging" AS
+CREATE OR REPLACE TEMP TABLE "temp"."shop__orders_log__staging" AS
 SELECT q.*, CAST($run_id AS VARCHAR) AS "run_id", CAST($run_started_at AS TIMESTAMP) AS "loaded_at"
 FROM (
 
@@ -8,16 +8,18 @@ FROM (
     where order_date >= CAST($interval_start AS DATE) and order_date < CAST($interval_end AS DATE)
 ) AS q;
 
-SELECT COUNT(*) AS n FROM "shop"."orders_log__staging" WHERE "order_date" IS NULL OR "order_date" < CAST($interval_start AS DATE) OR "order_date" >= CAST($interval_end AS DATE);
+SELECT COUNT(*) AS n FROM "temp"."shop__orders_log__staging" WHERE "order_date" IS NULL OR "order_date" < CAST($interval_start AS DATE) OR "order_date" >= CAST($interval_end AS DATE);
 
 CREATE TABLE "shop"."orders_log" AS
 SELECT * FROM (
-SELECT * FROM "shop"."orders_log__staging"
+SELECT * FROM "temp"."shop__orders_log__staging"
 ) AS limited LIMIT 0;
 
-SELECT COUNT(*) AS n FROM "shop"."orders_log__staging";
+SELECT COUNT(*) AS n FROM "temp"."shop__orders_log__staging";
 
 INSERT INTO "shop"."orders_log"
-SELECT * FROM "shop"."orders_log__staging";
+SELECT * FROM "temp"."shop__orders_log__staging";
+
+DROP TABLE IF EXISTS "temp"."shop__orders_log__staging";
 
 DROP TABLE IF EXISTS "shop"."orders_log__staging";
