@@ -156,14 +156,15 @@ interface Stamped {
 }
 
 /**
- * stat, read, stat and hash one file; a file changed near or after `started` gets an unusable stamp.
- * Synchronous: for thousands of small files, a promise per call costs more than the call.
+ * stat, read and hash one file, then stat it again (unless `statAfter` is false: steadySince does it after the
+ * build); a file changed near or after `started` gets an unusable stamp. Synchronous: for thousands
+ * of small files, a promise per call costs more than the call.
  */
-function stampFile(path: string, started: number): Stamped {
+function stampFile(path: string, started: number, statAfter = true): Stamped {
   try {
     const before = statSync(path)
     const bytes = readFileSync(path)
-    const after = statSync(path)
+    const after = statAfter ? statSync(path) : before
     const usesMeta = bytes.includes('import.meta') && USES_IMPORT_META.test(bytes.toString('utf8'))
     const steady = before.mtimeMs === after.mtimeMs && before.size === after.size && after.size === bytes.length
     const stamp: InputStamp =
@@ -181,7 +182,7 @@ function stampFile(path: string, started: number): Stamped {
 async function stampFiles(paths: readonly string[], started: number): Promise<Map<string, Stamped>> {
   const stamps = new Map<string, Stamped>()
   for (let from = 0; from < paths.length; from += HASH_SLICE) {
-    for (const path of paths.slice(from, from + HASH_SLICE)) stamps.set(path, stampFile(path, started))
+    for (const path of paths.slice(from, from + HASH_SLICE)) stamps.set(path, stampFile(path, started, false))
     await new Promise((resolve) => setImmediate(resolve))
   }
   return stamps
@@ -189,7 +190,8 @@ async function stampFiles(paths: readonly string[], started: number): Promise<Ma
 
 /**
  * A stamp taken while esbuild built holds what esbuild read only if the file is still as stamped
- * now: its mtime predates the build by RACY_MS, so any write during the build would have changed it.
+ * now, after the build: its mtime predates the build by RACY_MS, so any write since the stamp's stat
+ * (before the read) would have changed it.
  */
 function steadySince(path: string, stamp: InputStamp): InputStamp {
   if (stamp === UNUSABLE) return stamp
