@@ -139,15 +139,12 @@ async function runBuild(input: BundleInput, plugins: Plugin[]): Promise<BuildOut
  */
 function engineImports(code: string, imports: readonly { path: string; external?: boolean }[], entry: string): string {
   const paths = new Set(imports.filter((i) => i.external && /^\.{0,2}\//.test(i.path)).map((i) => i.path))
-  let pinned = code
+  let pinned = `\n${code}` // so that an import on the first line follows a newline too
   for (const path of paths) {
-    const quoted = JSON.stringify(path).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
-    pinned = pinned.replace(
-      new RegExp(`(\\bfrom |\\bimport |\\bimport\\()${quoted}`, 'g'),
-      (_, lead: string) => `${lead}${JSON.stringify(entry)}`,
-    )
+    const [from, to] = [JSON.stringify(path), JSON.stringify(entry)]
+    for (const lead of [' from ', '\nimport ', 'import(']) pinned = pinned.replaceAll(`${lead}${from}`, `${lead}${to}`)
   }
-  return pinned
+  return pinned.slice(1)
 }
 
 interface Stamped {
