@@ -9,6 +9,7 @@ import { readFileSync, statSync } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { dirname, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import type * as EsbuildApi from 'esbuild'
 import type { BuildFailure, Message, Plugin } from 'esbuild'
 
 export interface BundleInput {
@@ -89,8 +90,16 @@ function entryCode(input: BundleInput): string {
   return `export const modules = {\n${specifiers.map((path, i) => `  ${JSON.stringify(String(i))}: () => import(${path}),`).join('\n')}\n}\n`
 }
 
+type Esbuild = Omit<typeof EsbuildApi, 'default'>
+
+/** esbuild is CommonJS: the compiled engine loads it with require(), so import() gives `default` only. */
+async function loadEsbuild(): Promise<Esbuild> {
+  const loaded: Esbuild & { default?: Esbuild } = await import('esbuild')
+  return loaded.default ?? loaded
+}
+
 async function runBuild(input: BundleInput, plugins: Plugin[]): Promise<BuildOutput> {
-  const esbuild = await import('esbuild')
+  const esbuild = await loadEsbuild()
   try {
     const result = await esbuild.build({
       stdin: { contents: entryCode(input), resolveDir: input.root, sourcefile: ENTRY_FILE, loader: 'js' },
