@@ -12,8 +12,14 @@ export const PACKAGE_ROOT = fileURLToPath(new URL('..', import.meta.url))
 const SOURCE_DIR = join(PACKAGE_ROOT, 'src')
 const DIST_DIR = join(PACKAGE_ROOT, 'dist')
 /** Bump when the build options below change, so older builds are not reused. */
-const BUILD_FORMAT = 'engine-build-v1'
+const BUILD_FORMAT = 'engine-build-v2'
 const EXTERNAL = ['@duckdb/*', '@google-cloud/*', 'esbuild', 'tsx', 'tsx/*']
+/**
+ * External CommonJS packages, loaded through require(): Node's ESM loader would first scan each of
+ * their files for named exports (@duckdb/node-api: ≈ 0.1 s of every start that opens the warehouse).
+ * A static import of one gets its named exports; a dynamic import() gets `default` only (as from Node).
+ */
+const REQUIRED = /^(@duckdb\/node-api|esbuild)$/
 /** Builds of other source trees are removed once they are this old (a running process may still use them). */
 const PRUNE_AFTER_MS = 24 * 60 * 60 * 1000
 
@@ -55,6 +61,7 @@ export async function buildEngine(dir) {
     // Pure-JS dependencies are bundled (one file parses faster than zod's hundred modules); native
     // and heavy ones stay external and load lazily.
     external: EXTERNAL,
+    plugins: [requireCommonJs()],
     sourcemap: 'linked',
     logLevel: 'warning',
     define: { __PIPELINE_BUNDLED__: 'true' },
@@ -71,6 +78,24 @@ export async function buildEngine(dir) {
     if (!existsSync(join(dir, 'main.js'))) throw error
   }
   pruneOldBuilds(dir)
+}
+
+/** Each REQUIRED package becomes a module whose body is `module.exports = require(name)`, with the require left external. */
+function requireCommonJs() {
+  return {
+    name: 'require-commonjs',
+    setup(build) {
+      build.onResolve({ filter: REQUIRED }, (args) =>
+        args.namespace === 'require-commonjs'
+          ? { path: args.path, external: true }
+          : { path: args.path, namespace: 'require-commonjs' },
+      )
+      build.onLoad({ filter: /.*/, namespace: 'require-commonjs' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(args.path)})`,
+        loader: 'js',
+      }))
+    },
+  }
 }
 
 function pruneOldBuilds(keep) {

@@ -10,7 +10,7 @@
  */
 import { raw, sql } from '../src/index.js'
 import type { ActionContext, SqlFragment } from '../src/index.js'
-import { beforeIntervalEnd, exactAvg, seasonYearOf, yearsBefore } from './sql-helpers.js'
+import { beforeIntervalEnd, exactAvg, seasonYearOf, sortedArrayAgg, yearsBefore } from './sql-helpers.js'
 
 /**
  * STDDEV_SAMP of whole numbers (points), from exact integer sums: STDDEV_SAMP updates a running mean
@@ -68,24 +68,47 @@ function minutesAggregate(ctx: ActionContext, aggregate: 'SUM' | 'AVG', value: s
   return ctx.fn.cast(sql`${raw(aggregate)}(${raw(value)})${over ? sql` ${over}` : sql``}`, 'FLOAT64')
 }
 
-/** The played games, then the keys (is_game = 0), in one stream ordered by day number per player. */
+/**
+ * The played games, then the keys (is_game = 0), in one stream ordered by day number per player.
+ *
+ * The stream holds only the games the date windows can reach: those of the keys' seasons or later (the
+ * season frames) and of the 30 days before the first key or later (the day frames, 30 days the longest).
+ * Earlier games only add to "all history" (games_before): h_carry counts them per player. A year's batch
+ * no longer sorts and frames every earlier season again (the history is still read once, for the game
+ * numbers and previous game dates of h_played).
+ */
 function streamCtes(ctx: ActionContext, keys: string): SqlFragment {
   // Days from the interval start (negative for history): a numeric key for RANGE frames, no date literal (A-04c).
   const dayNumber = ctx.fn.dateDiffDays(sql`game_date`, ctx.interval.start)
+  const inStream = sql`(g.season_year >= c.first_season OR g.day_number >= c.first_day - ${raw(String(LONGEST_DAY_FRAME))})`
   return sql`h_played AS (
-    SELECT g.*, ROW_NUMBER() OVER (PARTITION BY player_lookup ORDER BY game_date) AS game_number
+    SELECT g.*, ROW_NUMBER() OVER (PARTITION BY player_lookup ORDER BY game_date) AS game_number,
+      ${dayNumber} AS day_number
     FROM (${playedGamesSql(ctx)}) g
   ),
+  h_cutoff AS (
+    SELECT MIN(season_year) AS first_season, MIN(${dayNumber}) AS first_day FROM ${raw(keys)}
+  ),
+  h_carry AS (
+    SELECT g.player_lookup, COUNT(*) AS games
+    FROM h_played g CROSS JOIN h_cutoff c
+    WHERE NOT ${inStream}
+    GROUP BY g.player_lookup
+  ),
   h_stream AS (
-    SELECT player_lookup, game_date, season_year, opponent_team_abbr, ${dayNumber} AS day_number, 1 AS is_game,
-      points, minutes, minutes_exact, previous_game_date
-    FROM h_played
+    SELECT g.player_lookup, g.game_date, g.season_year, g.opponent_team_abbr, g.day_number, 1 AS is_game,
+      g.points, g.minutes, g.minutes_exact, g.previous_game_date
+    FROM h_played g CROSS JOIN h_cutoff c
+    WHERE ${inStream}
     UNION ALL
     SELECT player_lookup, game_date, season_year, opponent_team_abbr, ${dayNumber} AS day_number, 0 AS is_game,
       NULL AS points, NULL AS minutes, NULL AS minutes_exact, NULL AS previous_game_date
     FROM ${raw(keys)}
   )`
 }
+
+/** The longest day frame of windowsCte, in days: how far before the first key the stream must reach. */
+const LONGEST_DAY_FRAME = 30
 
 /** Per key with a game before it: the date-window aggregates (all history, season, 7, 14, 30 days). */
 function windowsCte(ctx: ActionContext): SqlFragment {
@@ -94,10 +117,11 @@ function windowsCte(ctx: ActionContext): SqlFragment {
   const days = (n: number) => before('player_lookup', `${n} PRECEDING`)
   const isGame = sql`is_game = 1`
   const backToBack = sql`${isGame} AND previous_game_date = ${ctx.fn.dateAddDays(sql`game_date`, -1)}`
+  const gamesBefore = sql`COALESCE(cy.games, 0) + w.games_in_stream`
   return sql`h_windows AS (
-    SELECT * FROM (
+    SELECT w.*, ${gamesBefore} AS games_before FROM (
       SELECT player_lookup, game_date AS target_date, opponent_team_abbr AS target_opponent, is_game,
-        ${ctx.fn.countIf(isGame)} ${all} AS games_before,
+        ${ctx.fn.countIf(isGame)} ${all} AS games_in_stream,
         AVG(points) ${season} AS points_avg_season,
         ${ctx.fn.countIf(isGame)} ${season} AS games_season,
         ${minutesAggregate(ctx, 'AVG', 'minutes_exact', season)} AS minutes_avg_season,
@@ -105,11 +129,12 @@ function windowsCte(ctx: ActionContext): SqlFragment {
         ${minutesAggregate(ctx, 'SUM', 'minutes_exact', days(7))} AS minutes_last_7_days,
         ${minutesAggregate(ctx, 'AVG', 'minutes_exact', days(7))} AS minutes_per_game_last_7_days,
         ${ctx.fn.countIf(backToBack)} ${days(14)} AS back_to_backs_last_14_days,
-        ${minutesAggregate(ctx, 'AVG', 'CASE WHEN minutes > 0 THEN minutes_exact END', days(30))} AS minutes_avg_last_30_days,
-        ${exactAvg(ctx, sql`CASE WHEN minutes > 0 THEN points / minutes END`, days(30))} AS ppm_avg_last_30_days
+        ${minutesAggregate(ctx, 'AVG', 'CASE WHEN minutes > 0 THEN minutes_exact END', days(LONGEST_DAY_FRAME))} AS minutes_avg_last_30_days,
+        ${exactAvg(ctx, sql`CASE WHEN minutes > 0 THEN points / minutes END`, days(LONGEST_DAY_FRAME))} AS ppm_avg_last_30_days
       FROM h_stream
     ) w
-    WHERE is_game = 0 AND games_before > 0
+    LEFT JOIN h_carry cy ON cy.player_lookup = w.player_lookup
+    WHERE w.is_game = 0 AND ${gamesBefore} > 0
   )`
 }
 
@@ -139,7 +164,7 @@ function recentCtes(ctx: ActionContext): SqlFragment {
       ${zoneSum(ctx, 'paint_attempts')} AS paint_attempts_last_10,
       ${zoneSum(ctx, 'mid_range_attempts')} AS mid_range_attempts_last_10,
       ${zoneSum(ctx, 'three_pt_attempts')} AS three_pt_attempts_last_10,
-      ${ctx.fn.arrayAgg(sql`CASE WHEN rn <= 10 THEN game_date END`, sql`game_date`)} AS contributing_game_dates
+      ${sortedArrayAgg(ctx, sql`CASE WHEN rn <= 10 THEN game_date END`)} AS contributing_game_dates
     FROM h_ranked
     GROUP BY player_lookup, target_date
   )`

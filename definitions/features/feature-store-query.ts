@@ -14,7 +14,7 @@ import { FEATURE_CATALOG } from '../../includes/feature-catalog.js'
 import { lineSelectionCtes } from '../../includes/lines.js'
 import { playerHistoryCtes } from '../../includes/player-history.js'
 import { rosterCtes } from '../../includes/roster.js'
-import { hashNumbers, inInterval, joinWith, structOf } from '../../includes/sql-helpers.js'
+import { hashNumbers, inInterval, joinWith, sortedArrayAgg, structOf } from '../../includes/sql-helpers.js'
 import { teamHistoryCtes } from '../../includes/team-history.js'
 import { featureExpressions, isDerived } from './feature-expressions.js'
 import type { DerivedFeature, FeatureExpression } from './feature-expressions.js'
@@ -114,7 +114,7 @@ function issuesCte(ctx: ActionContext): SqlFragment {
     raw(`SELECT player_lookup, game_date, '${upstreamIssue(u)}' AS issue FROM fs_values WHERE NOT ${u.key}_found`),
   )
   return sql`fs_issues AS (
-    SELECT player_lookup, game_date, ${ctx.fn.arrayAgg(sql`issue`, sql`issue`)} AS data_quality_issues
+    SELECT player_lookup, game_date, ${sortedArrayAgg(ctx, sql`issue`)} AS data_quality_issues
     FROM (${joinWith(rows, '\n      UNION ALL\n      ')}) AS issues
     GROUP BY player_lookup, game_date
   )`

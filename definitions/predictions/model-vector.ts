@@ -7,6 +7,7 @@
 import { raw, sql } from '../../src/index.js'
 import type { ActionContext, SqlFragment } from '../../src/index.js'
 import { CRITICAL_FEATURE_KEYS, FEATURE_NAMES } from '../../includes/feature-catalog.js'
+import { joinText } from '../../includes/sql-helpers.js'
 import { MODEL_INPUT_DEFAULTS, vectorColumn } from './model.js'
 
 /**
@@ -80,10 +81,7 @@ export function featuresSnapshotJson(ctx: ActionContext, v: string): SqlFragment
 /** sha256 over the text of the given values ('null' for NULL), '|'-separated, in order. */
 export function fingerprint(ctx: ActionContext, values: readonly SqlFragment[]): SqlFragment {
   const parts = values.map((value) => sql`COALESCE(${ctx.fn.cast(value, 'STRING')}, 'null')`)
-  const text =
-    parts.reduce<SqlFragment | null>((acc, part) => (acc === null ? part : sql`${acc} || '|' || ${part}`), null) ??
-    sql`''`
-  return ctx.fn.sha256Hex(text)
+  return ctx.fn.sha256Hex(joinText(parts, '|'))
 }
 
 /** The vector inputs of `v`, for the fingerprint. */

@@ -165,6 +165,32 @@ interface DayCandidates {
   readonly games: readonly { readonly game: Matchup; readonly noise: number }[]
 }
 
+/** Indices of `scores`, highest first, equal scores in index order; lazily, from a binary heap. */
+function* byScore(scores: Float64Array): Generator<number> {
+  const before = (a: number, b: number) =>
+    (scores[a] as number) > (scores[b] as number) || (scores[a] === scores[b] && a < b)
+  const heap = Array.from(scores.keys())
+  const siftDown = (start: number, size: number) => {
+    let parent = start
+    for (;;) {
+      const left = 2 * parent + 1
+      if (left >= size) return
+      const right = left + 1
+      const child = right < size && before(heap[right] as number, heap[left] as number) ? right : left
+      if (!before(heap[child] as number, heap[parent] as number)) return
+      ;[heap[parent], heap[child]] = [heap[child] as number, heap[parent] as number]
+      parent = child
+    }
+  }
+  for (let i = (heap.length >> 1) - 1; i >= 0; i -= 1) siftDown(i, heap.length)
+  for (let size = heap.length; size > 0; size -= 1) {
+    const top = heap[0] as number
+    heap[0] = heap[size - 1] as number
+    siftDown(0, size - 1)
+    yield top
+  }
+}
+
 /** Greedy picks for one back-to-back penalty: the teams furthest behind their pace first. */
 function pickWithPenalty(day: DayCandidates, penalty: number): { games: Matchup[]; backToBacks: number } {
   const urgency = new Map(
@@ -173,15 +199,18 @@ function pickWithPenalty(day: DayCandidates, penalty: number): { games: Matchup[
       team.isBackToBack ? team.pace - penalty - TEAM_EXCESS_PENALTY * team.backToBackExcess : team.pace,
     ]),
   )
-  const scored = day.games.map(({ game, noise }) => ({
-    game,
-    score: (urgency.get(game.home) ?? 0) + (urgency.get(game.away) ?? 0) + noise,
-  }))
-  scored.sort((x, y) => y.score - x.score)
+  const scores = new Float64Array(day.games.length)
+  day.games.forEach(({ game, noise }, i) => {
+    scores[i] = (urgency.get(game.home) ?? 0) + (urgency.get(game.away) ?? 0) + noise
+  })
   const busy = new Set<string>()
   const games: Matchup[] = []
   let backToBacks = 0
-  for (const { game } of scored) {
+  // Highest score first, ties in pool order (the order a stable sort of the games gives), taken lazily
+  // from a heap: the day needs at most 15 games, and sorting every candidate 9 times a day was most of
+  // the seed's schedule time.
+  for (const index of byScore(scores)) {
+    const { game } = day.games[index] as DayCandidates['games'][number]
     if (games.length >= day.target) break
     if (busy.has(game.home) || busy.has(game.away)) continue
     busy.add(game.home)

@@ -1,12 +1,15 @@
 /**
- * The esbuild step of project-modules.ts: one ESM bundle of a project's own files, each behind a
- * lazy loader (`modules[i]()`), with the engine left external and every input's content hashed.
+ * The esbuild step of project-modules.ts: one ESM bundle of a project's own files, with the engine
+ * left external and every input's content hashed. Two shapes: `flat` imports every file statically
+ * (`modules[i]` is its namespace; one file that throws fails the whole import), `isolated` puts each
+ * file behind a lazy loader (`modules[i]()`), so a file that throws fails alone.
  */
 import { createHash } from 'node:crypto'
 import { readFileSync, statSync } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
-import { isAbsolute, resolve } from 'node:path'
+import { dirname, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
+import type * as EsbuildApi from 'esbuild'
 import type { BuildFailure, Message, Plugin } from 'esbuild'
 
 export interface BundleInput {
@@ -16,9 +19,13 @@ export interface BundleInput {
   readonly paths: readonly string[]
   /** URL the bundle imports for `#pipeline` and src/index.ts: the engine this process runs. */
   readonly engineEntry: string
-  /** src/index.ts on disk; a relative import resolving to it (any extension) is the engine. */
+  /** src/index.ts on disk; a relative import resolving to it is the engine. */
   readonly engineSource: string
+  /** `flat`: static imports, `modules[i]` is the namespace; `isolated`: `modules[i]()` loads one file. */
+  readonly shape: BundleShape
 }
+
+export type BundleShape = 'flat' | 'isolated'
 
 /** sha256, size and mtimeMs of an input file; the stat is taken before the read, so a later edit is seen. */
 export type InputStamp = readonly [string, number, number]
@@ -29,7 +36,9 @@ export type BundleResult =
 
 const IMPORT_META = /\bimport\.meta\.(url|filename|dirname)\b/g
 const USES_IMPORT_META = /\bimport\.meta\b/
-const ENGINE_INDEX = /(^|[\\/])index(\.[cm]?[jt]s)?$/
+/** Files are hashed in slices between turns of the event loop, so esbuild's replies are read meanwhile. */
+const HASH_SLICE = 200
+const ENTRY_FILE = 'pipeline-project-modules.js'
 
 /**
  * A file modified this close to the build's start (or during it) may not hold what the build read:
@@ -42,40 +51,66 @@ const UNUSABLE: InputStamp = ['', -1, -1]
 
 /**
  * Bundle the files; `inputs` maps every file read (absolute path) to its stamp. esbuild reads the
- * files itself (calling into JavaScript for each of 10,000 files tripled the build); the files are
- * hashed after the build, and only files that use `import.meta` are built again through the plugin
- * that pins it to their own location.
+ * files itself and resolves the engine itself (calling into JavaScript for each of 10,000 files
+ * tripled the build); the requested files are hashed while esbuild works, the others it read after,
+ * and only files that use `import.meta` are built again through the plugin that pins it to their
+ * own location.
  */
 export async function buildBundle(input: BundleInput): Promise<BundleResult> {
   const started = Date.now()
-  const native = await runBuild(input, [enginePlugin(input)])
+  const building = runBuild(input, [])
+  const early = await stampFiles(input.paths, started)
+  const native = await building
   if (!native.ok) return native
-  const stamps = stampInputs(native.inputs, started)
-  const withMeta = Object.keys(stamps.texts).filter((path) => USES_IMPORT_META.test(stamps.texts[path] ?? ''))
-  if (withMeta.length === 0) return { ok: true, code: native.code, inputs: stamps.inputs }
+  const inputs: Record<string, InputStamp> = {}
+  const withMeta: string[] = []
+  for (const path of native.inputs) {
+    const stamped = early.get(path)
+    const { stamp, usesMeta } = stamped
+      ? { ...stamped, stamp: steadySince(path, stamped.stamp) }
+      : stampFile(path, started)
+    inputs[path] = stamp
+    if (usesMeta) withMeta.push(path)
+  }
+  if (withMeta.length === 0) return { ok: true, code: native.code, inputs }
   const pinned: Record<string, InputStamp> = {}
-  const again = await runBuild(input, [enginePlugin(input), sourcePlugin(pinned, withMeta)])
+  const again = await runBuild(input, [sourcePlugin(pinned, withMeta)])
   if (!again.ok) return again
-  return { ok: true, code: again.code, inputs: { ...stamps.inputs, ...pinned } }
+  return { ok: true, code: again.code, inputs: { ...inputs, ...pinned } }
 }
 
 type BuildOutput = { readonly ok: true; readonly code: string; readonly inputs: readonly string[] } | BundleFailure
 type BundleFailure = { readonly ok: false; readonly error: Error }
 
+/** The bundle's entry: `modules` holds each file's namespace (flat) or a loader of it (isolated). */
+function entryCode(input: BundleInput): string {
+  const specifiers = input.paths.map((path) => JSON.stringify(path))
+  if (input.shape === 'flat')
+    return `${specifiers.map((path, i) => `import * as m${i} from ${path}`).join('\n')}\nexport const modules = [${specifiers.map((_, i) => `m${i}`).join(', ')}]\n`
+  return `export const modules = {\n${specifiers.map((path, i) => `  ${JSON.stringify(String(i))}: () => import(${path}),`).join('\n')}\n}\n`
+}
+
+type Esbuild = Omit<typeof EsbuildApi, 'default'>
+
+/** esbuild is CommonJS: the compiled engine loads it with require(), so import() gives `default` only. */
+async function loadEsbuild(): Promise<Esbuild> {
+  const loaded: Esbuild & { default?: Esbuild } = await import('esbuild')
+  return loaded.default ?? loaded
+}
+
 async function runBuild(input: BundleInput, plugins: Plugin[]): Promise<BuildOutput> {
-  const esbuild = await import('esbuild')
-  const entry = input.paths.map((path, i) => `  ${JSON.stringify(String(i))}: () => import(${JSON.stringify(path)}),`)
+  const esbuild = await loadEsbuild()
   try {
     const result = await esbuild.build({
-      stdin: {
-        contents: `export const modules = {\n${entry.join('\n')}\n}\n`,
-        resolveDir: input.root,
-        sourcefile: 'pipeline-project-modules.js',
-        loader: 'js',
-      },
+      stdin: { contents: entryCode(input), resolveDir: input.root, sourcefile: ENTRY_FILE, loader: 'js' },
       absWorkingDir: input.root,
       bundle: true,
       write: false,
+      // Relative imports of src/index.ts resolve to it and stay external: esbuild prints them relative
+      // to outdir (nothing is written), and engineImports() points them at the running engine.
+      outdir: dirname(input.engineSource),
+      external: [input.engineSource, input.engineEntry],
+      alias: { '#pipeline': input.engineEntry },
       format: 'esm',
       platform: 'node',
       target: 'node20',
@@ -85,58 +120,84 @@ async function runBuild(input: BundleInput, plugins: Plugin[]): Promise<BuildOut
       plugins,
     })
     const [output] = result.outputFiles
-    if (!output) return { ok: false, error: new Error('esbuild produced no output') }
+    const meta = Object.values(result.metafile.outputs)[0]
+    if (!output || !meta) return { ok: false, error: new Error('esbuild produced no output') }
     // Inputs in the file namespace are paths relative to absWorkingDir; others carry a "namespace:" prefix.
     const inputs = Object.keys(result.metafile.inputs)
-      .filter((key) => !/^[a-z-]+:/.test(key) && key !== 'pipeline-project-modules.js')
+      .filter((key) => !/^[a-z-]+:/.test(key) && key !== ENTRY_FILE)
       .map((key) => resolve(input.root, key))
-    return { ok: true, code: output.text, inputs }
+    return { ok: true, code: engineImports(output.text, meta.imports, input.engineEntry), inputs }
   } catch (error) {
     return { ok: false, error: describeFailure(error) }
   }
 }
 
 /**
- * Stamp and read every input the build read; a file changed near or after `started` gets an unusable
- * stamp. Synchronous: for thousands of small files, a promise per call costs more than the call.
+ * Point the engine's imports, printed as a path relative to outdir, at the engine entry. They are the
+ * only external imports that are file paths (packages stay bare, `#pipeline` is the entry already),
+ * and esbuild prints them only as `from "…"`, `import "…"` or `import("…")`.
  */
-function stampInputs(
-  paths: readonly string[],
-  started: number,
-): { inputs: Record<string, InputStamp>; texts: Record<string, string> } {
-  const inputs: Record<string, InputStamp> = {}
-  const texts: Record<string, string> = {}
+function engineImports(code: string, imports: readonly { path: string; external?: boolean }[], entry: string): string {
+  const paths = new Set(imports.filter((i) => i.external && /^\.{0,2}\//.test(i.path)).map((i) => i.path))
+  let pinned = code
   for (const path of paths) {
+    const quoted = JSON.stringify(path).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+    pinned = pinned.replace(
+      new RegExp(`(\\bfrom |\\bimport |\\bimport\\()${quoted}`, 'g'),
+      (_, lead: string) => `${lead}${JSON.stringify(entry)}`,
+    )
+  }
+  return pinned
+}
+
+interface Stamped {
+  readonly stamp: InputStamp
+  readonly usesMeta: boolean
+}
+
+/**
+ * stat, read, stat and hash one file; a file changed near or after `started` gets an unusable stamp.
+ * Synchronous: for thousands of small files, a promise per call costs more than the call.
+ */
+function stampFile(path: string, started: number): Stamped {
+  try {
     const before = statSync(path)
     const bytes = readFileSync(path)
     const after = statSync(path)
-    texts[path] = bytes.toString('utf8')
+    const usesMeta = bytes.includes('import.meta') && USES_IMPORT_META.test(bytes.toString('utf8'))
     const steady = before.mtimeMs === after.mtimeMs && before.size === after.size && after.size === bytes.length
-    inputs[path] =
+    const stamp: InputStamp =
       steady && after.mtimeMs < started - RACY_MS
         ? [createHash('sha256').update(bytes).digest('hex'), after.size, after.mtimeMs]
         : UNUSABLE
+    return { stamp, usesMeta }
+  } catch {
+    // Missing or unreadable: the build reports it.
+    return { stamp: UNUSABLE, usesMeta: false }
   }
-  return { inputs, texts }
 }
 
-function stripExtension(path: string): string {
-  return path.replace(/\.[cm]?[jt]s$/, '')
+/** Stamp the files in slices, yielding to the event loop between them (esbuild's replies arrive meanwhile). */
+async function stampFiles(paths: readonly string[], started: number): Promise<Map<string, Stamped>> {
+  const stamps = new Map<string, Stamped>()
+  for (let from = 0; from < paths.length; from += HASH_SLICE) {
+    for (const path of paths.slice(from, from + HASH_SLICE)) stamps.set(path, stampFile(path, started))
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  return stamps
 }
 
-/** `#pipeline` and relative imports of src/index.ts become imports of the running engine. */
-function enginePlugin(input: BundleInput): Plugin {
-  const engine = stripExtension(input.engineSource)
-  return {
-    name: 'pipeline-engine',
-    setup(build) {
-      build.onResolve({ filter: /^#pipeline$/ }, () => ({ path: input.engineEntry, external: true }))
-      build.onResolve({ filter: ENGINE_INDEX }, (args) => {
-        if (!args.path.startsWith('.') && !isAbsolute(args.path)) return undefined
-        const target = stripExtension(resolve(args.resolveDir, args.path))
-        return target === engine ? { path: input.engineEntry, external: true } : undefined
-      })
-    },
+/**
+ * A stamp taken while esbuild built holds what esbuild read only if the file is still as stamped
+ * now: its mtime predates the build by RACY_MS, so any write during the build would have changed it.
+ */
+function steadySince(path: string, stamp: InputStamp): InputStamp {
+  if (stamp === UNUSABLE) return stamp
+  try {
+    const now = statSync(path)
+    return now.mtimeMs === stamp[2] && now.size === stamp[1] ? stamp : UNUSABLE
+  } catch {
+    return UNUSABLE
   }
 }
 

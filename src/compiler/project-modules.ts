@@ -8,11 +8,11 @@
  */
 import { createHash } from 'node:crypto'
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises'
-import { join, relative, sep } from 'node:path'
+import { dirname, join, relative, sep } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { setFlagsFromString } from 'node:v8'
 import { buildBundle } from './project-bundle.js'
-import type { BundleInput } from './project-bundle.js'
+import type { BundleInput, BundleShape } from './project-bundle.js'
 
 /** Replaced by `true` when the engine runs from its compiled bundle (bin/build-engine.js defines it). */
 declare const __PIPELINE_BUNDLED__: boolean | undefined
@@ -23,7 +23,7 @@ const ENGINE_ENTRY = new URL(BUNDLED ? './index.js' : '../index.ts', import.meta
 /** src/index.ts on disk, which project files may import by relative path. */
 const ENGINE_SOURCE = fileURLToPath(new URL(BUNDLED ? '../../src/index.ts' : '../index.ts', import.meta.url))
 /** Bump when the bundle's shape changes, so older cache entries are never read. */
-const CACHE_FORMAT = 'project-modules-v2'
+const CACHE_FORMAT = 'project-modules-v3'
 export const MODULE_CACHE_DIR = join('.pipeline', 'cache', 'modules')
 /** From this many files a bundle is compiled eagerly (see importBundle). */
 const EAGER_FROM_FILES = 1000
@@ -83,24 +83,28 @@ async function importNative(path: string): Promise<ModuleLoad> {
   }
 }
 
-/** Load from the cache or build; undefined when the bundle cannot be built. */
+/**
+ * Load from the cache or build; undefined when the bundle cannot be built. The flat bundle (every file
+ * imported statically) is the cheaper one to compile; when a file throws while it evaluates, the files
+ * are loaded again from the isolated bundle (each behind its own loader), so that file fails alone.
+ */
 async function loadCombined(root: string, paths: readonly string[]): Promise<ModuleLoad[] | undefined> {
-  const cacheDir = join(root, MODULE_CACHE_DIR)
-  const key = sha256(JSON.stringify([CACHE_FORMAT, ENGINE_ENTRY, root, paths]))
-  let bundle = await cachedBundle(cacheDir, key)
-  if (!bundle) {
-    const built = await buildBundle(bundleInput(root, paths))
-    if (!built.ok) return undefined
-    bundle = await writeBundle(cacheDir, key, built.code, built.inputs)
+  const flat = await bundleFile(root, paths, 'flat')
+  if (!flat) return undefined
+  try {
+    const { modules } = (await importBundle(flat, paths.length)) as { modules: Record<string, unknown>[] }
+    return paths.map((path, i) => ({ path, exports: modules[i] ?? {} }))
+  } catch {
+    // A file threw: load each on its own below, to tell which.
   }
-  const loaded = (await importBundle(pathToFileURL(bundle).href, paths.length)) as {
-    modules: Record<string, () => Promise<unknown>>
-  }
+  const isolated = await bundleFile(root, paths, 'isolated')
+  if (!isolated) return undefined
+  const loaded = (await importBundle(isolated, paths.length)) as { modules: Record<string, () => Promise<unknown>> }
   const results: ModuleLoad[] = []
   for (const [i, path] of paths.entries()) {
     const load = loaded.modules[String(i)]
     try {
-      if (!load) throw new Error(`the module bundle has no entry for ${path}; delete ${cacheDir} and retry`)
+      if (!load) throw new Error(`the module bundle has no entry for ${path}; delete ${dirname(flat)} and retry`)
       results.push({ path, exports: (await load()) as Record<string, unknown> })
     } catch (error) {
       results.push({ path, error: error as Error })
@@ -109,12 +113,25 @@ async function loadCombined(root: string, paths: readonly string[]): Promise<Mod
   return results
 }
 
+/** URL of the bundle of `paths` in this shape, from the cache or built now; undefined when it cannot be built. */
+async function bundleFile(root: string, paths: readonly string[], shape: BundleShape): Promise<string | undefined> {
+  const cacheDir = join(root, MODULE_CACHE_DIR)
+  const key = sha256(JSON.stringify([CACHE_FORMAT, shape, ENGINE_ENTRY, root, paths]))
+  let bundle = await cachedBundle(cacheDir, key)
+  if (!bundle) {
+    const built = await buildBundle(bundleInput(root, paths, shape))
+    if (!built.ok) return undefined
+    bundle = await writeBundle(cacheDir, key, built.code, built.inputs)
+  }
+  return pathToFileURL(bundle).href
+}
+
 /**
- * Import the bundle; one of many files is compiled eagerly. Each file's code is a function inside one
+ * Import the bundle; one of many files is compiled eagerly. Each file's functions sit inside one
  * module scope that holds every file's bindings, and V8 compiling such a function lazily, on its first
- * call, re-reads that scope: a cost per file that grows with the number of files (10,000 files: 11.5 s
- * of first calls, against 2.0 s to import eagerly and 0.9 s of calls). At 1,000 files the two are even;
- * below, lazy compilation is cheaper (most of a small bundle's code is never called).
+ * call, re-reads that scope: a cost per function that grows with the number of files (10,000 files:
+ * 11.5 s of first calls, against 2.0 s to import eagerly and 0.9 s of calls). At 1,000 files the two
+ * are even; below, lazy compilation is cheaper (most of a small bundle's code is never called).
  */
 async function importBundle(url: string, files: number): Promise<unknown> {
   if (files < EAGER_FROM_FILES) return import(url)
@@ -126,12 +143,12 @@ async function importBundle(url: string, files: number): Promise<unknown> {
   }
 }
 
-function bundleInput(root: string, paths: readonly string[]): BundleInput {
-  return { root, paths, engineEntry: ENGINE_ENTRY, engineSource: ENGINE_SOURCE }
+function bundleInput(root: string, paths: readonly string[], shape: BundleShape): BundleInput {
+  return { root, paths, engineEntry: ENGINE_ENTRY, engineSource: ENGINE_SOURCE, shape }
 }
 
 async function buildError(root: string, path: string): Promise<Error | undefined> {
-  const built = await buildBundle(bundleInput(root, [path]))
+  const built = await buildBundle(bundleInput(root, [path], 'flat'))
   return built.ok ? undefined : built.error
 }
 

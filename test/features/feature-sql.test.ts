@@ -95,7 +95,10 @@ describe('the feature layers compile for both engines', () => {
     // history is strict: a game on D never counts for D (team history joins, player history frames)
     for (const name of ['player_daily_cache', 'ml_feature_store_v2']) {
       const query = graph.actions.find((a) => a.name === name)?.sql.query ?? ''
-      expect(query).toContain('g.game_date < k.game_date')
+      // team history: counts of the team's games in frames ending the day before D
+      expect(query).toMatch(
+        /PARTITION BY team_abbr ORDER BY day_number RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING/,
+      )
       expect(query).not.toMatch(/g\.game_date <= k\.game_date/)
       expect(query).toMatch(/RANGE BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING/)
       expect(query).not.toMatch(/CURRENT ROW|FOLLOWING/)
