@@ -107,7 +107,7 @@ async function runBuild(input: BundleInput, plugins: Plugin[]): Promise<BuildOut
       bundle: true,
       write: false,
       // Relative imports of src/index.ts resolve to it and stay external: esbuild prints them relative
-      // to outdir (nothing is written), and engineImports() points them at the running engine.
+      // to outdir (nothing is written), and engineImports() resolves them to the running engine.
       outdir: dirname(input.engineSource),
       external: [input.engineSource, input.engineEntry],
       alias: { '#pipeline': input.engineEntry },
