@@ -16,6 +16,7 @@ import { openWarehouse } from '../open-warehouse.js'
 import type { ExitHolder } from '../command-kit.js'
 import { createProgress } from '../progress.js'
 import { printRunSummary } from '../run-summary.js'
+import { PhaseClock } from '../phase-clock.js'
 import { seedSources } from './seed.js'
 import { finishStartOutputs, printChecks, queryStartReport, summaryReportText, tableRows } from '../start-summary.js'
 
@@ -34,6 +35,7 @@ async function prepareWarehouse(
   globals: { readonly root: string; readonly warehouse: string; readonly engine: string },
   run: RunInfo,
   progressFile: ProgressFileWriter,
+  clock?: PhaseClock,
 ): Promise<void> {
   const log = (m: string) => context.io.stderr(`${m}\n`)
   log(`${graph.project.name}: warehouse ${globals.warehouse} (${globals.engine})`)
@@ -49,7 +51,9 @@ async function prepareWarehouse(
       ? `applied ${migrated.applied.length} migration(s)`
       : `schema up to date (${migrated.alreadyApplied} migrations applied earlier)`,
   )
+  clock?.mark('migrations')
   const missing = await missingSources(graph, adapter)
+  clock?.mark('sources check')
   if (missing.length === 0) return
   log(`sources missing (${missing.join(', ')}): generating the sample warehouse`)
   progressFile.step('seeding the sample')
@@ -58,6 +62,7 @@ async function prepareWarehouse(
     log(`seed: ${m}`)
     progressFile.step(`seeding the sample: ${m}`)
   })
+  clock?.mark('seed')
   log(`seeded in ${((performance.now() - started) / 1000).toFixed(1)} s`)
 }
 
@@ -66,20 +71,26 @@ export function startCommand(context: CliContext, exit: ExitHolder): Command {
     .description(
       'the whole job on the local warehouse: migrate, seed the sample if sources are missing, run the DAG, summarise',
     )
-    .option('--profile', "record every statement's kind, duration and rows in .pipeline/runs/<run_id>.json")
+    .option(
+      '--profile',
+      "record every statement's kind, duration and rows in .pipeline/runs/<run_id>.json; print the process's phases",
+    )
   return command.action(
     handle<{ profile?: boolean }>(
       command,
       context,
       exit,
       async (flags, globals) => {
+        const clock = flags.profile ? new PhaseClock() : undefined
         const graph = await context.compile(globals)
+        clock?.mark('compile')
         const run = createRunInfo({ root: globals.root, env: context.env, now: context.now() })
         const adapter = await openWarehouse(context, globals, {
           ...runAdapterOptions(graph, 'start', run, { onRetry: logRetries(context) }),
           command: 'start',
           runId: run.id,
         })
+        clock?.mark('open')
         // The run file exists from the start, so `status` in another terminal shows the migrations and
         // the seeding (minutes on BigQuery) before the first action; the run then goes on writing it.
         const progressFile = createProgressFile({
@@ -90,12 +101,13 @@ export function startCommand(context: CliContext, exit: ExitHolder): Command {
           reason: null,
         })
         try {
-          await prepareWarehouse(context, graph, adapter, globals, run, progressFile)
+          await prepareWarehouse(context, graph, adapter, globals, run, progressFile, clock)
         } catch (error) {
           progressFile.abort(error instanceof Error ? error.message : String(error))
           await adapter.close()
           throw error
         }
+        let exit: number
         try {
           const progress = createProgress(context.io)
           const result = await runPipeline({
@@ -107,10 +119,14 @@ export function startCommand(context: CliContext, exit: ExitHolder): Command {
             profile: flags.profile ?? false,
           })
           progress.done()
+          clock?.mark('run')
           const rows = await tableRows(graph, adapter)
           const summary = globals.json ? '' : await summaryReportText(graph, adapter)
+          clock?.mark('counts and summary report')
           const draft = await queryStartReport(context, graph, adapter, globals.root, result)
+          clock?.mark('HTML report queries')
           const report = await finishStartOutputs(adapter, draft)
+          clock?.mark('HTML report drawn and checkpoint')
           if (globals.json) {
             printJson(context, { run: result, tables: rows, report })
           } else {
@@ -123,10 +139,13 @@ export function startCommand(context: CliContext, exit: ExitHolder): Command {
             if (result.profile) context.io.stdout(formatProfile(result.profile))
             if (report) context.io.stdout(`${report.message}\n`)
           }
-          return result.ok ? EXIT.ok : EXIT.failed
+          exit = result.ok ? EXIT.ok : EXIT.failed
         } finally {
           await adapter.close()
         }
+        clock?.mark('close')
+        if (clock && !globals.json) context.io.stdout(clock.format())
+        return exit
       },
       { warehouse: 'write' },
     ),
