@@ -1,5 +1,6 @@
 import { DuckDBInstance } from '@duckdb/node-api'
 import type { DuckDBConnection, DuckDBMaterializedResult } from '@duckdb/node-api'
+import { duckDbThreadsFromEnv } from '../../src/engines/duckdb/duckdb-adapter.js'
 
 /**
  * The in-process DuckDB behind the endpoint. One connection, one job at a time: a BigQuery job (a statement
@@ -16,7 +17,8 @@ export class Warehouse {
   }
 
   static async open(): Promise<Warehouse> {
-    const instance = await DuckDBInstance.create(':memory:')
+    const threads = duckDbThreadsFromEnv()
+    const instance = await DuckDBInstance.create(':memory:', threads !== undefined ? { threads: String(threads) } : {})
     const connection = await instance.connect()
     // BigQuery computes in UTC; so must DuckDB for CURRENT_TIMESTAMP, DATE(ts) and casts.
     await connection.run("SET TimeZone = 'UTC'")

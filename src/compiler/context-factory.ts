@@ -12,6 +12,29 @@ export interface ContextProbe {
   readsIsIncremental: boolean
 }
 
+/** Fragments are frozen, so every context shares one of each. */
+const INTERVAL = Object.freeze({ start: param(INTERVAL_START, 'DATE'), end: param(INTERVAL_END, 'DATE') })
+const RUN = Object.freeze({
+  id: param(RUN_PARAM_NAMES.id, 'STRING'),
+  buildCommitSha: param(RUN_PARAM_NAMES.buildCommitSha, 'STRING'),
+  deploymentRevision: param(RUN_PARAM_NAMES.deploymentRevision, 'STRING'),
+  mode: param(RUN_PARAM_NAMES.mode, 'STRING'),
+  startedAt: param(RUN_PARAM_NAMES.startedAt, 'TIMESTAMP'),
+})
+/** The frozen copy of each project's vars (one per compile, not one per action). */
+const FROZEN_VARS = new WeakMap<object, Readonly<Record<string, string | number | boolean>>>()
+
+function frozenVars(
+  vars: Readonly<Record<string, string | number | boolean>>,
+): Readonly<Record<string, string | number | boolean>> {
+  let frozen = FROZEN_VARS.get(vars)
+  if (!frozen) {
+    frozen = Object.freeze({ ...vars })
+    FROZEN_VARS.set(vars, frozen)
+  }
+  return frozen
+}
+
 /** The ctx handed to query functions at compile time; refs render later, per dialect. */
 export function createContext(options: {
   dialect: Dialect
@@ -30,19 +53,13 @@ export function createContext(options: {
       return refNode(name)
     },
     self: () => new SqlFragment([{ kind: 'self' }]),
-    interval: { start: param(INTERVAL_START, 'DATE'), end: param(INTERVAL_END, 'DATE') },
+    interval: INTERVAL,
     get isIncremental() {
       probe.readsIsIncremental = true
       return options.isIncremental
     },
-    run: {
-      id: param(RUN_PARAM_NAMES.id, 'STRING'),
-      buildCommitSha: param(RUN_PARAM_NAMES.buildCommitSha, 'STRING'),
-      deploymentRevision: param(RUN_PARAM_NAMES.deploymentRevision, 'STRING'),
-      mode: param(RUN_PARAM_NAMES.mode, 'STRING'),
-      startedAt: param(RUN_PARAM_NAMES.startedAt, 'TIMESTAMP'),
-    },
-    vars: Object.freeze({ ...options.vars }),
+    run: RUN,
+    vars: frozenVars(options.vars),
     fn: options.dialect.fn,
     engine: options.dialect.engine,
   }

@@ -107,7 +107,7 @@ async function runBuild(input: BundleInput, plugins: Plugin[]): Promise<BuildOut
       bundle: true,
       write: false,
       // Relative imports of src/index.ts resolve to it and stay external: esbuild prints them relative
-      // to outdir (nothing is written), and engineImports() points them at the running engine.
+      // to outdir (nothing is written), and engineImports() resolves them to the running engine.
       outdir: dirname(input.engineSource),
       external: [input.engineSource, input.engineEntry],
       alias: { '#pipeline': input.engineEntry },
@@ -139,15 +139,12 @@ async function runBuild(input: BundleInput, plugins: Plugin[]): Promise<BuildOut
  */
 function engineImports(code: string, imports: readonly { path: string; external?: boolean }[], entry: string): string {
   const paths = new Set(imports.filter((i) => i.external && /^\.{0,2}\//.test(i.path)).map((i) => i.path))
-  let pinned = code
+  let pinned = `\n${code}` // so that an import on the first line follows a newline too
   for (const path of paths) {
-    const quoted = JSON.stringify(path).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
-    pinned = pinned.replace(
-      new RegExp(`(\\bfrom |\\bimport |\\bimport\\()${quoted}`, 'g'),
-      (_, lead: string) => `${lead}${JSON.stringify(entry)}`,
-    )
+    const [from, to] = [JSON.stringify(path), JSON.stringify(entry)]
+    for (const lead of [' from ', '\nimport ', 'import(']) pinned = pinned.replaceAll(`${lead}${from}`, `${lead}${to}`)
   }
-  return pinned
+  return pinned.slice(1)
 }
 
 interface Stamped {
@@ -156,14 +153,15 @@ interface Stamped {
 }
 
 /**
- * stat, read, stat and hash one file; a file changed near or after `started` gets an unusable stamp.
- * Synchronous: for thousands of small files, a promise per call costs more than the call.
+ * stat, read and hash one file, then stat it again (unless `statAfter` is false: steadySince does it after the
+ * build); a file changed near or after `started` gets an unusable stamp. Synchronous: for thousands
+ * of small files, a promise per call costs more than the call.
  */
-function stampFile(path: string, started: number): Stamped {
+function stampFile(path: string, started: number, statAfter = true): Stamped {
   try {
     const before = statSync(path)
     const bytes = readFileSync(path)
-    const after = statSync(path)
+    const after = statAfter ? statSync(path) : before
     const usesMeta = bytes.includes('import.meta') && USES_IMPORT_META.test(bytes.toString('utf8'))
     const steady = before.mtimeMs === after.mtimeMs && before.size === after.size && after.size === bytes.length
     const stamp: InputStamp =
@@ -181,7 +179,7 @@ function stampFile(path: string, started: number): Stamped {
 async function stampFiles(paths: readonly string[], started: number): Promise<Map<string, Stamped>> {
   const stamps = new Map<string, Stamped>()
   for (let from = 0; from < paths.length; from += HASH_SLICE) {
-    for (const path of paths.slice(from, from + HASH_SLICE)) stamps.set(path, stampFile(path, started))
+    for (const path of paths.slice(from, from + HASH_SLICE)) stamps.set(path, stampFile(path, started, false))
     await new Promise((resolve) => setImmediate(resolve))
   }
   return stamps
@@ -189,7 +187,8 @@ async function stampFiles(paths: readonly string[], started: number): Promise<Ma
 
 /**
  * A stamp taken while esbuild built holds what esbuild read only if the file is still as stamped
- * now: its mtime predates the build by RACY_MS, so any write during the build would have changed it.
+ * now, after the build: its mtime predates the build by RACY_MS, so any write since the stamp's stat
+ * (before the read) would have changed it.
  */
 function steadySince(path: string, stamp: InputStamp): InputStamp {
   if (stamp === UNUSABLE) return stamp

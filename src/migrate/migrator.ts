@@ -204,7 +204,8 @@ async function applyUnderLock(
   if (problems.length) throw new MigrationDriftError(problems)
   const pending = new Set(entries.filter((e) => e.state === 'pending').map((e) => e.version))
   const toApply = files.filter((f) => pending.has(f.version) && (options.to === undefined || f.version <= options.to))
-  const buildCommitSha = options.buildCommitSha ?? resolveBuildCommitSha(options.root)
+  // Asking git costs two processes: only when a migration is stamped.
+  const buildCommitSha = toApply.length ? (options.buildCommitSha ?? resolveBuildCommitSha(options.root)) : ''
   const applied: AppliedMigration[] = []
   for (const file of toApply) {
     const { statements } = await declare(file, adapter.dialect)

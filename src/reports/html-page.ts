@@ -1,3 +1,5 @@
+import type * as Vega from 'vega'
+import type * as VegaLite from 'vega-lite'
 import type { ChartData } from './charts.js'
 
 /** What the page says about itself. */
@@ -7,13 +9,24 @@ export interface PageInfo {
   readonly generatedAt: string
 }
 
+type Renderer = readonly [typeof VegaLite, typeof Vega]
+let renderer: Promise<Renderer> | undefined
+
+/**
+ * vega-lite and vega, loaded once. Calling it early (start does, before the report's queries) lets the
+ * loading overlap the warehouse's work; a failure surfaces when the page is rendered.
+ */
+export function loadRenderer(): Promise<Renderer> {
+  renderer ??= Promise.all([import('vega-lite'), import('vega')])
+  return renderer
+}
+
 /**
  * One self-contained page: every chart compiled from Vega-Lite and rendered to SVG here (no script,
  * no network when viewing). vega and vega-lite are loaded only when a page is rendered.
  */
 export async function renderHtmlPage(info: PageInfo, charts: readonly ChartData[]): Promise<string> {
-  const vl = await import('vega-lite')
-  const vega = await import('vega')
+  const [vl, vega] = await loadRenderer()
   const sections: string[] = []
   for (const { chart, rows } of charts) {
     let body: string

@@ -1,7 +1,8 @@
 import type { CompiledIncremental, CompiledTable } from '../compiler/compiled.js'
 import { checkPartitionColumn } from '../compiler/compile.js'
 import type { Target } from '../engines/dialect.js'
-import { renderCheck } from './evaluate-checks.js'
+import { fusedCheckSql, renderCheck } from './evaluate-checks.js'
+import type { RenderedCheck } from './evaluate-checks.js'
 import type { PlanEnv } from './plan-env.js'
 import type { Step } from './steps.js'
 
@@ -19,8 +20,8 @@ export function auditSteps(
     const target = byName.get(name)?.target
     return target ? env.dialect.formatTarget(target) : env.dialect.quoteIdentifier(name)
   }
-  const steps = action.checks.map((c): Step => {
-    const check = renderCheck(
+  const checks = action.checks.map((c) =>
+    renderCheck(
       { name: c.name, action: action.name, definition: c.definition },
       {
         dialect: env.dialect,
@@ -29,10 +30,22 @@ export function auditSteps(
         resolveRelation,
         restrictToInterval: restrict,
       },
-    )
-    return { kind: 'check', role: 'check', label: `check ${c.name}`, check, sql: check.query.summarySql }
-  })
-  return [...steps, { kind: 'gate', role: 'check', label: 'gate', where }]
+    ),
+  )
+  return [...checkSteps(checks, env), { kind: 'gate', role: 'check', label: 'gate', where }]
+}
+
+/** One step per check, or one for all where the dialect sends them as one statement (fusedCheckSql). */
+export function checkSteps(checks: readonly RenderedCheck[], env: PlanEnv): Step[] {
+  const fused = fusedCheckSql(env.dialect, checks)
+  if (fused !== null) return [{ kind: 'check', role: 'check', label: `checks (${checks.length})`, checks, sql: fused }]
+  return checks.map((check) => ({
+    kind: 'check',
+    role: 'check',
+    label: `check ${check.target.name}`,
+    checks: [check],
+    sql: check.query.summarySql,
+  }))
 }
 
 /** The output must match the columns contract, and NOT NULL columns must be filled by the query. */

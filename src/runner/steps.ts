@@ -38,10 +38,14 @@ export interface DescribeStep extends StepBase {
   readonly mode: 'source' | 'contract'
 }
 
-/** One check's summary query; a failing error-severity partition blocks at the next gate. */
+/**
+ * Checks' summary queries, sent as one statement (several where the dialect unions selects by name, see
+ * fusedCheckSql); a failing error-severity partition blocks at the next gate.
+ */
 export interface CheckStep extends StepBase {
   readonly kind: 'check'
-  readonly check: RenderedCheck
+  /** One or more, judged in order; with several, `sql` returns each one's rows tagged with its index. */
+  readonly checks: readonly RenderedCheck[]
   readonly sql: string
 }
 

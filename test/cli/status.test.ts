@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
-import { PIPELINE_BIN, runCli } from '../support/cli.js'
+import { PIPELINE_BIN, childEnv, runCli } from '../support/cli.js'
 import { REPO_ROOT } from '../support/fixtures.js'
 import { scratchDir } from '../support/scratch.js'
 
@@ -60,9 +60,7 @@ afterEach(() => {
 describe('pipeline status from another terminal', () => {
   it('shows a real run in another process while it holds the warehouse, then the killed run as interrupted', async () => {
     const { root, warehouse } = await daysProject()
-    const env = Object.fromEntries(
-      Object.entries({ ...process.env, BUILD_COMMIT_SHA: 'c'.repeat(40) }).filter(([k]) => !/^PIPELINE_/.test(k)),
-    )
+    const env = childEnv({ BUILD_COMMIT_SHA: 'c'.repeat(40) })
     // node itself (no wrapper process), so the pid in the run file is the process signalled below.
     const child = spawn(process.execPath, [PIPELINE_BIN, '--project', root, '--warehouse', warehouse, 'run'], {
       cwd: REPO_ROOT,
@@ -135,9 +133,7 @@ export async function seedWarehouse(connection: { run(sql: string): Promise<unkn
 describe('pipeline status while start seeds', () => {
   it('shows start seeding the sample, from the run file start writes before its first action', async () => {
     const { root, warehouse } = seedingProject()
-    const env = Object.fromEntries(
-      Object.entries({ ...process.env, BUILD_COMMIT_SHA: 'd'.repeat(40) }).filter(([k]) => !/^PIPELINE_/.test(k)),
-    )
+    const env = childEnv({ BUILD_COMMIT_SHA: 'd'.repeat(40) })
     const child = spawn(process.execPath, [PIPELINE_BIN, '--project', root, '--warehouse', warehouse, 'start'], {
       cwd: REPO_ROOT,
       env,

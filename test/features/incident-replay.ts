@@ -1,14 +1,16 @@
 /**
- * Shared by the incident replays on the generated sample (incidents.test.ts, incidents-sources.test.ts):
- * one short season (through 2024-12-31) per scenario, incidents applied with the seed's own injectors.
+ * Shared by the incident replays on the generated sample (incidents.test.ts, incidents-sources.test.ts,
+ * incident-i4.test.ts): one short season (through 2024-12-31) per scenario, incidents applied with the seed's
+ * own injectors.
  */
 import { applyIncidents, seedWarehouse } from '../../scripts/seed/index.js'
 import type { SeedIncidents } from '../../scripts/seed/index.js'
-import type { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
+import { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
 import { runPipeline } from '../../src/runner/run.js'
 import type { RunResult } from '../../src/runner/result.js'
 import { testRun } from '../support/fixtures.js'
 import { openTemplateCopy } from '../support/template.js'
+import { PUBLISHED_TO, publishedWarehouse } from '../incidents/support.js'
 import { projectGraph } from './support.js'
 
 export const THROUGH = '2024-12-31'
@@ -26,6 +28,17 @@ export function seeded(): Promise<DuckDbAdapter> {
     }),
   )
 }
+
+/**
+ * A private copy of the same sources migrated and built by healthy code through PUBLISHED_TO (2024-12-08),
+ * the template the incident replays of test/incidents share, opened. A run of the feature store then builds
+ * the dates after it, so damage from 2024-12-09 on is judged without building the weeks before it again
+ * (their checks passed when the template was built).
+ */
+export async function builtSample(): Promise<DuckDbAdapter> {
+  return DuckDbAdapter.open({ path: await publishedWarehouse() })
+}
+export { PUBLISHED_TO }
 
 export async function damage(adapter: DuckDbAdapter, incidents: SeedIncidents): Promise<void> {
   await adapter.withConnection((c) => applyIncidents(c, incidents))

@@ -10,7 +10,7 @@ import type { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
 import { runPipeline } from '../../src/runner/run.js'
 import type { RunResult } from '../../src/runner/result.js'
 import { testRun } from '../support/fixtures.js'
-import { damage, failedPartitions, run, seeded } from './incident-replay.js'
+import { PUBLISHED_TO, builtSample, damage, failedPartitions, run } from './incident-replay.js'
 import { projectGraph } from './support.js'
 
 describe('I-6: team_win_pct written as the 0.5 default (A-06b)', () => {
@@ -21,7 +21,7 @@ describe('I-6: team_win_pct written as the 0.5 default (A-06b)', () => {
   /** Store dates (not early season) with the number of teams playing, in order. */
   let slates: { d: string; teams: number }[]
   beforeAll(async () => {
-    adapter = await seeded()
+    adapter = await builtSample()
     const built = await run(adapter, ['ml_feature_store_v2'], true)
     expect(built.ok).toBe(true)
     clean = await run(adapter, [CHECK], false)
@@ -92,12 +92,16 @@ describe('I-6: team_win_pct written as the 0.5 default (A-06b)', () => {
 describe('source incidents injected into the sample stop the layers that read them', () => {
   const RANGE = { from: '2024-12-10', to: '2024-12-14' }
 
-  /** The checks alone on the undamaged sample, then the damage, then the feature store and its upstreams. */
+  /**
+   * The checks alone on the undamaged sample (built through PUBLISHED_TO), then the damage, then the feature
+   * store and its upstreams (the dates after PUBLISHED_TO, the damaged range among them).
+   */
   async function damagedRun(
     incidents: SeedIncidents,
     checks: string[] = [],
   ): Promise<{ adapter: DuckDbAdapter; clean: RunResult | null; damaged: RunResult }> {
-    const adapter = await seeded()
+    expect(RANGE.from > PUBLISHED_TO).toBe(true)
+    const adapter = await builtSample()
     const clean = checks.length > 0 ? await run(adapter, checks, false) : null
     await damage(adapter, incidents)
     const damaged = await run(adapter, ['ml_feature_store_v2'], true)

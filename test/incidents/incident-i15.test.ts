@@ -33,6 +33,14 @@ import {
 } from './support.js'
 
 const CHECK = 'feature_store_points_avg_no_leak'
+/** The player history's window frames (includes/player-history.ts), with how often the daily cache uses each. */
+const PLAYER_FRAMES: readonly (readonly [string, number])[] = [
+  ['PARTITION BY player_lookup ORDER BY day_number RANGE BETWEEN UNBOUNDED PRECEDING', 1],
+  ['PARTITION BY player_lookup, season_year ORDER BY day_number RANGE BETWEEN UNBOUNDED PRECEDING', 3],
+  ['PARTITION BY player_lookup ORDER BY day_number RANGE BETWEEN 7 PRECEDING', 3],
+  ['PARTITION BY player_lookup ORDER BY day_number RANGE BETWEEN 14 PRECEDING', 1],
+  ['PARTITION BY player_lookup ORDER BY day_number RANGE BETWEEN 30 PRECEDING', 2],
+]
 const RANGE = 'player_daily_cache.games_in_last_7_days_range'
 
 let replay: Replay
@@ -41,8 +49,14 @@ let broken: CompiledGraph
 
 beforeAll(async () => {
   replay = await publishedSample()
-  // The history's windows end the day before D (`AND 1 PRECEDING`); ending on D is the `<=` of legacy.
-  broken = await compileReal('duckdb', [patchQuery(playerDailyCache, 'AND 1 PRECEDING)', 'AND CURRENT ROW)', 10)])
+  // The player history's windows end the day before D (`AND 1 PRECEDING`); ending on D is the `<=` of legacy.
+  // The team history's windows (PARTITION BY team_abbr) are left as they are.
+  const leaky = PLAYER_FRAMES.reduce<ReturnType<typeof patchQuery>>(
+    (definition, [frame, times]) =>
+      patchQuery(definition, `${frame} AND 1 PRECEDING)`, `${frame} AND CURRENT ROW)`, times),
+    playerDailyCache,
+  )
+  broken = await compileReal('duckdb', [leaky])
   damaged = await run(broken, replay.adapter, { selection: WHOLE_PIPELINE, from: DAMAGE_FROM })
 }, 240_000)
 afterAll(async () => replay.adapter.close())

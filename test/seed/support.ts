@@ -1,6 +1,7 @@
 import { DuckDBInstance } from '@duckdb/node-api'
 import type { DuckDBConnection } from '@duckdb/node-api'
 import { SEED_TABLES, seedWarehouse } from '../../scripts/seed/index.js'
+import { duckDbThreadsFromEnv } from '../../src/engines/duckdb/duckdb-adapter.js'
 import type { SeedOptions, SeedSummary } from '../../scripts/seed/index.js'
 
 export interface SeededDb {
@@ -9,8 +10,11 @@ export interface SeededDb {
   readonly progress: readonly string[]
 }
 
-/** Seeds a fresh in-memory database; `threads` pins DuckDB's worker threads (default: all cores). */
-export async function seedInMemory(options: Partial<SeedOptions>, threads?: number): Promise<SeededDb> {
+/**
+ * Seeds a fresh in-memory database; `threads` pins DuckDB's worker threads (default: PIPELINE_DUCKDB_THREADS,
+ * which the suite sets to 1, else all cores).
+ */
+export async function seedInMemory(options: Partial<SeedOptions>, threads = duckDbThreadsFromEnv()): Promise<SeededDb> {
   const instance = await DuckDBInstance.create(':memory:', threads === undefined ? {} : { threads: String(threads) })
   const connection = await instance.connect()
   const progress: string[] = []

@@ -43,10 +43,15 @@ export async function runCli(
   return { code, stdout, stderr }
 }
 
-/** This process's environment without PIPELINE_* settings, plus `extra`: what a child CLI sees. */
+/**
+ * This process's environment without PIPELINE_* settings, plus `extra`: what a child CLI sees. The suite's
+ * PIPELINE_DUCKDB_THREADS (vitest.config.ts) is kept, so a child shares the cores as the workers do.
+ */
 export function childEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return { ...Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^PIPELINE_/.test(key))), ...extra }
+  const kept = Object.entries(process.env).filter(([key]) => !/^PIPELINE_/.test(key) || key === THREADS)
+  return { ...Object.fromEntries(kept), ...extra }
 }
+const THREADS = 'PIPELINE_DUCKDB_THREADS'
 
 /**
  * The CLI in a child process (`node bin/pipeline.js`, from the repository root), as an operator in another

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import type { DuckDBConnection, DuckDBResultReader } from '@duckdb/node-api'
-import { AdapterError } from '../../core/errors.js'
+import { AdapterError, ConfigError } from '../../core/errors.js'
 import { usedParams } from '../adapter.js'
 import { currentSession } from '../session-scope.js'
 import type { Adapter, LiveColumn, Row, Statement, StatementOptions } from '../adapter.js'
@@ -17,6 +17,22 @@ export interface DuckDbAdapterOptions {
   readonly maxConnections?: number
   /** Open without write access (no file is created; fails while another process holds the file). Default false. */
   readonly readOnly?: boolean
+  /** Threads DuckDB runs each statement on. Default: PIPELINE_DUCKDB_THREADS if set, else DuckDB's (every core). */
+  readonly threads?: number
+}
+
+/**
+ * PIPELINE_DUCKDB_THREADS: the threads every DuckDB warehouse of the process runs on (set by the test suite, whose
+ * workers share two cores), or undefined for DuckDB's default. Anything but a positive integer is refused.
+ */
+export function duckDbThreadsFromEnv(env: NodeJS.ProcessEnv = process.env): number | undefined {
+  const value = env.PIPELINE_DUCKDB_THREADS
+  if (value === undefined || value === '') return undefined
+  if (!/^[1-9]\d*$/.test(value))
+    throw new ConfigError(
+      `PIPELINE_DUCKDB_THREADS="${value}": not a positive whole number of threads; set it to 1 or more, or unset it for one per core`,
+    )
+  return Number(value)
 }
 
 /** DuckDB through @duckdb/node-api: datasets are schemas; every timestamp is UTC. */
@@ -36,11 +52,12 @@ export class DuckDbAdapter implements Adapter {
 
   static async open(options: DuckDbAdapterOptions): Promise<DuckDbAdapter> {
     if (options.path !== ':memory:' && !options.readOnly) mkdirSync(dirname(options.path), { recursive: true })
+    const threads = options.threads ?? duckDbThreadsFromEnv()
     try {
-      const instance = await DuckDBInstance.create(
-        options.path,
-        options.readOnly ? { access_mode: 'READ_ONLY' } : undefined,
-      )
+      const instance = await DuckDBInstance.create(options.path, {
+        ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
+        ...(threads !== undefined ? { threads: String(threads) } : {}),
+      })
       return new DuckDbAdapter(instance)
     } catch (error) {
       throw new AdapterError('duckdb', `open ${options.path}`, error)
