@@ -127,11 +127,6 @@ export interface Dialect {
    * tables are per run and swapped in by copy), batches stage in `stagingTable`.
    */
   readonly sessionStaging?: SessionStaging
-  /**
-   * One relation of several selects, their columns matched by name (NULL where a select lacks one), so
-   * that many small queries go as one statement. Absent where the engine has no such union (BigQuery).
-   */
-  unionAllByName?(selects: readonly string[]): string
   createOrReplaceTableAs(target: Target, select: string, options?: TableOptions): string
   createOrReplaceView(target: Target, select: string): string
   dropTable(target: Target): string

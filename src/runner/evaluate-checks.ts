@@ -109,49 +109,8 @@ export async function runCheck(
   runParams: Readonly<Record<string, ParamValue>>,
 ): Promise<CheckResult[]> {
   const params = withReferenceDate(runParams)
-  const rows = await adapter.query(rendered.query.summarySql, { params, label: `assert ${rendered.target.name}` })
-  return judgeRows(rendered, rows, adapter, params)
-}
-
-/** Column tagging each row of a fused check statement with the index of the check it belongs to. */
-const CHECK_INDEX = 'check_index'
-
-/**
- * Several checks' summary queries as one statement where the dialect unions selects by name (each row
- * tagged with its check's index; extras one check lacks are NULL); else null.
- */
-export function fusedCheckSql(dialect: Dialect, checks: readonly RenderedCheck[]): string | null {
-  if (!dialect.unionAllByName || checks.length < 2) return null
-  return dialect.unionAllByName(
-    checks.map((c, i) => `SELECT ${i} AS ${CHECK_INDEX}, checked.* FROM (\n${c.query.summarySql}\n) AS checked`),
-  )
-}
-
-/** Send a check step's statement and judge each of its checks, in order, as `runCheck` would one by one. */
-export async function runChecks(
-  step: { readonly checks: readonly RenderedCheck[]; readonly sql: string },
-  adapter: Adapter,
-  runParams: Readonly<Record<string, ParamValue>>,
-): Promise<CheckResult[]> {
-  const [only] = step.checks
-  if (step.checks.length === 1 && only) return runCheck(only, adapter, runParams)
-  const params = withReferenceDate(runParams)
-  const rows = await adapter.query(step.sql, { params, label: `assert ${step.checks.length} checks` })
-  const byCheck = step.checks.map((): Record<string, unknown>[] => [])
-  for (const { [CHECK_INDEX]: index, ...row } of rows) byCheck[Number(index)]?.push(row)
-  const results: CheckResult[] = []
-  for (const [i, rendered] of step.checks.entries())
-    results.push(...(await judgeRows(rendered, byCheck[i] ?? [], adapter, params)))
-  return results
-}
-
-async function judgeRows(
-  rendered: RenderedCheck,
-  rows: readonly Record<string, unknown>[],
-  adapter: Adapter,
-  params: Readonly<Record<string, ParamValue>>,
-): Promise<CheckResult[]> {
   const { query } = rendered
+  const rows = await adapter.query(query.summarySql, { params, label: `assert ${rendered.target.name}` })
   const judged = rows
     .map(toSummaryRow)
     .filter((r) => !rendered.partitions || rendered.partitions(r.partition))

@@ -1,8 +1,7 @@
 import type { CompiledIncremental, CompiledTable } from '../compiler/compiled.js'
 import { checkPartitionColumn } from '../compiler/compile.js'
 import type { Target } from '../engines/dialect.js'
-import { fusedCheckSql, renderCheck } from './evaluate-checks.js'
-import type { RenderedCheck } from './evaluate-checks.js'
+import { renderCheck } from './evaluate-checks.js'
 import type { PlanEnv } from './plan-env.js'
 import type { Step } from './steps.js'
 
@@ -20,8 +19,8 @@ export function auditSteps(
     const target = byName.get(name)?.target
     return target ? env.dialect.formatTarget(target) : env.dialect.quoteIdentifier(name)
   }
-  const checks = action.checks.map((c) =>
-    renderCheck(
+  const steps = action.checks.map((c): Step => {
+    const check = renderCheck(
       { name: c.name, action: action.name, definition: c.definition },
       {
         dialect: env.dialect,
@@ -30,22 +29,10 @@ export function auditSteps(
         resolveRelation,
         restrictToInterval: restrict,
       },
-    ),
-  )
-  return [...checkSteps(checks, env), { kind: 'gate', role: 'check', label: 'gate', where }]
-}
-
-/** One step per check, or one for all where the dialect sends them as one statement (fusedCheckSql). */
-export function checkSteps(checks: readonly RenderedCheck[], env: PlanEnv): Step[] {
-  const fused = fusedCheckSql(env.dialect, checks)
-  if (fused !== null) return [{ kind: 'check', role: 'check', label: `checks (${checks.length})`, checks, sql: fused }]
-  return checks.map((check) => ({
-    kind: 'check',
-    role: 'check',
-    label: `check ${check.target.name}`,
-    checks: [check],
-    sql: check.query.summarySql,
-  }))
+    )
+    return { kind: 'check', role: 'check', label: `check ${c.name}`, check, sql: check.query.summarySql }
+  })
+  return [...steps, { kind: 'gate', role: 'check', label: 'gate', where }]
 }
 
 /** The output must match the columns contract, and NOT NULL columns must be filled by the query. */

@@ -38,14 +38,10 @@ export interface DescribeStep extends StepBase {
   readonly mode: 'source' | 'contract'
 }
 
-/**
- * Checks' summary queries, sent as one statement (several where the dialect unions selects by name, see
- * fusedCheckSql); a failing error-severity partition blocks at the next gate.
- */
+/** One check's summary query; a failing error-severity partition blocks at the next gate. */
 export interface CheckStep extends StepBase {
   readonly kind: 'check'
-  /** One or more, judged in order; with several, `sql` returns each one's rows tagged with its index. */
-  readonly checks: readonly RenderedCheck[]
+  readonly check: RenderedCheck
   readonly sql: string
 }
 

@@ -71,8 +71,7 @@ export class InputsTracker {
     for (const batch of plan.batches) {
       for (const step of batch.steps) {
         hash.update(`\0${step.kind}\0${'sql' in step ? step.sql : step.label}`)
-        if (step.kind === 'check')
-          for (const check of step.checks) hash.update(`\0${JSON.stringify(check.target.definition)}`)
+        if (step.kind === 'check') hash.update(`\0${JSON.stringify(step.check.target.definition)}`)
       }
       // Only the parameters the SQL reads ($name, @name): the run's id and clock change every run, the
       // freshness reference date every day.

@@ -101,8 +101,6 @@ export const duckDbDialect: Dialect = Object.freeze({
     createAs: (staging: Target, select: string) =>
       `CREATE OR REPLACE TEMP TABLE ${formatTarget(staging)} AS\n${select}`,
   }),
-  unionAllByName: (selects: readonly string[]) =>
-    selects.map((select, i) => `SELECT * FROM (\n${select}\n) AS u${i}`).join('\nUNION ALL BY NAME\n'),
   createOrReplaceTableAs(target: Target, select: string): string {
     return `CREATE OR REPLACE TABLE ${formatTarget(target)} AS\n${select}`
   },
