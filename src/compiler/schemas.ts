@@ -8,6 +8,18 @@ import type { OperationFn, QueryFn } from './context.js'
 export const snakeName = z
   .string()
   .regex(/^[a-z][a-z0-9_]*$/, 'use snake_case: a lower-case letter, then letters, digits or _')
+/**
+ * Names DuckDB resolves as catalogs or system schemas before a dataset: `"temp"."x"` is a connection's
+ * TEMP table (where DuckDB stages batches), `"system"."x"` DuckDB's own catalog.
+ */
+export const RESERVED_DATASETS = ['temp', 'system', 'information_schema', 'pg_catalog'] as const
+const datasetName = snakeName.superRefine((name, ctx) => {
+  if ((RESERVED_DATASETS as readonly string[]).includes(name))
+    ctx.addIssue({
+      code: 'custom',
+      message: `"${name}" is reserved on DuckDB (${RESERVED_DATASETS.join(', ')}): choose another dataset name, e.g. "${name}_data"`,
+    })
+})
 const columnName = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'use a snake_case column name')
 const isoDate = z.string().refine(isIsoDate, 'use a date as YYYY-MM-DD')
 const queryFn = z.custom<QueryFn>((v) => typeof v === 'function', 'must be a function (ctx) => sql`...`')
@@ -50,7 +62,7 @@ export const columnSpecSchema = z.strictObject({
 
 const common = {
   name: snakeName,
-  dataset: snakeName.optional(),
+  dataset: datasetName.optional(),
   description: z.string().optional(),
   tags: z.array(z.string().min(1)).default([]),
   /** Extra dependencies besides the refs found in SQL. */
@@ -118,7 +130,7 @@ export const intervalSchema = z.strictObject({
 
 export const declarationSchema = z.strictObject({
   ...common,
-  dataset: snakeName,
+  dataset: datasetName,
   /** Date column that says which dates the source holds (bounds downstream intervals). */
   interval: z.strictObject({ column: columnName }).optional(),
   columns: z.array(columnSpecSchema).optional(),
@@ -215,8 +227,8 @@ export const projectSchema = z.strictObject({
     .regex(/^[a-z][a-z0-9_-]*$/, 'use lower case letters, digits, - and _, starting with a letter')
     .max(63)
     .default('pipeline'),
-  defaultDataset: snakeName.default('analytics'),
-  stateDataset: snakeName.default('pipeline_state'),
+  defaultDataset: datasetName.default('analytics'),
+  stateDataset: datasetName.default('pipeline_state'),
   vars: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).default({}),
   /** Actions run at once. Default 4. */
   concurrency: z.number().int().positive().max(64).default(4),
