@@ -34,7 +34,8 @@ function npmTest(cwd: string): Run {
   const time = /TIME ([\d.]+) ([\d.]+) ([\d.]+) (\d+)/.exec(output)
   if (!time) throw new Error('GNU time (/usr/bin/time) printed no figures')
   const [, wall, user, system, rss] = time.map(Number) as [number, number, number, number, number]
-  const tests = /Tests\s+(.+)/.exec(output)?.[1]?.trim() ?? '?'
+  // eslint-disable-next-line no-control-regex
+  const tests = /Tests\s+(.+)/.exec(output.replace(/\x1b\[[0-9;]*m/g, ''))?.[1]?.trim() ?? '?'
   return { wall, cpu: user + system, rssMiB: rss / 1024, tests }
 }
 
