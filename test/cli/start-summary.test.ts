@@ -5,7 +5,7 @@ import { BigQueryAdapter } from '../../src/engines/bigquery/bigquery-adapter.js'
 import type { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
 import { runPipeline } from '../../src/runner/run.js'
 import { parseBigQuery } from '../support/bigquery-parse.js'
-import { compileFixture, memoryAdapter, SHOP_SOURCES_SQL, testRun } from '../support/fixtures.js'
+import { compileFixture, openShopWarehouse, testRun } from '../support/fixtures.js'
 import { EVERY_TABLE_HAS_X, RecordingBigQueryClient } from '../support/recording-bigquery.js'
 
 /** The counts one statement per table gives, the way start counted before they were folded into one. */
@@ -24,10 +24,8 @@ async function countEach(graph: CompiledGraph, adapter: DuckDbAdapter): Promise<
 
 describe("start's table counts (one statement)", () => {
   it('counts every built table in graph order, as counting each alone does, and leaves out tables not built', async () => {
-    const graph = await compileFixture('shop')
-    const adapter = await memoryAdapter()
+    const { adapter, graph } = await openShopWarehouse()
     try {
-      await adapter.execute(SHOP_SOURCES_SQL)
       expect(await tableRows(graph, adapter)).toEqual([])
       await runPipeline({ graph, adapter, run: testRun(), today: '2026-01-04' })
       const rows = await tableRows(graph, adapter)

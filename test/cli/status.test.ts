@@ -57,17 +57,18 @@ afterEach(() => {
   for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL')
 })
 
+/** The CLI in another process, node itself (no wrapper), so the pid in its run file is the one signalled; killed after the test. */
+function inBackground(argv: readonly string[], env: NodeJS.ProcessEnv): ChildProcess {
+  const child = spawn(process.execPath, [PIPELINE_BIN, ...argv], { cwd: REPO_ROOT, env, stdio: 'ignore' })
+  children.push(child)
+  return child
+}
+
 describe('pipeline status from another terminal', () => {
   it('shows a real run in another process while it holds the warehouse, then the killed run as interrupted', async () => {
     const { root, warehouse } = await daysProject()
     const env = childEnv({ BUILD_COMMIT_SHA: 'c'.repeat(40) })
-    // node itself (no wrapper process), so the pid in the run file is the process signalled below.
-    const child = spawn(process.execPath, [PIPELINE_BIN, '--project', root, '--warehouse', warehouse, 'run'], {
-      cwd: REPO_ROOT,
-      env,
-      stdio: 'ignore',
-    })
-    children.push(child)
+    const child = inBackground(['--project', root, '--warehouse', warehouse, 'run'], env)
     const file = await waitFor('a batch in the run file', () =>
       runFiles(root).find((f) => f.status === 'running' && f.progress.units.done >= 2),
     )
@@ -134,12 +135,7 @@ describe('pipeline status while start seeds', () => {
   it('shows start seeding the sample, from the run file start writes before its first action', async () => {
     const { root, warehouse } = seedingProject()
     const env = childEnv({ BUILD_COMMIT_SHA: 'd'.repeat(40) })
-    const child = spawn(process.execPath, [PIPELINE_BIN, '--project', root, '--warehouse', warehouse, 'start'], {
-      cwd: REPO_ROOT,
-      env,
-      stdio: 'ignore',
-    })
-    children.push(child)
+    const child = inBackground(['--project', root, '--warehouse', warehouse, 'start'], env)
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve))
     const file = await waitFor('the seeding step in the run file', () =>
       runFiles(root).find((f) => f.status === 'running' && f.progress.step === 'seeding the sample: generating events'),

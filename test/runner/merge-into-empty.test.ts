@@ -3,20 +3,16 @@ import type { CompiledGraph } from '../../src/compiler/compiled.js'
 import type { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
 import type { RunOptions } from '../../src/runner/run.js'
 import { runPipeline } from '../../src/runner/run.js'
-import { compileFixture, memoryAdapter, SHOP_SOURCES_SQL, testRun } from '../support/fixtures.js'
+import { openShopWarehouse, testRun } from '../support/fixtures.js'
 
 // customer_totals merges on (order_date, customer_id): its key holds the interval column.
 let duck: DuckDbAdapter
 let graph: CompiledGraph
 
 beforeEach(async () => {
-  duck = await memoryAdapter()
-  graph = await compileFixture('shop')
-  await duck.execute(SHOP_SOURCES_SQL)
+  ;({ adapter: duck, graph } = await openShopWarehouse())
 })
-afterEach(async () => {
-  await duck.close()
-})
+afterEach(() => duck.close())
 
 type Options = Omit<RunOptions, 'graph' | 'adapter' | 'run'>
 

@@ -3,19 +3,15 @@ import type { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
 import type { CompiledGraph } from '../../src/compiler/compiled.js'
 import { runPipeline } from '../../src/runner/run.js'
 import { coveredMs, formatProfile, Profiler } from '../../src/runner/profile.js'
-import { compileFixture, memoryAdapter, SHOP_SOURCES_SQL, testRun } from '../support/fixtures.js'
+import { openShopWarehouse, testRun } from '../support/fixtures.js'
 
 let adapter: DuckDbAdapter
 let graph: CompiledGraph
 
 beforeEach(async () => {
-  adapter = await memoryAdapter()
-  graph = await compileFixture('shop')
-  await adapter.execute(SHOP_SOURCES_SQL)
+  ;({ adapter, graph } = await openShopWarehouse())
 })
-afterEach(async () => {
-  await adapter.close()
-})
+afterEach(() => adapter.close())
 
 describe('run --profile', () => {
   it('records every statement with its hash, kind, action, duration and rows', async () => {

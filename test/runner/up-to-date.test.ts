@@ -3,7 +3,7 @@ import type { CompiledGraph } from '../../src/compiler/compiled.js'
 import type { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
 import type { RunResult } from '../../src/runner/result.js'
 import { runPipeline } from '../../src/runner/run.js'
-import { compileFixture, memoryAdapter, SHOP_SOURCES_SQL, testRun } from '../support/fixtures.js'
+import { openShopWarehouse, testRun } from '../support/fixtures.js'
 
 /**
  * A standalone assertion whose checks and inputs are those of an earlier evaluation that passed is
@@ -15,13 +15,9 @@ let adapter: DuckDbAdapter
 let graph: CompiledGraph
 
 beforeEach(async () => {
-  adapter = await memoryAdapter()
-  graph = await compileFixture('shop')
-  await adapter.execute(SHOP_SOURCES_SQL)
+  ;({ adapter, graph } = await openShopWarehouse())
 })
-afterEach(async () => {
-  await adapter.close()
-})
+afterEach(() => adapter.close())
 
 function run(g: CompiledGraph = graph): Promise<RunResult> {
   return runPipeline({ graph: g, adapter, run: testRun(), today: '2026-02-01' })

@@ -30,6 +30,13 @@ export const SHOP_SOURCES_SQL = `CREATE SCHEMA raw;
     CREATE TABLE raw.raw_orders AS SELECT * FROM (VALUES
       (DATE '2026-01-01', 1, 10.0), (DATE '2026-01-02', 2, 5.0), (DATE '2026-01-03', 1, 7.5)) t(order_date, customer_id, amount)`
 
+/** A new in-memory warehouse holding the shop fixture's sources, and the shop fixture compiled for DuckDB. */
+export async function openShopWarehouse(): Promise<{ adapter: DuckDbAdapter; graph: CompiledGraph }> {
+  const adapter = await memoryAdapter()
+  await adapter.execute(SHOP_SOURCES_SQL)
+  return { adapter, graph: await compileFixture('shop') }
+}
+
 let counter = 0
 /** A run with fixed, injected identity so results are predictable. */
 export function testRun(overrides: Partial<RunInfo> = {}): RunInfo {
