@@ -184,7 +184,11 @@ async function stopPartWay(
   const stage = batch.steps.find((s) => s.role === 'stage' && s.kind === 'execute')
   if (stage?.kind === 'execute') {
     const params = { ...batch.params, [INTERVAL_START]: stopAt.date }
-    await env.adapter.execute(stage.sql, { params, label: `${action.name}: stage the failed dates for inspection` })
+    await env.adapter.execute(stage.sql, {
+      params,
+      label: `${action.name}: stage the failed dates for inspection`,
+      ...(stage.privateWrite ? { privateWrite: true } : {}),
+    })
   }
   throw new ActionFailedError('assertion-failed', stopAt.message)
 }
@@ -204,7 +208,11 @@ async function sendStep(step: Step, state: BatchState, env: ExecutorEnv, outcome
   const params = state.stopAt ? paramsBefore(state.batch.params, state.stopAt.date) : state.batch.params
   switch (step.kind) {
     case 'execute':
-      await adapter.execute(step.sql, { params, label: label(state, step) })
+      await adapter.execute(step.sql, {
+        params,
+        label: label(state, step),
+        ...(step.privateWrite ? { privateWrite: true } : {}),
+      })
       return
     case 'transaction':
       await adapter.transaction(transactionStatements(step.statements, step.records, state, env))

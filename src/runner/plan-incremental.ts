@@ -145,6 +145,7 @@ function planBatch(parts: BatchParts, interval: DateInterval, index: number): Ba
       role: 'stage',
       label: `stage ${where}`,
       sql: parts.stage(selectWithTracking(action, dialect, parts.query, strategy.stagedColumns)),
+      ...(dialect.sessionStaging ? { privateWrite: true } : {}),
     },
     ...(index === 0 ? contractSteps(action, env, staging) : []),
     rowsInIntervalStep(action, env, staging, interval),

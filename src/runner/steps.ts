@@ -19,6 +19,8 @@ export interface ExecuteStep extends StepBase {
   readonly sql: string
   /** Dropping the staging table: skipped when a batch stops part-way, so the failed dates' rows stay for inspection. */
   readonly isCleanup?: boolean
+  /** Writes only a connection-private table (session staging): not queued behind the warehouse's writes. */
+  readonly privateWrite?: boolean
 }
 
 /** Statements committed together; the engine appends the interval record when `records` is set. */
