@@ -87,12 +87,29 @@ export function planIncremental(action: CompiledIncremental, env: PlanEnv): Acti
     ...batch,
     steps: [...(i === 0 ? setup : []), ...batch.steps, ...(i === last ? cleanup : [])],
   }))
-  return {
-    action,
-    range: plan.range,
-    batches: withEnds,
-    ...(session ? { sessionStaging: { keep: keepStagedSteps(env, staging, kept) } } : {}),
-  }
+  const overlap = session && batches.length > 1 && batchesIndependent(action, dialect, query)
+  const sessionStaging = session
+    ? {
+        keep: keepStagedSteps(env, staging, kept),
+        ...(overlap ? { overlap: { discard: [{ ...drop(staging, 'drop staging'), privateWrite: true }] } } : {}),
+      }
+    : undefined
+  return { action, range: plan.range, batches: withEnds, ...(sessionStaging ? { sessionStaging } : {}) }
+}
+
+/**
+ * A later batch's stage may run while an earlier batch is audited and published when it cannot read what
+ * that publish writes: the definition says so (interval.independentBatches), or the query does not name
+ * the action's own table and there are no batch hooks (a hook may write what the query reads, or expect
+ * the earlier batch's rows).
+ */
+function batchesIndependent(action: CompiledIncremental, dialect: PlanEnv['dialect'], query: string): boolean {
+  if (action.definition.interval.independentBatches) return true
+  const hooks = action.sql.hooks
+  if ((hooks?.beforeBatch?.length ?? 0) > 0 || (hooks?.afterBatch?.length ?? 0) > 0) return false
+  const text = query.toLowerCase()
+  const { dataset, name } = action.target
+  return ![dialect.formatTarget(action.target), `${dataset}.${name}`].some((t) => text.includes(t.toLowerCase()))
 }
 
 /** A batch failed after staging in a connection-private table: copy its rows where the next run finds them. */
