@@ -171,7 +171,6 @@ async function runOverlapped(
       }
       const position = { done: index + 1, total }
       await runBatch(state, env, outcome, position, rest, headFailure)
-      if (index < total - 1) for (const step of discardSteps) await runStep(step, state, env, outcome)
       batchDone(state, env, outcome, index + 1, total)
     })
     work.catch(() => undefined)
