@@ -66,12 +66,12 @@ export class DuckDbAdapter implements Adapter {
   // DuckDB fails concurrent transactions that touch the same catalog ("write-write conflict"), and parallelises
   // each statement across cores anyway, so writes are serialised here while reads stay concurrent.
   #writeQueue: Promise<unknown> = Promise.resolve()
-  /** Checkpoints in the background (a writable file); null: DuckDB's automatic checkpoint. */
-  readonly #checkpoints: { pending: boolean } | null
+  /** Checkpoints in the background (a writable file); false: DuckDB's automatic checkpoint. */
+  readonly #backgroundCheckpoints: boolean
 
   private constructor(instance: DuckDBInstance, backgroundCheckpoints: boolean) {
     this.#instance = instance
-    this.#checkpoints = backgroundCheckpoints ? { pending: false } : null
+    this.#backgroundCheckpoints = backgroundCheckpoints
   }
 
   static async open(options: DuckDbAdapterOptions): Promise<DuckDbAdapter> {
@@ -127,7 +127,7 @@ export class DuckDbAdapter implements Adapter {
   #serialized<T>(work: () => Promise<T>): Promise<T> {
     const next = this.#writeQueue.then(work, work)
     this.#writeQueue = next.catch(() => undefined)
-    if (this.#checkpoints) this.#checkpointAfter(next)
+    if (this.#backgroundCheckpoints) this.#checkpointAfter(next)
     return next
   }
 
@@ -137,9 +137,6 @@ export class DuckDbAdapter implements Adapter {
    * meanwhile). A checkpoint that fails is left to the next one, or to the close.
    */
   #checkpointAfter(write: Promise<unknown>): void {
-    const state = this.#checkpoints
-    if (!state || state.pending) return
-    state.pending = true
     const checkpoint = async () => {
       const connection = await this.#acquire()
       try {
@@ -150,11 +147,7 @@ export class DuckDbAdapter implements Adapter {
         this.#idle.push(connection)
       }
     }
-    const after = write.then(checkpoint, checkpoint)
-    this.#writeQueue = after.then(
-      () => (state.pending = false),
-      () => (state.pending = false),
-    )
+    this.#writeQueue = write.then(checkpoint, checkpoint).catch(() => undefined)
   }
 
   execute(sql: string, options?: StatementOptions): Promise<{ rowsChanged: number }> {
