@@ -5,14 +5,17 @@
  * would have to be made twice.
  */
 import { assertion, raw, sql } from '../src/index.js'
-import { anyElement } from '../includes/sql-helpers.js'
 
 const FS = 'ml_feature_store_v2'
 const TOLERANCE = 0.1
 /** The whole table, said explicitly: BigQuery requires a partition filter on the store (require_partition_filter). */
 const ALL_DATES = raw('game_date IS NOT NULL')
 
-/** A-15a: points_avg_last_5 / _last_10 equal the average of the 5 / 10 most recent played games before D (|diff| ≤ 0.1). */
+/**
+ * A-15a: points_avg_last_5 / _last_10 equal the average of the 5 / 10 most recent played games before D (|diff| ≤ 0.1).
+ * Box scores and store rows share one timeline per player; a store row sorts before the games of its own date, so the
+ * last played row before it is the last game strictly before D (one window pass, no inequality join).
+ */
 export const featureStorePointsAvgNoLeak = assertion({
   name: 'feature_store_points_avg_no_leak',
   description: 'A-15a: points_avg_last_5/10 match a recomputation over games strictly before game_date',
@@ -27,20 +30,27 @@ export const featureStorePointsAvgNoLeak = assertion({
     FROM ${ctx.ref('player_game_summary')}
     WHERE points IS NOT NULL
   ),
-  fs_rows AS (
-    SELECT player_lookup, game_date, points_avg_last_5, points_avg_last_10 FROM ${ctx.ref(FS)} WHERE ${ALL_DATES} AND NOT early_season_flag
+  timeline AS (
+    SELECT player_lookup, game_date, 0 AS is_target, avg_5, games_5, avg_10,
+      ${ctx.fn.cast(raw('NULL'), 'FLOAT64')} AS points_avg_last_5, ${ctx.fn.cast(raw('NULL'), 'FLOAT64')} AS points_avg_last_10
+    FROM played
+    UNION ALL
+    SELECT player_lookup, game_date, 1 AS is_target, NULL, NULL, NULL, points_avg_last_5, points_avg_last_10
+    FROM ${ctx.ref(FS)} WHERE ${ALL_DATES} AND NOT early_season_flag
   ),
   last_played AS (
-    SELECT f.player_lookup, f.game_date, MAX(p.game_date) AS last_game_date
-    FROM fs_rows f JOIN played p ON p.player_lookup = f.player_lookup AND p.game_date < f.game_date
-    GROUP BY f.player_lookup, f.game_date
+    SELECT game_date, player_lookup, is_target, points_avg_last_5, points_avg_last_10,
+      LAST_VALUE(avg_5 IGNORE NULLS) OVER before_target AS last_avg_5,
+      LAST_VALUE(games_5 IGNORE NULLS) OVER before_target AS last_games_5,
+      LAST_VALUE(avg_10 IGNORE NULLS) OVER before_target AS expected_last_10
+    FROM timeline
+    WINDOW before_target AS (PARTITION BY player_lookup ORDER BY game_date, is_target DESC
+      ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
   ),
   expected AS (
-    SELECT f.player_lookup, f.game_date, f.points_avg_last_5, f.points_avg_last_10,
-      CASE WHEN p.games_5 = 5 THEN p.avg_5 END AS expected_last_5, p.avg_10 AS expected_last_10
-    FROM fs_rows f
-    LEFT JOIN last_played l ON l.player_lookup = f.player_lookup AND l.game_date = f.game_date
-    LEFT JOIN played p ON p.player_lookup = l.player_lookup AND p.game_date = l.last_game_date
+    SELECT game_date, player_lookup, points_avg_last_5, points_avg_last_10, expected_last_10,
+      CASE WHEN last_games_5 = 5 THEN last_avg_5 END AS expected_last_5
+    FROM last_played WHERE is_target = 1
   )
 SELECT game_date, player_lookup, points_avg_last_5, expected_last_5, points_avg_last_10, expected_last_10
 FROM expected
@@ -57,5 +67,5 @@ export const featureStoreContributingDatesBefore = assertion({
   guards: FS,
   query: (ctx) => sql`SELECT f.game_date, f.player_lookup
 FROM ${ctx.ref(FS)} f
-WHERE f.${ALL_DATES} AND ${anyElement(ctx, sql`f.historical_completeness.contributing_game_dates`, (d) => sql`${d} >= f.game_date`)}`,
+WHERE f.${ALL_DATES} AND ${ctx.fn.arrayMax(sql`f.historical_completeness.contributing_game_dates`)} >= f.game_date`,
 })

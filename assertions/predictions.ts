@@ -64,17 +64,22 @@ export const a01eCriticalFeaturesMatchStore = assertion({
   partitionColumn: 'game_date',
   guards: PPP,
   query: (ctx) => {
+    // Each key is read from the JSON once, in the inner SELECT: comparing in place parses the JSON twice per key.
+    const fedColumns = CRITICAL_FEATURE_KEYS.map((key) => sql`${fed(ctx, 'p', key)} AS ${raw(`fed_${key}`)}`)
     const differs = CRITICAL_FEATURE_KEYS.map((key) => {
       const stored = ctx.fn.cast(raw(`f.${key}`), 'FLOAT64')
-      const value = fed(ctx, 'p', key)
+      const value = raw(`p.fed_${key}`)
       return sql`CASE WHEN (${value} IS NULL) <> (${stored} IS NULL) OR ABS(${value} - ${stored}) > 0.000001 THEN ${key} END`
     })
     return sql`SELECT * FROM (
       SELECT p.game_date, p.player_lookup, p.prediction_id,
         ${ctx.fn.cast(sql`COALESCE(${differs.reduce((a, b) => sql`${a}, ${b}`)})`, 'STRING')} AS first_mismatch
-      FROM ${ctx.ref(PPP)} AS p
+      FROM (
+        SELECT p.game_date, p.player_lookup, p.prediction_id, ${fedColumns.reduce((a, b) => sql`${a}, ${b}`)}
+        FROM ${ctx.ref(PPP)} AS p
+        WHERE p.game_date IS NOT NULL AND p.is_active AND p.system_id = ${SYSTEM_ID}
+      ) AS p
       LEFT JOIN ${ctx.ref('ml_feature_store_v2')} AS f ON f.player_lookup = p.player_lookup AND f.game_date = p.game_date AND f.game_date IS NOT NULL
-      WHERE p.game_date IS NOT NULL AND p.is_active AND p.system_id = ${SYSTEM_ID}
     ) AS compared WHERE first_mismatch IS NOT NULL`
   },
 })

@@ -35,6 +35,10 @@ function bookRank(column: string): SqlFragment {
   return raw(`CASE ${column} ${whens.join(' ')} ELSE ${BOOK_PRIORITY.length + 1} END`)
 }
 
+/** The current line's order among a player's offers of a date: 1 is the line (see the file's head). */
+const CURRENT_RANK = sql`ROW_NUMBER() OVER (PARTITION BY player_lookup, game_date
+        ORDER BY ${bookRank('sportsbook')}, CASE source WHEN 'odds_api' THEN 1 ELSE 2 END, offered_at DESC, side_rank, points_line, sportsbook)`
+
 const VALID_LINE = (column: string) => raw(`${column} > 0 AND ${column} <= 80`)
 
 /** Every valid points offer of the dates: one row per snapshot or offer. */
@@ -68,8 +72,7 @@ export function lineSelectionCtes(ctx: ActionContext, dates?: DateFilter): SqlFr
   ),
   l_ranked AS (
     SELECT o.*,
-      ROW_NUMBER() OVER (PARTITION BY player_lookup, game_date
-        ORDER BY ${bookRank('sportsbook')}, CASE source WHEN 'odds_api' THEN 1 ELSE 2 END, offered_at DESC, side_rank, points_line, sportsbook) AS current_rank,
+      ${CURRENT_RANK} AS current_rank,
       ROW_NUMBER() OVER (PARTITION BY player_lookup, game_date, source, sportsbook ORDER BY offered_at, side_rank, points_line) AS earliest_rank,
       MAX(CASE WHEN source = 'odds_api' THEN 1 ELSE 0 END) OVER (PARTITION BY player_lookup, game_date) AS has_odds_api,
       MAX(CASE WHEN source = 'bettingpros' THEN 1 ELSE 0 END) OVER (PARTITION BY player_lookup, game_date) AS has_bettingpros
@@ -86,6 +89,26 @@ export function lineSelectionCtes(ctx: ActionContext, dates?: DateFilter): SqlFr
     LEFT JOIN l_ranked op ON op.player_lookup = cur.player_lookup AND op.game_date = cur.game_date
       AND op.source = cur.source AND op.sportsbook = cur.sportsbook AND op.earliest_rank = 1
     WHERE cur.current_rank = 1
+  )`
+}
+
+/**
+ * `WITH`-list entries ending in `current_lines`: the current line of `selected_lines` alone, one row
+ * per (player_lookup, game_date) with a line, with points_line, sportsbook, line_source_api and
+ * line_minutes_before_game: the same row `selected_lines` picks, by the same order. For readers that
+ * need no opening line and no vegas_line_source (the predictions): one window over the offers instead
+ * of two, and no self-join for the opening line.
+ */
+export function currentLineCtes(ctx: ActionContext, dates?: DateFilter): SqlFragment {
+  return sql`cl_offers AS (
+    ${propOffersSql(ctx, dates)}
+  ),
+  current_lines AS (
+    SELECT player_lookup, game_date, points_line, sportsbook,
+      CASE WHEN source = 'odds_api' THEN 'ODDS_API' ELSE 'BETTINGPROS' END AS line_source_api,
+      minutes_before_tipoff AS line_minutes_before_game
+    FROM (SELECT o.*, ${CURRENT_RANK} AS current_rank FROM cl_offers o) AS ranked
+    WHERE current_rank = 1
   )`
 }
 

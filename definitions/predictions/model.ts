@@ -9,7 +9,13 @@
  */
 import { createHash } from 'node:crypto'
 import { readFileSync } from 'node:fs'
-import { featureNames, parseCatBoostModel, raw, renderCatBoostExpression } from '../../src/index.js'
+import {
+  featureNames,
+  parseCatBoostModel,
+  raw,
+  renderCatBoostExpression,
+  renderPreparedInput,
+} from '../../src/index.js'
 import type { ActionContext, CatBoostModel, SqlFragment } from '../../src/index.js'
 import { FEATURE_NAMES } from '../../includes/feature-catalog.js'
 
@@ -55,9 +61,40 @@ export function vectorColumn(name: string): string {
   return `mv_${name}`
 }
 
-/** The model as one SQL scalar expression over the vector columns of `alias`. */
-export function modelExpression(ctx: ActionContext, alias: string, model: CatBoostModel = CATBOOST_V8): SqlFragment {
+/** Alias of a model input prepared for the model expression (NaN as NULL): see modelInputs. */
+export function preparedColumn(name: string): string {
+  return `mp_${name}`
+}
+
+/**
+ * `<input with NaN as NULL> AS mp_<name>` for each input of `model`, from the vector columns of `alias`:
+ * selected once per row below `modelExpression(..., 'prepared')`, so that each of the model's splits is
+ * one comparison instead of also testing for NaN.
+ */
+export function modelInputs(ctx: ActionContext, alias: string, model: CatBoostModel = CATBOOST_V8): SqlFragment[] {
+  return featureNames(model)
+    .filter((name): name is string => name !== undefined)
+    .map((name) =>
+      raw(`${renderPreparedInput(ctx.engine, `${alias}.${vectorColumn(name)}`)} AS ${preparedColumn(name)}`),
+    )
+}
+
+/**
+ * The model as one SQL scalar expression over the columns of `alias`: the vector columns, or the
+ * prepared ones of modelInputs (`inputs: 'prepared'`). Both give the same value.
+ */
+export function modelExpression(
+  ctx: ActionContext,
+  alias: string,
+  model: CatBoostModel = CATBOOST_V8,
+  inputs: 'vector' | 'prepared' = 'vector',
+): SqlFragment {
+  const column = inputs === 'prepared' ? preparedColumn : vectorColumn
   return raw(
-    renderCatBoostExpression(model, { engine: ctx.engine, column: (name) => `${alias}.${vectorColumn(name)}` }),
+    renderCatBoostExpression(model, {
+      engine: ctx.engine,
+      column: (name) => `${alias}.${column(name)}`,
+      preparedInputs: inputs === 'prepared',
+    }),
   )
 }

@@ -3,7 +3,7 @@
  * incident replays (which build the same action with a serving override, in test fixtures).
  */
 import type { ActionContext, IncrementalConfig, InlineAssertions } from '../../src/index.js'
-import { lineSelectionCtes } from '../../includes/lines.js'
+import { currentLineCtes } from '../../includes/lines.js'
 import { BATCH_DAYS, HISTORY_START } from '../../includes/sql-helpers.js'
 import { A01, LINE_SOURCE, PREDICTION_RANGE, SYSTEM_ID } from '../../includes/predictions/rules.js'
 import { completeExecutions, failExecutions, interruptStaleExecutions, startExecutions } from './execution-log.js'
@@ -101,7 +101,14 @@ export function predictionDefinition(options: PredictionActionOptions = {}) {
     description:
       'catboost_v8 points predictions, one active row per (game_id, player_lookup, system_id); superseded rows are kept',
     tags: ['predictions'],
-    interval: { column: 'game_date', start: HISTORY_START, batchDays: BATCH_DAYS, until: ['ml_feature_store_v2'] },
+    // The query does not read the predictions; the execution-log hooks touch only this run's rows of the batch's dates.
+    interval: {
+      column: 'game_date',
+      start: HISTORY_START,
+      batchDays: BATCH_DAYS,
+      until: ['ml_feature_store_v2'],
+      independentBatches: true,
+    },
     write: {
       strategy: 'supersede',
       key: ['game_id', 'player_lookup', 'system_id'],
@@ -121,7 +128,7 @@ export function predictionDefinition(options: PredictionActionOptions = {}) {
         featureStore: ctx.ref('ml_feature_store_v2'),
         injuryReport: ctx.ref('nbac_injury_report'),
         executionLog: ctx.ref('prediction_execution_log'),
-        lineCtes: lineSelectionCtes(ctx),
+        lineCtes: currentLineCtes(ctx),
         ...(options.override ? { override: options.override } : {}),
       }),
   } satisfies Omit<IncrementalConfig, 'columns' | 'assertions'>

@@ -28,7 +28,7 @@ import {
   REQUIRED_BASE_FEATURES,
   SYSTEM_ID,
 } from '../../includes/predictions/rules.js'
-import { MODEL_VERSION, modelExpression } from './model.js'
+import { CATBOOST_V8, MODEL_VERSION, modelExpression, modelInputs } from './model.js'
 import {
   criticalFeaturesJson,
   featuresSnapshotJson,
@@ -46,8 +46,8 @@ export interface PredictionSources {
   readonly injuryReport: SqlFragment
   readonly executionLog: SqlFragment
   /**
-   * The shared line selection (includes/lines.ts, lineSelectionCtes) for the interval: WITH
-   * entries ending in `selected_lines`, one row per (player_lookup, game_date) with a line.
+   * The shared line selection's current line (includes/lines.ts, currentLineCtes) for the interval:
+   * WITH entries ending in `current_lines`, one row per (player_lookup, game_date) with a line.
    */
   readonly lineCtes: SqlFragment
   readonly override?: ServingOverride
@@ -92,7 +92,7 @@ function inputs(ctx: ActionContext, src: PredictionSources): SqlFragment {
   fs AS (SELECT * FROM ${src.featureStore} WHERE ${inInterval(ctx, 'game_date')}),
   line AS (
     SELECT player_lookup, game_date, points_line, sportsbook AS bookmaker, line_source_api, line_minutes_before_game AS minutes_before_tipoff
-    FROM selected_lines
+    FROM current_lines
   ),
   injury AS (
     SELECT player_lookup, game_date, injury_status, reason, report_timestamp FROM (
@@ -130,12 +130,15 @@ function scoring(ctx: ActionContext): SqlFragment {
   )
   const q = sql`s.feature_quality_score`
   return sql`
+  v_model AS (
+    SELECT v.*, ${modelInputs(ctx, 'v')} FROM v
+  ),
   scored AS (
-    SELECT v.*, ${modelExpression(ctx, 'v')} AS raw_prediction,
+    SELECT v.*, ${modelExpression(ctx, 'v', CATBOOST_V8, 'prepared')} AS raw_prediction,
       (v.feature_quality_score IS NULL OR v.feature_quality_score < ${raw(String(QUALITY_GATE.minScore))}
         OR COALESCE(v.early_season_flag, FALSE) OR ${required}) AS is_gated,
       ${fallbackPoints('v')} AS fallback_points
-    FROM v
+    FROM v_model AS v
   ),
   s AS (
     SELECT scored.*,

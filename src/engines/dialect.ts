@@ -75,6 +75,8 @@ export interface SqlFunctions {
   stddevSamp(x: SqlFragment): SqlFragment
   /** Array aggregate, ordered, keeping NULL-free input. */
   arrayAgg(x: SqlFragment, orderBy?: SqlFragment): SqlFragment
+  /** Largest element of an array (NULL elements ignored); NULL for a NULL or empty array. */
+  arrayMax(array: SqlFragment): SqlFragment
   /** Format a DATE as 'YYYY-MM-DD'. */
   dateToString(date: SqlFragment): SqlFragment
   /** Approximate-free percentile of a numeric column, 0 ≤ p ≤ 1. */

@@ -23,6 +23,12 @@ export interface RenderCatBoostOptions {
   readonly column: (featureName: string) => string
   /** Input column names in training order, for a model without `feature_id`s (see featureNames). */
   readonly featureNames?: readonly string[]
+  /**
+   * The columns hold NULL for a missing value and never NaN (renderPreparedInput, selected once per row
+   * below the expression): each split is then one comparison without the NaN test, about a quarter less
+   * work on DuckDB for the same result.
+   */
+  readonly preparedInputs?: boolean
 }
 
 interface EngineSyntax {
@@ -55,7 +61,9 @@ export function renderCatBoostExpression(model: CatBoostModel, options: RenderCa
     }
     return sql
   }
-  const trees = model.oblivious_trees.map((tree) => renderTree(tree, syntax, columnOf, missingGreater))
+  const trees = model.oblivious_trees.map((tree) =>
+    renderTree(tree, syntax, columnOf, missingGreater, options.preparedInputs === true),
+  )
   const [scale, bias] = scaleAndBias(model)
   const sum = trees.length === 0 ? '0e0' : balancedSum(trees)
   const note = `/* catboost: ${trees.length} trees; x > t tests float32(x) > border */`
@@ -67,6 +75,7 @@ function renderTree(
   syntax: EngineSyntax,
   columnOf: (featureIndex: number) => string,
   missingGreater: ReadonlyMap<number, boolean>,
+  prepared: boolean,
 ): string {
   const leaves = `[${tree.leaf_values.map(renderDouble).join(', ')}]`
   if (tree.splits.length === 0) return leaves.slice(1, -1)
@@ -75,12 +84,23 @@ function renderTree(
     const x = columnOf(featureIndex)
     const { value, inclusive } = float32GreaterThreshold(split.border ?? 0)
     const greater = `${x} ${inclusive ? '>=' : '>'} ${renderDouble(value)}`
-    const condition = missingGreater.get(featureIndex)
-      ? `${greater} OR ${x} IS NULL OR ${syntax.isNan(x)}`
-      : `${greater} AND NOT ${syntax.isNan(x)}`
+    // Prepared: a missing value is NULL, so the comparison is NULL and the bit 0 unless missing counts as greater.
+    const condition = prepared
+      ? missingGreater.get(featureIndex)
+        ? `COALESCE(${greater}, TRUE)`
+        : greater
+      : missingGreater.get(featureIndex)
+        ? `${greater} OR ${x} IS NULL OR ${syntax.isNan(x)}`
+        : `${greater} AND NOT ${syntax.isNan(x)}`
     return `CASE WHEN ${condition} THEN ${2 ** depth} ELSE 0 END`
   })
   return syntax.element(leaves, bits.join(' + '))
+}
+
+/** A feature's value as `preparedInputs` expects it: NaN turned to NULL (both are missing to the model). */
+export function renderPreparedInput(engine: EngineId, sql: string): string {
+  const x = wrap(sql)
+  return `CASE WHEN ${ENGINE_SYNTAX[engine].isNan(x)} THEN NULL ELSE ${x} END`
 }
 
 /** `(a + b)` nested as in pairwiseSum: the first half holds floor(n / 2) terms. */

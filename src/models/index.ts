@@ -17,5 +17,5 @@ export type {
 } from './catboost-model.js'
 export { compileCatBoost, evaluateCatBoost, evaluateCatBoostVector, pairwiseSum } from './catboost-evaluator.js'
 export type { CompiledCatBoost, EvaluateOptions, FeatureValue } from './catboost-evaluator.js'
-export { float32GreaterThreshold, renderCatBoostExpression, renderDouble } from './catboost-sql.js'
+export { float32GreaterThreshold, renderCatBoostExpression, renderDouble, renderPreparedInput } from './catboost-sql.js'
 export type { RenderCatBoostOptions } from './catboost-sql.js'

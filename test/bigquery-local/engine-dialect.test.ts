@@ -106,6 +106,8 @@ FROM (SELECT 'ann' AS player_lookup, '2024-01-02' AS game_date, 10.5 AS points U
       fn.jsonValue(fn.jsonObject([['k', r('points')]]), '$.k'),
       fn.sha256Hex(r("'abc'")),
       fn.dateToString(r("DATE '2024-01-02'")),
+      fn.arrayMax(r("[DATE '2024-01-02', DATE '2024-03-01', DATE '2024-02-01']")),
+      fn.arrayMax(r('CAST([] AS ARRAY<DATE>)')),
     ].map((f, i) => `${renderPlain(dialect, f)} AS c${i}`)
     const from = `FROM ${dialect.formatTarget(staging)}`
     const [row] = await run(`SELECT ${parts.join(', ')} ${from} WHERE player_lookup = 'ann'`)
@@ -119,7 +121,9 @@ FROM (SELECT 'ann' AS player_lookup, '2024-01-02' AS game_date, 10.5 AS points U
       c8: 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad',
       c7: '11.5',
       c9: '2024-01-02',
+      c11: null,
     })
+    expect((row as { c10: { value: string } }).c10.value).toBe('2024-03-01')
     expect((row as { c2: { value: string } }).c2.value).toBe('2024-02-02')
     const aggregates = [fn.countIf(r('points > 8')), fn.stddevSamp(r('points')), fn.percentile(r('points'), 0.5)]
     const [agg] = await run(

@@ -11,6 +11,7 @@ import {
   MODEL_VERSION,
   loadModel,
   modelExpression,
+  modelInputs,
   vectorColumn,
 } from '../../definitions/predictions/model.js'
 import { memoryAdapter } from '../support/fixtures.js'
@@ -56,23 +57,42 @@ beforeAll(async () => {
 })
 afterAll(async () => adapter.close())
 
-async function sqlPredictions(model: CatBoostModel, fixture: readonly Row[]): Promise<number[]> {
+const text = (fragment: { nodes: readonly unknown[] }) =>
+  fragment.nodes.map((n) => (n as { text: string }).text).join('')
+
+/** The model in SQL over the fixture: on the vector columns, or on the prepared inputs (NaN as NULL) below it. */
+async function sqlPredictions(
+  model: CatBoostModel,
+  fixture: readonly Row[],
+  inputs: 'vector' | 'prepared' = 'vector',
+): Promise<number[]> {
   const table = `vectors_${tables++}`
   const columns = FEATURE_NAMES.map((n) => `${vectorColumn(n)} DOUBLE`).join(', ')
   await adapter.execute(`CREATE TABLE ${table} (id INTEGER, ${columns})`)
   // Exponent literals parse straight to DOUBLE; a plain decimal literal goes through DECIMAL and can
   // land one ulp off, which matters exactly at a split threshold.
-  const values = fixture.map(
-    (row, id) =>
-      `(${id}, ${FEATURE_NAMES.map((n) => (row[n] === null || row[n] === undefined ? 'NULL' : renderDouble(row[n] as number))).join(', ')})`,
-  )
+  const values = fixture.map((row, id) => `(${id}, ${FEATURE_NAMES.map((n) => sqlValue(row[n])).join(', ')})`)
   for (let i = 0; i < values.length; i += 500)
     await adapter.execute(`INSERT INTO ${table} VALUES ${values.slice(i, i + 500).join(', ')}`)
-  const expression = modelExpression(DUCKDB, 'v', model)
-    .nodes.map((n) => (n as { text: string }).text)
-    .join('')
-  const result = await adapter.query<{ p: number }>(`SELECT ${expression} AS p FROM ${table} AS v ORDER BY id`)
+  const expression = text(modelExpression(DUCKDB, 'v', model, inputs))
+  const from =
+    inputs === 'prepared'
+      ? `(SELECT v.*, ${modelInputs(DUCKDB, 'v', model).map(text).join(', ')} FROM ${table} AS v)`
+      : table
+  const result = await adapter.query<{ p: number }>(`SELECT ${expression} AS p FROM ${from} AS v ORDER BY id`)
   return result.map((r) => r.p)
+}
+
+function sqlValue(value: FeatureValue): string {
+  if (value === null || value === undefined) return 'NULL'
+  return Number.isNaN(value) ? "CAST('NaN' AS DOUBLE)" : renderDouble(value)
+}
+
+/** Every other row with its missing values as NaN instead of NULL (both are missing to the model). */
+function withNaN(fixture: readonly Row[]): Row[] {
+  return fixture.map((row, i) =>
+    i % 2 ? Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === null ? Number.NaN : v])) : row,
+  )
 }
 
 function expectClose(actual: readonly number[], expected: readonly number[]): void {
@@ -96,6 +116,19 @@ describe('catboost_v8 evaluated in SQL (DuckDB) vs the TypeScript evaluator', ()
       await sqlPredictions(CATBOOST_V8, fixture),
       fixture.map((row) => evaluateCatBoost(CATBOOST_V8, row)),
     )
+  })
+
+  it('agrees on the prepared inputs (NaN as NULL, one comparison per split), NaN and NULL both missing', async () => {
+    for (const [model, seed] of [
+      [handMade, 13],
+      [CATBOOST_V8, 17],
+    ] as const) {
+      const fixture = withNaN(fixtureRows(model, 2000, seed))
+      expect(fixture.some((row) => Object.values(row).some((v) => Number.isNaN(v)))).toBe(true)
+      const expected = fixture.map((row) => evaluateCatBoost(model, row))
+      expectClose(await sqlPredictions(model, fixture, 'prepared'), expected)
+      expectClose(await sqlPredictions(model, fixture, 'vector'), expected)
+    }
   })
 })
 

@@ -50,6 +50,7 @@ const fn: SqlFunctions = {
   stddevSamp: (x) => sql`STDDEV_SAMP(${x})`,
   arrayAgg: (x, orderBy) =>
     orderBy ? sql`ARRAY_AGG(${x} IGNORE NULLS ORDER BY ${orderBy})` : sql`ARRAY_AGG(${x} IGNORE NULLS)`,
+  arrayMax: (a) => sql`(SELECT MAX(element) FROM UNNEST(${a}) AS element)`,
   dateToString: (d) => sql`FORMAT_DATE('%Y-%m-%d', ${d})`,
   percentile: (x, p) => sql`APPROX_QUANTILES(${x}, 100)[OFFSET(${raw(String(Math.round(p * 100)))})]`,
 }

@@ -57,6 +57,8 @@ const fn: SqlFunctions = {
     orderBy
       ? sql`array_agg(${x} ORDER BY ${orderBy}) FILTER (WHERE ${x} IS NOT NULL)`
       : sql`array_agg(${x}) FILTER (WHERE ${x} IS NOT NULL)`,
+  // One pass over the list in C++; an EXISTS over UNNEST is decorrelated into a join, about 50x slower.
+  arrayMax: (a) => sql`list_max(${a})`,
   dateToString: (d) => sql`strftime(${d}, '%Y-%m-%d')`,
   percentile: (x, p) => sql`quantile_cont(${x}, ${raw(formatNumber(p))})`,
 }
