@@ -33,6 +33,8 @@ export const mlFeatureStoreV2 = incremental({
     start: HISTORY_START,
     batchDays: BATCH_DAYS,
     until: ['upcoming_player_game_context'],
+    // It reads its own rows only within the batch's dates (fs_existing: created_at of a rebuilt row).
+    independentBatches: true,
   },
   write: { strategy: 'merge', uniqueKey: ['player_lookup', 'game_date'] },
   protected: true,

@@ -101,7 +101,14 @@ export function predictionDefinition(options: PredictionActionOptions = {}) {
     description:
       'catboost_v8 points predictions, one active row per (game_id, player_lookup, system_id); superseded rows are kept',
     tags: ['predictions'],
-    interval: { column: 'game_date', start: HISTORY_START, batchDays: BATCH_DAYS, until: ['ml_feature_store_v2'] },
+    // The query does not read the predictions; the execution-log hooks touch only this run's rows of the batch's dates.
+    interval: {
+      column: 'game_date',
+      start: HISTORY_START,
+      batchDays: BATCH_DAYS,
+      until: ['ml_feature_store_v2'],
+      independentBatches: true,
+    },
     write: {
       strategy: 'supersede',
       key: ['game_id', 'player_lookup', 'system_id'],

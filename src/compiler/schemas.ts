@@ -126,6 +126,14 @@ export const intervalSchema = z.strictObject({
    * the target exists, so its refs must exist by then too.
    */
   reopen: z.strictObject({ days: z.number().int().positive().max(366), query: queryFn }).optional(),
+  /**
+   * The author's promise that a batch never sees another: the query reads this table (ctx.self()) only
+   * within the batch's dates, and the hooks touch only the batch's dates. Where batches stage in
+   * connection-private tables (DuckDB), the next batch is then staged (its beforeBatch hooks first)
+   * while this one is audited and published. Without it, batches overlap only when the query does not
+   * read this table and there are no hooks.
+   */
+  independentBatches: z.boolean().optional(),
 })
 
 export const declarationSchema = z.strictObject({

@@ -7,6 +7,12 @@ export interface StatementOptions {
   readonly params?: Readonly<Record<string, ParamValue>>
   /** Short description for logs and BigQuery job labels. */
   readonly label?: string
+  /**
+   * The statement writes only objects private to its connection (DuckDB's TEMP staging tables, in a
+   * session): it cannot conflict with another connection's write, so an engine that queues its writes
+   * need not queue it behind them.
+   */
+  readonly privateWrite?: boolean
 }
 
 export interface Statement extends StatementOptions {

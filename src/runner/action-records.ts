@@ -10,7 +10,12 @@ import type { RunInfo } from './run-info.js'
  * held so far; one that only read and passed (a declaration, a passing or up-to-date assertion) is
  * held and recorded with the next, or when the schedule ends. A run with nothing to build then sends
  * one INSERT per table instead of one per action; a run killed part-way loses only the rows of actions
- * that wrote nothing and found nothing wrong (the next run evaluates them again).
+ * that wrote nothing and found nothing wrong (the next run evaluates them again), or of the one whose
+ * rows were being written.
+ *
+ * Writes go in the background, one after another, so the actions that depend on the one recorded do
+ * not wait for its bookkeeping (DuckDB's automatic checkpoint often falls on these commits). The first
+ * write that fails rejects `failed`, which the scheduler races so that the run stops with that error.
  */
 export class ActionRecords {
   readonly #state: StateStore
@@ -18,24 +23,37 @@ export class ActionRecords {
   readonly #profiler: Profiler | undefined
   #runs: ActionRunRecord[] = []
   #checks: AssertionResultRecord[] = []
+  #writing: Promise<void> = Promise.resolve()
+  #reject: (error: unknown) => void = () => undefined
+  /** Rejects with the error of the first bookkeeping write that failed; never resolves. */
+  readonly failed: Promise<never>
 
   constructor(state: StateStore, run: RunInfo, profiler?: Profiler) {
     this.#state = state
     this.#run = run
     this.#profiler = profiler
+    this.failed = new Promise<never>((_, reject) => {
+      this.#reject = reject
+    })
+    this.failed.catch(() => undefined)
   }
 
-  /** Hold the action's rows, or write them (and all held) now when it wrote, failed or found a failure. */
-  async add(result: ActionResult): Promise<void> {
+  /** Hold the action's rows, or start writing them (and all held) when it wrote, failed or found a failure. */
+  add(result: ActionResult): void {
     const finishedAt = new Date().toISOString()
     this.#runs.push(actionRunRecord(result, this.#run, finishedAt))
     this.#checks.push(...result.checks.map((c) => checkRecord(c, this.#run, finishedAt)))
     const now = (result.rowsWritten ?? 0) > 0 || result.status === 'failed' || result.checks.some((c) => !c.passed)
-    if (now) await this.flush(result.name)
+    if (now) this.#send(result.name)
   }
 
-  /** Write every held row: one INSERT per table (more only beyond the engine's statement limits). */
-  async flush(action = '(held)'): Promise<void> {
+  /** Write every held row (one INSERT per table, more only beyond the engine's statement limits) and wait for all writes. */
+  async flush(): Promise<void> {
+    this.#send('(held)')
+    await this.#writing
+  }
+
+  #send(action: string): void {
     const runs = this.#runs
     const checks = this.#checks
     this.#runs = []
@@ -45,7 +63,10 @@ export class ActionRecords {
       await this.#state.recordActionRuns(runs)
       await this.#state.recordAssertionResults(checks)
     }
-    await (this.#profiler ? this.#profiler.inScope({ kind: 'state', action }, write) : write())
+    const profiler = this.#profiler
+    // After a failed write the later ones are not sent: the chain stays rejected with the first error.
+    this.#writing = this.#writing.then(() => (profiler ? profiler.inScope({ kind: 'state', action }, write) : write()))
+    this.#writing.catch((error: unknown) => this.#reject(error))
   }
 }
 

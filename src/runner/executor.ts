@@ -51,6 +51,8 @@ interface BatchState {
   readonly keep: readonly Step[]
   /** The batch's stage step completed: its rows are in the staging table. */
   staged: boolean
+  /** A beforeBatch hook of the batch was sent: a batch that ends unpublished runs its onFailure hooks. */
+  hooked: boolean
   /** Checks since the last gate. */
   pending: CheckResult[]
   rows: number | null
@@ -71,10 +73,13 @@ export async function executePlan(plan: ActionPlan, env: ExecutorEnv): Promise<A
   let lease: Awaited<ReturnType<LeaseAction>> = null
   try {
     lease = (await env.leaseAction?.(plan)) ?? null
-    // Staged in a connection-private table: every statement of the action on one connection.
-    await (plan.sessionStaging
-      ? inSession(() => runBatches(plan, env, outcome, lease))
-      : runBatches(plan, env, outcome, lease))
+    // Staged in a connection-private table: every statement of the action on one connection, or, when
+    // batches overlap, every statement of a batch on that batch's connection.
+    await (plan.sessionStaging?.overlap
+      ? runOverlapped(plan, plan.sessionStaging.overlap.discard, env, outcome, lease)
+      : plan.sessionStaging
+        ? inSession(() => runBatches(plan, env, outcome, lease))
+        : runBatches(plan, env, outcome, lease))
   } catch (error) {
     outcome.error =
       error instanceof PipelineError
@@ -88,68 +93,182 @@ export async function executePlan(plan: ActionPlan, env: ExecutorEnv): Promise<A
   return outcome
 }
 
+function newBatchState(plan: ActionPlan, batch: BatchPlan): BatchState {
+  return {
+    action: plan.action,
+    batch,
+    keep: plan.sessionStaging?.keep ?? [],
+    staged: false,
+    hooked: false,
+    pending: [],
+    rows: null,
+    stopAt: null,
+  }
+}
+
+/** A batch done: its interval and rows join the outcome, and progress is reported. */
+function batchDone(state: BatchState, env: ExecutorEnv, outcome: ActionOutcome, done: number, total: number): void {
+  const { batch, action } = state
+  if (batch.interval) {
+    outcome.intervals.push(batch.interval)
+    outcome.rowsWritten = (outcome.rowsWritten ?? 0) + (state.rows ?? 0)
+    env.onEvent({ type: 'batch', name: action.name, interval: batch.interval, done, total, rows: state.rows ?? 0 })
+  } else if (state.rows !== null) {
+    outcome.rowsWritten = state.rows
+  }
+}
+
+/** A batch started in its own session: its steps up to the stage run at once, the rest when its turn comes. */
+interface OverlappedBatch {
+  /** Whether the batch's steps up to its stage succeeded, once they finished. */
+  readonly staged: Promise<boolean>
+  /** Run the rest of the batch (the audit, publish and the rest); rejects with the batch's failure. */
+  proceed(): Promise<void>
+  /** An earlier batch failed with `reason`: drop this one's staged rows, unaudited (its onFailure hooks run if its beforeBatch hooks did). */
+  discard(reason: string): Promise<void>
+}
+
+/**
+ * Batches of an action whose batches are independent (ActionPlan.sessionStaging.overlap): batch i+1 is
+ * staged on its own connection while batch i is audited and published, so the second core has work;
+ * audits and publishes still run one batch after another, in order, and a failed batch stops the action
+ * before any later one is audited or published (its staged rows are dropped; it never ran a hook).
+ */
+async function runOverlapped(
+  plan: ActionPlan,
+  discardSteps: readonly Step[],
+  env: ExecutorEnv,
+  outcome: ActionOutcome,
+  lease: Awaited<ReturnType<LeaseAction>>,
+): Promise<void> {
+  const total = plan.batches.length
+  const start = (index: number): OverlappedBatch => {
+    const batch = plan.batches[index]!
+    const state = newBatchState(plan, batch)
+    const stageAt = batch.steps.findIndex((s) => s.role === 'stage')
+    const head = batch.steps.slice(0, stageAt + 1)
+    const rest = batch.steps.slice(stageAt + 1)
+    let turn: (go: string | null) => void = () => undefined
+    // null: the batch's turn came; a text: an earlier batch failed for that reason.
+    const go = new Promise<string | null>((resolve) => {
+      turn = resolve
+    })
+    let stagedDone: (ok: boolean) => void = () => undefined
+    const staged = new Promise<boolean>((resolve) => {
+      stagedDone = resolve
+    })
+    const work = inSession(async () => {
+      const headFailure = await runSteps(head, state, env, outcome).then(
+        () => null,
+        (error: unknown) => ({ error }),
+      )
+      stagedDone(headFailure === null)
+      const stopped = await go
+      if (stopped !== null) {
+        if (state.staged) for (const step of discardSteps) await runStep(step, state, env, outcome)
+        if (state.hooked) await runFailureHooks(state, env, outcome, stopped)
+        return
+      }
+      const position = { done: index + 1, total }
+      await runBatch(state, env, outcome, position, rest, headFailure)
+      batchDone(state, env, outcome, index + 1, total)
+    })
+    work.catch(() => undefined)
+    return {
+      staged,
+      proceed: () => {
+        turn(null)
+        return work
+      },
+      discard: (reason: string) => {
+        turn(reason)
+        return work.catch(() => undefined)
+      },
+    }
+  }
+  let current = start(0)
+  for (let index = 0; index < total; index++) {
+    // The next batch starts once this one is staged; when its stage failed, this batch fails first.
+    const next = (await current.staged) && index + 1 < total ? start(index + 1) : null
+    try {
+      if (index > 0) await lease?.renew()
+      await current.proceed()
+    } catch (error) {
+      const where = plan.batches[index]?.interval
+      const reason = `not audited or published: the batch before it${where ? ` (${where.start}..${where.end} exclusive)` : ''} failed: ${error instanceof Error ? error.message : String(error)}`
+      await next?.discard(reason)
+      throw error
+    }
+    if (next) current = next
+  }
+}
+
+async function runSteps(
+  steps: readonly Step[],
+  state: BatchState,
+  env: ExecutorEnv,
+  outcome: ActionOutcome,
+): Promise<void> {
+  for (const step of steps) {
+    if (state.stopAt && step.kind === 'execute' && step.isCleanup) continue
+    if (step.role === 'hook') state.hooked = true
+    await runStep(step, state, env, outcome)
+    if (step.role === 'stage') state.staged = true
+  }
+}
+
 async function runBatches(
   plan: ActionPlan,
   env: ExecutorEnv,
   outcome: ActionOutcome,
   lease: Awaited<ReturnType<LeaseAction>>,
 ): Promise<void> {
-  const { action } = plan
   for (const [index, batch] of plan.batches.entries()) {
-    const state: BatchState = {
-      action,
-      batch,
-      keep: plan.sessionStaging?.keep ?? [],
-      staged: false,
-      pending: [],
-      rows: null,
-      stopAt: null,
-    }
+    const state = newBatchState(plan, batch)
     if (index > 0) await lease?.renew()
-    await runBatch(state, env, outcome, { done: index + 1, total: plan.batches.length })
-    if (batch.interval) {
-      outcome.intervals.push(batch.interval)
-      outcome.rowsWritten = (outcome.rowsWritten ?? 0) + (state.rows ?? 0)
-      env.onEvent({
-        type: 'batch',
-        name: action.name,
-        interval: batch.interval,
-        done: index + 1,
-        total: plan.batches.length,
-        rows: state.rows ?? 0,
-      })
-    } else if (state.rows !== null) {
-      outcome.rowsWritten = state.rows
-    }
+    await runBatch(state, env, outcome, { done: index + 1, total: plan.batches.length }, batch.steps, null)
+    batchDone(state, env, outcome, index + 1, plan.batches.length)
   }
 }
 
+/**
+ * Run a batch's `steps` (all of them, or those after its stage when the stage already ran); `headFailure`
+ * is the failure of the steps that ran before, handled as if it happened here.
+ */
 async function runBatch(
   state: BatchState,
   env: ExecutorEnv,
   outcome: ActionOutcome,
   position: { done: number; total: number },
+  steps: readonly Step[],
+  headFailure: { readonly error: unknown } | null,
 ): Promise<void> {
   try {
-    for (const step of state.batch.steps) {
-      if (state.stopAt && step.kind === 'execute' && step.isCleanup) continue
-      await runStep(step, state, env, outcome)
-      if (step.role === 'stage') state.staged = true
-    }
+    if (headFailure) throw headFailure.error
+    await runSteps(steps, state, env, outcome)
     if (state.stopAt) await stopPartWay(state, state.stopAt, env, outcome, position)
   } catch (error) {
     if (state.staged) await keepStaged(state, env, outcome)
-    const message = (error instanceof Error ? error.message : String(error)).slice(0, 1000)
-    const params = { ...state.batch.params, error_message: message }
-    for (const step of state.batch.onFailure) {
-      // The batch already failed; a failing failure hook is reported beside that error, never swallowed.
-      await runStep(step, { ...state, batch: { ...state.batch, params } }, env, outcome).catch((hookError: unknown) => {
-        const text = `${state.action.name}: ${step.label} failed after the batch failed: ${hookError instanceof Error ? hookError.message : String(hookError)}`
-        outcome.warnings.push(text)
-        env.onEvent({ type: 'warning', name: state.action.name, message: text })
-      })
-    }
+    await runFailureHooks(state, env, outcome, error instanceof Error ? error.message : String(error))
     throw error
+  }
+}
+
+/** The batch failed (or was stopped): its onFailure hooks, with @error_message bound to `reason`. */
+async function runFailureHooks(
+  state: BatchState,
+  env: ExecutorEnv,
+  outcome: ActionOutcome,
+  reason: string,
+): Promise<void> {
+  const params = { ...state.batch.params, error_message: reason.slice(0, 1000) }
+  for (const step of state.batch.onFailure) {
+    // The batch already failed; a failing failure hook is reported beside that error, never swallowed.
+    await runStep(step, { ...state, batch: { ...state.batch, params } }, env, outcome).catch((hookError: unknown) => {
+      const text = `${state.action.name}: ${step.label} failed after the batch failed: ${hookError instanceof Error ? hookError.message : String(hookError)}`
+      outcome.warnings.push(text)
+      env.onEvent({ type: 'warning', name: state.action.name, message: text })
+    })
   }
 }
 
@@ -184,7 +303,11 @@ async function stopPartWay(
   const stage = batch.steps.find((s) => s.role === 'stage' && s.kind === 'execute')
   if (stage?.kind === 'execute') {
     const params = { ...batch.params, [INTERVAL_START]: stopAt.date }
-    await env.adapter.execute(stage.sql, { params, label: `${action.name}: stage the failed dates for inspection` })
+    await env.adapter.execute(stage.sql, {
+      params,
+      label: `${action.name}: stage the failed dates for inspection`,
+      ...(stage.privateWrite ? { privateWrite: true } : {}),
+    })
   }
   throw new ActionFailedError('assertion-failed', stopAt.message)
 }
@@ -204,7 +327,11 @@ async function sendStep(step: Step, state: BatchState, env: ExecutorEnv, outcome
   const params = state.stopAt ? paramsBefore(state.batch.params, state.stopAt.date) : state.batch.params
   switch (step.kind) {
     case 'execute':
-      await adapter.execute(step.sql, { params, label: label(state, step) })
+      await adapter.execute(step.sql, {
+        params,
+        label: label(state, step),
+        ...(step.privateWrite ? { privateWrite: true } : {}),
+      })
       return
     case 'transaction':
       await adapter.transaction(transactionStatements(step.statements, step.records, state, env))

@@ -4,7 +4,7 @@ import { auditSteps, contractSteps } from './plan-checks.js'
 import type { PlanEnv } from './plan-env.js'
 import { batchParams, relationKey } from './plan-env.js'
 import { countRowsSql, selectWithTracking, stagingTarget, tableLayout } from './staging.js'
-import type { ActionPlan, BatchPlan, Step } from './steps.js'
+import type { ActionPlan, BatchPlan, ExecuteStep, Step } from './steps.js'
 import { writeStrategyFor } from './strategies/index.js'
 import type { WriteStrategy } from './strategies/index.js'
 import { INTERVAL_END, INTERVAL_START } from '../engines/dialect.js'
@@ -71,7 +71,7 @@ export function planIncremental(action: CompiledIncremental, env: PlanEnv): Acti
     session ? session.createAs(staging, select) : dialect.createStagingTableAs(staging, select)
   const parts = { action, env, strategy, staging, stage, query, columns, createFromFirst: !exists }
   const batches = plan.batches.map((interval, index) => planBatch(parts, interval, index))
-  const drop = (target: Target, label: string): Step => ({
+  const drop = (target: Target, label: string): ExecuteStep => ({
     kind: 'execute',
     role: 'setup',
     label,
@@ -82,17 +82,33 @@ export function planIncremental(action: CompiledIncremental, env: PlanEnv): Acti
   const cleanup = session
     ? [drop(staging, 'drop staging'), drop(kept, 'drop the rows a failed run kept')]
     : [drop(staging, 'drop staging')]
+  // Overlapping batches stage on a connection each: a batch drops its own staged rows once published.
+  const overlap = session && batches.length > 1 && batchesIndependent(action, dialect, query)
+  const discard: Step[] = overlap ? [{ ...drop(staging, 'drop staging'), privateWrite: true }] : []
   const last = batches.length - 1
   const withEnds = batches.map((batch, i) => ({
     ...batch,
-    steps: [...(i === 0 ? setup : []), ...batch.steps, ...(i === last ? cleanup : [])],
+    steps: [...(i === 0 ? setup : []), ...batch.steps, ...(i === last ? cleanup : discard)],
   }))
-  return {
-    action,
-    range: plan.range,
-    batches: withEnds,
-    ...(session ? { sessionStaging: { keep: keepStagedSteps(env, staging, kept) } } : {}),
-  }
+  const sessionStaging = session
+    ? { keep: keepStagedSteps(env, staging, kept), ...(overlap ? { overlap: { discard } } : {}) }
+    : undefined
+  return { action, range: plan.range, batches: withEnds, ...(sessionStaging ? { sessionStaging } : {}) }
+}
+
+/**
+ * A later batch's stage may run while an earlier batch is audited and published when it cannot read what
+ * that publish writes: the definition says so (interval.independentBatches), or the query does not name
+ * the action's own table and there are no batch hooks (a hook may write what the query reads, or expect
+ * the earlier batch's rows).
+ */
+function batchesIndependent(action: CompiledIncremental, dialect: PlanEnv['dialect'], query: string): boolean {
+  if (action.definition.interval.independentBatches) return true
+  const hooks = action.sql.hooks
+  if ((hooks?.beforeBatch?.length ?? 0) > 0 || (hooks?.afterBatch?.length ?? 0) > 0) return false
+  const text = query.toLowerCase()
+  const { dataset, name } = action.target
+  return ![dialect.formatTarget(action.target), `${dataset}.${name}`].some((t) => text.includes(t.toLowerCase()))
 }
 
 /** A batch failed after staging in a connection-private table: copy its rows where the next run finds them. */
@@ -145,6 +161,7 @@ function planBatch(parts: BatchParts, interval: DateInterval, index: number): Ba
       role: 'stage',
       label: `stage ${where}`,
       sql: parts.stage(selectWithTracking(action, dialect, parts.query, strategy.stagedColumns)),
+      ...(dialect.sessionStaging ? { privateWrite: true } : {}),
     },
     ...(index === 0 ? contractSteps(action, env, staging) : []),
     rowsInIntervalStep(action, env, staging, interval),

@@ -18,6 +18,11 @@ export interface PlanJson {
   readonly range: DateInterval | null
   /** Session staging: what a batch that fails after staging sends to keep its staged rows for inspection. */
   readonly keepStaged?: readonly StepJson[]
+  /**
+   * Set when each batch is staged (on its own connection) while the one before is audited and published:
+   * the batches' statements interleave; each batch's stay in order, and audits and publishes go batch by batch.
+   */
+  readonly overlappingBatches?: true
   readonly batches: readonly {
     readonly interval: DateInterval | null
     readonly params: Readonly<Record<string, ParamValue>>
@@ -47,6 +52,7 @@ export function planToJson(plans: readonly ActionPlan[]): PlanJson[] {
     kind: plan.action.kind,
     range: plan.range,
     ...(plan.sessionStaging && plan.batches.length ? { keepStaged: plan.sessionStaging.keep.map(stepJson) } : {}),
+    ...(plan.sessionStaging?.overlap ? { overlappingBatches: true as const } : {}),
     batches: plan.batches.map((b) => ({
       interval: b.interval,
       params: b.params,

@@ -86,19 +86,17 @@ export async function schedulePlans(
       pending.delete(name)
       running.set(
         name,
-        runMonitorOrOne(plan, env, upstreamFailed.get(name), byName).then(async (result) => {
-          try {
-            await records.add(result)
-          } finally {
-            running.delete(name)
-          }
+        runMonitorOrOne(plan, env, upstreamFailed.get(name), byName).then((result) => {
+          running.delete(name)
+          // Recorded in the background: its dependents need not wait for the bookkeeping rows.
+          records.add(result)
           settle(result)
           env.onEvent({ type: 'action-end', result })
         }),
       )
     }
     // A state write failing is unrecoverable: race rejects and the run stops with that error.
-    if (running.size) await Promise.race(running.values())
+    if (running.size) await Promise.race([...running.values(), records.failed])
     else if (pending.size) throw new Error(`scheduler stalled with ${[...pending.keys()].join(', ')} waiting`)
   }
   await records.flush()

@@ -19,6 +19,8 @@ export interface ExecuteStep extends StepBase {
   readonly sql: string
   /** Dropping the staging table: skipped when a batch stops part-way, so the failed dates' rows stay for inspection. */
   readonly isCleanup?: boolean
+  /** Writes only a connection-private table (session staging): not queued behind the warehouse's writes. */
+  readonly privateWrite?: boolean
 }
 
 /** Statements committed together; the engine appends the interval record when `records` is set. */
@@ -105,7 +107,17 @@ export interface ActionPlan {
    * sent on one connection, and when a batch fails after staging, `keep` copies the staged rows to the
    * persistent staging table, where they stay for inspection until the action's next run.
    */
-  readonly sessionStaging?: { readonly keep: readonly Step[] }
+  readonly sessionStaging?: {
+    readonly keep: readonly Step[]
+    /**
+     * Set when the next batch may be staged (on its own connection, after its beforeBatch hooks) while
+     * this one is audited and published: nothing a publish writes is read by a later batch's stage
+     * (interval.independentBatches, or a query that does not read its own table and no hooks). `discard`
+     * drops a batch's connection-private staging table once it is published, or when an earlier batch
+     * failed and it is never audited (its onFailure hooks then run, if its beforeBatch hooks did).
+     */
+    readonly overlap?: { readonly discard: readonly Step[] }
+  }
 }
 
 /** The statements of a step as the adapter receives them (describe steps send none through SQL). */

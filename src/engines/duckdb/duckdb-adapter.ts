@@ -105,9 +105,9 @@ export class DuckDbAdapter implements Adapter {
   }
 
   execute(sql: string, options?: StatementOptions): Promise<{ rowsChanged: number }> {
-    return this.#serialized(() =>
-      this.#with(async (c) => ({ rowsChanged: (await this.#run(c, sql, options)).rowsChanged })),
-    )
+    const run = () => this.#with(async (c) => ({ rowsChanged: (await this.#run(c, sql, options)).rowsChanged }))
+    // A TEMP table is in the connection's own catalog: no other connection's write can conflict with it.
+    return options?.privateWrite ? run() : this.#serialized(run)
   }
 
   query<T extends Row = Row>(sql: string, options?: StatementOptions): Promise<T[]> {
