@@ -39,6 +39,16 @@ function bookRank(column: string): SqlFragment {
 const CURRENT_RANK = sql`ROW_NUMBER() OVER (PARTITION BY player_lookup, game_date
         ORDER BY ${bookRank('sportsbook')}, CASE source WHEN 'odds_api' THEN 1 ELSE 2 END, offered_at DESC, side_rank, points_line, sportsbook)`
 
+/**
+ * CURRENT_RANK's order as one key, for `arg_min` on DuckDB (ENGINE GAP: no ordered pick in ctx.fn): a
+ * hash aggregate per (player, date) instead of a window that sorts every offer (for a year's 190k offers,
+ * 132 -> 49 ms of CPU, the same rows). NULLs sort last as in the window: the timestamp and the book's name
+ * are led by an IS NULL flag, and offered_at DESC is its negated epoch.
+ */
+const CURRENT_KEY = sql`struct_pack(book := ${bookRank('sportsbook')}, source := CASE source WHEN 'odds_api' THEN 1 ELSE 2 END,
+          undated := offered_at IS NULL, newest := COALESCE(-epoch_us(offered_at), 0), side := side_rank,
+          line := points_line, unnamed := sportsbook IS NULL, book_name := COALESCE(sportsbook, ''))`
+
 const VALID_LINE = (column: string) => raw(`${column} > 0 AND ${column} <= 80`)
 
 /** Every valid points offer of the dates: one row per snapshot or offer. */
@@ -100,6 +110,15 @@ export function lineSelectionCtes(ctx: ActionContext, dates?: DateFilter): SqlFr
  * of two, and no self-join for the opening line.
  */
 export function currentLineCtes(ctx: ActionContext, dates?: DateFilter): SqlFragment {
+  const picked =
+    ctx.engine === 'duckdb'
+      ? sql`SELECT player_lookup, game_date, pick.points_line, pick.sportsbook, pick.source, pick.minutes_before_tipoff
+      FROM (
+        SELECT player_lookup, game_date, arg_min(struct_pack(points_line := points_line, sportsbook := sportsbook,
+          source := source, minutes_before_tipoff := minutes_before_tipoff), ${CURRENT_KEY}) AS pick
+        FROM cl_offers GROUP BY player_lookup, game_date
+      ) AS g`
+      : sql`SELECT * FROM (SELECT o.*, ${CURRENT_RANK} AS current_rank FROM cl_offers o) AS ranked WHERE current_rank = 1`
   return sql`cl_offers AS (
     ${propOffersSql(ctx, dates)}
   ),
@@ -107,8 +126,7 @@ export function currentLineCtes(ctx: ActionContext, dates?: DateFilter): SqlFrag
     SELECT player_lookup, game_date, points_line, sportsbook,
       CASE WHEN source = 'odds_api' THEN 'ODDS_API' ELSE 'BETTINGPROS' END AS line_source_api,
       minutes_before_tipoff AS line_minutes_before_game
-    FROM (SELECT o.*, ${CURRENT_RANK} AS current_rank FROM cl_offers o) AS ranked
-    WHERE current_rank = 1
+    FROM (${picked}) AS current_offer
   )`
 }
 

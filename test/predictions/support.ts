@@ -6,7 +6,7 @@ import type { ActionDefinition, InvalidAction } from '../../src/compiler/definit
 import { bigQueryDialect } from '../../src/engines/bigquery/bigquery-dialect.js'
 import { duckDbDialect } from '../../src/engines/duckdb/duckdb-dialect.js'
 import type { EngineId } from '../../src/engines/dialect.js'
-import type { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
+import { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
 import { applyMigrations } from '../../src/migrate/index.js'
 import { runPipeline } from '../../src/runner/run.js'
 import type { RunOptions } from '../../src/runner/run.js'
@@ -14,7 +14,7 @@ import type { RunResult } from '../../src/runner/result.js'
 import { seedWarehouse } from '../../scripts/seed/index.js'
 import type { SeedOptions } from '../../scripts/seed/index.js'
 import { REPO_ROOT, testRun } from '../support/fixtures.js'
-import { openTemplateCopy } from '../support/template.js'
+import { templateCopy } from '../support/template.js'
 import { withoutRemovedChecks } from '../support/removed-checks.js'
 import { I1_RANGE } from '../fixtures/predictions/incident-i1.js'
 
@@ -68,25 +68,6 @@ export function run(graph: CompiledGraph, adapter: DuckDbAdapter, args: RunArgs 
   return runPipeline({ graph, adapter, run: info, runsDir: null, ...rest })
 }
 
-/**
- * The sample up to the feature store, assertions skipped there (the feature store's own checks are
- * another suite's subject), then predictions and grading with every assertion.
- */
-export async function buildSample(
-  graph: CompiledGraph,
-  adapter: DuckDbAdapter,
-  args: RunArgs = {},
-): Promise<RunResult> {
-  const upstream = await run(graph, adapter, {
-    ...args,
-    selection: { actions: UPSTREAM, includeDeps: true },
-    skipAssertions: true,
-  })
-  if (!upstream.ok)
-    throw new Error(`upstream build failed: ${JSON.stringify(upstream.actions.filter((a) => a.status === 'failed'))}`)
-  return run(graph, adapter, { ...args, selection: { actions: OURS } })
-}
-
 export function action(result: RunResult, name: string) {
   const found = result.actions.find((a) => a.name === name)
   if (!found) throw new Error(`no action ${name} in the run`)
@@ -101,14 +82,18 @@ export async function rows<T = Record<string, unknown>>(adapter: DuckDbAdapter, 
   ) as T[]
 }
 
+/** The last date the I-1 replays' sample (i1Warehouse) has predictions and grades of: the day before the I-1 range. */
+export const I1_PREDICTED_TO = '2026-01-08'
+
 /**
- * The I-1 replays' sample (predictions/incident-i1, runner/monitors), a private copy each call: the 2025-26
+ * The I-1 replays' sample (predictions/incident-i1, predictions-e2e, runner/monitors, runner/forced-feature), a
+ * private copy each call as a warehouse file: the 2025-26
  * season seeded through the end of the I-1 range; sources, precompute and the feature store built from
  * 2025-10-01 with their assertions skipped (their own suites check them), then the predictions and grading of
  * healthy code (SHA_A) with every assertion through 2026-01-08, the day before the range.
  */
-export function i1Sample(): Promise<DuckDbAdapter> {
-  return openTemplateCopy('i1-before', async (adapter) => {
+export function i1Warehouse(): Promise<string> {
+  return templateCopy('i1-before', async (adapter) => {
     const graph = await compileReal()
     await migrate(adapter)
     await seed(adapter, { seasons: 1, through: I1_RANGE.to })
@@ -123,12 +108,17 @@ export function i1Sample(): Promise<DuckDbAdapter> {
     const before = await run(graph, adapter, {
       selection: { actions: OURS },
       from: '2025-10-01',
-      to: '2026-01-08',
+      to: I1_PREDICTED_TO,
       sha: SHA_A,
       id: 'template-i1-before',
     })
     if (!before.ok) throw new Error(`I-1 sample: the healthy predictions failed: ${failedNames(before)}`)
   })
+}
+
+/** A private copy of the I-1 replays' sample (i1Warehouse), opened. */
+export async function i1Sample(): Promise<DuckDbAdapter> {
+  return DuckDbAdapter.open({ path: await i1Warehouse() })
 }
 
 function failedNames(result: RunResult): string {
