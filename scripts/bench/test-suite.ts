@@ -2,8 +2,10 @@
  * The test suite as CI runs it: a clean clone of this repository's HEAD, `npm ci` (not timed), then
  * `npm test` N times under GNU time: wall clock, CPU (user + system) and peak RSS of the whole process.
  * CPU seconds are the fairer comparison on a shared machine; the load average is printed beside them.
+ * vitest's results cache (node_modules/.vite) is removed before every run, so each runs its files in the
+ * order a clean clone does. With --before, a clean clone of that ref too, the two run alternately.
  *
- *   npx tsx scripts/bench/test-suite.ts [--runs N] [--ref REF]
+ *   npx tsx scripts/bench/test-suite.ts [--runs N] [--ref REF] [--before REF]
  */
 import { execFileSync, spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -23,6 +25,7 @@ interface Run {
 }
 
 function npmTest(cwd: string): Run {
+  rmSync(join(cwd, 'node_modules', '.vite'), { recursive: true, force: true })
   const result = spawnSync('/usr/bin/time', ['-f', 'TIME %e %U %S %M', 'npm', 'test'], {
     cwd,
     encoding: 'utf8',
@@ -45,30 +48,38 @@ function median(values: readonly number[]): number {
 }
 
 const runs = Number(option('--runs', '1'))
-const ref = option('--ref', 'HEAD')
 const top = execFileSync('git', ['rev-parse', '--show-toplevel'], { encoding: 'utf8' }).trim()
-const sha = execFileSync('git', ['rev-parse', '--short', ref], { cwd: top, encoding: 'utf8' }).trim()
-const dir = mkdtempSync(join(tmpdir(), 'bench-tests-'))
+const refs = [...(process.argv.includes('--before') ? [option('--before', 'HEAD')] : []), option('--ref', 'HEAD')]
+const trees = refs.map((ref) => ({
+  sha: execFileSync('git', ['rev-parse', '--short', ref], { cwd: top, encoding: 'utf8' }).trim(),
+  dir: mkdtempSync(join(tmpdir(), 'bench-tests-')),
+  samples: [] as Run[],
+}))
 try {
-  execFileSync('git', ['clone', '--quiet', top, dir])
-  execFileSync('git', ['checkout', '--quiet', sha], { cwd: dir })
-  console.log(`clean clone of ${sha} in ${dir}; npm ci (not timed)`)
-  execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: dir, stdio: 'ignore' })
-  const samples: Run[] = []
+  for (const tree of trees) {
+    execFileSync('git', ['clone', '--quiet', top, tree.dir])
+    execFileSync('git', ['checkout', '--quiet', tree.sha], { cwd: tree.dir })
+    console.log(`clean clone of ${tree.sha} in ${tree.dir}; npm ci (not timed)`)
+    execFileSync('npm', ['ci', '--no-audit', '--no-fund'], { cwd: tree.dir, stdio: 'ignore' })
+  }
   for (let i = 0; i < runs; i++) {
-    const load = loadavg()[0]?.toFixed(1)
-    const run = npmTest(dir)
-    samples.push(run)
-    console.log(
-      `run ${i + 1}: ${run.wall.toFixed(1)} s wall, ${run.cpu.toFixed(1)} s CPU, ${run.rssMiB.toFixed(0)} MiB, load ${load}; tests ${run.tests}`,
-    )
+    for (const tree of trees) {
+      const load = loadavg()[0]?.toFixed(1)
+      const run = npmTest(tree.dir)
+      tree.samples.push(run)
+      console.log(
+        `${tree.sha} run ${i + 1}: ${run.wall.toFixed(1)} s wall, ${run.cpu.toFixed(1)} s CPU, ${run.rssMiB.toFixed(0)} MiB, load ${load}; tests ${run.tests}`,
+      )
+    }
   }
   console.log('\n| what | median wall | min–max | median CPU (user+sys) | peak RSS | runs |')
   console.log('| --- | --- | --- | --- | --- | --- |')
-  const walls = samples.map((s) => s.wall)
-  console.log(
-    `| \`npm test\` (${sha}) | ${median(walls).toFixed(1)} s | ${Math.min(...walls).toFixed(1)}–${Math.max(...walls).toFixed(1)} s | ${median(samples.map((s) => s.cpu)).toFixed(1)} s | ${Math.max(...samples.map((s) => s.rssMiB)).toFixed(0)} MiB | ${runs} |`,
-  )
+  for (const { sha, samples } of trees) {
+    const walls = samples.map((s) => s.wall)
+    console.log(
+      `| \`npm test\` (${sha}) | ${median(walls).toFixed(1)} s | ${Math.min(...walls).toFixed(1)}–${Math.max(...walls).toFixed(1)} s | ${median(samples.map((s) => s.cpu)).toFixed(1)} s | ${Math.max(...samples.map((s) => s.rssMiB)).toFixed(0)} MiB | ${runs} |`,
+    )
+  }
 } finally {
-  rmSync(dir, { recursive: true, force: true })
+  for (const { dir } of trees) rmSync(dir, { recursive: true, force: true })
 }

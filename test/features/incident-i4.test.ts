@@ -2,7 +2,9 @@
  * Legacy incident I-4 replayed on the generated sample: pace_score written as 0.0 for every row of
  * a range of dates. A-04a (share of non-zero pace_score >= 0.10, an error) fails on exactly the
  * damaged dates it judges (slates of 3+ games), the feature store publishes nothing of that batch,
- * and the months before it are built as usual.
+ * and the weeks published before it are left as they were. The run starts from the replays' sample
+ * built by healthy code through PUBLISHED_TO (the day before I4_RANGE; its checks passed when it was
+ * built), so it builds the damaged weeks and the days after them only.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { CompiledGraph } from '../../src/compiler/compiled.js'
@@ -10,7 +12,8 @@ import type { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
 import type { RunResult } from '../../src/runner/result.js'
 import { I4_RANGE, zeroPaceCompositeFactors } from '../fixtures/features/incident-i4.js'
 import { compileReal, run } from '../predictions/support.js'
-import { seeded } from './incident-replay.js'
+import { fingerprint } from '../incidents/support.js'
+import { PUBLISHED_TO, builtSample } from './incident-replay.js'
 
 const CHECK = 'ml_feature_store_v2.pace_score_nonzero_share'
 const FS = 'nba_predictions.ml_feature_store_v2'
@@ -29,7 +32,7 @@ function failed(result: RunResult, check: string): string[] {
 }
 
 beforeAll(async () => {
-  adapter = await seeded()
+  adapter = await builtSample()
   healthy = await compileReal()
   broken = await compileReal('duckdb', [zeroPaceCompositeFactors])
 }, 60_000)
@@ -37,7 +40,10 @@ afterAll(async () => adapter.close())
 
 describe('I-4: pace_score written as 0.0 for a range of dates', () => {
   let damaged: RunResult
+  /** The store's rows published before the run, one fingerprint per date. */
+  let published: Map<string, string>
   beforeAll(async () => {
+    published = await fingerprint(adapter, FS)
     damaged = await run(broken, adapter, {
       selection: { actions: ['ml_feature_store_v2'], includeDeps: true },
       skipAssertions: false,
@@ -61,9 +67,11 @@ describe('I-4: pace_score written as 0.0 for a range of dates', () => {
     )
     expect(Number(inRange?.n)).toBe(0)
     const [before] = await adapter.query<{ n: number }>(
-      `SELECT COUNT(*) AS n FROM ${FS} WHERE game_date < DATE '2024-12-01'`,
+      `SELECT COUNT(*) AS n FROM ${FS} WHERE game_date <= DATE '${PUBLISHED_TO}'`,
     )
     expect(Number(before?.n)).toBeGreaterThan(1000)
+    const after = await fingerprint(adapter, FS)
+    for (const [date, print] of published) expect(after.get(date), `${FS} ${date}`).toBe(print)
   })
 
   it('builds the range once the fixed code restates the composite factors', async () => {

@@ -44,11 +44,13 @@ export async function damage(adapter: DuckDbAdapter, incidents: SeedIncidents): 
   await adapter.withConnection((c) => applyIncidents(c, incidents))
 }
 
+/** A run of healthy code; `to` bounds it to the dates a test judges (default: everything missing). */
 export async function run(
   adapter: DuckDbAdapter,
   actions: string[],
   includeDeps: boolean,
   includeDependents = false,
+  to?: string,
 ): Promise<RunResult> {
   return runPipeline({
     graph: await projectGraph(),
@@ -57,6 +59,7 @@ export async function run(
     today: '2025-01-15',
     runsDir: null,
     selection: { actions, includeDeps, includeDependents },
+    ...(to ? { to } : {}),
   })
 }
 

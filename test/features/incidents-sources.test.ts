@@ -94,7 +94,7 @@ describe('source incidents injected into the sample stop the layers that read th
 
   /**
    * The checks alone on the undamaged sample (built through PUBLISHED_TO), then the damage, then the feature
-   * store and its upstreams (the dates after PUBLISHED_TO, the damaged range among them).
+   * store and its upstreams from the day after PUBLISHED_TO through the last damaged date (the dates judged).
    */
   async function damagedRun(
     incidents: SeedIncidents,
@@ -104,7 +104,7 @@ describe('source incidents injected into the sample stop the layers that read th
     const adapter = await builtSample()
     const clean = checks.length > 0 ? await run(adapter, checks, false) : null
     await damage(adapter, incidents)
-    const damaged = await run(adapter, ['ml_feature_store_v2'], true)
+    const damaged = await run(adapter, ['ml_feature_store_v2'], true, false, RANGE.to)
     return { adapter, clean, damaged }
   }
   function warned(result: RunResult, check: string): string[] {

@@ -64,7 +64,11 @@ describe('I-11: the precompute layer did not run for the day', () => {
   })
 
   it('publishes the date once the precompute layer runs', async () => {
-    const rest = await run(replay.healthy, replay.adapter, { selection: WHOLE_PIPELINE, from: DAMAGE_FROM })
+    const rest = await run(replay.healthy, replay.adapter, {
+      selection: WHOLE_PIPELINE,
+      from: DAMAGE_FROM,
+      to: DAMAGE_FROM,
+    })
     expect(notSucceeded(rest)).toEqual([])
     for (const check of CHECKS) expect(failedDates(rest, check)).toEqual([])
     expect(
