@@ -46,14 +46,18 @@ export function planIncremental(action: CompiledIncremental, env: PlanEnv): Acti
   const strategy = writeStrategyFor(action, dialect, staging)
   const live = env.fullRefresh ? null : (env.relations.get(relationKey(action.target)) ?? null)
   const contract = action.definition.columns
-  const setup: Step[] = [
-    {
-      kind: 'execute',
-      role: 'setup',
-      label: `schema ${action.target.dataset}`,
-      sql: dialect.createSchema(action.target.dataset),
-    },
-  ]
+  // DuckDB: a live table's schema exists, no statement for it (each write there waits for the writes before it).
+  const setup: Step[] =
+    live && session
+      ? []
+      : [
+          {
+            kind: 'execute',
+            role: 'setup',
+            label: `schema ${action.target.dataset}`,
+            sql: dialect.createSchema(action.target.dataset),
+          },
+        ]
   if (env.fullRefresh) setup.push(...fullRefreshSteps(action, env))
   if (!live && contract) {
     setup.push({
@@ -78,22 +82,35 @@ export function planIncremental(action: CompiledIncremental, env: PlanEnv): Acti
     sql: dialect.dropTable(target),
     isCleanup: true,
   })
-  // With session staging, the persistent staging table holds only the rows an earlier failed run kept.
-  const cleanup = session
-    ? [drop(staging, 'drop staging'), drop(kept, 'drop the rows a failed run kept')]
-    : [drop(staging, 'drop staging')]
+  // With session staging, the persistent staging table holds only the rows an earlier failed run kept: the
+  // last publish drops it in its transaction, and the connection-private staging table is dropped after it
+  // without waiting for the warehouse's writes.
+  const cleanup = session ? [{ ...drop(staging, 'drop staging'), privateWrite: true }] : [drop(staging, 'drop staging')]
   // Overlapping batches stage on a connection each: a batch drops its own staged rows once published.
   const overlap = session && batches.length > 1 && batchesIndependent(action, dialect, query)
   const discard: Step[] = overlap ? [{ ...drop(staging, 'drop staging'), privateWrite: true }] : []
   const last = batches.length - 1
   const withEnds = batches.map((batch, i) => ({
     ...batch,
-    steps: [...(i === 0 ? setup : []), ...batch.steps, ...(i === last ? cleanup : discard)],
+    steps: [
+      ...(i === 0 ? setup : []),
+      ...(i === last && session ? dropKeptOnPublish(batch.steps, dialect.dropTable(kept)) : batch.steps),
+      ...(i === last ? cleanup : discard),
+    ],
   }))
   const sessionStaging = session
     ? { keep: keepStagedSteps(env, staging, kept), ...(overlap ? { overlap: { discard } } : {}) }
     : undefined
   return { action, range: plan.range, batches: withEnds, ...(sessionStaging ? { sessionStaging } : {}) }
+}
+
+/** The publish of the last batch also drops the rows an earlier failed run kept for inspection. */
+function dropKeptOnPublish(steps: readonly Step[], dropSql: string): Step[] {
+  return steps.map((step) =>
+    step.kind === 'transaction' && step.records
+      ? { ...step, statements: [...step.statements, { sql: dropSql }] }
+      : step,
+  )
 }
 
 /**

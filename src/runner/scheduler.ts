@@ -145,9 +145,16 @@ async function runUnlessUpToDate(plan: ActionPlan, env: ExecutorEnv, inputs: Inp
   const { action } = plan
   const started = performance.now()
   const readKey = () => inputs.key(plan)
-  const key = await (env.profiler
+  const reading = env.profiler
     ? env.profiler.inScope({ kind: 'introspection', action: action.name, label: 'inputs' }, readKey)
-    : readKey())
+    : readKey()
+  if (!inputs.passedOnce(action.name)) {
+    // Never passed before (a new warehouse): it runs whatever the key; the key is read meanwhile, on
+    // inputs nothing writes any more (its dependencies finished).
+    const [key, result] = await Promise.all([reading, runOne(plan, env)])
+    return passedEveryCheck(result) ? { ...result, inputsHash: key } : result
+  }
+  const key = await reading
   if (inputs.passedBefore(action.name, key)) {
     env.onEvent({ type: 'action-start', name: action.name })
     return {

@@ -94,6 +94,11 @@ export class InputsTracker {
     return hash.digest('hex').slice(0, 32)
   }
 
+  /** Whether any earlier evaluation of the assertion passed every check (else no key can match). */
+  passedOnce(name: string): boolean {
+    return (this.#passed.get(name)?.size ?? 0) > 0
+  }
+
   /** Whether an earlier evaluation with this key passed every check. */
   passedBefore(name: string, key: string): boolean {
     return this.#passed.get(name)?.has(key) ?? false

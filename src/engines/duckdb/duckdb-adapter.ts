@@ -22,6 +22,27 @@ export interface DuckDbAdapterOptions {
 }
 
 /**
+ * WAL size past which the adapter checkpoints (DuckDB's own default threshold). DuckDB would do it inside
+ * the commit that crosses it, making that statement wait; the adapter turns DuckDB's automatic checkpoint
+ * off and checkpoints in the background instead, after that write, as the next write in its queue.
+ */
+const CHECKPOINT_AFTER_BYTES = 16 * 1024 * 1024
+const NO_AUTOMATIC_CHECKPOINT = '1000GB'
+const SIZE_UNITS: Readonly<Record<string, number>> = {
+  bytes: 1,
+  KiB: 1024,
+  MiB: 1024 ** 2,
+  GiB: 1024 ** 3,
+  TiB: 1024 ** 4,
+}
+
+/** Bytes of a size as DuckDB prints it ('71.8 MiB', '0 bytes'), or null. */
+export function parseDuckDbSize(text: string): number | null {
+  const match = /^([\d.]+)\s*(bytes|KiB|MiB|GiB|TiB)$/.exec(text.trim())
+  return match ? Number(match[1]) * (SIZE_UNITS[match[2] ?? ''] ?? 1) : null
+}
+
+/**
  * PIPELINE_DUCKDB_THREADS: the threads every DuckDB warehouse of the process runs on (set by the test suite, whose
  * workers share two cores), or undefined for DuckDB's default. Anything but a positive integer is refused.
  */
@@ -45,20 +66,25 @@ export class DuckDbAdapter implements Adapter {
   // DuckDB fails concurrent transactions that touch the same catalog ("write-write conflict"), and parallelises
   // each statement across cores anyway, so writes are serialised here while reads stay concurrent.
   #writeQueue: Promise<unknown> = Promise.resolve()
+  /** Checkpoints in the background (a writable file); false: DuckDB's automatic checkpoint. */
+  readonly #backgroundCheckpoints: boolean
 
-  private constructor(instance: DuckDBInstance) {
+  private constructor(instance: DuckDBInstance, backgroundCheckpoints: boolean) {
     this.#instance = instance
+    this.#backgroundCheckpoints = backgroundCheckpoints
   }
 
   static async open(options: DuckDbAdapterOptions): Promise<DuckDbAdapter> {
     if (options.path !== ':memory:' && !options.readOnly) mkdirSync(dirname(options.path), { recursive: true })
     const threads = options.threads ?? duckDbThreadsFromEnv()
+    const background = options.path !== ':memory:' && !options.readOnly
     try {
       const instance = await DuckDBInstance.create(options.path, {
         ...(options.readOnly ? { access_mode: 'READ_ONLY' } : {}),
         ...(threads !== undefined ? { threads: String(threads) } : {}),
+        ...(background ? { checkpoint_threshold: NO_AUTOMATIC_CHECKPOINT } : {}),
       })
-      return new DuckDbAdapter(instance)
+      return new DuckDbAdapter(instance, background)
     } catch (error) {
       throw new AdapterError('duckdb', `open ${options.path}`, error)
     }
@@ -101,7 +127,27 @@ export class DuckDbAdapter implements Adapter {
   #serialized<T>(work: () => Promise<T>): Promise<T> {
     const next = this.#writeQueue.then(work, work)
     this.#writeQueue = next.catch(() => undefined)
+    if (this.#backgroundCheckpoints) this.#checkpointAfter(next)
     return next
+  }
+
+  /**
+   * After a write: when the WAL outgrew CHECKPOINT_AFTER_BYTES, checkpoint as the next write in the queue,
+   * on a connection of no session, while the caller goes on (reads, and stages into TEMP tables, run
+   * meanwhile). A checkpoint that fails is left to the next one, or to the close.
+   */
+  #checkpointAfter(write: Promise<unknown>): void {
+    const checkpoint = async () => {
+      const connection = await this.#acquire()
+      try {
+        const reader = await connection.runAndReadAll(`SELECT wal_size FROM pragma_database_size()`)
+        const wal = parseDuckDbSize(String(reader.getRowsJS()[0]?.[0] ?? ''))
+        if (wal !== null && wal > CHECKPOINT_AFTER_BYTES) await connection.run('CHECKPOINT')
+      } finally {
+        this.#idle.push(connection)
+      }
+    }
+    this.#writeQueue = write.then(checkpoint, checkpoint).catch(() => undefined)
   }
 
   execute(sql: string, options?: StatementOptions): Promise<{ rowsChanged: number }> {
@@ -183,6 +229,8 @@ export class DuckDbAdapter implements Adapter {
   }
 
   async close(): Promise<void> {
+    // A background checkpoint may still run on one of the connections.
+    await this.#writeQueue.catch(() => undefined)
     for (const connection of this.#all) connection.closeSync()
     this.#all.length = 0
     this.#idle.length = 0

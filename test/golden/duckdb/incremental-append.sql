@@ -1,5 +1,3 @@
-CREATE SCHEMA IF NOT EXISTS "shop";
-
 CREATE OR REPLACE TEMP TABLE "temp"."shop__orders_log__staging" AS
 SELECT q.*, CAST($run_id AS VARCHAR) AS "run_id", CAST($run_started_at AS TIMESTAMP) AS "loaded_at"
 FROM (
@@ -17,6 +15,6 @@ SELECT "order_date", "customer_id", "amount", "run_id", "loaded_at" FROM (
 SELECT * FROM "temp"."shop__orders_log__staging"
 ) AS q;
 
-DROP TABLE IF EXISTS "temp"."shop__orders_log__staging";
-
 DROP TABLE IF EXISTS "shop"."orders_log__staging";
+
+DROP TABLE IF EXISTS "temp"."shop__orders_log__staging";

@@ -51,6 +51,6 @@ SELECT "order_date", "customer_id", "orders", "amount", "build_commit_sha", "run
 SELECT * FROM "temp"."shop__orders_daily__staging"
 ) AS q;
 
-DROP TABLE IF EXISTS "temp"."shop__orders_daily__staging";
-
 DROP TABLE IF EXISTS "shop"."orders_daily__staging";
+
+DROP TABLE IF EXISTS "temp"."shop__orders_daily__staging";

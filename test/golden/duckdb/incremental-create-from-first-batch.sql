@@ -20,6 +20,6 @@ SELECT COUNT(*) AS n FROM "temp"."shop__orders_log__staging";
 INSERT INTO "shop"."orders_log"
 SELECT * FROM "temp"."shop__orders_log__staging";
 
-DROP TABLE IF EXISTS "temp"."shop__orders_log__staging";
-
 DROP TABLE IF EXISTS "shop"."orders_log__staging";
+
+DROP TABLE IF EXISTS "temp"."shop__orders_log__staging";

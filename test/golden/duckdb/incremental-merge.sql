@@ -1,5 +1,3 @@
-CREATE SCHEMA IF NOT EXISTS "shop";
-
 CREATE OR REPLACE TEMP TABLE "temp"."shop__customer_totals__staging" AS
 
     select order_date, customer_id, amount from "shop"."orders_daily"
@@ -17,6 +15,6 @@ ON t."order_date" = s."order_date" AND t."customer_id" = s."customer_id"
 WHEN MATCHED THEN UPDATE SET "amount" = s."amount"
 WHEN NOT MATCHED THEN INSERT ("order_date", "customer_id", "amount") VALUES (s."order_date", s."customer_id", s."amount");
 
-DROP TABLE IF EXISTS "temp"."shop__customer_totals__staging";
-
 DROP TABLE IF EXISTS "shop"."customer_totals__staging";
+
+DROP TABLE IF EXISTS "temp"."shop__customer_totals__staging";

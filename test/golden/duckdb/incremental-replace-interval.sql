@@ -1,5 +1,3 @@
-CREATE SCHEMA IF NOT EXISTS "shop";
-
 CREATE OR REPLACE TEMP TABLE "temp"."shop__orders_daily__staging" AS
 SELECT q.*, CAST($build_commit_sha AS VARCHAR) AS "build_commit_sha", CAST($run_id AS VARCHAR) AS "run_id"
 FROM (
@@ -42,6 +40,6 @@ SELECT "order_date", "customer_id", "orders", "amount", "build_commit_sha", "run
 SELECT * FROM "temp"."shop__orders_daily__staging"
 ) AS q;
 
-DROP TABLE IF EXISTS "temp"."shop__orders_daily__staging";
-
 DROP TABLE IF EXISTS "shop"."orders_daily__staging";
+
+DROP TABLE IF EXISTS "temp"."shop__orders_daily__staging";
