@@ -44,7 +44,11 @@ function npmTest(cwd: string): Run {
 
 function median(values: readonly number[]): number {
   const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)] as number
+  const middle = Math.floor(sorted.length / 2)
+  // An even count has two middle values: their mean (the upper one alone was quoted before).
+  return sorted.length % 2
+    ? (sorted[middle] as number)
+    : ((sorted[middle - 1] as number) + (sorted[middle] as number)) / 2
 }
 
 const runs = Number(option('--runs', '1'))
