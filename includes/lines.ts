@@ -35,9 +35,12 @@ function bookRank(column: string): SqlFragment {
   return raw(`CASE ${column} ${whens.join(' ')} ELSE ${BOOK_PRIORITY.length + 1} END`)
 }
 
+/** Between two books of equal rank, the Odds API's offer first. */
+const SOURCE_RANK = raw(`CASE source WHEN 'odds_api' THEN 1 ELSE 2 END`)
+
 /** The current line's order among a player's offers of a date: 1 is the line (see the file's head). */
 const CURRENT_RANK = sql`ROW_NUMBER() OVER (PARTITION BY player_lookup, game_date
-        ORDER BY ${bookRank('sportsbook')}, CASE source WHEN 'odds_api' THEN 1 ELSE 2 END, offered_at DESC, side_rank, points_line, sportsbook)`
+        ORDER BY ${bookRank('sportsbook')}, ${SOURCE_RANK}, offered_at DESC, side_rank, points_line, sportsbook)`
 
 /**
  * CURRENT_RANK's order as one key, for `arg_min` on DuckDB (ENGINE GAP: no ordered pick in ctx.fn): a
@@ -45,7 +48,7 @@ const CURRENT_RANK = sql`ROW_NUMBER() OVER (PARTITION BY player_lookup, game_dat
  * 132 -> 49 ms of CPU, the same rows). NULLs sort last as in the window: the timestamp and the book's name
  * are led by an IS NULL flag, and offered_at DESC is its negated epoch.
  */
-const CURRENT_KEY = sql`struct_pack(book := ${bookRank('sportsbook')}, source := CASE source WHEN 'odds_api' THEN 1 ELSE 2 END,
+const CURRENT_KEY = sql`struct_pack(book := ${bookRank('sportsbook')}, source := ${SOURCE_RANK},
           undated := offered_at IS NULL, newest := COALESCE(-epoch_us(offered_at), 0), side := side_rank,
           line := points_line, unnamed := sportsbook IS NULL, book_name := COALESCE(sportsbook, ''))`
 

@@ -85,10 +85,11 @@ export function planIncremental(action: CompiledIncremental, env: PlanEnv): Acti
   // With session staging, the persistent staging table holds only the rows an earlier failed run kept: the
   // last publish drops it in its transaction, and the connection-private staging table is dropped after it
   // without waiting for the warehouse's writes.
-  const cleanup = session ? [{ ...drop(staging, 'drop staging'), privateWrite: true }] : [drop(staging, 'drop staging')]
+  const dropStaging = session ? { ...drop(staging, 'drop staging'), privateWrite: true } : drop(staging, 'drop staging')
+  const cleanup = [dropStaging]
   // Overlapping batches stage on a connection each: a batch drops its own staged rows once published.
   const overlap = session && batches.length > 1 && batchesIndependent(action, dialect, query)
-  const discard: Step[] = overlap ? [{ ...drop(staging, 'drop staging'), privateWrite: true }] : []
+  const discard: Step[] = overlap ? [dropStaging] : []
   const last = batches.length - 1
   const withEnds = batches.map((batch, i) => ({
     ...batch,
