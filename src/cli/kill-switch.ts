@@ -32,6 +32,7 @@ export function withKillSwitch(adapter: Adapter, env: NodeJS.ProcessEnv): Adapte
     tableExists: (target: Target) => adapter.tableExists(target),
     describeTable: (target: Target) => adapter.describeTable(target),
     ...(adapter.describeLayout ? { describeLayout: adapter.describeLayout.bind(adapter) } : {}),
+    ...(adapter.describeRelations ? { describeRelations: adapter.describeRelations.bind(adapter) } : {}),
     describeQuery: (sql: string, options?: StatementOptions) => adapter.describeQuery(sql, options),
     close: async () => {
       if (countFile) writeFileSync(countFile, `${writes}\n`)

@@ -32,6 +32,13 @@ export interface LiveLayout {
   readonly clusterBy: readonly string[]
 }
 
+/** A relation as the catalogue describes it: its columns and, on engines that report one, its layout. */
+export interface LiveRelation {
+  readonly columns: readonly LiveColumn[]
+  /** Partitioning and clustering, where the engine has `describeLayout` (BigQuery); absent elsewhere. */
+  readonly layout?: LiveLayout
+}
+
 export type Row = Record<string, unknown>
 
 /** Execution and introspection for one engine; SQL text comes from the dialect. */
@@ -54,11 +61,22 @@ export interface Adapter {
    * in place (BigQuery). Engines without them leave it out.
    */
   describeLayout?(target: Target): Promise<LiveLayout | null>
+  /**
+   * Several relations in one catalogue read where the engine has one (DuckDB), else the tables API in
+   * parallel (BigQuery); keyed `dataset.name`, null for a relation that does not exist. Optional: without
+   * it a caller describes tables one by one.
+   */
+  describeRelations?(targets: readonly Target[]): Promise<Map<string, LiveRelation | null>>
   /** Bytes a statement would scan, from a dry run (nothing runs); null where scans are not billed by bytes. */
   estimateBytes(sql: string, options?: StatementOptions): Promise<number | null>
   /** Output columns of a SELECT without running it. */
   describeQuery(sql: string, options?: StatementOptions): Promise<LiveColumn[]>
   close(): Promise<void>
+}
+
+/** A relation's key in `describeRelations` and the planner's maps: `dataset.name`. */
+export function relationKey(target: Target): string {
+  return `${target.dataset}.${target.name}`
 }
 
 /** Parameter names a statement uses, for `$name` (DuckDB) and `@name` (BigQuery) styles. */

@@ -14,6 +14,7 @@ import type { Profiler } from './profile.js'
 import type { RunInfo } from './run-info.js'
 import { hashSql } from './run-params.js'
 import type { InputsTracker } from './up-to-date.js'
+import type { Catalog } from './catalog.js'
 import type { ActionPlan, BatchPlan, DescribeStep, Step } from './steps.js'
 
 /** What executing a plan needs: where to send statements and where to record state. */
@@ -30,6 +31,8 @@ export interface ExecutorEnv {
   readonly leaseAction?: LeaseAction
   /** Standalone assertions whose checks and inputs are unchanged since they passed are not evaluated again. */
   readonly inputs?: InputsTracker
+  /** The catalogue read while planning (`adapter` answers from it); told when each action starts. */
+  readonly catalog?: Catalog
 }
 
 export interface ActionOutcome {

@@ -1,7 +1,7 @@
 import type { DateInterval, IsoDate } from '../core/dates.js'
 import type { CompiledAction, CompiledGraph } from '../compiler/compiled.js'
 import type { LiveColumn, ParamValue, Statement } from '../engines/adapter.js'
-import type { Dialect, Target } from '../engines/dialect.js'
+import type { Dialect } from '../engines/dialect.js'
 import { INTERVAL_END, INTERVAL_START } from '../engines/dialect.js'
 import type { IntervalPlan } from './plan.js'
 import type { RunInfo } from './run-info.js'
@@ -28,9 +28,7 @@ export interface PlanEnv {
   readonly clearIntervals: (action: string) => Statement
 }
 
-export function relationKey(target: Target): string {
-  return `${target.dataset}.${target.name}`
-}
+export { relationKey } from '../engines/adapter.js'
 
 export function single(action: CompiledAction, env: PlanEnv, steps: readonly Step[]): ActionPlan {
   return { action, range: null, batches: [{ interval: null, params: runParams(env.run), steps, onFailure: [] }] }

@@ -31,26 +31,22 @@ export async function planIntervals(
   graph: CompiledGraph,
   selected: ReadonlySet<string>,
   adapter: Adapter,
-  state: Pick<StateStore, 'completedIntervals'>,
+  state: Pick<StateStore, 'completedIntervalsOf'>,
   options: IntervalOptions,
 ): Promise<Map<string, IntervalPlan>> {
   const bounds = await dataBounds(graph, adapter, options.today)
+  const incremental = graph.actions.filter((a) => a.kind === 'incremental' && selected.has(a.name))
+  const recorded = await recordedIntervals(incremental, state, options)
   const plans = new Map<string, IntervalPlan>()
-  for (const action of graph.actions) {
+  for (const action of incremental) {
     const definition = action.definition
-    if (definition.kind !== 'incremental' || !selected.has(action.name)) continue
+    if (definition.kind !== 'incremental') continue
     const start = options.from && options.from > definition.interval.start ? options.from : definition.interval.start
     const bound = bounds.get(action.name) ?? addDays(options.today, 1)
     const toEnd = options.to ? addDays(options.to, 1) : bound
     const end = toEnd < bound ? toEnd : bound
     const range = { start, end: end > start ? end : start }
-    const done = options.fullRefresh
-      ? []
-      : options.restate
-        ? options.resumeRunIds?.length
-          ? await state.completedIntervals(action.name, options.resumeRunIds)
-          : []
-        : await state.completedIntervals(action.name)
+    const done = recorded.get(action.name) ?? []
     const reopened = options.fullRefresh || options.restate ? [] : await reopenedDates(action, adapter, range)
     const stillDone = reopened.length ? done.flatMap((interval) => subtractIntervals(interval, reopened)) : done
     plans.set(action.name, {
@@ -59,6 +55,21 @@ export async function planIntervals(
     })
   }
   return plans
+}
+
+/**
+ * The intervals to leave out, per action, in one read: none for a full refresh or a restatement, except
+ * those the resumed runs completed.
+ */
+async function recordedIntervals(
+  actions: readonly CompiledAction[],
+  state: Pick<StateStore, 'completedIntervalsOf'>,
+  options: IntervalOptions,
+): Promise<Map<string, DateInterval[]>> {
+  const names = actions.map((a) => a.name)
+  if (options.fullRefresh) return new Map()
+  if (!options.restate) return state.completedIntervalsOf(names)
+  return options.resumeRunIds?.length ? state.completedIntervalsOf(names, options.resumeRunIds) : new Map()
 }
 
 /**

@@ -76,6 +76,7 @@ export class Profiler {
       call: () => Promise<T>,
       rows: (r: T) => number | null,
     ) => this.#time(sql, statements, kind, call, rows)
+    const describeRelations = adapter.describeRelations?.bind(adapter)
     return {
       engine: adapter.engine,
       dialect: adapter.dialect,
@@ -129,6 +130,18 @@ export class Profiler {
           () => adapter.describeTable(target),
           (r) => r?.length ?? null,
         ),
+      ...(describeRelations
+        ? {
+            describeRelations: (targets: readonly Target[]) =>
+              timed(
+                `describe ${targets.length} relations`,
+                1,
+                'introspection',
+                () => describeRelations(targets),
+                (r) => r.size,
+              ),
+          }
+        : {}),
       describeQuery: (sql: string, options?: StatementOptions) =>
         timed(
           sql,

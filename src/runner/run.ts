@@ -6,6 +6,9 @@ import type { CompiledAction, CompiledGraph } from '../compiler/compiled.js'
 import type { Adapter } from '../engines/adapter.js'
 import { StateStore } from '../state/state-store.js'
 import { readStateVersion } from '../state/state-upgrade.js'
+import { STATE_VERSION_TABLE } from '../state/state-tables.js'
+import { LEDGER_TABLE } from '../migrate/ledger.js'
+import { Catalog, catalogTargets } from './catalog.js'
 import type { ExecutorEnv } from './executor.js'
 import { planIntervals } from './plan.js'
 import type { PlanEnv } from './plan-env.js'
@@ -111,13 +114,7 @@ async function planAndRun(
 ): Promise<RunResult> {
   const { graph, run } = options
   const profiler = options.profile ? new Profiler() : undefined
-  const adapter = profiler ? profiler.wrap(options.adapter) : options.adapter
-  const state = new StateStore(adapter, graph.project.stateDataset)
-  // A dry run writes nothing, not even the state tables: a warehouse without them has no interval done.
-  const hasState = options.dryRun
-    ? (await readStateVersion(adapter, graph.project.stateDataset)).version > 0 ||
-      (await adapter.tableExists({ dataset: graph.project.stateDataset, name: 'intervals' }))
-    : (await state.ensure({ buildCommitSha: run.buildCommitSha }), true)
+  const { catalog, adapter, state, hasState } = await openWarehouse(options, profiler)
   const actions = executionOrder(graph.actions.filter((a) => selected.has(a.name)))
   // BigQuery: what was recorded when the plan read the intervals, to see a concurrent writer's work later.
   const plannedAfter = adapter.engine === 'bigquery' && hasState ? await state.latestCompletion() : null
@@ -166,6 +163,7 @@ async function planAndRun(
     run,
     onEvent,
     skipAssertions: options.skipAssertions ?? false,
+    catalog,
     ...(profiler ? { profiler } : {}),
     ...(inputs ? { inputs } : {}),
     // A DuckDB file has one writing process; on BigQuery any number of runs may write at once.
@@ -191,13 +189,38 @@ async function planAndRun(
 }
 
 /**
+ * Read the warehouse catalogue (every relation of the graph, the state tables), then bring the state tables
+ * to the current version: one read when it is current. A dry run writes nothing, not even the state tables:
+ * a warehouse without them has no interval done. The returned adapter answers introspection from the
+ * catalogue (see Catalog).
+ */
+async function openWarehouse(options: RunOptions, profiler: Profiler | undefined) {
+  const { graph, run } = options
+  const dataset = graph.project.stateDataset
+  const profiled = profiler ? profiler.wrap(options.adapter) : options.adapter
+  const stateTables = [STATE_VERSION_TABLE, 'runs', 'intervals', LEDGER_TABLE].map((name) => ({ dataset, name }))
+  const read = () => Catalog.read(profiled, catalogTargets(graph.actions, stateTables))
+  const catalog = await (profiler ? profiler.inScope({ kind: 'introspection', label: 'catalogue' }, read) : read())
+  const adapter = catalog.adapter
+  const state = new StateStore(adapter, dataset)
+  const found = await readStateVersion(adapter, dataset)
+  if (options.dryRun) {
+    const hasState = found.version > 0 || (await adapter.tableExists({ dataset, name: 'intervals' }))
+    return { catalog, adapter, state, hasState }
+  }
+  const upgraded = await state.ensure({ buildCommitSha: run.buildCommitSha, found })
+  if (upgraded.applied.length) catalog.forgetDataset(dataset)
+  return { catalog, adapter, state, hasState: true }
+}
+
+/**
  * Read the warehouse once (recorded intervals, the sources' latest dates, the live columns of every
  * incremental target) and return every statement each selected action will send, in order.
  */
 export async function planRun(
   options: RunOptions,
   actions: readonly CompiledAction[],
-  state: Pick<StateStore, 'completedIntervals' | 'clearIntervalsStatement'>,
+  state: Pick<StateStore, 'completedIntervalsOf' | 'clearIntervalsStatement'>,
 ): Promise<ActionPlan[]> {
   const { graph, adapter, run } = options
   const selected = new Set(actions.map((a) => a.name))
@@ -227,9 +250,9 @@ export async function planRun(
 /** The state of a warehouse whose state tables do not exist yet (a dry run creates none). */
 function withoutRecordedIntervals(
   state: StateStore,
-): Pick<StateStore, 'completedIntervals' | 'clearIntervalsStatement'> {
+): Pick<StateStore, 'completedIntervalsOf' | 'clearIntervalsStatement'> {
   return {
-    completedIntervals: async () => [],
+    completedIntervalsOf: async () => new Map(),
     clearIntervalsStatement: (action) => state.clearIntervalsStatement(action),
   }
 }

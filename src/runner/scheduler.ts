@@ -84,6 +84,8 @@ export async function schedulePlans(
       if (running.size >= concurrency) break
       if ((waitingOn.get(name)?.size ?? 0) > 0) continue
       pending.delete(name)
+      // From here on the action may write its relation: the catalogue no longer answers for it.
+      env.catalog?.willRun(plan.action)
       running.set(
         name,
         runMonitorOrOne(plan, env, upstreamFailed.get(name), byName).then((result) => {

@@ -136,7 +136,7 @@ async function missingIntervals(
   state: StateStore | null,
 ): Promise<MissingIntervals[]> {
   const names = new Set(options.graph.actions.filter((a) => a.kind === 'incremental').map((a) => a.name))
-  const recorded = state ?? { completedIntervals: async () => [] }
+  const recorded = state ?? { completedIntervalsOf: async () => new Map() }
   const plans = await planIntervals(options.graph, names, adapter, recorded, { today: options.today })
   return [...plans].flatMap(([action, plan]) => {
     const intervals = mergeIntervals(plan.batches)

@@ -18,7 +18,8 @@ import type {
   UnverifiedInterval,
 } from './state-records.js'
 import type { StateDatabase } from './state-schema.js'
-import { upgradeStateSchema } from './state-upgrade.js'
+import { readStateVersion, upgradeStateSchema } from './state-upgrade.js'
+import { LATEST_STATE_VERSION } from './state-migrations.js'
 import type { StateUpgradeOptions, StateUpgradeResult } from './state-upgrade.js'
 
 export type { ActionRunRecord, AssertionResultRecord, RunRecord } from './state-records.js'
@@ -54,10 +55,15 @@ export class StateStore {
     return this.#queries.db.withSchema(this.dataset)
   }
 
-  /** Create the state dataset when missing and bring its tables to the latest state version. */
+  /**
+   * Bring the state tables to the latest state version, creating the dataset when missing. When the
+   * recorded version is current this is one read, no DDL (every run of a warehouse in use).
+   */
   async ensure(options: StateUpgradeOptions = {}): Promise<StateUpgradeResult> {
+    const found = options.found ?? (await readStateVersion(this.adapter, this.dataset))
+    if (found.version >= LATEST_STATE_VERSION) return { from: found.version, to: found.version, applied: [] }
     await this.adapter.execute(this.adapter.dialect.createSchema(this.dataset))
-    return upgradeStateSchema(this.adapter, this.dataset, options)
+    return upgradeStateSchema(this.adapter, this.dataset, { ...options, found })
   }
 
   async #execute(query: Compilable, label: string): Promise<void> {
@@ -185,6 +191,25 @@ export class StateStore {
     if (runIds?.length) query = query.where('run_id', 'in', runIds)
     const rows = await this.#rows(query, `intervals of ${action}`)
     return rows.map((r) => ({ start: r.interval_start, end: r.interval_end }))
+  }
+
+  /** Completed intervals of each action, in one read (planning); only those written by `runIds` when given. */
+  async completedIntervalsOf(
+    actions: readonly string[],
+    runIds?: readonly string[],
+  ): Promise<Map<string, DateInterval[]>> {
+    const found = new Map<string, DateInterval[]>(actions.map((a) => [a, []]))
+    if (actions.length === 0) return found
+    let query = this.#tables
+      .selectFrom('intervals')
+      .select(['action', 'interval_start', 'interval_end'])
+      .where('action', 'in', actions)
+      .orderBy('action')
+      .orderBy('interval_start')
+    if (runIds?.length) query = query.where('run_id', 'in', runIds)
+    for (const r of await this.#rows(query, `intervals of ${actions.length} actions`))
+      found.get(r.action)?.push({ start: r.interval_start, end: r.interval_end })
+    return found
   }
 
   /**

@@ -29,6 +29,8 @@ export interface StateUpgradeResult {
 export interface StateUpgradeOptions {
   /** Commit of the build applying the upgrade, recorded with each version; null when unknown. */
   readonly buildCommitSha?: string | null
+  /** The version as the caller already read it; read again when omitted. */
+  readonly found?: StateVersionFound
 }
 
 /** One state migration as statements: its DDL, then the row recording it. */
@@ -37,7 +39,10 @@ export interface StateUpgradeStep {
   readonly statements: readonly Statement[]
 }
 
-/** Read the recorded state version (three small queries at most). */
+/**
+ * Read the recorded state version: two existence questions (answered from the run's catalogue when the
+ * adapter is a Catalog's) and one small query when the version table exists.
+ */
 export async function readStateVersion(adapter: Adapter, dataset: string): Promise<StateVersionFound> {
   if (!(await adapter.tableExists({ dataset, name: STATE_VERSION_TABLE }))) {
     return { version: 0, legacy: await adapter.tableExists({ dataset, name: 'runs' }), hasVersionTable: false }
@@ -127,7 +132,7 @@ export async function upgradeStateSchema(
   dataset: string,
   options: StateUpgradeOptions = {},
 ): Promise<StateUpgradeResult> {
-  const found = await readStateVersion(adapter, dataset)
+  const found = options.found ?? (await readStateVersion(adapter, dataset))
   if (found.version >= LATEST_STATE_VERSION) return { from: found.version, to: found.version, applied: [] }
   const applied: number[] = []
   for (const step of stateUpgradePlan(adapter.dialect, dataset, found, options)) {

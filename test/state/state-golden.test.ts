@@ -83,6 +83,7 @@ async function stateStatements(dialect: Dialect): Promise<Record<string, Stateme
     ),
     'state-intervals': [
       ...(await take(() => store.completedIntervals('orders_daily', ['run-1', 'run-2']))),
+      ...(await take(() => store.completedIntervalsOf(['orders_daily', 'orders_log'], ['run-1']))),
       store.intervalStatement('orders_daily', { start: '2026-01-09', end: '2026-01-10' }, RUN, 40, { verified: true }),
       store.clearIntervalsStatement('orders_daily', { start: '2026-01-01', end: '2026-01-10' }),
     ],

@@ -190,6 +190,16 @@ describe('StateStore on DuckDB', () => {
       { start: '2026-01-02', end: '2026-01-03' },
     ])
     expect(await store.completedIntervals('other')).toEqual([])
+    // Planning reads every action's intervals in one statement: the same intervals, by action.
+    expect(await store.completedIntervalsOf(['orders_daily', 'other'])).toEqual(
+      new Map([
+        ['orders_daily', await store.completedIntervals('orders_daily')],
+        ['other', []],
+      ]),
+    )
+    expect(await store.completedIntervalsOf(['orders_daily'], ['run-2'])).toEqual(
+      new Map([['orders_daily', [{ start: '2026-01-02', end: '2026-01-03' }]]]),
+    )
     expect(
       await store.adapter.query('SELECT rows_written, verified FROM pipeline_state.intervals ORDER BY interval_start'),
     ).toEqual([

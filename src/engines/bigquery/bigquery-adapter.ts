@@ -1,6 +1,15 @@
 import { AdapterError } from '../../core/errors.js'
-import { usedParams } from '../adapter.js'
-import type { Adapter, LiveColumn, LiveLayout, ParamValue, Row, Statement, StatementOptions } from '../adapter.js'
+import { relationKey, usedParams } from '../adapter.js'
+import type {
+  Adapter,
+  LiveColumn,
+  LiveLayout,
+  LiveRelation,
+  ParamValue,
+  Row,
+  Statement,
+  StatementOptions,
+} from '../adapter.js'
 import type { Dialect, Target } from '../dialect.js'
 import { sanitizeLabel, sanitizeLabels } from '../job-labels.js'
 import type { JobLabels } from '../job-labels.js'
@@ -229,11 +238,7 @@ export class BigQueryAdapter implements Adapter {
   /** Partitioning and clustering from the tables API (tables.get). */
   async describeLayout(target: Target): Promise<LiveLayout | null> {
     const metadata = await this.#tableMetadata(target)
-    if (!metadata) return null
-    return {
-      partitionBy: metadata.timePartitioning ? (metadata.timePartitioning.field ?? '_PARTITIONTIME') : null,
-      clusterBy: [...(metadata.clustering?.fields ?? [])],
-    }
+    return metadata ? layoutOf(metadata) : null
   }
 
   /** A published table never inherits the expiration of the staging table it was copied from. */
@@ -250,12 +255,23 @@ export class BigQueryAdapter implements Adapter {
   /** The tables API (tables.get): a missing dataset or table is a 404, not a failed billed query. */
   async describeTable(target: Target): Promise<LiveColumn[] | null> {
     const metadata = await this.#tableMetadata(target)
-    if (!metadata) return null
-    return (metadata.schema?.fields ?? []).map((f) => ({
-      name: f.name,
-      type: fieldType(f),
-      nullable: f.mode !== 'REQUIRED' && f.mode !== 'REPEATED',
-    }))
+    return metadata ? columnsOf(metadata) : null
+  }
+
+  /**
+   * tables.get for every target at once: dataset-scoped INFORMATION_SCHEMA would be one query, but it
+   * fails on a dataset that does not exist yet (and bills a scan); a 404 here is just a missing table.
+   */
+  async describeRelations(targets: readonly Target[]): Promise<Map<string, LiveRelation | null>> {
+    const unique = [...new Map(targets.map((t) => [relationKey(t), t])).values()]
+    const described = await Promise.all(
+      unique.map(async (target) => {
+        const metadata = await this.#tableMetadata(target)
+        const relation = metadata ? { columns: columnsOf(metadata), layout: layoutOf(metadata) } : null
+        return [relationKey(target), relation] as const
+      }),
+    )
+    return new Map(described)
   }
 
   async #tableMetadata(target: Target): Promise<BigQueryTableMetadata | null> {
@@ -284,6 +300,21 @@ interface JobOutcome {
   readonly job: BigQueryJob
   readonly rows: Record<string, unknown>[]
   readonly affected: string | undefined
+}
+
+function columnsOf(metadata: BigQueryTableMetadata): LiveColumn[] {
+  return (metadata.schema?.fields ?? []).map((f) => ({
+    name: f.name,
+    type: fieldType(f),
+    nullable: f.mode !== 'REQUIRED' && f.mode !== 'REPEATED',
+  }))
+}
+
+function layoutOf(metadata: BigQueryTableMetadata): LiveLayout {
+  return {
+    partitionBy: metadata.timePartitioning ? (metadata.timePartitioning.field ?? '_PARTITIONTIME') : null,
+    clusterBy: [...(metadata.clustering?.fields ?? [])],
+  }
 }
 
 /** Same partition column and clustering columns (names compared case-insensitively, as BigQuery does). */

@@ -3,9 +3,9 @@ import { dirname } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import type { DuckDBConnection, DuckDBResultReader } from '@duckdb/node-api'
 import { AdapterError, ConfigError } from '../../core/errors.js'
-import { usedParams } from '../adapter.js'
+import { relationKey, usedParams } from '../adapter.js'
 import { currentSession } from '../session-scope.js'
-import type { Adapter, LiveColumn, Row, Statement, StatementOptions } from '../adapter.js'
+import type { Adapter, LiveColumn, LiveRelation, Row, Statement, StatementOptions } from '../adapter.js'
 import type { Target } from '../dialect.js'
 import { DUCKDB_TEMP_DATASET, duckDbDialect } from './duckdb-dialect.js'
 import { duckDbTypeToBigQuery } from './duckdb-types.js'
@@ -190,22 +190,44 @@ export class DuckDbAdapter implements Adapter {
   }
 
   async describeTable(target: Target): Promise<LiveColumn[] | null> {
+    return (await this.describeRelations([target])).get(relationKey(target))?.columns.slice() ?? null
+  }
+
+  /**
+   * One query over duckdb_columns() for every target (information_schema.columns is a view over it, and
+   * costs about as much for one table as this does for every table of a few schemas).
+   */
+  async describeRelations(targets: readonly Target[]): Promise<Map<string, LiveRelation | null>> {
+    const columns = new Map<string, LiveColumn[]>(targets.map((t) => [relationKey(t), []]))
+    const datasets = [...new Set(targets.map((t) => t.dataset))]
+    // One table (describeTable): filtered by its name too, which DuckDB pushes into the catalogue scan.
+    const only = targets.length === 1 ? targets[0]?.name : undefined
+    const params = {
+      ...Object.fromEntries(datasets.map((dataset, i) => [`d${i}`, dataset])),
+      ...(only === undefined ? {} : { table: only }),
+    }
     // A TEMP table lives in the connection's "temp" catalog, schema "main" (see DUCKDB_TEMP_DATASET).
-    const where =
-      target.dataset === DUCKDB_TEMP_DATASET
-        ? `table_catalog = 'temp' AND table_schema = 'main'`
-        : `table_catalog <> 'temp' AND table_schema = $schema`
-    const rows = await this.query<{ column_name: string; data_type: string; is_nullable: string }>(
-      `SELECT column_name, data_type, is_nullable FROM information_schema.columns
-       WHERE ${where} AND table_name = $table ORDER BY ordinal_position`,
-      { params: { schema: target.dataset, table: target.name } },
+    const where = datasets.map((dataset, i) =>
+      dataset === DUCKDB_TEMP_DATASET
+        ? `(database_name = 'temp' AND schema_name = 'main')`
+        : `(database_name <> 'temp' AND schema_name = $d${i})`,
     )
-    if (rows.length === 0) return null
-    return rows.map((r) => ({
-      name: r.column_name,
-      type: duckDbTypeToBigQuery(r.data_type),
-      nullable: r.is_nullable === 'YES',
-    }))
+    const rows = datasets.length
+      ? await this.query<DuckDbColumnRow>(
+          `SELECT CASE WHEN database_name = 'temp' THEN '${DUCKDB_TEMP_DATASET}' ELSE schema_name END AS dataset,
+           table_name, column_name, data_type, is_nullable FROM duckdb_columns()
+           WHERE (${where.join(' OR ')})${only === undefined ? '' : ' AND table_name = $table'} ORDER BY dataset, table_name, column_index`,
+          { params },
+        )
+      : []
+    for (const row of rows) {
+      columns.get(relationKey({ dataset: row.dataset, name: row.table_name }))?.push({
+        name: row.column_name,
+        type: duckDbTypeToBigQuery(row.data_type),
+        nullable: row.is_nullable,
+      })
+    }
+    return new Map([...columns].map(([key, found]) => [key, found.length ? { columns: found } : null]))
   }
 
   describeQuery(sql: string): Promise<LiveColumn[]> {
@@ -236,6 +258,15 @@ export class DuckDbAdapter implements Adapter {
     this.#idle.length = 0
     this.#instance.closeSync()
   }
+}
+
+/** A column as duckdb_columns() lists it. */
+interface DuckDbColumnRow extends Row {
+  readonly dataset: string
+  readonly table_name: string
+  readonly column_name: string
+  readonly data_type: string
+  readonly is_nullable: boolean
 }
 
 function readRows(reader: DuckDBResultReader): Row[] {
