@@ -46,6 +46,7 @@ export function violationCheck(
       })
       return {
         summarySql,
+        extras: Object.keys(v.extra ?? {}),
         minRows,
         threshold: v.threshold,
         describe: v.describe,
@@ -87,6 +88,7 @@ export function uniqueKeyCheck(options: Options<{ columns: readonly string[] }>)
       const groupBy = `${ctx.partitionColumn && !columns.includes(ctx.partitionColumn) ? `${q(ctx.partitionColumn)}, ` : ''}${key}\nHAVING COUNT(*) > 1`
       return {
         summarySql,
+        extras: [],
         minRows,
         threshold: 'no duplicate keys',
         describe: (row) => `${row.observed ?? 0} of ${row.rowCount} rows repeat a key (${columns.join(', ')})`,

@@ -63,17 +63,19 @@ export function notConstantCheck(options: Options<NotConstantSpec>): CheckDefini
     dependsOn: [],
     render(ctx): CheckQuery {
       const column = ctx.dialect.quoteIdentifier(options.column)
+      const extra = { distinct_count: `COUNT(DISTINCT ${column})` }
       const summarySql = summarize(ctx, {
         from: ctx.relation,
         partition: partitionExpression(ctx),
         where: scope(ctx, options.where),
         observed: `COALESCE(${fnText(ctx, (fn, r) => fn.stddevSamp(r(column)))}, 0)`,
-        extra: { distinct_count: `COUNT(DISTINCT ${column})` },
+        extra,
         passed: `observed >= ${minStddev} AND distinct_count >= ${minDistinct}`,
         skipped: tooFew(minRows),
       })
       return {
         summarySql,
+        extras: Object.keys(extra),
         minRows,
         threshold: `min stddev ${minStddev}, min distinct ${minDistinct}`,
         describe: (row) =>
@@ -117,6 +119,7 @@ export function distinctCountCheck(options: Options<DistinctCountSpec>): CheckDe
       const partition = ctx.partitionColumn ? `${ctx.dialect.quoteIdentifier(ctx.partitionColumn)}, ` : ''
       return {
         summarySql,
+        extras: [],
         minRows,
         threshold: `${boundsText(min, max)} distinct`,
         describe: (row) =>

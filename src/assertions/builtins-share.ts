@@ -45,6 +45,7 @@ export function shareCheck(
       })
       return {
         summarySql,
+        extras: [],
         minRows,
         threshold: `${isMax ? 'max' : 'min'} ${formatRatio(limit)}`,
         describe: (row) => `${formatRatio(row.observed)} of ${row.rowCount} rows ${share.counted}`,

@@ -56,6 +56,7 @@ function renderAbsolute(ctx: CheckContext, options: Options<RowCountSpec>): Chec
   }
   return {
     summarySql,
+    extras: [],
     offendingSql: null,
     threshold: `min ${plural(min, 'row')}`,
     describe: (row) => (row.rowCount === 0 && row.partition === null ? 'no rows at all' : plural(row.rowCount, 'row')),
@@ -84,6 +85,7 @@ function renderRelative(ctx: CheckContext, options: Options<RowCountSpec>, upstr
           `  CROSS JOIN (SELECT COUNT(*) AS checked_rows FROM ${ctx.relation}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}) AS checked`,
         ].join('\n')
   const rows = 'COALESCE(SUM(checked.checked_rows), 0)'
+  const extra = { upstream_rows: 'SUM(upstream.upstream_rows)' }
   const passed = [
     `observed >= ${minRatio}`,
     ...(options.min !== undefined ? [`row_count >= ${options.min}`] : []),
@@ -93,13 +95,14 @@ function renderRelative(ctx: CheckContext, options: Options<RowCountSpec>, upstr
     partition: ctx.partitionColumn && upstreamColumn ? `upstream.${p}` : null,
     observed: fnText(ctx, (fn, r) => fn.safeDivide(r(rows), r('SUM(upstream.upstream_rows)'))),
     rowCount: rows,
-    extra: { upstream_rows: 'SUM(upstream.upstream_rows)' },
+    extra,
     passed,
     skipped: options.minRows ? `upstream_rows < ${options.minRows}` : 'FALSE',
   })
   const what = options.upstreamDistinct ? `distinct ${options.upstreamDistinct}` : 'rows'
   return {
     summarySql,
+    extras: Object.keys(extra),
     offendingSql: null,
     threshold: `min ${formatRatio(minRatio)} of ${upstream}${options.min !== undefined ? `, min ${plural(options.min, 'row')}` : ''}`,
     ...(options.minRows ? { minRows: options.minRows } : {}),
@@ -130,6 +133,7 @@ export function freshnessCheck(options: Options<FreshnessSpec>): CheckDefinition
         })
         return {
           summarySql,
+          extras: [],
           offendingSql: null,
           threshold,
           describe: () => "no date column to judge: set the freshness check's column",
@@ -147,6 +151,7 @@ export function freshnessCheck(options: Options<FreshnessSpec>): CheckDefinition
       })
       return {
         summarySql,
+        extras: [],
         offendingSql: null,
         threshold,
         describe: (row) =>

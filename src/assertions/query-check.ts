@@ -57,6 +57,7 @@ export function queryCheck(options: {
           `  ${options.partitionColumn ? 'FALSE' : 'COUNT(*) = 0'} AS passed, FALSE AS skipped`,
           `FROM (\n${options.sql}\n) AS offending${groupBy}`,
         ].join('\n'),
+        extras: [],
         // Earliest partitions first: the first failure a run prints then has its offending row in the sample
         offendingSql: options.partitionColumn
           ? `SELECT * FROM (\n${options.sql}\n) AS offending ORDER BY ${ctx.dialect.quoteIdentifier(options.partitionColumn)}`

@@ -28,6 +28,11 @@ export interface CheckContext {
  */
 export interface CheckQuery {
   readonly summarySql: string
+  /**
+   * The numeric extras `summarySql` returns beyond the five columns, by name (e.g. ['distinct_count']):
+   * an audit that sends several checks' summaries as one statement carries exactly these.
+   */
+  readonly extras: readonly string[]
   /** Offending rows (any columns, ideally including the partition column); the engine keeps 20. */
   readonly offendingSql: string | null
   /** Human threshold, e.g. 'max 0.50'. */

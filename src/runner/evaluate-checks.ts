@@ -5,6 +5,8 @@ import type { Adapter, ParamValue } from '../engines/adapter.js'
 import type { Dialect } from '../engines/dialect.js'
 import { INTERVAL_END, INTERVAL_START } from '../engines/dialect.js'
 import type { CheckResult } from './result.js'
+import type { CheckStatement } from './check-statements.js'
+import { checkStatements, splitRows } from './check-statements.js'
 
 export interface CheckTarget {
   /** Full assertion name, e.g. 'ml_feature_store_v2.usage_spike_score_zero_share'. */
@@ -89,28 +91,55 @@ export function checkParams(params: Readonly<Record<string, ParamValue>>): Reado
   return withReferenceDate(params)
 }
 
-/** Evaluate checks partition by partition; never throws for a failing check, only for engine errors. */
+/**
+ * Evaluate checks partition by partition, their summaries sent together (see checkStatements); never
+ * throws for a failing check, only for engine errors.
+ */
 export async function evaluateChecks(checks: readonly CheckTarget[], options: EvaluateOptions): Promise<CheckResult[]> {
-  const results: CheckResult[] = []
   const restrictToInterval =
     options.restrictToInterval ??
     (options.params[INTERVAL_START] !== undefined && options.params[INTERVAL_END] !== undefined)
-  for (const check of checks) {
-    const rendered = renderCheck(check, { ...options, dialect: options.adapter.dialect, restrictToInterval })
-    results.push(...(await runCheck(rendered, options.adapter, options.params)))
-  }
-  return results
+  const rendered = checks.map((check) =>
+    renderCheck(check, { ...options, dialect: options.adapter.dialect, restrictToInterval }),
+  )
+  return runChecks(rendered, checkStatements(options.adapter.dialect, rendered), options.adapter, options.params)
 }
 
-/** Send a rendered check's summary query (and, when it fails, the sample query) and judge the rows. */
-export async function runCheck(
-  rendered: RenderedCheck,
+/**
+ * Send the checks' summary statements, then, for each check in order, the sample query when it failed,
+ * and judge the rows: the same results as sending each check's summary on its own.
+ */
+export async function runChecks(
+  checks: readonly RenderedCheck[],
+  statements: readonly CheckStatement[],
   adapter: Adapter,
   runParams: Readonly<Record<string, ParamValue>>,
 ): Promise<CheckResult[]> {
   const params = withReferenceDate(runParams)
+  const rowsByCheck = new Map<number, Record<string, unknown>[]>()
+  for (const statement of statements) {
+    const names = statement.checks.map((i) => checks[i]!.target.name)
+    const label = names.length === 1 ? `assert ${names[0]}` : `assert ${names.length} checks: ${names.join(', ')}`
+    const rows = await adapter.query(statement.sql, { params, label })
+    for (const [index, own] of splitRows(statement, checks, rows)) rowsByCheck.set(index, own)
+  }
+  const results: CheckResult[] = []
+  for (const [index, check] of checks.entries()) {
+    const rows = rowsByCheck.get(index)
+    if (!rows) throw new Error(`check "${check.target.name}" is in no statement of its group`)
+    results.push(...(await judgeRows(check, rows, adapter, params)))
+  }
+  return results
+}
+
+/** Judge a check's summary rows: only its partitions, in order; the sample query when one failed. */
+async function judgeRows(
+  rendered: RenderedCheck,
+  rows: readonly Record<string, unknown>[],
+  adapter: Adapter,
+  params: Readonly<Record<string, ParamValue>>,
+): Promise<CheckResult[]> {
   const { query } = rendered
-  const rows = await adapter.query(query.summarySql, { params, label: `assert ${rendered.target.name}` })
   const judged = rows
     .map(toSummaryRow)
     .filter((r) => !rendered.partitions || rendered.partitions(r.partition))

@@ -6,7 +6,7 @@ import type { StateStore } from '../state/state-store.js'
 import { compareColumns } from '../engines/column-contract.js'
 import { INTERVAL_START } from '../engines/dialect.js'
 import { inSession } from '../engines/session-scope.js'
-import { blockingFailures, runCheck } from './evaluate-checks.js'
+import { blockingFailures, runChecks } from './evaluate-checks.js'
 import { firstFailingDate, paramsBefore, statementsBefore, stoppedMessage } from './partial-publish.js'
 import type { CheckResult, RunEvent } from './result.js'
 import type { LeaseAction } from './action-lease.js'
@@ -345,8 +345,8 @@ async function sendStep(step: Step, state: BatchState, env: ExecutorEnv, outcome
     case 'copy':
       await adapter.copyTable(step.from, step.to, { label: label(state, step) })
       return
-    case 'check': {
-      const results = await runCheck(step.check, adapter, params)
+    case 'checks': {
+      const results = await runChecks(step.checks, step.statements, adapter, params)
       state.pending.push(...results)
       outcome.checks.push(...results)
       return

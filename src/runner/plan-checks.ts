@@ -1,9 +1,11 @@
 import type { CompiledIncremental, CompiledTable } from '../compiler/compiled.js'
 import { checkPartitionColumn } from '../compiler/compile.js'
-import type { Target } from '../engines/dialect.js'
+import type { Dialect, Target } from '../engines/dialect.js'
+import { checkStatements } from './check-statements.js'
 import { renderCheck } from './evaluate-checks.js'
+import type { RenderedCheck } from './evaluate-checks.js'
 import type { PlanEnv } from './plan-env.js'
-import type { Step } from './steps.js'
+import type { ChecksStep, Step } from './steps.js'
 
 /** Audit steps over a staged relation, closed by a gate. */
 export function auditSteps(
@@ -19,8 +21,8 @@ export function auditSteps(
     const target = byName.get(name)?.target
     return target ? env.dialect.formatTarget(target) : env.dialect.quoteIdentifier(name)
   }
-  const steps = action.checks.map((c): Step => {
-    const check = renderCheck(
+  const checks = action.checks.map((c) =>
+    renderCheck(
       { name: c.name, action: action.name, definition: c.definition },
       {
         dialect: env.dialect,
@@ -29,10 +31,15 @@ export function auditSteps(
         resolveRelation,
         restrictToInterval: restrict,
       },
-    )
-    return { kind: 'check', role: 'check', label: `check ${c.name}`, check, sql: check.query.summarySql }
-  })
-  return [...steps, { kind: 'gate', role: 'check', label: 'gate', where }]
+    ),
+  )
+  return [checksStep(env.dialect, checks), { kind: 'gate', role: 'check', label: 'gate', where }]
+}
+
+/** One step evaluating `checks` (one statement, or a few when they are many; see checkStatements). */
+export function checksStep(dialect: Dialect, checks: readonly RenderedCheck[]): ChecksStep {
+  const label = checks.length === 1 ? `check ${checks[0]!.target.name}` : `${checks.length} checks`
+  return { kind: 'checks', role: 'check', label, checks, statements: checkStatements(dialect, checks) }
 }
 
 /** The output must match the columns contract, and NOT NULL columns must be filled by the query. */

@@ -40,6 +40,8 @@ function stepJson(step: Step): StepJson {
     case 'gate':
     case 'copy':
       return { ...base, sql: [] }
+    case 'checks':
+      return { ...base, sql: step.statements.map((s) => s.sql) }
     default:
       return { ...base, sql: [step.sql] }
   }

@@ -10,7 +10,7 @@ import type { DateInterval } from '../core/dates.js'
 import { INTERVAL_END, INTERVAL_START } from '../engines/dialect.js'
 import { renderCheck } from './evaluate-checks.js'
 import { runParams } from './run-params.js'
-import { auditSteps, contractSteps } from './plan-checks.js'
+import { auditSteps, checksStep, contractSteps } from './plan-checks.js'
 import type { PlanEnv } from './plan-env.js'
 import { relationKey, single } from './plan-env.js'
 import { planIncremental } from './plan-incremental.js'
@@ -76,8 +76,8 @@ function planAssertion(action: CompiledAssertion, env: PlanEnv): ActionPlan {
   // --skip-assertions forces writes through; monitors still observe what the tables hold.
   if (env.skipAssertions && !action.definition.monitor) return single(action, env, [])
   const range = assertionRange(action, env)
-  const steps = action.checks.map((c): Step => {
-    const check = renderCheck(
+  const checks = action.checks.map((c) =>
+    renderCheck(
       { name: c.name, action: action.guards ?? action.name, definition: c.definition },
       {
         dialect: env.dialect,
@@ -86,9 +86,9 @@ function planAssertion(action: CompiledAssertion, env: PlanEnv): ActionPlan {
         resolveRelation: (n) => n,
         restrictToInterval: range !== null,
       },
-    )
-    return { kind: 'check', role: 'check', label: `check ${c.name}`, check, sql: check.query.summarySql }
-  })
+    ),
+  )
+  const steps: Step[] = checks.length ? [checksStep(env.dialect, checks)] : []
   // A forced run's monitors report without blocking anything: the operator chose to write through.
   const all = env.skipAssertions
     ? steps

@@ -2,6 +2,7 @@ import type { DateInterval } from '../core/dates.js'
 import type { CompiledAction } from '../compiler/compiled.js'
 import type { ParamValue, Statement } from '../engines/adapter.js'
 import type { ColumnSpec, Target } from '../engines/dialect.js'
+import type { CheckStatement } from './check-statements.js'
 import type { RenderedCheck } from './evaluate-checks.js'
 
 /** What a statement is for, so a profile can say where the time went. */
@@ -40,11 +41,15 @@ export interface DescribeStep extends StepBase {
   readonly mode: 'source' | 'contract'
 }
 
-/** One check's summary query; a failing error-severity partition blocks at the next gate. */
-export interface CheckStep extends StepBase {
-  readonly kind: 'check'
-  readonly check: RenderedCheck
-  readonly sql: string
+/**
+ * Checks over the same relation and parameters (an audit's, or a standalone assertion's): their summary
+ * queries sent together, as one statement per CheckStatement; a failing error-severity partition blocks
+ * at the next gate. A failed check's sample query is sent after the summaries.
+ */
+export interface ChecksStep extends StepBase {
+  readonly kind: 'checks'
+  readonly checks: readonly RenderedCheck[]
+  readonly statements: readonly CheckStatement[]
 }
 
 /** Fail the batch if any error-severity check since the last gate failed; nothing after it runs. */
@@ -85,7 +90,7 @@ export interface CopyStep extends StepBase {
 }
 
 export type Step =
-  ExecuteStep | TransactionStep | DescribeStep | CheckStep | GateStep | VerifyStep | CountStep | CopyStep
+  ExecuteStep | TransactionStep | DescribeStep | ChecksStep | GateStep | VerifyStep | CountStep | CopyStep
 
 /** The steps of one batch (an interval of an incremental action, or the whole action), with its parameters. */
 export interface BatchPlan {
@@ -124,10 +129,11 @@ export interface ActionPlan {
 export function stepStatements(step: Step, params: Readonly<Record<string, ParamValue>>): Statement[] {
   switch (step.kind) {
     case 'execute':
-    case 'check':
     case 'verify':
     case 'count':
       return [{ sql: step.sql, params }]
+    case 'checks':
+      return step.statements.map((s) => ({ sql: s.sql, params }))
     case 'transaction':
       return [...step.statements]
     case 'describe':

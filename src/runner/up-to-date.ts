@@ -58,7 +58,7 @@ export class InputsTracker {
   bounded(plan: ActionPlan): boolean {
     const { action } = plan
     if (action.kind !== 'assertion' || action.definition.monitor) return false
-    if (!plan.batches.some((b) => b.steps.some((s) => s.kind === 'check'))) return false
+    if (!plan.batches.some((b) => b.steps.some((s) => s.kind === 'checks'))) return false
     return action.dependencies.every((d) => {
       const kind = this.#byName.get(d)?.kind
       return kind === 'declaration' || kind === 'incremental' || kind === 'table' || kind === 'view'
@@ -70,12 +70,19 @@ export class InputsTracker {
     const hash = createHash('sha256').update(KEY_FORMAT)
     for (const batch of plan.batches) {
       for (const step of batch.steps) {
-        hash.update(`\0${step.kind}\0${'sql' in step ? step.sql : step.label}`)
-        if (step.kind === 'check') hash.update(`\0${JSON.stringify(step.check.target.definition)}`)
+        if (step.kind !== 'checks') hash.update(`\0${step.kind}\0${'sql' in step ? step.sql : step.label}`)
+        // Per check, however the checks are grouped into statements (the key of one check step each before).
+        else
+          for (const check of step.checks)
+            hash.update(`\0check\0${check.query.summarySql}\0${JSON.stringify(check.target.definition)}`)
       }
       // Only the parameters the SQL reads ($name, @name): the run's id and clock change every run, the
       // freshness reference date every day.
-      const sqlText = batch.steps.map((s) => ('sql' in s ? s.sql : '')).join('\n')
+      const sqlText = batch.steps
+        .map((s) =>
+          'sql' in s ? s.sql : s.kind === 'checks' ? s.checks.map((c) => c.query.summarySql).join('\n') : '',
+        )
+        .join('\n')
       const used = Object.entries(checkParams(batch.params)).filter(([name]) =>
         new RegExp(`[$@]${name}\\b`).test(sqlText),
       )
