@@ -1,8 +1,9 @@
 import { addDays, batchIntervals, isIsoDate, subtractIntervals } from '../core/dates.js'
 import type { DateInterval, IsoDate } from '../core/dates.js'
-import type { CompiledAction, CompiledGraph } from '../compiler/compiled.js'
+import type { CompiledAction, CompiledDeclaration, CompiledGraph } from '../compiler/compiled.js'
 import type { Adapter } from '../engines/adapter.js'
 import { INTERVAL_END, INTERVAL_START } from '../engines/dialect.js'
+import type { Target } from '../engines/dialect.js'
 import type { StateStore } from '../state/state-store.js'
 
 export interface IntervalOptions {
@@ -34,8 +35,8 @@ export async function planIntervals(
   state: Pick<StateStore, 'completedIntervalsOf'>,
   options: IntervalOptions,
 ): Promise<Map<string, IntervalPlan>> {
-  const bounds = await dataBounds(graph, adapter, options.today)
   const incremental = graph.actions.filter((a) => a.kind === 'incremental' && selected.has(a.name))
+  const bounds = await dataBounds(graph, incremental, adapter, options.today)
   const recorded = await recordedIntervals(incremental, state, options)
   const plans = new Map<string, IntervalPlan>()
   for (const action of incremental) {
@@ -95,47 +96,77 @@ async function reopenedDates(action: CompiledAction, adapter: Adapter, range: Da
     .map((date) => ({ start: date, end: addDays(date, 1) }))
 }
 
-/** The exclusive end date of the data each action can see, derived from its sources' latest dates. */
-async function dataBounds(graph: CompiledGraph, adapter: Adapter, today: IsoDate): Promise<Map<string, IsoDate>> {
+/**
+ * The exclusive end date of the data each selected incremental action can see, derived from the latest
+ * dates of the sources upstream of it (read in one statement).
+ */
+async function dataBounds(
+  graph: CompiledGraph,
+  selected: readonly CompiledAction[],
+  adapter: Adapter,
+  today: IsoDate,
+): Promise<Map<string, IsoDate>> {
   const byName = new Map(graph.actions.map((a) => [a.name, a]))
+  const upstreams = (action: CompiledAction): CompiledAction[] => {
+    const definition = action.definition
+    const names =
+      definition.kind === 'incremental' && definition.interval.until ? definition.interval.until : action.dependencies
+    return names.flatMap((name) => {
+      const upstream = byName.get(name)
+      return upstream && upstream.kind !== 'assertion' ? [upstream] : []
+    })
+  }
+  const sources = new Map<string, CompiledDeclaration>()
+  const seen = new Set<string>()
+  const collect = (action: CompiledAction): void => {
+    if (seen.has(action.name)) return
+    seen.add(action.name)
+    if (action.kind === 'declaration') sources.set(action.name, action)
+    upstreams(action).forEach(collect)
+  }
+  selected.forEach(collect)
+  const latest = await latestDates([...sources.values()], adapter)
   const bounds = new Map<string, IsoDate | null>()
-  const visit = async (action: CompiledAction): Promise<IsoDate | null> => {
+  const visit = (action: CompiledAction): IsoDate | null => {
     if (bounds.has(action.name)) return bounds.get(action.name) ?? null
     bounds.set(action.name, null)
-    const bound = await ownBound(action, byName, visit, adapter, today)
+    let bound: IsoDate | null = action.kind === 'declaration' ? (latest.get(action.name) ?? null) : null
+    for (const upstream of action.kind === 'declaration' ? [] : upstreams(action)) {
+      const upstreamBound = visit(upstream)
+      if (upstreamBound !== null && (bound === null || upstreamBound < bound)) bound = upstreamBound
+    }
+    if (action.kind === 'incremental' && bound === null) bound = addDays(today, 1)
     bounds.set(action.name, bound)
     return bound
   }
-  for (const action of graph.actions) await visit(action)
+  selected.forEach(visit)
   return new Map([...bounds].filter((e): e is [string, IsoDate] => e[1] !== null))
 }
 
-async function ownBound(
-  action: CompiledAction,
-  byName: ReadonlyMap<string, CompiledAction>,
-  visit: (a: CompiledAction) => Promise<IsoDate | null>,
-  adapter: Adapter,
-  today: IsoDate,
-): Promise<IsoDate | null> {
-  const definition = action.definition
-  if (definition.kind === 'declaration') {
-    if (!definition.interval || !action.target) return null
-    if (!(await adapter.tableExists(action.target))) return null
-    const column = adapter.dialect.quoteIdentifier(definition.interval.column)
-    const [row] = await adapter.query<{ latest: string | null }>(
-      `SELECT MAX(${column}) AS latest FROM ${adapter.dialect.formatTarget(action.target)}`,
-    )
-    return row?.latest ? addDays(String(row.latest).slice(0, 10), 1) : null
+/**
+ * The day after the latest date of each source with an interval column whose table exists, in one
+ * statement of scalar subqueries (each keeps its column's type: a DATE and a TIMESTAMP never meet).
+ */
+async function latestDates(sources: readonly CompiledDeclaration[], adapter: Adapter): Promise<Map<string, IsoDate>> {
+  const { dialect } = adapter
+  const present: { name: string; column: string; target: Target }[] = []
+  for (const source of sources) {
+    const column = source.definition.interval?.column
+    if (column && (await adapter.tableExists(source.target)))
+      present.push({ name: source.name, column, target: source.target })
   }
-  const names =
-    definition.kind === 'incremental' && definition.interval.until ? definition.interval.until : action.dependencies
-  let bound: IsoDate | null = null
-  for (const name of names) {
-    const upstream = byName.get(name)
-    if (!upstream || upstream.kind === 'assertion') continue
-    const upstreamBound = await visit(upstream)
-    if (upstreamBound !== null && (bound === null || upstreamBound < bound)) bound = upstreamBound
-  }
-  if (definition.kind === 'incremental' && bound === null) return addDays(today, 1)
-  return bound
+  if (present.length === 0) return new Map()
+  const columns = present.map(
+    (s, i) =>
+      `(SELECT MAX(${dialect.quoteIdentifier(s.column)}) FROM ${dialect.formatTarget(s.target)}) AS latest_${i}`,
+  )
+  const [row] = await adapter.query(`SELECT ${columns.join(',\n  ')}`, {
+    label: `latest dates of ${present.length} sources`,
+  })
+  return new Map(
+    present.flatMap((s, i) => {
+      const value = row?.[`latest_${i}`]
+      return value ? [[s.name, addDays(String(value).slice(0, 10), 1)] as const] : []
+    }),
+  )
 }

@@ -92,7 +92,7 @@ export async function fingerprint(
   dateColumn = 'game_date',
 ): Promise<Map<string, string>> {
   const found = await adapter.query<{ d: string; n: bigint; h: bigint | null }>(
-    `SELECT CAST(${dateColumn} AS VARCHAR) AS d, COUNT(*) AS n, BIT_XOR(hash(CAST(t AS VARCHAR))) AS h FROM ${table} t GROUP BY 1 ORDER BY 1`,
+    `SELECT CAST(${dateColumn} AS VARCHAR) AS d, COUNT(*) AS n, BIT_XOR(hash(t)) AS h FROM ${table} t GROUP BY 1 ORDER BY 1`,
   )
   return new Map(found.map((r) => [r.d, `${String(r.n)}:${String(r.h)}`]))
 }

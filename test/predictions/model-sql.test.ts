@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { ActionContext } from '../../src/index.js'
 import type { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
-import { evaluateCatBoost, float32GreaterThreshold, floatFeatures, renderDouble } from '../../src/models/index.js'
+import { evaluateCatBoost, float32GreaterThreshold, floatFeatures } from '../../src/models/index.js'
 import type { CatBoostModel, FeatureValue } from '../../src/models/index.js'
 import { FEATURE_NAMES } from '../../includes/feature-catalog.js'
 import {
@@ -69,11 +69,21 @@ async function sqlPredictions(
   const table = `vectors_${tables++}`
   const columns = FEATURE_NAMES.map((n) => `${vectorColumn(n)} DOUBLE`).join(', ')
   await adapter.execute(`CREATE TABLE ${table} (id INTEGER, ${columns})`)
-  // Exponent literals parse straight to DOUBLE; a plain decimal literal goes through DECIMAL and can
-  // land one ulp off, which matters exactly at a split threshold.
-  const values = fixture.map((row, id) => `(${id}, ${FEATURE_NAMES.map((n) => sqlValue(row[n])).join(', ')})`)
-  for (let i = 0; i < values.length; i += 500)
-    await adapter.execute(`INSERT INTO ${table} VALUES ${values.slice(i, i + 500).join(', ')}`)
+  // Appended as doubles (no SQL literal in between: a plain decimal literal goes through DECIMAL and can land
+  // one ulp off, which matters exactly at a split threshold), NaN included.
+  await adapter.withConnection(async (connection) => {
+    const appender = await connection.createAppender(table)
+    fixture.forEach((row, id) => {
+      appender.appendInteger(id)
+      for (const name of FEATURE_NAMES) {
+        const value = row[name]
+        if (value === null || value === undefined) appender.appendNull()
+        else appender.appendDouble(value)
+      }
+      appender.endRow()
+    })
+    appender.closeSync()
+  })
   const expression = text(modelExpression(DUCKDB, 'v', model, inputs))
   const from =
     inputs === 'prepared'
@@ -81,11 +91,6 @@ async function sqlPredictions(
       : table
   const result = await adapter.query<{ p: number }>(`SELECT ${expression} AS p FROM ${from} AS v ORDER BY id`)
   return result.map((r) => r.p)
-}
-
-function sqlValue(value: FeatureValue): string {
-  if (value === null || value === undefined) return 'NULL'
-  return Number.isNaN(value) ? "CAST('NaN' AS DOUBLE)" : renderDouble(value)
 }
 
 /** Every other row with its missing values as NaN instead of NULL (both are missing to the model). */

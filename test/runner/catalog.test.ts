@@ -10,7 +10,8 @@ import type { Adapter } from '../../src/engines/adapter.js'
 import type { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
 import { Catalog, catalogTargets } from '../../src/runner/catalog.js'
 import { delegate } from '../migrate/support.js'
-import { compileFixture, memoryAdapter } from '../support/fixtures.js'
+import { runPipeline } from '../../src/runner/run.js'
+import { SHOP_SOURCES_SQL, compileFixture, memoryAdapter, testRun } from '../support/fixtures.js'
 
 let adapter: DuckDbAdapter
 let graph: CompiledGraph
@@ -111,5 +112,50 @@ describe('Catalog', () => {
     expect(await catalog.adapter.tableExists(MISSING)).toBe(false)
     catalog.forgetDataset('nowhere')
     expect(await catalog.adapter.tableExists(MISSING)).toBe(true)
+  })
+})
+
+describe('a run that plans from the catalogue', () => {
+  /** The shop fixture with its standalone assertion made a monitor that also reads `customers`. */
+  function withMonitor(shop: CompiledGraph): CompiledGraph {
+    return {
+      ...shop,
+      actions: shop.actions.map((a) =>
+        a.kind === 'assertion' && a.name === 'orders_have_positive_amounts'
+          ? { ...a, dependencies: [...a.dependencies, 'customers'], definition: { ...a.definition, monitor: true } }
+          : a,
+      ),
+    }
+  }
+
+  it('sees a table an earlier action created in the same run (a monitor whose upstream failed)', async () => {
+    const shop = withMonitor(graph)
+    await adapter.execute(`DROP VIEW shop.summary_view; DROP TABLE shop.summary; DROP TABLE raw.raw_orders;
+      ${SHOP_SOURCES_SQL.replace('CREATE SCHEMA raw;', '')}`)
+    const first = await runPipeline({ graph: shop, adapter, run: testRun(), today: '2026-02-01' })
+    expect(first.ok).toBe(true)
+    // At the next run's planning "customers" is missing (it is rebuilt by the run), and orders_daily fails on
+    // a new date: the monitor's upstream failed, so it runs only if the tables it reads exist.
+    await adapter.execute(`DROP VIEW shop.customer_countries; DROP TABLE shop.customers;
+      INSERT INTO raw.raw_orders VALUES (DATE '2026-01-04', 1, 3.0);
+      ALTER TABLE raw.raw_orders RENAME COLUMN amount TO amount_eur`)
+    const second = await runPipeline({ graph: shop, adapter, run: testRun(), today: '2026-02-01' })
+    const status = (name: string) => second.actions.find((a) => a.name === name)?.status
+    expect([status('customers'), status('orders_daily')]).toEqual(['succeeded', 'failed'])
+    const monitor = second.actions.find((a) => a.name === 'orders_have_positive_amounts')
+    expect(monitor?.skippedBecause).toBeUndefined()
+    expect(monitor?.status).toBe('succeeded')
+    expect(monitor?.checks.length).toBeGreaterThan(0)
+  })
+
+  it('still reports a source that does not exist', async () => {
+    await adapter.execute('DROP TABLE raw.raw_orders')
+    await adapter.execute(`CREATE TABLE raw.raw_customers AS SELECT 1 AS customer_id, 'fr' AS country`)
+    const result = await runPipeline({ graph, adapter, run: testRun(), today: '2026-02-01' })
+    const source = result.actions.find((a) => a.name === 'raw_orders')
+    expect(source?.status).toBe('failed')
+    expect(source?.error?.code).toBe('source-missing')
+    expect(source?.error?.message).toMatch(/Source "raw\.raw_orders" \(.*\) does not exist/)
+    expect(result.actions.find((a) => a.name === 'raw_customers')?.status).toBe('succeeded')
   })
 })

@@ -13,6 +13,7 @@ import { planIntervals } from '../../src/runner/plan.js'
 import type { IntervalOptions, IntervalPlan } from '../../src/runner/plan.js'
 import { StateStore } from '../../src/state/state-store.js'
 import { compileFixture, memoryAdapter } from '../support/fixtures.js'
+import { delegate } from '../migrate/support.js'
 
 const INCREMENTALS = new Set(['orders_daily', 'customer_totals', 'orders_log'])
 const span = (start: string, end: string): DateInterval => ({ start, end })
@@ -68,6 +69,20 @@ describe('planIntervals', () => {
     // downstream of orders_daily: bounded by the same source
     expect(plans.get('customer_totals')?.range).toEqual(span('2026-01-01', '2026-01-08'))
     expect(plans.get('orders_log')?.batches).toEqual([span('2026-01-01', '2026-01-08')])
+  })
+
+  it('reads the sources’ latest dates in one statement and every action’s recorded intervals in another', async () => {
+    await orders('2026-01-02')
+    await recordDone('orders_log', span('2026-01-01', '2026-01-02'), 'run-a')
+    const sent: string[] = []
+    const watched = delegate(adapter, { query: (text, options) => (sent.push(text), adapter.query(text, options)) })
+    const plans = await planIntervals(graph, INCREMENTALS, watched, new StateStore(watched, 'pipeline_state'), {
+      today: '2026-01-20',
+    })
+    expect(sent.filter((text) => /MAX\(/.test(text))).toHaveLength(1)
+    expect(sent.filter((text) => /from "pipeline_state"\."intervals"/.test(text))).toHaveLength(1)
+    expect(plans.get('orders_log')?.batches).toEqual([span('2026-01-02', '2026-01-03')])
+    expect(plans.get('orders_daily')?.batches).toEqual([span('2026-01-01', '2026-01-03')])
   })
 
   it('plans only the selected incremental actions', async () => {

@@ -9,6 +9,8 @@ import { StateStore } from '../../src/state/state-store.js'
 import { LATEST_STATE_VERSION, STATE_MIGRATIONS, stateMigrationDdl } from '../../src/state/state-migrations.js'
 import { readStateVersion, stateUpgradePlan, upgradeStateSchema } from '../../src/state/state-upgrade.js'
 import { parseBigQuery } from '../support/bigquery-parse.js'
+import { compileFixture, testRun } from '../support/fixtures.js'
+import { runPipeline } from '../../src/runner/run.js'
 import { delegate, withoutTransactionalDdl } from '../migrate/support.js'
 
 const DATASET = 'pipeline_state'
@@ -178,6 +180,32 @@ describe('upgrading a warehouse created before state versioning', () => {
     ])
     for (const table of ['runs', 'action_runs', 'intervals', 'assertion_results', 'locks'])
       expect(await adapter.tableExists({ dataset: DATASET, name: table })).toBe(true)
+  })
+
+  it('a run on such a warehouse upgrades its state tables, then plans around the intervals recorded before', async () => {
+    const adapter = await legacyWarehouse()
+    await adapter.execute(`CREATE SCHEMA raw;
+      CREATE TABLE raw.raw_customers AS SELECT * FROM (VALUES (1, 'fr'), (2, 'us')) t(customer_id, country);
+      CREATE TABLE raw.raw_orders AS SELECT CAST(d AS DATE) AS order_date, 1 AS customer_id, 10.0 AS amount
+        FROM generate_series(DATE '2026-01-01', DATE '2026-01-09', INTERVAL 1 DAY) g(d)`)
+    const result = await runPipeline({
+      graph: await compileFixture('shop'),
+      adapter,
+      run: testRun(),
+      today: '2026-01-20',
+    })
+    expect(result.ok).toBe(true)
+    expect((await readStateVersion(adapter, DATASET)).version).toBe(LATEST_STATE_VERSION)
+    // 2026-01-08 and 2026-01-09 were recorded by the build before state versioning: not built again.
+    expect(result.actions.find((a) => a.name === 'orders_daily')?.intervals).toEqual([
+      { start: '2026-01-01', end: '2026-01-03' },
+      { start: '2026-01-03', end: '2026-01-05' },
+      { start: '2026-01-05', end: '2026-01-07' },
+      { start: '2026-01-07', end: '2026-01-08' },
+    ])
+    expect(await adapter.query(`SELECT count(*) AS n FROM pipeline_state.runs WHERE status = 'succeeded'`)).toEqual([
+      { n: 2 },
+    ])
   })
 })
 
