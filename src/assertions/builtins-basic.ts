@@ -7,6 +7,7 @@ import {
   summarize,
   tooFew,
 } from './summary.js'
+import type { SummarySpec } from './summary.js'
 import type { AcceptedValuesSpec, ExpressionSpec } from './specs.js'
 import type { CheckContext, CheckDefinition, CheckQuery, CheckSummaryRow, ResolvedOptions } from './types.js'
 import { defineCheck } from './types.js'
@@ -35,7 +36,7 @@ export function violationCheck(
     dependsOn: [],
     render(ctx): CheckQuery {
       const v = violation(ctx)
-      const summarySql = summarize(ctx, {
+      const summarySpec: SummarySpec = {
         from: ctx.relation,
         partition: partitionExpression(ctx),
         where: scope(ctx, options.where),
@@ -43,9 +44,11 @@ export function violationCheck(
         ...(v.extra ? { extra: v.extra } : {}),
         passed: 'observed = 0',
         skipped: tooFew(minRows),
-      })
+      }
+      const summarySql = summarize(ctx, summarySpec)
       return {
         summarySql,
+        summarySpec,
         extras: Object.keys(v.extra ?? {}),
         minRows,
         threshold: v.threshold,
@@ -76,18 +79,20 @@ export function uniqueKeyCheck(options: Options<{ columns: readonly string[] }>)
         `    FROM ${ctx.relation}${where.length ? `\n    WHERE ${where.join(' AND ')}` : ''}`,
         `    GROUP BY ${partition ? `${partition}, ` : ''}${key}\n  ) AS keyed`,
       ].join('\n')
-      const summarySql = summarize(ctx, {
+      const summarySpec: SummarySpec = {
         from: keyed,
         partition: partition ? `keyed.${p}` : null,
         observed: 'COALESCE(SUM(key_rows) - COUNT(*), 0)',
         rowCount: 'COALESCE(SUM(key_rows), 0)',
         passed: 'observed = 0',
         skipped: tooFew(minRows),
-      })
+      }
+      const summarySql = summarize(ctx, summarySpec)
       const select = `${ctx.partitionColumn && !columns.includes(ctx.partitionColumn) ? `${q(ctx.partitionColumn)}, ` : ''}${key}, COUNT(*) AS duplicate_rows`
       const groupBy = `${ctx.partitionColumn && !columns.includes(ctx.partitionColumn) ? `${q(ctx.partitionColumn)}, ` : ''}${key}\nHAVING COUNT(*) > 1`
       return {
         summarySql,
+        summarySpec,
         extras: [],
         minRows,
         threshold: 'no duplicate keys',

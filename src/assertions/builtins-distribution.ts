@@ -9,6 +9,7 @@ import {
   summarize,
   tooFew,
 } from './summary.js'
+import type { SummarySpec } from './summary.js'
 import type { DistinctCountSpec, NotConstantSpec, RangeSpec } from './specs.js'
 import type { CheckDefinition, CheckQuery, CheckSummaryRow, ResolvedOptions } from './types.js'
 import { defineCheck } from './types.js'
@@ -64,7 +65,7 @@ export function notConstantCheck(options: Options<NotConstantSpec>): CheckDefini
     render(ctx): CheckQuery {
       const column = ctx.dialect.quoteIdentifier(options.column)
       const extra = { distinct_count: `COUNT(DISTINCT ${column})` }
-      const summarySql = summarize(ctx, {
+      const summarySpec: SummarySpec = {
         from: ctx.relation,
         partition: partitionExpression(ctx),
         where: scope(ctx, options.where),
@@ -72,9 +73,11 @@ export function notConstantCheck(options: Options<NotConstantSpec>): CheckDefini
         extra,
         passed: `observed >= ${minStddev} AND distinct_count >= ${minDistinct}`,
         skipped: tooFew(minRows),
-      })
+      }
+      const summarySql = summarize(ctx, summarySpec)
       return {
         summarySql,
+        summarySpec,
         extras: Object.keys(extra),
         minRows,
         threshold: `min stddev ${minStddev}, min distinct ${minDistinct}`,
@@ -108,17 +111,19 @@ export function distinctCountCheck(options: Options<DistinctCountSpec>): CheckDe
         ...(min !== undefined ? [`observed >= ${min}`] : []),
         ...(max !== undefined ? [`observed <= ${max}`] : []),
       ].join(' AND ')
-      const summarySql = summarize(ctx, {
+      const summarySpec: SummarySpec = {
         from: ctx.relation,
         partition: partitionExpression(ctx),
         where: scope(ctx, options.where),
         observed: `COUNT(DISTINCT ${column})`,
         passed,
         skipped: tooFew(minRows),
-      })
+      }
+      const summarySql = summarize(ctx, summarySpec)
       const partition = ctx.partitionColumn ? `${ctx.dialect.quoteIdentifier(ctx.partitionColumn)}, ` : ''
       return {
         summarySql,
+        summarySpec,
         extras: [],
         minRows,
         threshold: `${boundsText(min, max)} distinct`,

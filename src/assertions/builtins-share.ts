@@ -1,4 +1,5 @@
 import { fnText, formatRatio, offendingFromFailed, partitionExpression, scope, summarize, tooFew } from './summary.js'
+import type { SummarySpec } from './summary.js'
 import type { NullShareSpec, SourceFamilySpec, SourcesPresentSpec, ZeroShareSpec } from './specs.js'
 import type { CheckContext, CheckDefinition, CheckQuery, ResolvedOptions } from './types.js'
 import { defineCheck } from './types.js'
@@ -35,16 +36,18 @@ export function shareCheck(
       const share = parts(ctx)
       const isMax = 'max' in share.bound
       const limit = 'max' in share.bound ? share.bound.max : share.bound.min
-      const summarySql = summarize(ctx, {
+      const summarySpec: SummarySpec = {
         from: ctx.relation,
         partition: partitionExpression(ctx),
         where: scope(ctx, options.where),
         observed: fnText(ctx, (fn, r) => fn.safeDivide(fn.countIf(r(share.condition)), r('COUNT(*)'))),
         passed: `observed ${isMax ? '<=' : '>='} ${limit}`,
         skipped: tooFew(minRows),
-      })
+      }
+      const summarySql = summarize(ctx, summarySpec)
       return {
         summarySql,
+        summarySpec,
         extras: [],
         minRows,
         threshold: `${isMax ? 'max' : 'min'} ${formatRatio(limit)}`,

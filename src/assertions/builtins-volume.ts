@@ -10,6 +10,7 @@ import {
   summarize,
   whereClause,
 } from './summary.js'
+import type { SummarySpec } from './summary.js'
 import type { FreshnessSpec, RowCountSpec } from './specs.js'
 import type { CheckContext, CheckDefinition, CheckQuery, CheckSummaryRow, ResolvedOptions } from './types.js'
 import { REFERENCE_DATE_PARAM, defineCheck } from './types.js'
@@ -36,7 +37,7 @@ function renderAbsolute(ctx: CheckContext, options: Options<RowCountSpec>): Chec
   const min = options.min ?? 0
   const where = scope(ctx, options.where)
   const partition = partitionExpression(ctx)
-  let summarySql = summarize(ctx, {
+  const summarySpec: SummarySpec = {
     from: ctx.relation,
     partition,
     where,
@@ -44,9 +45,11 @@ function renderAbsolute(ctx: CheckContext, options: Options<RowCountSpec>): Chec
     // Too few rows is what this check judges: a partition is never skipped for it.
     passed: `observed >= ${min}`,
     skipped: 'FALSE',
-  })
-  if (partition && options.allowEmpty === false) {
-    // No partition at all has no summary row: an explicit empty row fails instead.
+  }
+  let summarySql = summarize(ctx, summarySpec)
+  // No partition at all has no summary row: an explicit empty row fails instead.
+  const explicitEmpty = partition !== null && options.allowEmpty === false
+  if (explicitEmpty) {
     summarySql += [
       '\nUNION ALL',
       `SELECT CAST(NULL AS ${ctx.dialect.columnType('STRING')}) AS ${partitionAlias(ctx)}, CAST(0 AS ${ctx.dialect.columnType('FLOAT64')}) AS observed, 0 AS row_count, FALSE AS passed, FALSE AS skipped`,
@@ -56,6 +59,8 @@ function renderAbsolute(ctx: CheckContext, options: Options<RowCountSpec>): Chec
   }
   return {
     summarySql,
+    // With the explicit empty row the summary is more than its spec: it is never fused with others.
+    ...(explicitEmpty ? {} : { summarySpec }),
     extras: [],
     offendingSql: null,
     threshold: `min ${plural(min, 'row')}`,
@@ -90,7 +95,7 @@ function renderRelative(ctx: CheckContext, options: Options<RowCountSpec>, upstr
     `observed >= ${minRatio}`,
     ...(options.min !== undefined ? [`row_count >= ${options.min}`] : []),
   ].join(' AND ')
-  const summarySql = summarize(ctx, {
+  const summarySpec: SummarySpec = {
     from,
     partition: ctx.partitionColumn && upstreamColumn ? `upstream.${p}` : null,
     observed: fnText(ctx, (fn, r) => fn.safeDivide(r(rows), r('SUM(upstream.upstream_rows)'))),
@@ -98,10 +103,12 @@ function renderRelative(ctx: CheckContext, options: Options<RowCountSpec>, upstr
     extra,
     passed,
     skipped: options.minRows ? `upstream_rows < ${options.minRows}` : 'FALSE',
-  })
+  }
+  const summarySql = summarize(ctx, summarySpec)
   const what = options.upstreamDistinct ? `distinct ${options.upstreamDistinct}` : 'rows'
   return {
     summarySql,
+    summarySpec,
     extras: Object.keys(extra),
     offendingSql: null,
     threshold: `min ${formatRatio(minRatio)} of ${upstream}${options.min !== undefined ? `, min ${plural(options.min, 'row')}` : ''}`,
@@ -124,15 +131,17 @@ export function freshnessCheck(options: Options<FreshnessSpec>): CheckDefinition
       const column = options.column ?? ctx.partitionColumn
       const threshold = `max ${plural(options.maxAgeDays, 'day')} old`
       if (!column) {
-        const summarySql = summarize(ctx, {
+        const summarySpec: SummarySpec = {
           from: ctx.relation,
           partition: null,
           observed: 'NULL',
           passed: 'FALSE',
           skipped: 'FALSE',
-        })
+        }
+        const summarySql = summarize(ctx, summarySpec)
         return {
           summarySql,
+          summarySpec,
           extras: [],
           offendingSql: null,
           threshold,
@@ -141,16 +150,18 @@ export function freshnessCheck(options: Options<FreshnessSpec>): CheckDefinition
       }
       const latest = fnText(ctx, (fn, r) => fn.cast(r(`MAX(${ctx.dialect.quoteIdentifier(column)})`), 'DATE'))
       const reference = ctx.dialect.param(REFERENCE_DATE_PARAM, 'DATE')
-      const summarySql = summarize(ctx, {
+      const summarySpec: SummarySpec = {
         from: ctx.relation,
         partition: null,
         where: scope(ctx, options.where),
         observed: fnText(ctx, (fn, r) => fn.dateDiffDays(r(reference), r(latest))),
         passed: `observed <= ${options.maxAgeDays}`,
         skipped: 'FALSE',
-      })
+      }
+      const summarySql = summarize(ctx, summarySpec)
       return {
         summarySql,
+        summarySpec,
         extras: [],
         offendingSql: null,
         threshold,

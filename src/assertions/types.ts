@@ -1,4 +1,5 @@
 import type { Dialect } from '../engines/dialect.js'
+import type { SummarySpec } from './summary.js'
 
 export type Severity = 'error' | 'warn'
 
@@ -33,6 +34,11 @@ export interface CheckQuery {
    * an audit that sends several checks' summaries as one statement carries exactly these.
    */
   readonly extras: readonly string[]
+  /**
+   * The parts `summarySql` was built from (summarize), when it is exactly that: checks with the same
+   * FROM, partition and row conditions are then evaluated in one scan of the relation. Absent: never fused.
+   */
+  readonly summarySpec?: SummarySpec
   /** Offending rows (any columns, ideally including the partition column); the engine keeps 20. */
   readonly offendingSql: string | null
   /** Human threshold, e.g. 'max 0.50'. */

@@ -117,7 +117,11 @@ for (const [engineName, open] of Object.entries(ENGINES)) {
       const rendered = targets(CHECKS).map((t) =>
         renderCheck(t, { ...options, dialect: engine.adapter.dialect, restrictToInterval: false }),
       )
-      expect(checkStatements(engine.adapter.dialect, rendered)).toHaveLength(1)
+      const statements = checkStatements(engine.adapter.dialect, rendered)
+      expect(statements).toHaveLength(1)
+      // The checks over the same rows are read in one scan; the key and the upstream ratio on their own.
+      expect(statements[0]?.sql.match(/^-- one scan: /gm)).toHaveLength(1)
+      expect(statements[0]?.sql).toContain('-- daily.unique_key\n')
       const together = await evaluateChecks(targets(CHECKS), options)
       const alone = []
       for (const target of targets(CHECKS)) alone.push(...(await evaluateChecks([target], options)))
