@@ -97,6 +97,40 @@ describe('BigQueryAdapter over a recording client', () => {
     ])
   })
 
+  it('describes several relations with one tables.get each, columns and layout together, and no query', async () => {
+    const client = new RecordingBigQueryClient(
+      () => [],
+      (dataset, table) =>
+        dataset === 'nba' && table === 'fs'
+          ? {
+              schema: { fields: [{ name: 'game_date', type: 'DATE', mode: 'REQUIRED' }] },
+              timePartitioning: { type: 'DAY', field: 'game_date' },
+              clustering: { fields: ['player'] },
+            }
+          : null,
+    )
+    const adapter = new BigQueryAdapter(client, { project: 'proj' })
+    const found = await adapter.describeRelations([
+      { dataset: 'nba', name: 'fs' },
+      { dataset: 'missing_dataset', name: 'fs' },
+      { dataset: 'nba', name: 'fs' },
+    ])
+    expect(found).toEqual(
+      new Map([
+        [
+          'nba.fs',
+          {
+            columns: [{ name: 'game_date', type: 'DATE', nullable: false }],
+            layout: { partitionBy: 'game_date', clusterBy: ['player'] },
+          },
+        ],
+        ['missing_dataset.fs', null],
+      ]),
+    )
+    expect(client.tableRequests.sort()).toEqual(['missing_dataset.fs', 'nba.fs'])
+    expect(client.requests).toEqual([])
+  })
+
   it('wraps engine errors with the statement and job', async () => {
     const adapter = new BigQueryAdapter(new RecordingBigQueryClient(() => new Error('Access Denied')), { project: 'p' })
     await expect(adapter.execute('SELECT 1')).rejects.toThrow(/bigquery: Access Denied\n {2}in statement: SELECT 1/)
