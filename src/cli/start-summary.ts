@@ -7,6 +7,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import type { CompiledGraph } from '../compiler/compiled.js'
 import type { Adapter } from '../engines/adapter.js'
+import { relationsExist } from '../engines/adapter.js'
 import { formatReport, loadReports, runReport } from '../reports/run-report.js'
 import { loadRenderer } from '../reports/html-page.js'
 import type { RunResult } from '../runner/result.js'
@@ -29,7 +30,10 @@ export interface StartReport {
 /** Rows in every table the run built, for the summary: one statement for all the counts. */
 export async function tableRows(graph: CompiledGraph, adapter: Adapter): Promise<TableRows[]> {
   const relations = graph.actions.filter((a) => a.kind === 'table' || a.kind === 'incremental')
-  const exists = await Promise.all(relations.map((a) => adapter.tableExists(a.target)))
+  const exists = await relationsExist(
+    adapter,
+    relations.map((a) => a.target),
+  )
   const present = relations.filter((_, i) => exists[i])
   if (present.length === 0) return []
   const counts = present.map((action, i) => {

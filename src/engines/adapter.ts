@@ -79,6 +79,13 @@ export function relationKey(target: Target): string {
   return `${target.dataset}.${target.name}`
 }
 
+/** Whether each target exists: one catalogue read where the adapter has `describeRelations`. */
+export async function relationsExist(adapter: Adapter, targets: readonly Target[]): Promise<boolean[]> {
+  if (!adapter.describeRelations) return Promise.all(targets.map((t) => adapter.tableExists(t)))
+  const found = await adapter.describeRelations(targets)
+  return targets.map((t) => (found.get(relationKey(t)) ?? null) !== null)
+}
+
 /** Parameter names a statement uses, for `$name` (DuckDB) and `@name` (BigQuery) styles. */
 export function usedParams(
   sql: string,

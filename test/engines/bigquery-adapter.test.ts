@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { BigQueryAdapter } from '../../src/engines/bigquery/bigquery-adapter.js'
 import { createBigQueryDialect } from '../../src/engines/bigquery/bigquery-dialect.js'
+import type { BigQueryDatasetHandle } from '../../src/engines/bigquery/bigquery-client.js'
 import { runPipeline } from '../../src/runner/run.js'
 import { parseBigQuery } from '../support/bigquery-parse.js'
 import { compileFixture, testRun } from '../support/fixtures.js'
@@ -97,6 +98,51 @@ describe('BigQueryAdapter over a recording client', () => {
     ])
   })
 
+  it('describes several relations with one tables.get each, columns and layout together, and no query', async () => {
+    const client = new RecordingBigQueryClient(
+      () => [],
+      (dataset, table) =>
+        dataset === 'nba' && table === 'fs'
+          ? {
+              schema: { fields: [{ name: 'game_date', type: 'DATE', mode: 'REQUIRED' }] },
+              timePartitioning: { type: 'DAY', field: 'game_date' },
+              clustering: { fields: ['player'] },
+            }
+          : null,
+    )
+    const adapter = new BigQueryAdapter(client, { project: 'proj' })
+    const found = await adapter.describeRelations([
+      { dataset: 'nba', name: 'fs' },
+      { dataset: 'missing_dataset', name: 'fs' },
+      { dataset: 'nba', name: 'fs' },
+    ])
+    expect(found).toEqual(
+      new Map([
+        [
+          'nba.fs',
+          {
+            columns: [{ name: 'game_date', type: 'DATE', nullable: false }],
+            layout: { partitionBy: 'game_date', clusterBy: ['player'] },
+          },
+        ],
+        ['missing_dataset.fs', null],
+      ]),
+    )
+    expect(client.tableRequests.sort()).toEqual(['missing_dataset.fs', 'nba.fs'])
+    expect(client.requests).toEqual([])
+  })
+
+  it('keeps a bounded number of tables.get requests in flight for a large project', async () => {
+    const client = new SlowTables(() => [], EVERY_TABLE_HAS_X)
+    const adapter = new BigQueryAdapter(client, { project: 'proj' })
+    const targets = Array.from({ length: 100 }, (_, i) => ({ dataset: 'nba', name: `t${i}` }))
+    const found = await adapter.describeRelations(targets)
+    expect([...found.keys()].sort()).toEqual(targets.map((t) => `nba.${t.name}`).sort())
+    expect(client.tableRequests).toHaveLength(100)
+    expect(client.mostInFlight).toBeGreaterThan(1)
+    expect(client.mostInFlight).toBeLessThanOrEqual(16)
+  })
+
   it('wraps engine errors with the statement and job', async () => {
     const adapter = new BigQueryAdapter(new RecordingBigQueryClient(() => new Error('Access Denied')), { project: 'p' })
     await expect(adapter.execute('SELECT 1')).rejects.toThrow(/bigquery: Access Denied\n {2}in statement: SELECT 1/)
@@ -134,3 +180,30 @@ describe('BigQueryAdapter over a recording client', () => {
     expect(client.requests.every((r) => r.jobPrefix === 'pipeline_')).toBe(true)
   })
 })
+
+/** tables.get answers that take a few milliseconds, counting how many were in flight at once. */
+class SlowTables extends RecordingBigQueryClient {
+  #inFlight = 0
+  mostInFlight = 0
+
+  override dataset(dataset: string): BigQueryDatasetHandle {
+    const handle = super.dataset(dataset)
+    return {
+      table: (table: string) => {
+        const inner = handle.table(table)
+        return {
+          ...inner,
+          getMetadata: async () => {
+            this.mostInFlight = Math.max(this.mostInFlight, ++this.#inFlight)
+            await new Promise((resolve) => setTimeout(resolve, 2))
+            try {
+              return await inner.getMetadata()
+            } finally {
+              this.#inFlight--
+            }
+          },
+        }
+      },
+    }
+  }
+}

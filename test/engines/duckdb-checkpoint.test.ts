@@ -2,7 +2,21 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { DuckDbAdapter, parseDuckDbSize } from '../../src/engines/duckdb/duckdb-adapter.js'
+import { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
+
+const SIZE_UNITS: Readonly<Record<string, number>> = {
+  bytes: 1,
+  KiB: 1024,
+  MiB: 1024 ** 2,
+  GiB: 1024 ** 3,
+  TiB: 1024 ** 4,
+}
+
+/** Bytes of a size as DuckDB prints it ('71.8 MiB', '0 bytes'), or null. */
+function parseDuckDbSize(text: string): number | null {
+  const match = /^([\d.]+)\s*(bytes|KiB|MiB|GiB|TiB)$/.exec(text.trim())
+  return match ? Number(match[1]) * (SIZE_UNITS[match[2] ?? ''] ?? 1) : null
+}
 
 let dir: string
 beforeEach(() => {
@@ -59,7 +73,7 @@ describe('DuckDB checkpoints in the background', () => {
     }
   })
 
-  it('reads the sizes DuckDB prints', () => {
+  it('reads the sizes DuckDB prints (the settings and pragma_database_size above)', () => {
     expect(parseDuckDbSize('0 bytes')).toBe(0)
     expect(parseDuckDbSize('512 bytes')).toBe(512)
     expect(parseDuckDbSize('1.5 KiB')).toBe(1536)

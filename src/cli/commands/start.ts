@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { applyMigrations } from '../../migrate/index.js'
 import type { CompiledGraph } from '../../compiler/compiled.js'
 import type { Adapter } from '../../engines/adapter.js'
+import { relationsExist } from '../../engines/adapter.js'
 import { formatProfile } from '../../runner/profile.js'
 import { createProgressFile } from '../../runner/progress-file.js'
 import type { ProgressFileWriter } from '../../runner/progress-file.js'
@@ -23,7 +24,10 @@ import { finishStartOutputs, printChecks, queryStartReport, summaryReportText, t
 /** Declarations whose tables are missing: on a fresh warehouse, the sample must be generated. */
 async function missingSources(graph: CompiledGraph, adapter: Adapter): Promise<string[]> {
   const declarations = graph.actions.filter((a) => a.kind === 'declaration')
-  const exists = await Promise.all(declarations.map((a) => adapter.tableExists(a.target)))
+  const exists = await relationsExist(
+    adapter,
+    declarations.map((a) => a.target),
+  )
   return declarations.filter((_, i) => !exists[i]).map((a) => a.name)
 }
 

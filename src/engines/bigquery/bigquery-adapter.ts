@@ -46,6 +46,8 @@ export interface BigQueryAdapterOptions {
 }
 
 const DEFAULT_JOB_PREFIX = 'pipeline_'
+/** tables.get requests describeRelations keeps in flight at once. */
+const TABLES_GET_AT_ONCE = 16
 const CREATE_SCHEMA = /^CREATE SCHEMA IF NOT EXISTS `[^`]+`( OPTIONS \(location = '[^']*'\))?$/
 const JOB_PREFIX = /^[A-Za-z0-9_-]{1,200}$/
 
@@ -263,15 +265,17 @@ export class BigQueryAdapter implements Adapter {
    * fails on a dataset that does not exist yet (and bills a scan); a 404 here is just a missing table.
    */
   async describeRelations(targets: readonly Target[]): Promise<Map<string, LiveRelation | null>> {
-    const unique = [...new Map(targets.map((t) => [relationKey(t), t])).values()]
-    const described = await Promise.all(
-      unique.map(async (target) => {
+    const pending = [...new Map(targets.map((t) => [relationKey(t), t])).values()]
+    const found = new Map<string, LiveRelation | null>()
+    // At most TABLES_GET_AT_ONCE requests in flight: a 10,000-action project stays under the API's rate limit.
+    const worker = async () => {
+      for (let target = pending.shift(); target; target = pending.shift()) {
         const metadata = await this.#tableMetadata(target)
-        const relation = metadata ? { columns: columnsOf(metadata), layout: layoutOf(metadata) } : null
-        return [relationKey(target), relation] as const
-      }),
-    )
-    return new Map(described)
+        found.set(relationKey(target), metadata ? { columns: columnsOf(metadata), layout: layoutOf(metadata) } : null)
+      }
+    }
+    await Promise.all(Array.from({ length: Math.min(TABLES_GET_AT_ONCE, pending.length) }, worker))
+    return found
   }
 
   async #tableMetadata(target: Target): Promise<BigQueryTableMetadata | null> {

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs'
+import { mkdirSync, statSync } from 'node:fs'
 import { dirname } from 'node:path'
 import { DuckDBInstance } from '@duckdb/node-api'
 import type { DuckDBConnection, DuckDBResultReader } from '@duckdb/node-api'
@@ -28,19 +28,6 @@ export interface DuckDbAdapterOptions {
  */
 const CHECKPOINT_AFTER_BYTES = 16 * 1024 * 1024
 const NO_AUTOMATIC_CHECKPOINT = '1000GB'
-const SIZE_UNITS: Readonly<Record<string, number>> = {
-  bytes: 1,
-  KiB: 1024,
-  MiB: 1024 ** 2,
-  GiB: 1024 ** 3,
-  TiB: 1024 ** 4,
-}
-
-/** Bytes of a size as DuckDB prints it ('71.8 MiB', '0 bytes'), or null. */
-export function parseDuckDbSize(text: string): number | null {
-  const match = /^([\d.]+)\s*(bytes|KiB|MiB|GiB|TiB)$/.exec(text.trim())
-  return match ? Number(match[1]) * (SIZE_UNITS[match[2] ?? ''] ?? 1) : null
-}
 
 /**
  * PIPELINE_DUCKDB_THREADS: the threads every DuckDB warehouse of the process runs on (set by the test suite, whose
@@ -66,12 +53,12 @@ export class DuckDbAdapter implements Adapter {
   // DuckDB fails concurrent transactions that touch the same catalog ("write-write conflict"), and parallelises
   // each statement across cores anyway, so writes are serialised here while reads stay concurrent.
   #writeQueue: Promise<unknown> = Promise.resolve()
-  /** Checkpoints in the background (a writable file); false: DuckDB's automatic checkpoint. */
-  readonly #backgroundCheckpoints: boolean
+  /** The WAL file of a writable file, checkpointed in the background; null: DuckDB's automatic checkpoint. */
+  readonly #walPath: string | null
 
-  private constructor(instance: DuckDBInstance, backgroundCheckpoints: boolean) {
+  private constructor(instance: DuckDBInstance, walPath: string | null) {
     this.#instance = instance
-    this.#backgroundCheckpoints = backgroundCheckpoints
+    this.#walPath = walPath
   }
 
   static async open(options: DuckDbAdapterOptions): Promise<DuckDbAdapter> {
@@ -84,7 +71,8 @@ export class DuckDbAdapter implements Adapter {
         ...(threads !== undefined ? { threads: String(threads) } : {}),
         ...(background ? { checkpoint_threshold: NO_AUTOMATIC_CHECKPOINT } : {}),
       })
-      return new DuckDbAdapter(instance, background)
+      // DuckDB keeps a database's write-ahead log beside it, in `<path>.wal`.
+      return new DuckDbAdapter(instance, background ? `${options.path}.wal` : null)
     } catch (error) {
       throw new AdapterError('duckdb', `open ${options.path}`, error)
     }
@@ -127,22 +115,23 @@ export class DuckDbAdapter implements Adapter {
   #serialized<T>(work: () => Promise<T>): Promise<T> {
     const next = this.#writeQueue.then(work, work)
     this.#writeQueue = next.catch(() => undefined)
-    if (this.#backgroundCheckpoints) this.#checkpointAfter(next)
+    if (this.#walPath !== null) this.#checkpointAfter(next, this.#walPath)
     return next
   }
 
   /**
    * After a write: when the WAL outgrew CHECKPOINT_AFTER_BYTES, checkpoint as the next write in the queue,
    * on a connection of no session, while the caller goes on (reads, and stages into TEMP tables, run
-   * meanwhile). A checkpoint that fails is left to the next one, or to the close.
+   * meanwhile). The WAL's size is its file's (a commit has written it by then): no query in the queue.
+   * A checkpoint that fails is left to the next one, or to the close.
    */
-  #checkpointAfter(write: Promise<unknown>): void {
+  #checkpointAfter(write: Promise<unknown>, walPath: string): void {
     const checkpoint = async () => {
+      const wal = statSync(walPath, { throwIfNoEntry: false })?.size ?? 0
+      if (wal <= CHECKPOINT_AFTER_BYTES) return
       const connection = await this.#acquire()
       try {
-        const reader = await connection.runAndReadAll(`SELECT wal_size FROM pragma_database_size()`)
-        const wal = parseDuckDbSize(String(reader.getRowsJS()[0]?.[0] ?? ''))
-        if (wal !== null && wal > CHECKPOINT_AFTER_BYTES) await connection.run('CHECKPOINT')
+        await connection.run('CHECKPOINT')
       } finally {
         this.#idle.push(connection)
       }
