@@ -120,8 +120,20 @@ export async function runChecks(
   for (const statement of statements) {
     const names = statement.checks.map((i) => checks[i]!.target.name)
     const label = names.length === 1 ? `assert ${names[0]}` : `assert ${names.length} checks: ${names.join(', ')}`
-    const rows = await adapter.query(statement.sql, { params, label })
-    for (const [index, own] of splitRows(statement, checks, rows)) rowsByCheck.set(index, own)
+    try {
+      const rows = await adapter.query(statement.sql, { params, label })
+      for (const [index, own] of splitRows(statement, checks, rows)) rowsByCheck.set(index, own)
+    } catch (error) {
+      if (statement.checks.length === 1) throw error
+      // The engine refused the statement: send each check alone, so the error is the broken check's own.
+      for (const index of statement.checks) {
+        const { summarySql } = checks[index]!.query
+        rowsByCheck.set(
+          index,
+          await adapter.query(summarySql, { params, label: `assert ${checks[index]!.target.name}` }),
+        )
+      }
+    }
   }
   const results: CheckResult[] = []
   for (const [index, check] of checks.entries()) {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checks } from '../../src/assertions/checks.js'
+import { AdapterError } from '../../src/core/errors.js'
 import { queryCheck } from '../../src/assertions/query-check.js'
 import type { CheckDefinition } from '../../src/assertions/types.js'
 import type { Adapter } from '../../src/engines/adapter.js'
@@ -139,6 +140,22 @@ for (const [engineName, open] of Object.entries(ENGINES)) {
       const spread = together.find((r) => r.assertion === 'daily.id_spread' && r.partition === '2026-01-02')
       expect(spread?.message).toContain('distinct values of id')
       expect(together.find((r) => r.assertion === 'daily.scores_above_five')?.sample.length).toBeGreaterThan(0)
+    }, 60_000)
+
+    it("fail with the broken check's own statement when the engine refuses one of them", async () => {
+      const broken = checks.expression({ name: 'broken', condition: 'no_such_column > 0' })
+      const list = targets([CHECKS[0]!, broken, CHECKS[3]!])
+      const brokenSql = renderCheck(list[1]!, {
+        ...options,
+        dialect: engine.adapter.dialect,
+        restrictToInterval: false,
+      }).query.summarySql
+      const error: unknown = await evaluateChecks(list, options).then(
+        () => null,
+        (e: unknown) => e,
+      )
+      expect(error).toBeInstanceOf(AdapterError)
+      expect((error as AdapterError).statement).toBe(brokenSql)
     }, 60_000)
 
     it('restricted to an interval by parameters, as an audit is', async () => {
