@@ -10,9 +10,12 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 60_000,
     pool: 'forks',
-    // vitest's default is one worker fewer than the cores: a single worker on a 2-core machine, which left one
-    // core idle for about half of the suite (382 s of CPU in 337 s of wall time at a521285).
-    maxWorkers: Math.max(2, availableParallelism() - 1),
+    // One worker more than the cores: a worker is not always on a core (it waits on the disk, on child processes
+    // and Chromium, on a template another worker is building), and a third worker on 2 cores keeps both busy
+    // meanwhile. Alternated on 2026-12-03 (15:24-15:37, load 3-5): 3 workers took 112.8, 114.6 and 98.3 s,
+    // 2 workers 139.0 and 137.1 s, 4 workers 124.3 s. vitest's default (one fewer than the cores) left one
+    // core idle for about half of the suite.
+    maxWorkers: availableParallelism() + 1,
     // Test files share a worker's module cache instead of importing the engine again each (about 0.7 s of CPU
     // per file; 21 unit files: 36 s -> 16 s of CPU). No test mocks modules or changes process.env; each file
     // opens its own warehouses, so nothing of one file is seen by another.
