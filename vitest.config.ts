@@ -20,8 +20,8 @@ export default defineConfig({
     // per file; 21 unit files: 36 s -> 16 s of CPU). No test mocks modules or changes process.env; each file
     // opens its own warehouses, so nothing of one file is seen by another.
     isolate: false,
-    // Each DuckDB warehouse runs on one thread: two workers on DuckDB's default of one thread per core
-    // oversubscribe the two cores, and a parallel plan costs more CPU than a serial one on this data
+    // Each DuckDB warehouse runs on one thread: workers on DuckDB's default of one thread per core
+    // oversubscribe the cores, and a parallel plan costs more CPU than a serial one on this data
     // (an incident replay: 25 s -> 21 s of CPU). CLI children keep the setting (test/support/cli.ts childEnv).
     env: { PIPELINE_DUCKDB_THREADS: '1' },
   },
