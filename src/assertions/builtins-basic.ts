@@ -4,10 +4,9 @@ import {
   partitionAlias,
   partitionExpression,
   scope,
-  summarize,
+  summaryQuery,
   tooFew,
 } from './summary.js'
-import type { SummarySpec } from './summary.js'
 import type { AcceptedValuesSpec, ExpressionSpec } from './specs.js'
 import type { CheckContext, CheckDefinition, CheckQuery, CheckSummaryRow, ResolvedOptions } from './types.js'
 import { defineCheck } from './types.js'
@@ -36,7 +35,7 @@ export function violationCheck(
     dependsOn: [],
     render(ctx): CheckQuery {
       const v = violation(ctx)
-      const summarySpec: SummarySpec = {
+      const summary = summaryQuery(ctx, {
         from: ctx.relation,
         partition: partitionExpression(ctx),
         where: scope(ctx, options.where),
@@ -44,16 +43,17 @@ export function violationCheck(
         ...(v.extra ? { extra: v.extra } : {}),
         passed: 'observed = 0',
         skipped: tooFew(minRows),
-      }
-      const summarySql = summarize(ctx, summarySpec)
+      })
       return {
-        summarySql,
-        summarySpec,
-        extras: Object.keys(v.extra ?? {}),
+        ...summary,
         minRows,
         threshold: v.threshold,
         describe: v.describe,
-        offendingSql: offendingFromFailed(ctx, { summarySql, condition: v.condition, where: options.where }),
+        offendingSql: offendingFromFailed(ctx, {
+          summarySql: summary.summarySql,
+          condition: v.condition,
+          where: options.where,
+        }),
       }
     },
   })
@@ -79,25 +79,28 @@ export function uniqueKeyCheck(options: Options<{ columns: readonly string[] }>)
         `    FROM ${ctx.relation}${where.length ? `\n    WHERE ${where.join(' AND ')}` : ''}`,
         `    GROUP BY ${partition ? `${partition}, ` : ''}${key}\n  ) AS keyed`,
       ].join('\n')
-      const summarySpec: SummarySpec = {
+      const summary = summaryQuery(ctx, {
         from: keyed,
         partition: partition ? `keyed.${p}` : null,
         observed: 'COALESCE(SUM(key_rows) - COUNT(*), 0)',
         rowCount: 'COALESCE(SUM(key_rows), 0)',
         passed: 'observed = 0',
         skipped: tooFew(minRows),
-      }
-      const summarySql = summarize(ctx, summarySpec)
+      })
       const select = `${ctx.partitionColumn && !columns.includes(ctx.partitionColumn) ? `${q(ctx.partitionColumn)}, ` : ''}${key}, COUNT(*) AS duplicate_rows`
       const groupBy = `${ctx.partitionColumn && !columns.includes(ctx.partitionColumn) ? `${q(ctx.partitionColumn)}, ` : ''}${key}\nHAVING COUNT(*) > 1`
       return {
-        summarySql,
-        summarySpec,
-        extras: [],
+        ...summary,
         minRows,
         threshold: 'no duplicate keys',
         describe: (row) => `${row.observed ?? 0} of ${row.rowCount} rows repeat a key (${columns.join(', ')})`,
-        offendingSql: offendingFromFailed(ctx, { summarySql, condition: null, where: options.where, select, groupBy }),
+        offendingSql: offendingFromFailed(ctx, {
+          summarySql: summary.summarySql,
+          condition: null,
+          where: options.where,
+          select,
+          groupBy,
+        }),
       }
     },
   })

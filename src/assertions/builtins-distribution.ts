@@ -6,10 +6,9 @@ import {
   partitionExpression,
   plural,
   scope,
-  summarize,
+  summaryQuery,
   tooFew,
 } from './summary.js'
-import type { SummarySpec } from './summary.js'
 import type { DistinctCountSpec, NotConstantSpec, RangeSpec } from './specs.js'
 import type { CheckDefinition, CheckQuery, CheckSummaryRow, ResolvedOptions } from './types.js'
 import { defineCheck } from './types.js'
@@ -64,28 +63,24 @@ export function notConstantCheck(options: Options<NotConstantSpec>): CheckDefini
     dependsOn: [],
     render(ctx): CheckQuery {
       const column = ctx.dialect.quoteIdentifier(options.column)
-      const extra = { distinct_count: `COUNT(DISTINCT ${column})` }
-      const summarySpec: SummarySpec = {
+      const summary = summaryQuery(ctx, {
         from: ctx.relation,
         partition: partitionExpression(ctx),
         where: scope(ctx, options.where),
         observed: `COALESCE(${fnText(ctx, (fn, r) => fn.stddevSamp(r(column)))}, 0)`,
-        extra,
+        extra: { distinct_count: `COUNT(DISTINCT ${column})` },
         passed: `observed >= ${minStddev} AND distinct_count >= ${minDistinct}`,
         skipped: tooFew(minRows),
-      }
-      const summarySql = summarize(ctx, summarySpec)
+      })
       return {
-        summarySql,
-        summarySpec,
-        extras: Object.keys(extra),
+        ...summary,
         minRows,
         threshold: `min stddev ${minStddev}, min distinct ${minDistinct}`,
         describe: (row) =>
           `stddev ${formatValue(row.observed)} and ${plural(row.extra?.distinct_count ?? 0, 'distinct value')} of ${options.column} over ${row.rowCount} rows${isConstant(row) ? ' (constant: always an error)' : ''}`,
         severityOf: (row) => (isConstant(row) ? 'error' : options.severity),
         offendingSql: offendingFromFailed(ctx, {
-          summarySql,
+          summarySql: summary.summarySql,
           condition: null,
           where: options.where,
           select: `${ctx.partitionColumn ? `${ctx.dialect.quoteIdentifier(ctx.partitionColumn)}, ` : ''}${column}, COUNT(*) AS value_rows`,
@@ -111,26 +106,23 @@ export function distinctCountCheck(options: Options<DistinctCountSpec>): CheckDe
         ...(min !== undefined ? [`observed >= ${min}`] : []),
         ...(max !== undefined ? [`observed <= ${max}`] : []),
       ].join(' AND ')
-      const summarySpec: SummarySpec = {
+      const summary = summaryQuery(ctx, {
         from: ctx.relation,
         partition: partitionExpression(ctx),
         where: scope(ctx, options.where),
         observed: `COUNT(DISTINCT ${column})`,
         passed,
         skipped: tooFew(minRows),
-      }
-      const summarySql = summarize(ctx, summarySpec)
+      })
       const partition = ctx.partitionColumn ? `${ctx.dialect.quoteIdentifier(ctx.partitionColumn)}, ` : ''
       return {
-        summarySql,
-        summarySpec,
-        extras: [],
+        ...summary,
         minRows,
         threshold: `${boundsText(min, max)} distinct`,
         describe: (row) =>
           `${plural(row.observed ?? 0, 'distinct value')} of ${options.column} over ${row.rowCount} rows`,
         offendingSql: offendingFromFailed(ctx, {
-          summarySql,
+          summarySql: summary.summarySql,
           condition: null,
           where: options.where,
           select: `${partition}${column}, COUNT(*) AS value_rows`,

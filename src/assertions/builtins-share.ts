@@ -1,5 +1,12 @@
-import { fnText, formatRatio, offendingFromFailed, partitionExpression, scope, summarize, tooFew } from './summary.js'
-import type { SummarySpec } from './summary.js'
+import {
+  fnText,
+  formatRatio,
+  offendingFromFailed,
+  partitionExpression,
+  scope,
+  summaryQuery,
+  tooFew,
+} from './summary.js'
 import type { NullShareSpec, SourceFamilySpec, SourcesPresentSpec, ZeroShareSpec } from './specs.js'
 import type { CheckContext, CheckDefinition, CheckQuery, ResolvedOptions } from './types.js'
 import { defineCheck } from './types.js'
@@ -36,23 +43,24 @@ export function shareCheck(
       const share = parts(ctx)
       const isMax = 'max' in share.bound
       const limit = 'max' in share.bound ? share.bound.max : share.bound.min
-      const summarySpec: SummarySpec = {
+      const summary = summaryQuery(ctx, {
         from: ctx.relation,
         partition: partitionExpression(ctx),
         where: scope(ctx, options.where),
         observed: fnText(ctx, (fn, r) => fn.safeDivide(fn.countIf(r(share.condition)), r('COUNT(*)'))),
         passed: `observed ${isMax ? '<=' : '>='} ${limit}`,
         skipped: tooFew(minRows),
-      }
-      const summarySql = summarize(ctx, summarySpec)
+      })
       return {
-        summarySql,
-        summarySpec,
-        extras: [],
+        ...summary,
         minRows,
         threshold: `${isMax ? 'max' : 'min'} ${formatRatio(limit)}`,
         describe: (row) => `${formatRatio(row.observed)} of ${row.rowCount} rows ${share.counted}`,
-        offendingSql: offendingFromFailed(ctx, { summarySql, condition: share.offending, where: options.where }),
+        offendingSql: offendingFromFailed(ctx, {
+          summarySql: summary.summarySql,
+          condition: share.offending,
+          where: options.where,
+        }),
       }
     },
   })

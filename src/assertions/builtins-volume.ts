@@ -8,6 +8,7 @@ import {
   plural,
   scope,
   summarize,
+  summaryQuery,
   whereClause,
 } from './summary.js'
 import type { SummarySpec } from './summary.js'
@@ -90,26 +91,22 @@ function renderRelative(ctx: CheckContext, options: Options<RowCountSpec>, upstr
           `  CROSS JOIN (SELECT COUNT(*) AS checked_rows FROM ${ctx.relation}${where.length ? ` WHERE ${where.join(' AND ')}` : ''}) AS checked`,
         ].join('\n')
   const rows = 'COALESCE(SUM(checked.checked_rows), 0)'
-  const extra = { upstream_rows: 'SUM(upstream.upstream_rows)' }
   const passed = [
     `observed >= ${minRatio}`,
     ...(options.min !== undefined ? [`row_count >= ${options.min}`] : []),
   ].join(' AND ')
-  const summarySpec: SummarySpec = {
+  const summary = summaryQuery(ctx, {
     from,
     partition: ctx.partitionColumn && upstreamColumn ? `upstream.${p}` : null,
     observed: fnText(ctx, (fn, r) => fn.safeDivide(r(rows), r('SUM(upstream.upstream_rows)'))),
     rowCount: rows,
-    extra,
+    extra: { upstream_rows: 'SUM(upstream.upstream_rows)' },
     passed,
     skipped: options.minRows ? `upstream_rows < ${options.minRows}` : 'FALSE',
-  }
-  const summarySql = summarize(ctx, summarySpec)
+  })
   const what = options.upstreamDistinct ? `distinct ${options.upstreamDistinct}` : 'rows'
   return {
-    summarySql,
-    summarySpec,
-    extras: Object.keys(extra),
+    ...summary,
     offendingSql: null,
     threshold: `min ${formatRatio(minRatio)} of ${upstream}${options.min !== undefined ? `, min ${plural(options.min, 'row')}` : ''}`,
     ...(options.minRows ? { minRows: options.minRows } : {}),
@@ -131,18 +128,15 @@ export function freshnessCheck(options: Options<FreshnessSpec>): CheckDefinition
       const column = options.column ?? ctx.partitionColumn
       const threshold = `max ${plural(options.maxAgeDays, 'day')} old`
       if (!column) {
-        const summarySpec: SummarySpec = {
+        const summary = summaryQuery(ctx, {
           from: ctx.relation,
           partition: null,
           observed: 'NULL',
           passed: 'FALSE',
           skipped: 'FALSE',
-        }
-        const summarySql = summarize(ctx, summarySpec)
+        })
         return {
-          summarySql,
-          summarySpec,
-          extras: [],
+          ...summary,
           offendingSql: null,
           threshold,
           describe: () => "no date column to judge: set the freshness check's column",
@@ -150,19 +144,16 @@ export function freshnessCheck(options: Options<FreshnessSpec>): CheckDefinition
       }
       const latest = fnText(ctx, (fn, r) => fn.cast(r(`MAX(${ctx.dialect.quoteIdentifier(column)})`), 'DATE'))
       const reference = ctx.dialect.param(REFERENCE_DATE_PARAM, 'DATE')
-      const summarySpec: SummarySpec = {
+      const summary = summaryQuery(ctx, {
         from: ctx.relation,
         partition: null,
         where: scope(ctx, options.where),
         observed: fnText(ctx, (fn, r) => fn.dateDiffDays(r(reference), r(latest))),
         passed: `observed <= ${options.maxAgeDays}`,
         skipped: 'FALSE',
-      }
-      const summarySql = summarize(ctx, summarySpec)
+      })
       return {
-        summarySql,
-        summarySpec,
-        extras: [],
+        ...summary,
         offendingSql: null,
         threshold,
         describe: (row) =>

@@ -3,7 +3,7 @@ import type { SqlFunctions } from '../engines/dialect.js'
 import type { SqlFragment } from '../sql/fragment.js'
 import { raw } from '../sql/fragment.js'
 import { renderPlain } from '../sql/render.js'
-import type { CheckContext } from './types.js'
+import type { CheckContext, CheckQuery } from './types.js'
 
 /** The parts of a per-partition summary query. */
 export interface SummarySpec {
@@ -89,6 +89,17 @@ export function summarize(ctx: CheckContext, spec: SummarySpec): string {
     `  FROM ${spec.from}${whereClause(spec.where)}${spec.partition ? '\n  GROUP BY 1' : ''}`,
     ') AS summary',
   ].join('\n')
+}
+
+/**
+ * A check's summary built from its spec: the SQL, the spec itself (checks over the same rows then share one
+ * scan) and the names of its extras.
+ */
+export function summaryQuery(
+  ctx: CheckContext,
+  spec: SummarySpec,
+): Pick<CheckQuery, 'summarySql' | 'summarySpec' | 'extras'> {
+  return { summarySql: summarize(ctx, spec), summarySpec: spec, extras: Object.keys(spec.extra ?? {}) }
 }
 
 /** `row_count < n`: partitions below a minimum are skipped. */
