@@ -18,6 +18,7 @@ import {
 import type { CatBoostModel, FeatureValue } from '../../src/models/index.js'
 import { trainObliviousBoosting } from '../../scripts/training/oblivious-boosting.js'
 import { mulberry32 as prng } from '../../scripts/seed/prng.js'
+import { appendDoubleRows } from '../support/double-rows.js'
 
 const FIXTURES = new URL('../fixtures/models/', import.meta.url)
 
@@ -49,17 +50,7 @@ afterAll(() => {
 async function loadRows(columns: readonly string[], rows: readonly Row[]): Promise<string> {
   const table = `t${tableCount++}`
   await connection.run(`CREATE TABLE ${table} (id INTEGER, ${columns.map((c) => `"${c}" DOUBLE`).join(', ')})`)
-  const appender = await connection.createAppender(table)
-  rows.forEach((row, id) => {
-    appender.appendInteger(id)
-    for (const c of columns) {
-      const v = row[c]
-      if (v === null || v === undefined) appender.appendNull()
-      else appender.appendDouble(v)
-    }
-    appender.endRow()
-  })
-  appender.closeSync()
+  await appendDoubleRows(connection, table, columns, rows)
   return table
 }
 

@@ -16,6 +16,7 @@ import {
 } from '../../definitions/predictions/model.js'
 import { memoryAdapter } from '../support/fixtures.js'
 import { mulberry32 as prng } from '../../scripts/seed/prng.js'
+import { appendDoubleRows } from '../support/double-rows.js'
 
 /**
  * The model as the prediction query evaluates it (definitions/predictions/model.ts: the bundled JSON
@@ -69,21 +70,7 @@ async function sqlPredictions(
   const table = `vectors_${tables++}`
   const columns = FEATURE_NAMES.map((n) => `${vectorColumn(n)} DOUBLE`).join(', ')
   await adapter.execute(`CREATE TABLE ${table} (id INTEGER, ${columns})`)
-  // Appended as doubles (no SQL literal in between: a plain decimal literal goes through DECIMAL and can land
-  // one ulp off, which matters exactly at a split threshold), NaN included.
-  await adapter.withConnection(async (connection) => {
-    const appender = await connection.createAppender(table)
-    fixture.forEach((row, id) => {
-      appender.appendInteger(id)
-      for (const name of FEATURE_NAMES) {
-        const value = row[name]
-        if (value === null || value === undefined) appender.appendNull()
-        else appender.appendDouble(value)
-      }
-      appender.endRow()
-    })
-    appender.closeSync()
-  })
+  await adapter.withConnection((connection) => appendDoubleRows(connection, table, FEATURE_NAMES, fixture))
   const expression = text(modelExpression(DUCKDB, 'v', model, inputs))
   const from =
     inputs === 'prepared'
