@@ -16,7 +16,8 @@ interface Measure {
 }
 
 function measure(args: readonly string[]): Measure {
-  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', 'npx', 'tsx', 'src/cli/main.ts', ...args], {
+  // The compiled CLI, as the package's bin and `npm start` run it (not tsx over src/).
+  const result = spawnSync('/usr/bin/time', ['-f', '%e %M', 'node', 'bin/pipeline.js', ...args], {
     encoding: 'utf8',
     env: { ...process.env, CI: '1' },
   })

@@ -1,7 +1,7 @@
 /**
- * `npm start` as a user runs it, whole process from disk, side by side with an earlier commit:
- *   fresh  = `node bin/pipeline.js start` on a new warehouse (migrate, seed, full build, checks, report);
- *   second = `start` again on that warehouse (nothing to build).
+ * `npm start` as a user runs it (npm included), whole process from disk, side by side with an earlier commit:
+ *   fresh  = `npm start` on a new warehouse (migrate, seed, full build, checks, report);
+ *   second = `npm start` again on that warehouse (nothing to build).
  * Runs alternate between the two trees (before, after, before, after, ...) so that load on a shared
  * machine falls on both alike; the ratio of medians is the figure to quote.
  *
@@ -31,7 +31,8 @@ function exportTree(ref: string, into: string): void {
 }
 
 function start(tree: string, warehouse: string, profile = false): Sample {
-  const sample = runOnce('node', ['bin/pipeline.js', 'start', ...(profile ? ['--profile'] : [])], {
+  // `--silent`: npm prints no banner of its own; the command is the package's `start` script of that tree.
+  const sample = runOnce('npm', ['start', '--silent', ...(profile ? ['--', '--profile'] : [])], {
     cwd: tree,
     env: { ...process.env, PIPELINE_WAREHOUSE: warehouse, BUILD_COMMIT_SHA: 'bench', CI: '1' },
   })
