@@ -41,7 +41,8 @@ export function mergeStatement(parts: {
 
 /**
  * INSERT … SELECT of rows sent as one JSON-array parameter whose values are all text (or null):
- * `extract(name)` reads a field of the row `r` as a string, `typed` casts it to the column's type.
+ * `extract(column)` reads the column's field of the row `r` as a string, `typed` casts it to the
+ * column's type.
  */
 export function insertJsonRowsStatement(parts: {
   target: string
@@ -54,7 +55,7 @@ export function insertJsonRowsStatement(parts: {
   const values = parts.columns.map((column) => {
     if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(column.name))
       throw new Error(`column "${column.name}" cannot be a JSON field path; use letters, digits and _`)
-    return parts.typed(parts.extract(`$.${column.name}`), column)
+    return parts.typed(parts.extract(column.name), column)
   })
   return [
     `INSERT INTO ${parts.target} (${columnList(

@@ -166,7 +166,7 @@ export function createBigQueryDialect(options: BigQueryDialectOptions = {}): Dia
         target: formatTarget(target),
         columns,
         rows: `UNNEST(JSON_QUERY_ARRAY(@${parameter})) AS r`,
-        extract: (path) => `JSON_VALUE(r, '${path}')`,
+        extract: (column) => `JSON_VALUE(r, '$.${column}')`,
         typed: (text, column) =>
           column.type.toUpperCase() === 'STRING'
             ? text
