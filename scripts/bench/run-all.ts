@@ -1,4 +1,4 @@
-/** Every benchmark, one after the other: npm run bench (about 15 minutes on the 2-core machine). */
+/** Every benchmark, one after the other: npm run bench (20 minutes on a quiet hour of the 2-core machine, 50 on a slow one). */
 import { spawnSync } from 'node:child_process'
 
 for (const script of [
