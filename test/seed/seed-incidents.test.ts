@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest'
 import { applyIncidents } from '../../scripts/seed/index.js'
 import type { SeedIncidents } from '../../scripts/seed/index.js'
 import { checksums, expectBetween, numbers, seedInMemory } from './support.js'
@@ -28,25 +28,36 @@ beforeAll(async () => {
   clean = await seedInMemory({ ...SMALL, seed: 42 })
   damaged = await seedInMemory({ ...SMALL, seed: 42, incidents: INCIDENTS })
 }, 60_000)
+afterAll(() => {
+  clean?.close()
+  damaged?.close()
+})
+
+/** A database for one test, closed when the test ends. */
+async function seededForTest(...args: Parameters<typeof seedInMemory>): Promise<SeededDb> {
+  const db = await seedInMemory(...args)
+  onTestFinished(() => db.close())
+  return db
+}
 
 describe('determinism', () => {
   it('gives identical tables for the same seed in a separate database on another thread count', async () => {
     const threadsOf = async (db: SeededDb) =>
       Number((await db.connection.runAndReadAll(`SELECT current_setting('threads') AS n`)).getRowObjectsJS()[0]?.n)
     const other = (await threadsOf(clean)) === 1 ? 4 : 1
-    const again = await seedInMemory({ ...SMALL, seed: 42 }, other)
+    const again = await seededForTest({ ...SMALL, seed: 42 }, other)
     expect(await threadsOf(again)).toBe(other)
     expect(await checksums(again.connection)).toEqual(await checksums(clean.connection))
   })
 
   it('gives different tables for a different seed', async () => {
-    const other = await checksums((await seedInMemory({ ...SMALL, seed: 43 })).connection)
+    const other = await checksums((await seededForTest({ ...SMALL, seed: 43 })).connection)
     const base = await checksums(clean.connection)
     for (const [table, checksum] of Object.entries(base)) expect(other[table], table).not.toBe(checksum)
   })
 
   it('keeps every row up to `through` when `through` moves later (history never depends on the future)', async () => {
-    const later = await seedInMemory({ ...SMALL, seed: 42, through: '2024-12-20' })
+    const later = await seededForTest({ ...SMALL, seed: 42, through: '2024-12-20' })
     const sql = `SELECT sum(hash(t)::HUGEINT)::VARCHAR AS c FROM nba_analytics.player_game_summary t WHERE game_date <= DATE '2024-12-10'`
     const odds = `SELECT sum(hash(t)::HUGEINT)::VARCHAR AS c FROM nba_raw.odds_api_player_points_props t WHERE game_date <= DATE '2024-12-10'`
     for (const query of [sql, odds]) {
@@ -154,7 +165,7 @@ describe('incidents', () => {
   })
 
   it('applies incidents to an existing warehouse with applyIncidents', async () => {
-    const target = await seedInMemory({ ...SMALL, seed: 7 })
+    const target = await seededForTest({ ...SMALL, seed: 7 })
     const summary = await applyIncidents(target.connection, { noMinutes: { from: '2024-12-01', to: '2024-12-01' } })
     expect(Object.keys(summary)).toEqual(['noMinutes'])
     expect(summary.noMinutes).toBeGreaterThan(0)

@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SEED_TABLES, SOURCE_TABLES } from '../../scripts/seed/index.js'
 import {
   PROP_GAMES_SQL,
@@ -28,6 +28,7 @@ const q = (sql: string) => numbers(db.connection, sql)
 beforeAll(async () => {
   db = await seedInMemory({})
 }, 60_000)
+afterAll(() => db?.close())
 
 describe('seedWarehouse with default options', () => {
   // How long seeding takes is a benchmark figure (scripts/bench/pipeline.ts), never a unit test: it fails under load.

@@ -8,6 +8,8 @@ export interface SeededDb {
   readonly connection: DuckDBConnection
   readonly summary: SeedSummary
   readonly progress: readonly string[]
+  /** Closes the connection and the database (the suite's workers are shared by files: isolate is off). */
+  close(): void
 }
 
 /**
@@ -17,9 +19,18 @@ export interface SeededDb {
 export async function seedInMemory(options: Partial<SeedOptions>, threads = duckDbThreadsFromEnv()): Promise<SeededDb> {
   const instance = await DuckDBInstance.create(':memory:', threads === undefined ? {} : { threads: String(threads) })
   const connection = await instance.connect()
+  const close = () => {
+    connection.closeSync()
+    instance.closeSync()
+  }
   const progress: string[] = []
-  const summary = await seedWarehouse(connection, options, (message) => progress.push(message))
-  return { connection, summary, progress }
+  try {
+    const summary = await seedWarehouse(connection, options, (message) => progress.push(message))
+    return { connection, summary, progress, close }
+  } catch (error) {
+    close()
+    throw error
+  }
 }
 
 /** Rows as plain objects with BIGINT/HUGEINT/DECIMAL turned into numbers (test data stays small). */
