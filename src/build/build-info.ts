@@ -14,12 +14,15 @@ function git(cwd: string, args: readonly string[]): string | null {
   }
 }
 
+/** The build commit of a project outside git with no BUILD_COMMIT_SHA: its rows cannot name their code. */
+export const UNKNOWN_BUILD_COMMIT = 'unknown'
+
 /** HEAD's SHA with `-dirty` when the tree has uncommitted changes; `BUILD_COMMIT_SHA` overrides; 'unknown' outside git. */
 export function resolveBuildCommitSha(root: string, env: NodeJS.ProcessEnv = process.env): string {
   const override = env.BUILD_COMMIT_SHA?.trim()
   if (override) return override
   const head = git(root, ['rev-parse', 'HEAD'])
-  if (!head) return 'unknown'
+  if (!head) return UNKNOWN_BUILD_COMMIT
   const status = git(root, ['status', '--porcelain', '--untracked-files=normal'])
   return status ? `${head}-dirty` : head
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { UNKNOWN_BUILD_COMMIT } from '../build/build-info.js'
 import type { RetryEvent } from '../engines/bigquery/bigquery-retry.js'
 import type { CompiledGraph } from '../compiler/compiled.js'
 import { CompileError, ConfigError, PipelineError, formatIssue } from '../core/errors.js'
@@ -93,6 +94,17 @@ function writeErrorLog(dir: string, error: unknown, now: Date): string | null {
 export function noteInterruptedRuns(context: CliContext, result: { interruptedRuns?: readonly string[] }): void {
   for (const id of result.interruptedRuns ?? [])
     context.io.stderr(`note: run ${id} was left running by a process that is gone; recorded as interrupted\n`)
+}
+
+/**
+ * Say, before anything is written, that this run's rows will not name their code: outside a git checkout
+ * and without BUILD_COMMIT_SHA every row is stamped 'unknown', and the assertions on build_commit_sha fail.
+ */
+export function warnUnknownBuild(context: CliContext, run: RunInfo): void {
+  if (run.buildCommitSha !== UNKNOWN_BUILD_COMMIT) return
+  context.io.stderr(
+    `warning: the project is not a git checkout and BUILD_COMMIT_SHA is not set: every row of this run is stamped build_commit_sha '${UNKNOWN_BUILD_COMMIT}', and the assertions on it (predictions_build_commit_sha_present in the NBA project) will fail; run from a git clone, or set BUILD_COMMIT_SHA to the commit this code was built from\n`,
+  )
 }
 
 export function printJson(context: CliContext, value: unknown): void {

@@ -1,4 +1,4 @@
-import { readdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { scratchDir } from '../support/scratch.js'
 import { describe, expect, it } from 'vitest'
@@ -142,6 +142,27 @@ describe('pipeline CLI', () => {
     const second = await runCli(['--project', shop, '--warehouse', warehouse, '--json', 'run'])
     const again = JSON.parse(second.stdout) as { actions: { name: string; intervals: unknown[] }[] }
     expect(again.actions.find((a) => a.name === 'orders_daily')?.intervals).toEqual([])
+  })
+
+  it('warns before a run outside git without BUILD_COMMIT_SHA that its rows are stamped unknown, and not otherwise', async () => {
+    const project = scratchDir('pipeline-nogit-')
+    mkdirSync(join(project, 'definitions'))
+    writeFileSync(
+      join(project, 'definitions', 'one.ts'),
+      `import { sql, table } from '#pipeline'\nexport const one = table({ name: 'one', query: () => sql\`select 1 as x\` })\n`,
+    )
+    const run = (env: NodeJS.ProcessEnv) =>
+      runCli(['--project', project, '--warehouse', ':memory:', '--json', 'run'], env)
+    const unknown = await run({ BUILD_COMMIT_SHA: '' })
+    expect(unknown.code, unknown.stderr).toBe(0)
+    expect((JSON.parse(unknown.stdout) as { buildCommitSha: string }).buildCommitSha).toBe('unknown')
+    expect(unknown.stderr).toContain(
+      "warning: the project is not a git checkout and BUILD_COMMIT_SHA is not set: every row of this run is stamped build_commit_sha 'unknown'",
+    )
+    expect(unknown.stderr).toContain('set BUILD_COMMIT_SHA to the commit this code was built from')
+    const named = await run({ BUILD_COMMIT_SHA: 'c'.repeat(40) })
+    expect(named.code, named.stderr).toBe(0)
+    expect(named.stderr).not.toContain('warning: the project is not a git checkout')
   })
 
   it('runs a report with the parameters it declares, as --<name> VALUE or --param name=VALUE, and refuses others', async () => {

@@ -11,7 +11,14 @@ import type { CliContext } from '../cli-context.js'
 import { EXIT, parseDateRange } from '../cli-context.js'
 import { dateFlag, intFlag, listFlag, MAX_CONCURRENCY, parseFlags, switchFlag } from '../flag-schemas.js'
 import { openWarehouse } from '../open-warehouse.js'
-import { handle, logRetries, noteInterruptedRuns, printJson, runAdapterOptions } from '../command-kit.js'
+import {
+  handle,
+  logRetries,
+  noteInterruptedRuns,
+  printJson,
+  runAdapterOptions,
+  warnUnknownBuild,
+} from '../command-kit.js'
 import { formatEstimate, overBudgetMessage } from '../estimate-text.js'
 import type { ExitHolder } from '../command-kit.js'
 import { createProgress } from '../progress.js'
@@ -112,6 +119,7 @@ export function runCommand(context: CliContext, exit: ExitHolder): Command {
         // Unknown actions and tags are bad usage: refused before the warehouse is opened or migrations checked.
         resolveSelection(graph, selectionFrom(flags))
         const run = createRunInfo({ root: globals.root, env: context.env, now: context.now() })
+        warnUnknownBuild(context, run)
         const adapter = await openWarehouse(context, globals, {
           ...runAdapterOptions(graph, 'run', run, { ...flags, onRetry: logRetries(context) }),
           command: 'run',

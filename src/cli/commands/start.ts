@@ -12,7 +12,7 @@ import { createRunInfo } from '../../runner/run-info.js'
 import type { RunInfo } from '../../runner/run-info.js'
 import type { CliContext } from '../cli-context.js'
 import { EXIT } from '../cli-context.js'
-import { handle, printJson, logRetries, runAdapterOptions } from '../command-kit.js'
+import { handle, printJson, logRetries, runAdapterOptions, warnUnknownBuild } from '../command-kit.js'
 import { openWarehouse } from '../open-warehouse.js'
 import type { ExitHolder } from '../command-kit.js'
 import { createProgress } from '../progress.js'
@@ -89,6 +89,7 @@ export function startCommand(context: CliContext, exit: ExitHolder): Command {
         const graph = await context.compile(globals)
         clock?.mark('compile')
         const run = createRunInfo({ root: globals.root, env: context.env, now: context.now() })
+        warnUnknownBuild(context, run)
         const adapter = await openWarehouse(context, globals, {
           ...runAdapterOptions(graph, 'start', run, { onRetry: logRetries(context) }),
           command: 'start',
