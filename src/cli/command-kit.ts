@@ -103,7 +103,7 @@ export function noteInterruptedRuns(context: CliContext, result: { interruptedRu
 export function warnUnknownBuild(context: CliContext, run: RunInfo): void {
   if (run.buildCommitSha !== UNKNOWN_BUILD_COMMIT) return
   context.io.stderr(
-    `warning: the project is not a git checkout and BUILD_COMMIT_SHA is not set: every row of this run is stamped build_commit_sha '${UNKNOWN_BUILD_COMMIT}', and the assertions on it (predictions_build_commit_sha_present in the NBA project) will fail; run from a git clone, or set BUILD_COMMIT_SHA to the commit this code was built from\n`,
+    `warning: the project is not a git checkout and BUILD_COMMIT_SHA is not set: every row of this run is stamped build_commit_sha '${UNKNOWN_BUILD_COMMIT}', and any assertion that rows name their build will fail; run from a git clone, or set BUILD_COMMIT_SHA to the commit this code was built from\n`,
   )
 }
 
