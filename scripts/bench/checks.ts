@@ -18,6 +18,7 @@ import { duckDbDialect } from '../../src/engines/duckdb/duckdb-dialect.js'
 import { checkStatements, splitRows } from '../../src/runner/check-statements.js'
 import { checkParams, renderCheck } from '../../src/runner/evaluate-checks.js'
 import type { RenderedCheck } from '../../src/runner/evaluate-checks.js'
+import { median } from './measure.js'
 
 function option(name: string, fallback?: string): string {
   const i = process.argv.indexOf(name)
@@ -25,8 +26,6 @@ function option(name: string, fallback?: string): string {
   if (value === undefined) throw new Error(`${name} is required; see the usage at the top of this file`)
   return value
 }
-
-const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0
 
 async function main(): Promise<void> {
   const from = option('--from', '2025-01-01')

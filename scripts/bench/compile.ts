@@ -11,6 +11,7 @@ import type { ActionDefinition, InvalidAction } from '../../src/compiler/definit
 import type { ActionName } from '../../src/index.js'
 import { duckDbDialect } from '../../src/engines/duckdb/duckdb-dialect.js'
 import { bigQueryDialect } from '../../src/engines/bigquery/bigquery-dialect.js'
+import { median } from './measure.js'
 
 const LAYER_WIDTH = 50
 
@@ -47,11 +48,6 @@ function syntheticProject(size: number): LoadedProject {
     definitions.push({ definition, file, exportName: `a${i}` })
   }
   return { root: '/bench', definitions, project: undefined, issues: [] }
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b)
-  return sorted[Math.floor(sorted.length / 2)] as number
 }
 
 async function main(): Promise<void> {

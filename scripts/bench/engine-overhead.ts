@@ -24,6 +24,7 @@ import { duckDbDialect } from '../../src/engines/duckdb/duckdb-dialect.js'
 import type { PlanJson } from '../../src/runner/plan-json.js'
 import { createRunInfo } from '../../src/runner/run-info.js'
 import { runPipeline } from '../../src/runner/run.js'
+import { median } from './measure.js'
 
 const ACTIONS = ['ml_feature_store_v2', 'player_prop_predictions']
 
@@ -112,7 +113,6 @@ async function main(): Promise<void> {
         `run ${i + 1}/${runs}: raw ${(r.ms / 1000).toFixed(2)} s, engine ${((engine.at(-1) ?? 0) / 1000).toFixed(2)} s\n`,
       )
     }
-    const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] as number
     const batches = plan.reduce((n, p) => n + p.batches.length, 0)
     console.log(`${ACTIONS.join(' + ')}, --restate over the sample: ${batches} batches, ${statements} statements`)
     console.log(`| pass | median | min–max |\n| --- | --- | --- |`)

@@ -48,10 +48,16 @@ export interface Summary {
   readonly runs: number
 }
 
+/** The middle value of an odd count; of an even count, the upper of the two middle values. */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b)
+  return sorted[Math.floor(sorted.length / 2)] as number
+}
+
 export function summarize(samples: readonly Sample[]): Summary {
   const times = samples.map((s) => s.seconds).sort((a, b) => a - b)
   return {
-    median: times[Math.floor(times.length / 2)] as number,
+    median: median(times),
     min: times[0] as number,
     max: times[times.length - 1] as number,
     rssMiB: Math.max(...samples.map((s) => s.rssMiB)),

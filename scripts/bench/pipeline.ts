@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { median } from './measure.js'
 
 interface Measure {
   readonly seconds: number
@@ -26,7 +27,6 @@ function measure(args: readonly string[]): Measure {
   return { seconds: seconds ?? NaN, maxRssMiB: (kib ?? NaN) / 1024, code: result.status ?? -1 }
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
 const repeats = Number(process.argv[2] ?? 3)
 const dir = mkdtempSync(join(tmpdir(), 'pipeline-bench-'))
 try {

@@ -6,6 +6,7 @@
 import { readFileSync } from 'node:fs'
 import { DuckDbAdapter } from '../../src/engines/duckdb/duckdb-adapter.js'
 import { evaluateCatBoost, featureNames, parseCatBoostModel, renderCatBoostExpression } from '../../src/models/index.js'
+import { median } from './measure.js'
 
 const rows = Number(process.argv[2] ?? 100_000)
 const model = parseCatBoostModel(
@@ -21,7 +22,6 @@ const columns = names.map(
 )
 await adapter.execute(`CREATE TABLE features AS SELECT r, ${columns.join(', ')} FROM range(${rows}) AS t(r)`)
 const expression = renderCatBoostExpression(model, { engine: 'duckdb', column: (name) => `"${name}"` })
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number
 const sqlTimes: number[] = []
 for (let rep = 0; rep < 6; rep++) {
   const start = performance.now()

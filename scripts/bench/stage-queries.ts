@@ -18,6 +18,7 @@ import { DuckDBInstance } from '@duckdb/node-api'
 import type { DuckDBConnection } from '@duckdb/node-api'
 import type { ParamValue } from '../../src/engines/adapter.js'
 import type { PlanJson } from '../../src/runner/plan-json.js'
+import { median } from './measure.js'
 
 /** Columns whose values come from the run (parameters, uuid(), current_timestamp), not from the data. */
 const RUN_COLUMNS = new Set([
@@ -89,8 +90,6 @@ async function rowsKey(connection: DuckDBConnection): Promise<string> {
   )
   return reader.getRows()[0]?.map(String).join('/') ?? ''
 }
-
-const median = (v: readonly number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)] as number
 
 async function main(): Promise<void> {
   const actionList = option('--actions', 'all')
