@@ -2,13 +2,13 @@ import { availableParallelism } from 'node:os'
 import { defineConfig } from 'vitest/config'
 
 // DuckDB's allocator (its bundled jemalloc) keeps the memory a closed warehouse or a finished query freed,
-// for the next one in the same worker, instead of giving it back to the kernel after a second and faulting it
-// in again, page by page. A first touch of a page has cost 11-16 us on this VM in its slow hours. Alternated
-// there on 2026-12-03 (18:30-18:45), two runs each: 5.94-6.03 -> 5.07 million page faults, 371-389 -> 341-344 s
-// of CPU, 192-200 -> 176-177 s of wall time; the largest process's peak RSS 0.9 -> 1.4 GiB. Set here, in the
-// main process, so that every worker and every CLI child the tests spawn inherits it (jemalloc reads it once,
-// when DuckDB's library first allocates). The sample build's own budget (1 GiB) is why `npm start` keeps
-// DuckDB's default.
+// for the next one in the same worker, instead of giving it back to the kernel once its decay time is up
+// and faulting it in again, page by page. A first touch of a page has cost 11-16 us on this VM in its slow
+// hours. Alternated there on 2026-12-03 (18:30-18:45), two runs each: 5.94-6.03 -> 5.07 million page faults,
+// 371-389 -> 341-344 s of CPU, 192-200 -> 176-177 s of wall time; the largest process's peak RSS 0.9 -> 1.4 GiB.
+// Set here, in the main process, so that every worker and every CLI child the tests spawn inherits it (jemalloc
+// reads it once, when DuckDB's library first allocates). The sample build's own budget (1 GiB) is why
+// `npm start` keeps DuckDB's default.
 process.env.DUCKDB_JE_MALLOC_CONF ??= 'dirty_decay_ms:-1,muzzy_decay_ms:-1'
 
 export default defineConfig({
